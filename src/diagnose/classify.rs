@@ -1,0 +1,82 @@
+//! What a DNS answer for the endpoint name points at.
+
+use super::ctx::Ctx;
+use serde::Serialize;
+use std::net::IpAddr;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "class", content = "id", rename_all = "kebab-case")]
+pub enum AnswerClass {
+    /// An IP of this interface endpoint: the PrivateLink route.
+    InterfaceEndpoint(String),
+    /// An IP of this EKS-owned ENI: the direct route.
+    EksEni(String),
+    /// A private address we cannot place.
+    OtherPrivate,
+    /// Traffic would leave the private network.
+    Public,
+}
+
+impl AnswerClass {
+    pub fn label(&self) -> String {
+        match self {
+            Self::InterfaceEndpoint(id) => format!("interface endpoint {id}"),
+            Self::EksEni(id) => format!("EKS ENI {id}"),
+            Self::OtherPrivate => "unknown private address".into(),
+            Self::Public => "public address".into(),
+        }
+    }
+}
+
+pub fn classify(ip: IpAddr, ctx: &Ctx) -> AnswerClass {
+    if let IpAddr::V4(v4) = ip {
+        if let Some(ies) = ctx.m.interface_endpoints.value() {
+            if let Some(ie) = ies.iter().find(|ie| ie.ips.contains(&v4)) {
+                return AnswerClass::InterfaceEndpoint(ie.id.clone());
+            }
+        }
+        if let Some(enis) = ctx.m.enis.value() {
+            if let Some(eni) = enis.iter().find(|e| e.ip == v4) {
+                return AnswerClass::EksEni(eni.id.clone());
+            }
+        }
+    }
+    if is_private(ip) {
+        AnswerClass::OtherPrivate
+    } else {
+        AnswerClass::Public
+    }
+}
+
+/// Addresses that do not leave a private network: RFC 1918, shared (100.64/10),
+/// loopback, link-local, and IPv6 unique-local / link-local / loopback.
+pub fn is_private(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => {
+            let [a, b, ..] = v4.octets();
+            v4.is_private()
+                || v4.is_loopback()
+                || v4.is_link_local()
+                || (a == 100 && (64..128).contains(&b))
+        }
+        IpAddr::V6(v6) => {
+            let first = v6.segments()[0];
+            v6.is_loopback() || (first & 0xfe00) == 0xfc00 || (first & 0xffc0) == 0xfe80
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn private_ranges() {
+        for ip in ["10.1.2.3", "172.20.1.5", "192.168.0.1", "100.64.3.4", "127.0.0.1", "fd00::1"] {
+            assert!(is_private(ip.parse().unwrap()), "{ip}");
+        }
+        for ip in ["52.1.2.3", "172.32.0.1", "100.128.0.1", "2600:1f18::1", "198.51.100.7"] {
+            assert!(!is_private(ip.parse().unwrap()), "{ip}");
+        }
+    }
+}

@@ -1,0 +1,300 @@
+//! What every rule reads: the model plus facts derived from it once (route, path resources).
+
+use super::classify::{AnswerClass, classify};
+use super::finding::{Missing, list};
+use crate::model::{
+    Cluster, DnsOutcome, EndpointService, InterfaceEndpoint, Loadable, LoadBalancer, Model,
+    Origin, TargetGroup,
+};
+use serde::Serialize;
+use std::collections::BTreeSet;
+use std::net::{IpAddr, Ipv4Addr};
+
+/// How traffic from this host reaches the API server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Route {
+    /// Interface endpoint -> endpoint service -> NLB -> EKS ENIs.
+    Privatelink,
+    /// Straight to the EKS ENIs, over peering when the origin is in another VPC.
+    Direct,
+    /// The public endpoint.
+    Public,
+    /// Nothing tells how the name reaches the cluster.
+    Unresolved,
+}
+
+impl Route {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Privatelink => "privatelink",
+            Self::Direct => "direct",
+            Self::Public => "public",
+            Self::Unresolved => "unresolved",
+        }
+    }
+}
+
+/// The resources that carry this host's traffic on the PrivateLink route.
+#[derive(Debug, Default)]
+pub struct PathResources<'a> {
+    pub endpoints: Vec<&'a InterfaceEndpoint>,
+    pub services: Vec<&'a EndpointService>,
+    pub nlbs: Vec<&'a LoadBalancer>,
+    pub target_groups: Vec<&'a TargetGroup>,
+}
+
+pub struct Ctx<'a> {
+    pub m: &'a Model,
+    pub route: Route,
+    /// Why this route was chosen.
+    pub route_basis: String,
+    pub path: PathResources<'a>,
+}
+
+/// Data a rule needs, or why it is missing.
+pub fn need<'a, T>(l: &'a Loadable<T>, what: &str) -> Result<&'a T, Missing> {
+    match l {
+        Loadable::Loaded { value, .. } | Loadable::Stale { value, .. } => Ok(value),
+        Loadable::Loading => Err(Missing::new(what, "not loaded yet")),
+        Loadable::Failed { error, .. } => Err(Missing::new(what, error.to_string())),
+    }
+}
+
+impl<'a> Ctx<'a> {
+    pub fn new(m: &'a Model) -> Self {
+        let path = path_resources(m);
+        let mut ctx = Ctx {
+            m,
+            route: Route::Unresolved,
+            route_basis: String::new(),
+            path,
+        };
+        let (route, basis) = choose_route(&ctx);
+        ctx.route = route;
+        ctx.route_basis = basis;
+        ctx
+    }
+
+    pub fn cluster(&self) -> Result<&'a Cluster, Missing> {
+        need(&self.m.cluster, "cluster (eks:DescribeCluster)")
+    }
+
+    /// The origin, or why it is unknown.
+    pub fn origin(&self) -> Result<&'a Origin, Missing> {
+        match need(&self.m.origin, "origin")? {
+            Some(o) => Ok(o),
+            None => Err(Missing::new(
+                "origin",
+                "this host's VPC is unknown: run on the bastion (instance metadata) or pass --from-vpc",
+            )),
+        }
+    }
+
+    pub fn cluster_vpc_id(&self) -> Result<&'a str, Missing> {
+        self.cluster()?
+            .vpc_id
+            .as_deref()
+            .ok_or_else(|| Missing::new("cluster VPC", "DescribeCluster returned no vpcId"))
+    }
+
+    /// Whether this host sits in the cluster's own VPC (the AWS-managed zone answers there).
+    pub fn origin_in_cluster_vpc(&self) -> Result<bool, Missing> {
+        Ok(self.origin()?.vpc_id == self.cluster_vpc_id()?)
+    }
+
+    /// IPs of the EKS-owned ENIs, if known.
+    pub fn eni_ips(&self) -> Option<BTreeSet<Ipv4Addr>> {
+        self.m
+            .enis
+            .value()
+            .map(|enis| enis.iter().map(|e| e.ip).collect())
+    }
+
+    pub fn endpoint_ips(&self) -> Option<BTreeSet<Ipv4Addr>> {
+        self.m
+            .interface_endpoints
+            .value()
+            .map(|ies| ies.iter().flat_map(|ie| ie.ips.iter().copied()).collect())
+    }
+
+    /// The DNS answers of the latest sample, classified; `None` without a sample.
+    pub fn latest_answers(&self) -> Option<Vec<(IpAddr, AnswerClass)>> {
+        let sample = self.m.live.dns.latest()?;
+        Some(sample.ips().into_iter().map(|ip| (ip, classify(ip, self))).collect())
+    }
+
+    pub fn vpc_name(&self, id: &str) -> String {
+        self.m
+            .vpcs
+            .value()
+            .and_then(|v| v.iter().find(|v| v.id == id))
+            .map_or_else(|| id.to_string(), |v| v.label())
+    }
+}
+
+fn path_resources(m: &Model) -> PathResources<'_> {
+    let cluster_vpc = m.cluster.value().and_then(|c| c.vpc_id.clone());
+    let in_cluster_vpc = |lb: &&LoadBalancer| cluster_vpc.as_deref().is_none_or(|v| lb.vpc_id == v);
+    let lbs: Vec<&LoadBalancer> = m
+        .load_balancers
+        .value()
+        .map(|v| {
+            v.iter()
+                .filter(|lb| lb.kind.eq_ignore_ascii_case("network"))
+                .filter(in_cluster_vpc)
+                .collect()
+        })
+        .unwrap_or_default();
+    let endpoints_all: Vec<&InterfaceEndpoint> = m
+        .interface_endpoints
+        .value()
+        .map(|v| v.iter().collect())
+        .unwrap_or_default();
+    let services_all: Vec<&EndpointService> = m
+        .endpoint_services
+        .value()
+        .map(|v| v.iter().collect())
+        .unwrap_or_default();
+
+    // A service is on the path when it fronts a cluster-VPC NLB (or we cannot tell yet).
+    let lbs_known = m.load_balancers.value().is_some();
+    let fronting: Vec<&EndpointService> = services_all
+        .into_iter()
+        .filter(|s| !lbs_known || s.nlb_arns.iter().any(|a| lbs.iter().any(|lb| &lb.arn == a)))
+        .collect();
+    // Endpoints to such a service; without service data, any endpoint to a customer
+    // service (AWS's own services are named `com.amazonaws.REGION.NAME`).
+    let endpoints: Vec<&InterfaceEndpoint> = endpoints_all
+        .into_iter()
+        .filter(|e| {
+            if m.endpoint_services.value().is_some() {
+                fronting.iter().any(|s| s.name == e.service_name)
+            } else {
+                e.service_name.contains(".vpce-svc-")
+            }
+        })
+        .collect();
+    let services: Vec<&EndpointService> = if endpoints.is_empty() {
+        fronting
+    } else {
+        fronting
+            .into_iter()
+            .filter(|s| endpoints.iter().any(|e| e.service_name == s.name))
+            .collect()
+    };
+    let nlbs: Vec<&LoadBalancer> = if services.is_empty() {
+        lbs
+    } else {
+        lbs.into_iter()
+            .filter(|lb| services.iter().any(|s| s.nlb_arns.contains(&lb.arn)))
+            .collect()
+    };
+    let target_groups = m
+        .target_groups
+        .value()
+        .map(|v| {
+            v.iter()
+                .filter(|tg| {
+                    nlbs.is_empty() || tg.lb_arns.iter().any(|a| nlbs.iter().any(|lb| &lb.arn == a))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    PathResources {
+        endpoints,
+        services,
+        nlbs,
+        target_groups,
+    }
+}
+
+/// The route, from the live DNS answers when there are any, else from the topology.
+fn choose_route(ctx: &Ctx) -> (Route, String) {
+    if let Some(answers) = ctx.latest_answers().filter(|a| !a.is_empty()) {
+        let count = |pred: fn(&AnswerClass) -> bool| answers.iter().filter(|(_, c)| pred(c)).count();
+        let pl = count(|c| matches!(c, AnswerClass::InterfaceEndpoint(_)));
+        let direct = count(|c| matches!(c, AnswerClass::EksEni(_)));
+        let public = count(|c| matches!(c, AnswerClass::Public));
+        let ips = list(answers.iter().map(|(ip, _)| ip));
+        let best = pl.max(direct).max(public);
+        if best == 0 {
+            return (
+                Route::Unresolved,
+                format!("DNS answers {ips} are neither an interface endpoint, an EKS ENI nor public"),
+            );
+        }
+        return if pl == best {
+            (Route::Privatelink, format!("DNS answers {ips} are interface endpoint IPs"))
+        } else if direct == best {
+            (Route::Direct, format!("DNS answers {ips} are EKS-owned ENI IPs"))
+        } else {
+            (Route::Public, format!("DNS answers {ips} are public IPs"))
+        };
+    }
+    let why_no_dns = match ctx.m.live.dns.latest() {
+        None if !ctx.m.context.live.dns => "live DNS off".to_string(),
+        None => "no DNS answer yet".to_string(),
+        Some(s) => match &s.outcome {
+            DnsOutcome::Answers(_) => "no DNS answer".to_string(),
+            _ => format!("DNS gave {}", s.outcome_label()),
+        },
+    };
+    topology_route(ctx)
+        .map(|(r, why)| (r, format!("{why_no_dns}; {why}")))
+        .unwrap_or((Route::Unresolved, format!("{why_no_dns}; the topology does not tell")))
+}
+
+fn topology_route(ctx: &Ctx) -> Option<(Route, String)> {
+    let cluster = ctx.m.cluster.value()?;
+    if ctx.origin_in_cluster_vpc().unwrap_or(false) && cluster.private_access {
+        return Some((Route::Direct, "this host is in the cluster VPC".into()));
+    }
+    if let Some(origin) = ctx.m.origin() {
+        let host = cluster.host();
+        let zones = ctx.m.hosted_zones.value().map(Vec::as_slice).unwrap_or(&[]);
+        let records = ctx.m.records.value().map(Vec::as_slice).unwrap_or(&[]);
+        let serving = zones
+            .iter()
+            .filter(|z| z.private && z.covers(&host) && z.associated_with(&origin.vpc_id))
+            .max_by_key(|z| z.depth());
+        if let Some(zone) = serving {
+            let rec = records.iter().find(|r| r.zone_id == zone.id && r.is_for(&host));
+            if let Some(r) = rec {
+                let eni_ips = ctx.eni_ips().unwrap_or_default();
+                let points_at_eni = r
+                    .values
+                    .iter()
+                    .filter_map(|v| v.parse::<Ipv4Addr>().ok())
+                    .any(|ip| eni_ips.contains(&ip));
+                if points_at_eni {
+                    return Some((Route::Direct, format!("zone {} points at EKS ENI IPs", zone.name)));
+                }
+                return Some((
+                    Route::Privatelink,
+                    format!("zone {} steers the name to an interface endpoint", zone.name),
+                ));
+            }
+        }
+    }
+    if !ctx.path.endpoints.is_empty() {
+        return Some((
+            Route::Privatelink,
+            format!(
+                "interface endpoint {} leads to the cluster",
+                list(ctx.path.endpoints.iter().map(|e| &e.id))
+            ),
+        ));
+    }
+    if cluster.public_access {
+        return Some((Route::Public, "public access is on".into()));
+    }
+    let origin = ctx.m.origin()?;
+    let peered = ctx.m.peerings.value()?.iter().any(|p| {
+        cluster
+            .vpc_id
+            .as_deref()
+            .is_some_and(|cv| p.joins(&origin.vpc_id, cv))
+    });
+    peered.then(|| (Route::Direct, "a peering joins this VPC to the cluster VPC".into()))
+}

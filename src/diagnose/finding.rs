@@ -1,0 +1,134 @@
+//! What the rules produce: findings, and what they could not check.
+
+use serde::Serialize;
+use std::fmt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warn,
+    Fail,
+}
+
+impl Severity {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Info => "info",
+            Self::Warn => "warn",
+            Self::Fail => "fail",
+        }
+    }
+}
+
+/// The hops of a path from this host to the API server, in chain order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum HopName {
+    Origin,
+    Dns,
+    InterfaceEndpoint,
+    EndpointService,
+    Nlb,
+    Targets,
+    Peering,
+    PublicEndpoint,
+    EksEnis,
+    ApiServer,
+}
+
+impl HopName {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Origin => "origin",
+            Self::Dns => "dns",
+            Self::InterfaceEndpoint => "interface-endpoint",
+            Self::EndpointService => "endpoint-service",
+            Self::Nlb => "nlb",
+            Self::Targets => "targets",
+            Self::Peering => "peering",
+            Self::PublicEndpoint => "public-endpoint",
+            Self::EksEnis => "eks-enis",
+            Self::ApiServer => "api-server",
+        }
+    }
+}
+
+impl fmt::Display for HopName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// Stable id, e.g. `target-stale`.
+    pub id: &'static str,
+    pub severity: Severity,
+    /// The resource at fault, e.g. a target group ARN or a VPC id.
+    pub resource: String,
+    pub evidence: String,
+    pub fix: String,
+    /// The hop this finding bears on, if any.
+    pub hop: Option<HopName>,
+}
+
+impl Finding {
+    pub fn new(
+        id: &'static str,
+        severity: Severity,
+        hop: Option<HopName>,
+        resource: impl Into<String>,
+        evidence: impl Into<String>,
+        fix: impl Into<String>,
+    ) -> Self {
+        Self {
+            id,
+            severity,
+            resource: resource.into(),
+            evidence: evidence.into(),
+            fix: fix.into(),
+            hop,
+        }
+    }
+}
+
+/// Input a rule needed but did not have; the hop it bears on becomes UNKNOWN.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Missing {
+    pub what: String,
+    pub why: String,
+}
+
+impl Missing {
+    pub fn new(what: impl Into<String>, why: impl Into<String>) -> Self {
+        Self {
+            what: what.into(),
+            why: why.into(),
+        }
+    }
+}
+
+impl fmt::Display for Missing {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.what, self.why)
+    }
+}
+
+/// A rule that could not run, with the hop it would have judged.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Unknown {
+    pub rule: &'static str,
+    pub hop: Option<HopName>,
+    pub missing: String,
+    pub reason: String,
+}
+
+/// Join a list for evidence text: `a, b, c`.
+pub fn list<T: fmt::Display>(items: impl IntoIterator<Item = T>) -> String {
+    items
+        .into_iter()
+        .map(|x| x.to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}

@@ -1,0 +1,158 @@
+//! Transitions worth an operator's attention, kept in a bounded log.
+
+use super::lb::Target;
+use super::live::{DnsOutcome, DnsSample, ProbeOutcome, ProbeSample};
+use super::cluster::Eni;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EventLevel {
+    Info,
+    Ok,
+    Warn,
+    Fail,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Event {
+    pub at: DateTime<Utc>,
+    pub level: EventLevel,
+    pub text: String,
+}
+
+pub const EVENT_CAP: usize = 500;
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EventLog {
+    items: VecDeque<Event>,
+}
+
+impl EventLog {
+    pub fn push(&mut self, at: DateTime<Utc>, level: EventLevel, text: impl Into<String>) {
+        if self.items.len() == EVENT_CAP {
+            self.items.pop_front();
+        }
+        self.items.push_back(Event {
+            at,
+            level,
+            text: text.into(),
+        });
+    }
+
+    /// Oldest first.
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = &Event> + ExactSizeIterator {
+        self.items.iter()
+    }
+
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+}
+
+/// ENIs created or deleted since the last successful fetch (a control-plane rotation shows here).
+pub fn diff_enis(log: &mut EventLog, old: Option<&Vec<Eni>>, new: &[Eni], now: DateTime<Utc>) {
+    let Some(old) = old else { return };
+    let before: BTreeMap<&str, &Eni> = old.iter().map(|e| (e.id.as_str(), e)).collect();
+    let after: BTreeMap<&str, &Eni> = new.iter().map(|e| (e.id.as_str(), e)).collect();
+    for (id, e) in &after {
+        if !before.contains_key(id) {
+            log.push(now, EventLevel::Info, format!("ENI {id} created: {} in {}", e.ip, e.az));
+        }
+    }
+    for (id, e) in &before {
+        if !after.contains_key(id) {
+            log.push(now, EventLevel::Warn, format!("ENI {id} removed: {} in {}", e.ip, e.az));
+        }
+    }
+}
+
+pub fn diff_targets(
+    log: &mut EventLog,
+    old: Option<&Vec<Target>>,
+    new: &[Target],
+    now: DateTime<Utc>,
+) {
+    let Some(old) = old else { return };
+    let key = |t: &Target| (t.tg_arn.clone(), t.id.clone());
+    let before: BTreeMap<_, &Target> = old.iter().map(|t| (key(t), t)).collect();
+    let after: BTreeMap<_, &Target> = new.iter().map(|t| (key(t), t)).collect();
+    for (k, t) in &after {
+        match before.get(k) {
+            None => log.push(
+                now,
+                EventLevel::Info,
+                format!("target {} registered ({})", t.id, t.state),
+            ),
+            Some(prev) if !prev.state.eq_ignore_ascii_case(&t.state) => {
+                let level = if t.healthy() {
+                    EventLevel::Ok
+                } else if t.unhealthy() {
+                    EventLevel::Fail
+                } else {
+                    EventLevel::Warn
+                };
+                log.push(
+                    now,
+                    level,
+                    format!("target {} {} -> {}", t.id, prev.state, t.state),
+                );
+            }
+            _ => {}
+        }
+    }
+    let gone: BTreeSet<_> = before.keys().filter(|k| !after.contains_key(*k)).collect();
+    for k in gone {
+        log.push(now, EventLevel::Info, format!("target {} deregistered", k.1));
+    }
+}
+
+pub fn diff_dns(log: &mut EventLog, previous: Option<&DnsSample>, new: &DnsSample) {
+    let describe = |s: &DnsSample| match &s.outcome {
+        DnsOutcome::Answers(_) => s
+            .ips()
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(", "),
+        _ => s.outcome_label(),
+    };
+    let now_text = describe(new);
+    match previous {
+        None => log.push(new.at, EventLevel::Info, format!("DNS {} -> {now_text}", new.host)),
+        Some(p) if describe(p) != now_text => {
+            let level = match new.outcome {
+                DnsOutcome::Answers(_) => EventLevel::Warn,
+                _ => EventLevel::Fail,
+            };
+            log.push(
+                new.at,
+                level,
+                format!("DNS answers changed: {} -> {now_text}", describe(p)),
+            )
+        }
+        _ => {}
+    }
+}
+
+pub fn diff_probe(log: &mut EventLog, previous: Option<&ProbeSample>, new: &ProbeSample) {
+    let changed = match previous {
+        None => !new.ok(),
+        Some(p) => p.ok() != new.ok(),
+    };
+    if !changed {
+        return;
+    }
+    match &new.outcome {
+        ProbeOutcome::Ok => log.push(new.at, EventLevel::Ok, format!("probe {} recovered", new.ip)),
+        ProbeOutcome::TcpFailed(r) | ProbeOutcome::TlsFailed(r) | ProbeOutcome::HttpFailed(r) => {
+            log.push(new.at, EventLevel::Fail, format!("probe {} failed: {r}", new.ip))
+        }
+    }
+}

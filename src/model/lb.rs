@@ -1,0 +1,114 @@
+//! Network load balancers, listeners, target groups and target health.
+
+use serde::Serialize;
+use std::net::Ipv4Addr;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LoadBalancer {
+    pub arn: String,
+    pub name: String,
+    /// `network`, `application`, `gateway`.
+    pub kind: String,
+    /// `internal` or `internet-facing`.
+    pub scheme: String,
+    /// `active`, `provisioning`, `failed`, ...
+    pub state: String,
+    pub vpc_id: String,
+    pub dns_name: String,
+    /// `load_balancing.cross_zone.enabled`; `None` when unknown.
+    pub cross_zone: Option<bool>,
+    pub zones: Vec<LbZone>,
+    pub sg_ids: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LbZone {
+    pub az: String,
+    pub subnet_id: String,
+    pub private_ips: Vec<Ipv4Addr>,
+}
+
+impl LoadBalancer {
+    pub fn is_internal(&self) -> bool {
+        self.scheme.eq_ignore_ascii_case("internal")
+    }
+
+    pub fn private_ips(&self) -> impl Iterator<Item = Ipv4Addr> + '_ {
+        self.zones.iter().flat_map(|z| z.private_ips.iter().copied())
+    }
+
+    pub fn serves_az(&self, az: &str) -> bool {
+        self.zones.iter().any(|z| z.az == az)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Listener {
+    pub arn: String,
+    pub lb_arn: String,
+    pub port: u16,
+    pub protocol: String,
+    /// Target groups the default action forwards to.
+    pub forwards_to: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TargetGroup {
+    pub arn: String,
+    pub name: String,
+    /// `ip`, `instance`, `lambda`, `alb`.
+    pub target_type: String,
+    pub protocol: String,
+    pub port: u16,
+    pub vpc_id: String,
+    pub lb_arns: Vec<String>,
+}
+
+impl TargetGroup {
+    pub fn is_ip(&self) -> bool {
+        self.target_type.eq_ignore_ascii_case("ip")
+    }
+}
+
+/// One registered target and its health as the load balancer sees it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Target {
+    pub tg_arn: String,
+    /// The target id: an IP for `ip` target groups.
+    pub id: String,
+    pub port: u16,
+    pub az: Option<String>,
+    /// `initial`, `healthy`, `unhealthy`, `unused`, `draining`, `unavailable`.
+    pub state: String,
+    /// Reason code such as `Target.FailedHealthChecks` or `Target.NotInUse`.
+    pub reason: Option<String>,
+    pub description: Option<String>,
+}
+
+impl Target {
+    pub fn ip(&self) -> Option<Ipv4Addr> {
+        self.id.parse().ok()
+    }
+
+    pub fn is(&self, state: &str) -> bool {
+        self.state.eq_ignore_ascii_case(state)
+    }
+
+    pub fn healthy(&self) -> bool {
+        self.is("healthy")
+    }
+
+    /// Health states that carry no traffic because the target fails its checks.
+    pub fn unhealthy(&self) -> bool {
+        self.is("unhealthy") || self.is("unhealthy.draining")
+    }
+
+    pub fn reason_text(&self) -> String {
+        match (&self.reason, &self.description) {
+            (Some(r), Some(d)) => format!("{r}: {d}"),
+            (Some(r), None) => r.clone(),
+            (None, Some(d)) => d.clone(),
+            (None, None) => String::new(),
+        }
+    }
+}

@@ -1,0 +1,231 @@
+//! Live samples taken from this host: DNS answers and endpoint probes, with bounded history.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use std::collections::{BTreeMap, VecDeque};
+use std::net::IpAddr;
+use std::time::Duration;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DnsAnswer {
+    pub ip: IpAddr,
+    pub ttl: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", content = "detail", rename_all = "kebab-case")]
+pub enum DnsOutcome {
+    Answers(Vec<DnsAnswer>),
+    /// NOERROR with no A/AAAA record.
+    NoAnswer,
+    NxDomain,
+    ServFail,
+    Timeout,
+    Error(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DnsSample {
+    pub at: DateTime<Utc>,
+    pub host: String,
+    /// The server that answered, e.g. `169.254.169.253:53`.
+    pub server: Option<String>,
+    #[serde(serialize_with = "ser_ms")]
+    pub latency: Duration,
+    pub outcome: DnsOutcome,
+}
+
+impl DnsSample {
+    /// The answer IPs, sorted, empty for failures.
+    pub fn ips(&self) -> Vec<IpAddr> {
+        let mut ips: Vec<IpAddr> = match &self.outcome {
+            DnsOutcome::Answers(a) => a.iter().map(|a| a.ip).collect(),
+            _ => Vec::new(),
+        };
+        ips.sort();
+        ips.dedup();
+        ips
+    }
+
+    pub fn outcome_label(&self) -> String {
+        match &self.outcome {
+            DnsOutcome::Answers(a) => format!("{} answer(s)", a.len()),
+            DnsOutcome::NoAnswer => "no answer (NOERROR, no A/AAAA)".into(),
+            DnsOutcome::NxDomain => "NXDOMAIN".into(),
+            DnsOutcome::ServFail => "SERVFAIL".into(),
+            DnsOutcome::Timeout => "timeout".into(),
+            DnsOutcome::Error(e) => format!("error: {e}"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", content = "reason", rename_all = "kebab-case")]
+pub enum ProbeOutcome {
+    /// The API server answered HTTP (any status).
+    Ok,
+    TcpFailed(String),
+    TlsFailed(String),
+    HttpFailed(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ProbeSample {
+    pub at: DateTime<Utc>,
+    pub ip: IpAddr,
+    pub port: u16,
+    #[serde(serialize_with = "ser_opt_ms")]
+    pub connect: Option<Duration>,
+    #[serde(serialize_with = "ser_opt_ms")]
+    pub tls: Option<Duration>,
+    #[serde(serialize_with = "ser_opt_ms")]
+    pub first_byte: Option<Duration>,
+    pub http_status: Option<u16>,
+    pub outcome: ProbeOutcome,
+}
+
+impl ProbeSample {
+    pub fn ok(&self) -> bool {
+        self.outcome == ProbeOutcome::Ok
+    }
+
+    /// Time to the API server's first byte, or the last phase that finished.
+    pub fn total(&self) -> Option<Duration> {
+        self.first_byte.or(self.tls).or(self.connect)
+    }
+}
+
+fn ser_ms<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_f64(d.as_secs_f64() * 1000.0)
+}
+
+fn ser_opt_ms<S: serde::Serializer>(d: &Option<Duration>, s: S) -> Result<S::Ok, S::Error> {
+    match d {
+        Some(d) => ser_ms(d, s),
+        None => s.serialize_none(),
+    }
+}
+
+/// Samples kept for a time window and never more than `cap`, so memory stays flat.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ring<T> {
+    items: VecDeque<(DateTime<Utc>, T)>,
+    cap: usize,
+    window: chrono::Duration,
+}
+
+impl<T> Ring<T> {
+    pub fn new(cap: usize, window: Duration) -> Self {
+        Self {
+            items: VecDeque::with_capacity(cap.min(64)),
+            cap: cap.max(1),
+            window: chrono::Duration::from_std(window).unwrap_or(chrono::Duration::MAX),
+        }
+    }
+
+    pub fn push(&mut self, at: DateTime<Utc>, item: T) {
+        if self.items.len() == self.cap {
+            self.items.pop_front();
+        }
+        self.items.push_back((at, item));
+        self.expire(at);
+    }
+
+    /// Drop what fell out of the window ending at `now`.
+    pub fn expire(&mut self, now: DateTime<Utc>) {
+        while let Some((t, _)) = self.items.front() {
+            if now - *t > self.window {
+                self.items.pop_front();
+            } else {
+                break;
+            }
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    pub fn capacity(&self) -> usize {
+        self.cap
+    }
+
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = &T> + ExactSizeIterator {
+        self.items.iter().map(|(_, x)| x)
+    }
+
+    pub fn latest(&self) -> Option<&T> {
+        self.items.back().map(|(_, x)| x)
+    }
+}
+
+/// Ten minutes of history by default, as the TUI samples every two seconds.
+pub const HISTORY_WINDOW: Duration = Duration::from_secs(600);
+pub const HISTORY_CAP: usize = 600;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct LiveHistory {
+    pub dns: Ring<DnsSample>,
+    pub probes: BTreeMap<IpAddr, Ring<ProbeSample>>,
+}
+
+impl Default for LiveHistory {
+    fn default() -> Self {
+        Self {
+            dns: Ring::new(HISTORY_CAP, HISTORY_WINDOW),
+            probes: BTreeMap::new(),
+        }
+    }
+}
+
+impl LiveHistory {
+    pub fn push_dns(&mut self, s: DnsSample) {
+        let at = s.at;
+        self.dns.push(at, s);
+    }
+
+    pub fn push_probe(&mut self, s: ProbeSample) {
+        let at = s.at;
+        self.probes
+            .entry(s.ip)
+            .or_insert_with(|| Ring::new(HISTORY_CAP, HISTORY_WINDOW))
+            .push(at, s);
+        // Answers that stopped coming back age out entirely.
+        for ring in self.probes.values_mut() {
+            ring.expire(at);
+        }
+        self.probes.retain(|_, r| !r.is_empty());
+    }
+
+    /// The newest probe of each address that the latest DNS sample returned.
+    pub fn current_probes(&self) -> Vec<&ProbeSample> {
+        let answers = self.dns.latest().map(|d| d.ips()).unwrap_or_default();
+        answers
+            .iter()
+            .filter_map(|ip| self.probes.get(ip).and_then(|r| r.latest()))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn ring_is_bounded_by_count_and_window() {
+        let t0 = Utc.timestamp_opt(1_700_000_000, 0).unwrap();
+        let mut r = Ring::new(5, Duration::from_secs(10));
+        for i in 0..8 {
+            r.push(t0 + chrono::Duration::seconds(i), i);
+        }
+        assert_eq!(r.iter().copied().collect::<Vec<_>>(), vec![3, 4, 5, 6, 7]);
+        r.push(t0 + chrono::Duration::seconds(16), 99);
+        assert_eq!(r.iter().copied().collect::<Vec<_>>(), vec![6, 7, 99]);
+        assert_eq!(r.latest(), Some(&99));
+    }
+}

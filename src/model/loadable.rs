@@ -1,0 +1,200 @@
+//! The state of one remote value: every pane and rule must handle each case.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use std::fmt;
+
+/// Why a source could not deliver. The kind drives what the operator is told to do.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum ErrorKind {
+    /// The caller lacks permission; `action` is the IAM action, e.g. `ec2:DescribeVpcs`.
+    AccessDenied { action: String },
+    Throttled,
+    Timeout,
+    NotFound,
+    /// Not collected because a source it depends on failed.
+    Blocked { by: String },
+    Other,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SourceError {
+    #[serde(flatten)]
+    pub kind: ErrorKind,
+    pub message: String,
+}
+
+impl SourceError {
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        Self {
+            kind,
+            message: message.into(),
+        }
+    }
+
+    pub fn denied(action: &str) -> Self {
+        Self::new(
+            ErrorKind::AccessDenied {
+                action: action.to_string(),
+            },
+            format!("not authorized to perform {action}"),
+        )
+    }
+
+    pub fn timeout(what: &str) -> Self {
+        Self::new(ErrorKind::Timeout, format!("{what} did not answer in time"))
+    }
+
+    pub fn not_found(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::NotFound, message)
+    }
+
+    pub fn blocked(by: &str) -> Self {
+        Self::new(
+            ErrorKind::Blocked { by: by.to_string() },
+            format!("not collected: {by} failed"),
+        )
+    }
+
+    pub fn other(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Other, message)
+    }
+
+    /// Short label for panes and reports.
+    pub fn label(&self) -> String {
+        match &self.kind {
+            ErrorKind::AccessDenied { action } => format!("access denied ({action})"),
+            ErrorKind::Throttled => "throttled".into(),
+            ErrorKind::Timeout => "timed out".into(),
+            ErrorKind::NotFound => "not found".into(),
+            ErrorKind::Blocked { by } => format!("blocked by {by}"),
+            ErrorKind::Other => "error".into(),
+        }
+    }
+}
+
+impl fmt::Display for SourceError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.kind {
+            ErrorKind::AccessDenied { action } => write!(f, "access denied: {action}"),
+            _ => write!(f, "{}: {}", self.label(), self.message),
+        }
+    }
+}
+
+impl std::error::Error for SourceError {}
+
+/// A remote value as the app knows it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Loadable<T> {
+    Loading,
+    Loaded {
+        value: T,
+        at: DateTime<Utc>,
+    },
+    /// The last refresh failed; `value` is from the earlier success at `at`.
+    Stale {
+        value: T,
+        at: DateTime<Utc>,
+        error: SourceError,
+    },
+    Failed {
+        error: SourceError,
+        at: DateTime<Utc>,
+    },
+}
+
+impl<T> Default for Loadable<T> {
+    fn default() -> Self {
+        Self::Loading
+    }
+}
+
+impl<T> Loadable<T> {
+    pub fn loaded(value: T, at: DateTime<Utc>) -> Self {
+        Self::Loaded { value, at }
+    }
+
+    /// Data if any, fresh or stale.
+    pub fn value(&self) -> Option<&T> {
+        match self {
+            Self::Loaded { value, .. } | Self::Stale { value, .. } => Some(value),
+            _ => None,
+        }
+    }
+
+    pub fn error(&self) -> Option<&SourceError> {
+        match self {
+            Self::Stale { error, .. } | Self::Failed { error, .. } => Some(error),
+            _ => None,
+        }
+    }
+
+    /// When the data we hold was fetched.
+    pub fn fetched_at(&self) -> Option<DateTime<Utc>> {
+        match self {
+            Self::Loaded { at, .. } | Self::Stale { at, .. } => Some(*at),
+            _ => None,
+        }
+    }
+
+    pub fn is_loading(&self) -> bool {
+        matches!(self, Self::Loading)
+    }
+
+    /// Merge a refresh result: a failure keeps earlier data as stale.
+    pub fn update(&mut self, result: Result<T, SourceError>, now: DateTime<Utc>) {
+        let previous = std::mem::take(self);
+        *self = match (result, previous) {
+            (Ok(value), _) => Self::Loaded { value, at: now },
+            (Err(error), Self::Loaded { value, at } | Self::Stale { value, at, .. }) => {
+                Self::Stale { value, at, error }
+            }
+            (Err(error), _) => Self::Failed { error, at: now },
+        };
+    }
+
+    /// One word for the state, used in reports.
+    pub fn state_name(&self) -> &'static str {
+        match self {
+            Self::Loading => "loading",
+            Self::Loaded { .. } => "loaded",
+            Self::Stale { .. } => "stale",
+            Self::Failed { .. } => "error",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn t(s: i64) -> DateTime<Utc> {
+        Utc.timestamp_opt(1_700_000_000 + s, 0).unwrap()
+    }
+
+    #[test]
+    fn failure_after_success_keeps_data_as_stale() {
+        let mut l = Loadable::Loading;
+        l.update(Ok(5), t(0));
+        l.update(Err(SourceError::timeout("x")), t(10));
+        assert_eq!(l.value(), Some(&5));
+        assert_eq!(l.fetched_at(), Some(t(0)));
+        assert_eq!(l.state_name(), "stale");
+        l.update(Err(SourceError::denied("ec2:DescribeVpcs")), t(20));
+        assert_eq!(l.value(), Some(&5), "stale stays stale on repeated errors");
+        assert!(l.error().unwrap().to_string().contains("ec2:DescribeVpcs"));
+    }
+
+    #[test]
+    fn failure_without_data_is_failed_and_success_recovers() {
+        let mut l: Loadable<i32> = Loadable::Loading;
+        l.update(Err(SourceError::not_found("gone")), t(0));
+        assert_eq!(l.state_name(), "error");
+        assert!(l.value().is_none());
+        l.update(Ok(1), t(5));
+        assert_eq!(l, Loadable::Loaded { value: 1, at: t(5) });
+    }
+}

@@ -1,0 +1,60 @@
+//! Route53 private hosted zones and the records that steer the endpoint name.
+
+use crate::model::privatelink::normalize_dns_name;
+use serde::Serialize;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HostedZone {
+    pub id: String,
+    /// Zone apex, without the trailing dot.
+    pub name: String,
+    pub private: bool,
+    pub vpcs: Vec<ZoneVpc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ZoneVpc {
+    pub vpc_id: String,
+    pub region: String,
+}
+
+impl HostedZone {
+    pub fn associated_with(&self, vpc_id: &str) -> bool {
+        self.vpcs.iter().any(|v| v.vpc_id == vpc_id)
+    }
+
+    /// Whether this zone is authoritative for `host` (same name or a parent).
+    pub fn covers(&self, host: &str) -> bool {
+        let zone = normalize_dns_name(&self.name);
+        let host = normalize_dns_name(host);
+        host == zone || host.ends_with(&format!(".{zone}"))
+    }
+
+    /// Labels in the zone name: a longer zone wins for the names it covers.
+    pub fn depth(&self) -> usize {
+        normalize_dns_name(&self.name).split('.').count()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Record {
+    pub zone_id: String,
+    pub name: String,
+    /// `A`, `AAAA`, `CNAME`, ...
+    pub rtype: String,
+    pub ttl: Option<u32>,
+    pub values: Vec<String>,
+    pub alias: Option<AliasTarget>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AliasTarget {
+    pub dns_name: String,
+    pub hosted_zone_id: String,
+}
+
+impl Record {
+    pub fn is_for(&self, host: &str) -> bool {
+        normalize_dns_name(&self.name) == normalize_dns_name(host)
+    }
+}

@@ -1,0 +1,1 @@
+//! Discovery and collection over the source traits.

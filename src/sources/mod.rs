@@ -1,0 +1,81 @@
+//! Where data comes from. Everything above these traits (discovery, collection,
+//! diagnosis, the UI) is the same for the real account, the demo and the tests.
+
+pub mod collect;
+pub mod demo;
+
+use crate::model::{
+    Cluster, DnsSample, EndpointConnection, EndpointService, Eni, HostedZone, InterfaceEndpoint,
+    Listener, LoadBalancer, Origin, Peering, ProbeSample, Record, RouteTable, SecurityGroup,
+    SourceError, Subnet, Target, TargetGroup, Vpc,
+};
+use async_trait::async_trait;
+use std::net::IpAddr;
+
+pub type ApiResult<T> = Result<T, SourceError>;
+
+/// The read-only AWS calls the tool makes. Implementations paginate and map errors to
+/// [`SourceError`] kinds; they never filter beyond what each method says.
+#[async_trait]
+pub trait AwsApi: Send + Sync {
+    /// Region the client talks to.
+    fn region(&self) -> Option<String>;
+    /// eks:ListClusters.
+    async fn list_clusters(&self) -> ApiResult<Vec<String>>;
+    /// eks:DescribeCluster; `NotFound` for an unknown name.
+    async fn describe_cluster(&self, name: &str) -> ApiResult<Cluster>;
+    /// Where this host is (instance metadata, then ec2:DescribeInstances); `None` off EC2.
+    async fn locate_origin(&self) -> ApiResult<Option<Origin>>;
+    /// ENIs whose description is exactly `Amazon EKS <cluster>` (server-side filter).
+    async fn cluster_enis(&self, cluster: &str) -> ApiResult<Vec<Eni>>;
+    /// These VPCs with their DNS attributes.
+    async fn vpcs(&self, ids: &[String]) -> ApiResult<Vec<Vpc>>;
+    /// Subnets of these VPCs.
+    async fn subnets(&self, vpc_ids: &[String]) -> ApiResult<Vec<Subnet>>;
+    /// Route tables of these VPCs.
+    async fn route_tables(&self, vpc_ids: &[String]) -> ApiResult<Vec<RouteTable>>;
+    /// These security groups.
+    async fn security_groups(&self, ids: &[String]) -> ApiResult<Vec<SecurityGroup>>;
+    /// Peering connections with either side in one of these VPCs.
+    async fn peerings(&self, vpc_ids: &[String]) -> ApiResult<Vec<Peering>>;
+    /// Interface endpoints in this VPC.
+    async fn interface_endpoints(&self, vpc_id: &str) -> ApiResult<Vec<InterfaceEndpoint>>;
+    /// Endpoint services this account provides.
+    async fn endpoint_services(&self) -> ApiResult<Vec<EndpointService>>;
+    /// Connections to this endpoint service.
+    async fn endpoint_connections(&self, service_id: &str) -> ApiResult<Vec<EndpointConnection>>;
+    /// These load balancers; with no ARNs, every load balancer in the region.
+    async fn load_balancers(&self, arns: &[String]) -> ApiResult<Vec<LoadBalancer>>;
+    async fn listeners(&self, lb_arn: &str) -> ApiResult<Vec<Listener>>;
+    /// Target groups attached to this load balancer.
+    async fn target_groups(&self, lb_arn: &str) -> ApiResult<Vec<TargetGroup>>;
+    async fn target_health(&self, tg_arn: &str) -> ApiResult<Vec<Target>>;
+    /// Private hosted zones whose name is `host` or a parent domain of it, with their VPCs.
+    async fn hosted_zones(&self, host: &str) -> ApiResult<Vec<HostedZone>>;
+    /// Records in this zone named exactly `name`.
+    async fn records(&self, zone_id: &str, name: &str) -> ApiResult<Vec<Record>>;
+}
+
+/// Resolves the endpoint name from this host.
+#[async_trait]
+pub trait Resolver: Send + Sync {
+    /// A and AAAA for `host`; failures are outcomes in the sample, never errors.
+    async fn lookup(&self, host: &str) -> DnsSample;
+}
+
+/// What to probe: one DNS answer of the endpoint name.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProbeRequest {
+    /// Sent as SNI and checked against the certificate.
+    pub host: String,
+    pub ip: IpAddr,
+    pub port: u16,
+    /// Base64 PEM of the cluster CA; `None` when the cluster is not loaded.
+    pub ca_data: Option<String>,
+}
+
+/// Connects to one answer: TCP, TLS, HTTP.
+#[async_trait]
+pub trait Prober: Send + Sync {
+    async fn probe(&self, req: &ProbeRequest) -> ProbeSample;
+}

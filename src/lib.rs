@@ -1,5 +1,6 @@
 //! eksnet-tui: is the private API endpoint of an EKS cluster reachable from here, and if not, why?
 
 pub mod clock;
+pub mod diagnose;
 pub mod model;
 pub mod sources;

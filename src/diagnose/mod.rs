@@ -1,0 +1,148 @@
+//! Diagnosis: pure functions from the model to findings and a path verdict.
+
+pub mod classify;
+pub mod ctx;
+pub mod finding;
+pub mod path;
+pub mod rules;
+pub mod sg;
+#[cfg(test)]
+pub mod testkit;
+
+pub use ctx::{Ctx, Route};
+pub use finding::{Finding, HopName, Missing, Severity, Unknown};
+pub use path::{Hop, HopStatus};
+
+use crate::model::Model;
+use serde::Serialize;
+
+/// Everything `check` prints and the TUI shows about the state of the path.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Diagnosis {
+    pub verdict: HopStatus,
+    pub route: Route,
+    pub route_basis: String,
+    pub hops: Vec<Hop>,
+    /// The first hop of the chain that fails: where to look first.
+    pub first_failure: Option<HopName>,
+    /// Worst first.
+    pub findings: Vec<Finding>,
+    pub unknowns: Vec<Unknown>,
+}
+
+pub fn diagnose(model: &Model) -> Diagnosis {
+    let ctx = Ctx::new(model);
+    let mut findings = Vec::new();
+    let mut unknowns = Vec::new();
+    for rule in rules::RULES {
+        match (rule.check)(&ctx) {
+            Ok(f) => findings.extend(f),
+            Err(missing) => unknowns.push(Unknown {
+                rule: rule.name,
+                hop: rule.hop,
+                missing: missing.what,
+                reason: missing.why,
+            }),
+        }
+    }
+    findings.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.hop.cmp(&b.hop)));
+    let hops = path::hops(&ctx, &findings, &unknowns);
+    let first_failure = hops.iter().find(|h| h.status == HopStatus::Fail).map(|h| h.name);
+    let verdict = path::verdict(&hops, &findings, &unknowns);
+    Diagnosis {
+        verdict,
+        route: ctx.route,
+        route_basis: ctx.route_basis.clone(),
+        hops,
+        first_failure,
+        findings,
+        unknowns,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use testkit::*;
+
+    #[test]
+    fn healthy_model_is_ok_on_the_privatelink_route() {
+        let d = diagnose(&healthy());
+        assert_eq!(d.route, Route::Privatelink);
+        assert_eq!(d.verdict, HopStatus::Ok, "{:#?}", d);
+        assert!(d.unknowns.is_empty(), "{:?}", d.unknowns);
+        let names: Vec<_> = d.hops.iter().map(|h| h.name.as_str()).collect();
+        assert_eq!(names, [
+            "origin", "dns", "interface-endpoint", "endpoint-service", "nlb", "targets", "eks-enis", "api-server"
+        ]);
+        assert!(problems(&d.findings).is_empty());
+    }
+
+    #[test]
+    fn denied_target_health_makes_targets_unknown_and_keeps_the_rest() {
+        let d = diagnose(&without(healthy(), Part::Targets));
+        let status = |n: HopName| d.hops.iter().find(|h| h.name == n).unwrap().status;
+        assert_eq!(status(HopName::Targets), HopStatus::Unknown);
+        assert_eq!(status(HopName::Nlb), HopStatus::Ok);
+        assert_eq!(status(HopName::Dns), HopStatus::Ok);
+        assert_eq!(d.verdict, HopStatus::Unknown);
+        let hop = d.hops.iter().find(|h| h.name == HopName::Targets).unwrap();
+        assert!(hop.evidence.iter().any(|e| e.contains("test:Denied")), "{:?}", hop.evidence);
+    }
+
+    #[test]
+    fn direct_route_from_eni_answers() {
+        let mut m = healthy();
+        push_dns(&mut m, &["192.168.10.21", "192.168.20.21"], 1);
+        let d = diagnose(&m);
+        assert_eq!(d.route, Route::Direct);
+        let names: Vec<_> = d.hops.iter().map(|h| h.name.as_str()).collect();
+        assert_eq!(names, ["origin", "dns", "peering", "eks-enis", "api-server"]);
+    }
+
+    #[test]
+    fn no_live_skips_dns_and_api_server_and_takes_route_from_topology() {
+        let mut m = healthy();
+        m.context.live = crate::model::LiveMode::OFF;
+        m.live = Default::default();
+        let d = diagnose(&m);
+        assert_eq!(d.route, Route::Privatelink);
+        assert!(d.route_basis.contains("live DNS off"), "{}", d.route_basis);
+        let status = |n: HopName| d.hops.iter().find(|h| h.name == n).unwrap().status;
+        assert_eq!(status(HopName::Dns), HopStatus::Skipped);
+        assert_eq!(status(HopName::ApiServer), HopStatus::Skipped);
+        assert_eq!(d.verdict, HopStatus::Ok);
+
+        // The zone is still checked: a broken zone shows on the skipped hop.
+        if let crate::model::Loadable::Loaded { value, .. } = &mut m.hosted_zones {
+            value[0].vpcs.clear();
+        }
+        let d = diagnose(&m);
+        let dns = d.hops.iter().find(|h| h.name == HopName::Dns).unwrap();
+        assert_eq!(dns.status, HopStatus::Fail);
+        assert!(dns.evidence.iter().any(|e| e.starts_with("phz-not-associated")));
+    }
+
+    #[test]
+    fn first_failure_is_the_earliest_failing_hop() {
+        let mut m = healthy();
+        m.targets = crate::model::Loadable::loaded(vec![
+            target("192.168.10.5", "eu-west-1a", "unhealthy"),
+        ], t0());
+        push_probe(&mut m, "172.20.1.50", crate::model::ProbeOutcome::TcpFailed("timed out".into()), 1);
+        push_probe(&mut m, "172.20.2.50", crate::model::ProbeOutcome::TcpFailed("timed out".into()), 1);
+        let d = diagnose(&m);
+        assert_eq!(d.first_failure, Some(HopName::Targets));
+        assert_eq!(d.verdict, HopStatus::Fail);
+        assert_eq!(d.findings[0].severity, Severity::Fail, "worst first");
+    }
+
+    #[test]
+    fn unknown_origin_is_unknown_not_ok() {
+        let mut m = healthy();
+        m.origin = crate::model::Loadable::loaded(None, t0());
+        let d = diagnose(&m);
+        assert_eq!(d.hops[0].status, HopStatus::Unknown);
+        assert_eq!(d.verdict, HopStatus::Unknown);
+    }
+}

@@ -1,0 +1,50 @@
+//! Every diagnosis rule, one small pure function each, in one table.
+
+pub mod cluster;
+pub mod eni;
+pub mod live;
+pub mod nlb;
+pub mod peering;
+pub mod privatelink;
+pub mod route53;
+pub mod security;
+pub mod targets;
+
+use super::ctx::Ctx;
+use super::finding::{Finding, HopName, Missing};
+
+pub type Check = fn(&Ctx) -> Result<Vec<Finding>, Missing>;
+
+pub struct Rule {
+    pub name: &'static str,
+    /// The hop that becomes UNKNOWN when this rule lacks its input.
+    pub hop: Option<HopName>,
+    pub check: Check,
+}
+
+const fn rule(name: &'static str, hop: Option<HopName>, check: Check) -> Rule {
+    Rule { name, hop, check }
+}
+
+use HopName::*;
+
+pub const RULES: &[Rule] = &[
+    rule("endpoint-mode", None, cluster::endpoint_mode),
+    rule("cluster-status", Some(ApiServer), cluster::cluster_status),
+    rule("vpc-dns", None, cluster::vpc_dns),
+    rule("enis", Some(EksEnis), eni::enis),
+    rule("subnet-headroom", Some(EksEnis), eni::subnet_headroom),
+    rule("eni-security-groups", Some(EksEnis), security::eni_security_groups),
+    rule("peering", Some(Peering), peering::peering),
+    rule("peering-routes", Some(Peering), peering::peering_routes),
+    rule("targets-vs-enis", Some(Targets), targets::targets_vs_enis),
+    rule("target-health", Some(Targets), targets::target_health),
+    rule("nlb-wiring", Some(Nlb), nlb::nlb_wiring),
+    rule("endpoint-service", Some(EndpointService), privatelink::endpoint_service),
+    rule("interface-endpoint", Some(InterfaceEndpoint), privatelink::interface_endpoint),
+    rule("endpoint-security-groups", Some(InterfaceEndpoint), security::endpoint_security_groups),
+    rule("private-zone", Some(Dns), route53::private_zone),
+    rule("dns-answers", Some(Dns), live::dns_answers),
+    rule("dns-flapping", Some(Dns), live::dns_flapping),
+    rule("probes", Some(ApiServer), live::probes),
+];

@@ -1,0 +1,234 @@
+//! The target group against the EKS-owned ENIs, and the health the NLB sees.
+
+use crate::diagnose::ctx::{Ctx, need};
+use crate::diagnose::finding::{Finding, HopName, Missing, Severity, list};
+use crate::model::{Target, TargetGroup};
+use std::collections::BTreeSet;
+use std::net::Ipv4Addr;
+
+const HOP: Option<HopName> = Some(HopName::Targets);
+
+fn path_targets<'a>(ctx: &Ctx<'a>, tg: &TargetGroup) -> Result<Vec<&'a Target>, Missing> {
+    let targets = need(&ctx.m.targets, "target health (elasticloadbalancing:DescribeTargetHealth)")?;
+    Ok(targets.iter().filter(|t| t.tg_arn == tg.arn).collect())
+}
+
+fn ip_groups<'a>(ctx: &Ctx<'a>) -> Result<Vec<&'a TargetGroup>, Missing> {
+    need(&ctx.m.target_groups, "target groups (elasticloadbalancing:DescribeTargetGroups)")?;
+    Ok(ctx.path.target_groups.iter().copied().filter(|tg| tg.is_ip()).collect())
+}
+
+/// Registered targets that are no EKS ENI are stale (cleanup broken); ENI IPs that are not
+/// registered are missing (registration broken).
+pub fn targets_vs_enis(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
+    let enis = need(&ctx.m.enis, "EKS-owned ENIs (ec2:DescribeNetworkInterfaces)")?;
+    let eni_ips: BTreeSet<Ipv4Addr> = enis.iter().map(|e| e.ip).collect();
+    let mut out = Vec::new();
+    for tg in ip_groups(ctx)? {
+        let targets = path_targets(ctx, tg)?;
+        let registered: BTreeSet<Ipv4Addr> = targets.iter().filter_map(|t| t.ip()).collect();
+        let stale: Vec<&&Target> = targets
+            .iter()
+            .filter(|t| t.ip().is_some_and(|ip| !eni_ips.contains(&ip)))
+            .collect();
+        let missing: Vec<&Ipv4Addr> = eni_ips.difference(&registered).collect();
+        if !stale.is_empty() {
+            out.push(Finding::new(
+                "target-stale",
+                Severity::Warn,
+                HOP,
+                &tg.name,
+                format!(
+                    "{} registered target(s) are not EKS-owned ENI IPs: {}",
+                    stale.len(),
+                    list(stale.iter().map(|t| format!("{} ({})", t.id, t.state)))
+                ),
+                format!("the cleanup automation is broken; deregister them: aws elbv2 deregister-targets --target-group-arn {} --targets {}",
+                    tg.arn,
+                    stale.iter().map(|t| format!("Id={}", t.id)).collect::<Vec<_>>().join(" ")),
+            ));
+        }
+        if !missing.is_empty() {
+            let serving = targets
+                .iter()
+                .any(|t| t.healthy() && t.ip().is_some_and(|ip| eni_ips.contains(&ip)));
+            out.push(Finding::new(
+                "target-missing",
+                if serving { Severity::Warn } else { Severity::Fail },
+                HOP,
+                &tg.name,
+                format!(
+                    "EKS-owned ENI IP(s) not registered: {}{}",
+                    list(&missing),
+                    if serving { "" } else { "; no current ENI is registered and healthy" }
+                ),
+                format!("the registration automation is broken (check the EventBridge rule, the CloudTrail trail and the Lambda); register them: aws elbv2 register-targets --target-group-arn {} --targets {}",
+                    tg.arn,
+                    missing.iter().map(|ip| format!("Id={ip},Port={}", tg.port)).collect::<Vec<_>>().join(" ")),
+            ));
+        }
+    }
+    Ok(out)
+}
+
+pub fn target_health(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
+    let eni_ips: Option<BTreeSet<Ipv4Addr>> = ctx.eni_ips();
+    let mut out = Vec::new();
+    for tg in ip_groups(ctx)? {
+        let targets = path_targets(ctx, tg)?;
+        if targets.is_empty() {
+            continue;
+        }
+        let unhealthy: Vec<&&Target> = targets.iter().filter(|t| t.unhealthy()).collect();
+        if unhealthy.len() == targets.len() {
+            out.push(Finding::new(
+                "target-unhealthy",
+                Severity::Fail,
+                HOP,
+                &tg.name,
+                format!(
+                    "all {} targets are unhealthy: {}",
+                    targets.len(),
+                    list(unhealthy.iter().map(|t| format!("{} {}", t.id, t.reason_text())))
+                ),
+                "the NLB has nothing healthy to send to: check that the ENI security groups allow TCP 443 from the NLB's IPs, and that the targets are current ENI IPs",
+            ));
+        } else {
+            // Unhealthy stale targets are explained by target-stale.
+            let current = |t: &Target| {
+                eni_ips
+                    .as_ref()
+                    .is_none_or(|s| t.ip().is_some_and(|ip| s.contains(&ip)))
+            };
+            let bad: Vec<_> = unhealthy.iter().filter(|t| current(t)).collect();
+            if !bad.is_empty() {
+                out.push(Finding::new(
+                    "target-unhealthy",
+                    Severity::Warn,
+                    HOP,
+                    &tg.name,
+                    format!("{} of {} targets unhealthy: {}", bad.len(), targets.len(), list(bad.iter().map(|t| format!("{} {}", t.id, t.reason_text())))),
+                    "check the ENI security groups allow TCP 443 from the NLB's IPs in that AZ",
+                ));
+            }
+        }
+        let draining: Vec<_> = targets.iter().filter(|t| t.is("draining")).collect();
+        if !draining.is_empty() {
+            out.push(Finding::new(
+                "target-draining",
+                Severity::Warn,
+                HOP,
+                &tg.name,
+                format!("draining: {}", list(draining.iter().map(|t| &t.id))),
+                "a deregistration is in progress; if these are current ENI IPs, register them again",
+            ));
+        }
+        for t in targets.iter().filter(|t| t.is("unused")) {
+            let lb = ctx.path.nlbs.iter().find(|lb| tg.lb_arns.contains(&lb.arn));
+            let az = t.az.clone().or_else(|| az_of(ctx, t));
+            let why = match (lb, &az) {
+                (Some(lb), Some(az)) if !lb.serves_az(az) && lb.cross_zone != Some(true) => {
+                    format!("the NLB is not enabled in {az} and cross-zone load balancing is off")
+                }
+                _ => t.reason_text(),
+            };
+            out.push(Finding::new(
+                "target-unused",
+                Severity::Warn,
+                HOP,
+                &tg.name,
+                format!("target {} is unused: {why}", t.id),
+                "enable the NLB in the target's AZ (add a subnet there) or turn on cross-zone load balancing",
+            ));
+        }
+    }
+    Ok(out)
+}
+
+/// The AZ of a target from the subnet that holds its IP.
+fn az_of(ctx: &Ctx, t: &Target) -> Option<String> {
+    let ip = t.ip()?;
+    ctx.m
+        .subnets
+        .value()?
+        .iter()
+        .find(|s| s.cidr.contains(&ip))
+        .map(|s| s.az.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnose::testkit::*;
+    use crate::model::{Loadable, Model};
+
+    fn set_targets(m: &mut Model, targets: Vec<Target>) {
+        m.targets = Loadable::loaded(targets, t0());
+    }
+
+    #[test]
+    fn healthy_targets_pass() {
+        assert!(run(&healthy(), targets_vs_enis).unwrap().is_empty());
+        assert!(run(&healthy(), target_health).unwrap().is_empty());
+    }
+
+    #[test]
+    fn rotation_missed_gives_stale_and_missing_and_all_unhealthy() {
+        let mut m = healthy();
+        set_targets(&mut m, vec![
+            target("192.168.10.5", "eu-west-1a", "unhealthy"),
+            target("192.168.20.5", "eu-west-1b", "unhealthy"),
+        ]);
+        let f = run(&m, targets_vs_enis).unwrap();
+        assert!(has(&f, "target-stale", Severity::Warn));
+        assert!(has(&f, "target-missing", Severity::Fail));
+        assert!(f[1].evidence.contains("192.168.10.21, 192.168.20.21"), "{}", f[1].evidence);
+        let h = run(&m, target_health).unwrap();
+        assert!(has(&h, "target-unhealthy", Severity::Fail));
+    }
+
+    #[test]
+    fn one_stale_unhealthy_target_is_only_stale() {
+        let mut m = healthy();
+        set_targets(&mut m, vec![
+            target("192.168.10.21", "eu-west-1a", "healthy"),
+            target("192.168.20.21", "eu-west-1b", "healthy"),
+            target("192.168.10.9", "eu-west-1a", "unhealthy"),
+        ]);
+        assert_eq!(problems(&run(&m, targets_vs_enis).unwrap()), vec!["target-stale"]);
+        assert!(run(&m, target_health).unwrap().is_empty());
+    }
+
+    #[test]
+    fn missing_target_warns_while_another_serves() {
+        let mut m = healthy();
+        set_targets(&mut m, vec![target("192.168.10.21", "eu-west-1a", "healthy")]);
+        let f = run(&m, targets_vs_enis).unwrap();
+        assert!(has(&f, "target-missing", Severity::Warn));
+    }
+
+    #[test]
+    fn unhealthy_draining_unused() {
+        let mut m = healthy();
+        let mut unused = target("192.168.20.21", "eu-west-1c", "unused");
+        unused.reason = Some("Target.NotInUse".into());
+        set_targets(&mut m, vec![
+            target("192.168.10.21", "eu-west-1a", "unhealthy"),
+            unused,
+            target("192.168.10.21", "eu-west-1a", "draining"),
+        ]);
+        let f = run(&m, target_health).unwrap();
+        assert!(has(&f, "target-unhealthy", Severity::Warn));
+        assert!(has(&f, "target-draining", Severity::Warn));
+        let unused = f.iter().find(|f| f.id == "target-unused").unwrap();
+        assert!(unused.evidence.contains("not enabled in eu-west-1c"), "{}", unused.evidence);
+    }
+
+    #[test]
+    fn unknown_without_targets_or_groups() {
+        assert!(run(&without(healthy(), Part::Targets), targets_vs_enis).is_err());
+        assert!(run(&without(healthy(), Part::TargetGroups), target_health).is_err());
+        let e = run(&without(healthy(), Part::Enis), targets_vs_enis).unwrap_err();
+        assert!(e.what.contains("ENI"));
+    }
+}

@@ -1,1 +1,77 @@
-//! The built-in simulated environment.
+//! The built-in simulated environment: an AWS account, this host's DNS and its probes,
+//! with no network at all. Everything above the source traits runs unchanged on it.
+
+mod api;
+mod ids;
+mod live;
+mod network;
+mod noise;
+mod scenario;
+mod services;
+mod timeline;
+pub mod world;
+
+#[cfg(test)]
+mod tests;
+
+pub use ids::{CLUSTER, ENDPOINT, REGION};
+pub use scenario::Scenario;
+pub use world::{SimDns, World, world};
+
+use crate::clock::Clock;
+use crate::model::{DnsSample, ProbeSample};
+use crate::sources::{ProbeRequest, Prober, Resolver};
+use async_trait::async_trait;
+use std::time::Duration;
+
+/// Implements [`AwsApi`](crate::sources::AwsApi), [`Resolver`] and [`Prober`] over
+/// [`world`] at the current simulated time.
+#[derive(Debug, Clone)]
+pub struct DemoEnv {
+    scenario: Scenario,
+    clock: Clock,
+    offset: Duration,
+}
+
+impl DemoEnv {
+    pub fn new(scenario: Scenario, clock: Clock) -> Self {
+        Self::with_offset(scenario, clock, Duration::ZERO)
+    }
+
+    /// Starts the simulation `offset` into its timeline, e.g. to show a rotation at once.
+    pub fn with_offset(scenario: Scenario, clock: Clock, offset: Duration) -> Self {
+        Self {
+            scenario,
+            clock,
+            offset,
+        }
+    }
+
+    pub fn scenario(&self) -> Scenario {
+        self.scenario
+    }
+
+    /// Simulated time since the start of the scenario.
+    pub fn elapsed(&self) -> Duration {
+        self.offset + self.clock.elapsed()
+    }
+
+    /// The simulated account as it is now.
+    pub fn world(&self) -> World {
+        world(self.scenario, self.elapsed())
+    }
+}
+
+#[async_trait]
+impl Resolver for DemoEnv {
+    async fn lookup(&self, host: &str) -> DnsSample {
+        live::lookup(&self.world(), host, self.clock.now())
+    }
+}
+
+#[async_trait]
+impl Prober for DemoEnv {
+    async fn probe(&self, req: &ProbeRequest) -> ProbeSample {
+        live::probe(&self.world(), req, self.clock.now())
+    }
+}

@@ -1,0 +1,206 @@
+//! The read-only AWS calls over the simulated world, filtered and failing as AWS does.
+
+use super::DemoEnv;
+use super::ids::REGION;
+use super::world::World;
+use crate::model::{
+    Cluster, EndpointConnection, EndpointService, Eni, HostedZone, InterfaceEndpoint, Listener,
+    LoadBalancer, Origin, Peering, Record, RouteTable, SecurityGroup, SourceError, Subnet, Target,
+    TargetGroup, Vpc,
+};
+use crate::sources::{ApiResult, AwsApi};
+use async_trait::async_trait;
+
+/// The items whose id is in `ids`, or `NotFound` naming the first unknown id, as the
+/// Describe calls that take explicit ids do.
+fn by_ids<T: Clone>(
+    items: &[T],
+    ids: &[String],
+    id_of: impl Fn(&T) -> &str,
+    what: &str,
+) -> ApiResult<Vec<T>> {
+    if let Some(unknown) = ids.iter().find(|id| !items.iter().any(|i| id_of(i) == *id)) {
+        return Err(SourceError::not_found(format!(
+            "{what} '{unknown}' does not exist"
+        )));
+    }
+    Ok(items
+        .iter()
+        .filter(|i| ids.iter().any(|id| id == id_of(i)))
+        .cloned()
+        .collect())
+}
+
+fn in_vpcs<T: Clone>(items: &[T], vpc_ids: &[String], vpc_of: impl Fn(&T) -> &str) -> Vec<T> {
+    items
+        .iter()
+        .filter(|i| vpc_ids.iter().any(|v| v == vpc_of(i)))
+        .cloned()
+        .collect()
+}
+
+fn known_lb(w: &World, arn: &str) -> ApiResult<()> {
+    if w.load_balancers.iter().any(|lb| lb.arn == arn) {
+        Ok(())
+    } else {
+        Err(SourceError::not_found(format!(
+            "load balancer '{arn}' not found"
+        )))
+    }
+}
+
+#[async_trait]
+impl AwsApi for DemoEnv {
+    fn region(&self) -> Option<String> {
+        Some(REGION.into())
+    }
+
+    async fn list_clusters(&self) -> ApiResult<Vec<String>> {
+        Ok(self
+            .world()
+            .clusters
+            .iter()
+            .map(|c| c.name.clone())
+            .collect())
+    }
+
+    async fn describe_cluster(&self, name: &str) -> ApiResult<Cluster> {
+        let w = self.world();
+        w.clusters
+            .iter()
+            .find(|c| c.name == name)
+            .cloned()
+            .ok_or_else(|| {
+                let names: Vec<&str> = w.clusters.iter().map(|c| c.name.as_str()).collect();
+                SourceError::not_found(format!(
+                    "cluster '{name}' not found; clusters: {}",
+                    names.join(", ")
+                ))
+            })
+    }
+
+    async fn locate_origin(&self) -> ApiResult<Option<Origin>> {
+        Ok(Some(self.world().origin))
+    }
+
+    async fn cluster_enis(&self, cluster: &str) -> ApiResult<Vec<Eni>> {
+        Ok(self.world().enis_of(cluster))
+    }
+
+    async fn vpcs(&self, ids: &[String]) -> ApiResult<Vec<Vpc>> {
+        by_ids(&self.world().vpcs, ids, |v| &v.id, "VPC")
+    }
+
+    async fn subnets(&self, vpc_ids: &[String]) -> ApiResult<Vec<Subnet>> {
+        Ok(in_vpcs(&self.world().subnets, vpc_ids, |s| &s.vpc_id))
+    }
+
+    async fn route_tables(&self, vpc_ids: &[String]) -> ApiResult<Vec<RouteTable>> {
+        Ok(in_vpcs(&self.world().route_tables, vpc_ids, |t| &t.vpc_id))
+    }
+
+    async fn security_groups(&self, ids: &[String]) -> ApiResult<Vec<SecurityGroup>> {
+        by_ids(
+            &self.world().security_groups,
+            ids,
+            |g| &g.id,
+            "security group",
+        )
+    }
+
+    async fn peerings(&self, vpc_ids: &[String]) -> ApiResult<Vec<Peering>> {
+        let touches = |p: &&Peering| {
+            vpc_ids
+                .iter()
+                .any(|v| *v == p.requester.vpc_id || *v == p.accepter.vpc_id)
+        };
+        Ok(self
+            .world()
+            .peerings
+            .iter()
+            .filter(touches)
+            .cloned()
+            .collect())
+    }
+
+    async fn interface_endpoints(&self, vpc_id: &str) -> ApiResult<Vec<InterfaceEndpoint>> {
+        let w = self.world();
+        Ok(in_vpcs(
+            &w.interface_endpoints,
+            &[vpc_id.to_string()],
+            |e| &e.vpc_id,
+        ))
+    }
+
+    async fn endpoint_services(&self) -> ApiResult<Vec<EndpointService>> {
+        Ok(self.world().endpoint_services)
+    }
+
+    async fn endpoint_connections(&self, service_id: &str) -> ApiResult<Vec<EndpointConnection>> {
+        Ok(self
+            .world()
+            .endpoint_connections
+            .into_iter()
+            .filter(|c| c.service_id == service_id)
+            .collect())
+    }
+
+    async fn load_balancers(&self, arns: &[String]) -> ApiResult<Vec<LoadBalancer>> {
+        let w = self.world();
+        if arns.is_empty() {
+            return Ok(w.load_balancers);
+        }
+        by_ids(&w.load_balancers, arns, |lb| &lb.arn, "load balancer")
+    }
+
+    async fn listeners(&self, lb_arn: &str) -> ApiResult<Vec<Listener>> {
+        let w = self.world();
+        known_lb(&w, lb_arn)?;
+        Ok(w.listeners
+            .into_iter()
+            .filter(|l| l.lb_arn == lb_arn)
+            .collect())
+    }
+
+    async fn target_groups(&self, lb_arn: &str) -> ApiResult<Vec<TargetGroup>> {
+        let w = self.world();
+        known_lb(&w, lb_arn)?;
+        Ok(w.target_groups
+            .into_iter()
+            .filter(|tg| tg.lb_arns.iter().any(|a| a == lb_arn))
+            .collect())
+    }
+
+    async fn target_health(&self, tg_arn: &str) -> ApiResult<Vec<Target>> {
+        let w = self.world();
+        if !w.target_groups.iter().any(|tg| tg.arn == tg_arn) {
+            return Err(SourceError::not_found(format!(
+                "target group '{tg_arn}' not found"
+            )));
+        }
+        Ok(w.targets_of(tg_arn))
+    }
+
+    async fn hosted_zones(&self, host: &str) -> ApiResult<Vec<HostedZone>> {
+        Ok(self
+            .world()
+            .hosted_zones
+            .into_iter()
+            .filter(|z| z.private && z.covers(host))
+            .collect())
+    }
+
+    async fn records(&self, zone_id: &str, name: &str) -> ApiResult<Vec<Record>> {
+        let w = self.world();
+        let zone_id = zone_id.trim_start_matches("/hostedzone/");
+        if !w.hosted_zones.iter().any(|z| z.id == zone_id) {
+            return Err(SourceError::not_found(format!(
+                "no hosted zone found with ID: {zone_id}"
+            )));
+        }
+        Ok(w.records
+            .into_iter()
+            .filter(|r| r.zone_id == zone_id && r.is_for(name))
+            .collect())
+    }
+}

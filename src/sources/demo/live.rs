@@ -1,0 +1,252 @@
+//! What the bastion sees when it resolves and connects, derived from the world's
+//! resources, so a scenario only states its fault and the symptoms follow.
+
+use super::ids::{DNS_SERVER, DNS_TTL, NAT_EGRESS_IP, PUBLIC_API_IPS};
+use super::network::admits;
+use super::noise::{ip_bits, millis_between, mix};
+use super::world::World;
+use crate::model::network::table_for_subnet;
+use crate::model::privatelink::normalize_dns_name;
+use crate::model::{
+    DnsAnswer, DnsOutcome, DnsSample, InterfaceEndpoint, ProbeOutcome, ProbeSample, RouteTarget,
+    SecurityGroup, Target,
+};
+use crate::sources::ProbeRequest;
+use chrono::{DateTime, Utc};
+use ipnet::Ipv4Net;
+use std::collections::BTreeMap;
+use std::net::{IpAddr, Ipv4Addr};
+
+const TIMED_OUT: &str = "connection timed out";
+
+/// The endpoint name as the bastion's VPC resolver answers it.
+pub fn resolve(w: &World) -> DnsOutcome {
+    let cluster = w.cluster();
+    let host = cluster.host();
+    let zone = w
+        .hosted_zones
+        .iter()
+        .filter(|z| z.private && z.covers(&host) && z.associated_with(&w.origin.vpc_id))
+        .max_by_key(|z| z.depth());
+    let Some(zone) = zone else {
+        // Public DNS: the records EKS manages itself. A private-only cluster publishes its
+        // ENI IPs there, which only help from inside the cluster VPC.
+        let ips: Vec<Ipv4Addr> = if cluster.public_access {
+            PUBLIC_API_IPS.to_vec()
+        } else {
+            w.enis_of(&cluster.name).iter().map(|e| e.ip).collect()
+        };
+        return answers(&ips);
+    };
+    let named: Vec<_> = w
+        .records
+        .iter()
+        .filter(|r| r.zone_id == zone.id && r.is_for(&host))
+        .collect();
+    let Some(a) = named.iter().find(|r| r.rtype == "A") else {
+        return if named.is_empty() {
+            DnsOutcome::NxDomain
+        } else {
+            DnsOutcome::NoAnswer
+        };
+    };
+    match &a.alias {
+        Some(alias) => match w
+            .interface_endpoints
+            .iter()
+            .find(|ie| ie.answers_to(&alias.dns_name))
+        {
+            Some(ie) => answers(&ie.ips),
+            None => DnsOutcome::NoAnswer,
+        },
+        None => answers(
+            &a.values
+                .iter()
+                .filter_map(|v| v.parse().ok())
+                .collect::<Vec<_>>(),
+        ),
+    }
+}
+
+fn answers(ips: &[Ipv4Addr]) -> DnsOutcome {
+    if ips.is_empty() {
+        return DnsOutcome::NoAnswer;
+    }
+    DnsOutcome::Answers(
+        ips.iter()
+            .map(|ip| DnsAnswer {
+                ip: IpAddr::V4(*ip),
+                ttl: DNS_TTL,
+            })
+            .collect(),
+    )
+}
+
+/// How a TCP connection to port 443 of each resolved address ends.
+pub fn reach(w: &World, checks_pass: bool) -> BTreeMap<IpAddr, ProbeOutcome> {
+    let DnsOutcome::Answers(list) = &w.dns.outcome else {
+        return BTreeMap::new();
+    };
+    list.iter()
+        .map(|a| {
+            let ok = match a.ip {
+                IpAddr::V4(ip) => reaches_api(w, ip, checks_pass),
+                IpAddr::V6(_) => false,
+            };
+            let outcome = if ok {
+                ProbeOutcome::Ok
+            } else {
+                ProbeOutcome::TcpFailed(TIMED_OUT.into())
+            };
+            (a.ip, outcome)
+        })
+        .collect()
+}
+
+fn reaches_api(w: &World, ip: Ipv4Addr, checks_pass: bool) -> bool {
+    if let Some(ie) = w.interface_endpoints.iter().find(|ie| ie.ips.contains(&ip)) {
+        return through_privatelink(w, ie, ip, checks_pass);
+    }
+    if w.enis_of(&w.cluster().name).iter().any(|e| e.ip == ip) {
+        return over_peering(w, ip);
+    }
+    if PUBLIC_API_IPS.contains(&ip) {
+        let c = w.cluster();
+        return c.public_access
+            && c.public_cidrs
+                .iter()
+                .filter_map(|n| n.parse::<Ipv4Net>().ok())
+                .any(|n| n.contains(&NAT_EGRESS_IP));
+    }
+    false
+}
+
+fn groups<'a>(w: &'a World, ids: &[String]) -> Vec<&'a SecurityGroup> {
+    w.security_groups
+        .iter()
+        .filter(|g| ids.contains(&g.id))
+        .collect()
+}
+
+/// Interface endpoint -> endpoint service -> NLB listener -> target group -> a live ENI.
+fn through_privatelink(w: &World, ie: &InterfaceEndpoint, ip: Ipv4Addr, checks_pass: bool) -> bool {
+    let Some(src) = w.origin.ip else { return false };
+    if !ie.is_available() || !admits(&groups(w, &ie.sg_ids), 443, src) {
+        return false;
+    }
+    let Some(svc) = w
+        .endpoint_services
+        .iter()
+        .find(|s| s.name == ie.service_name && s.is_available())
+    else {
+        return false;
+    };
+    let accepted = w.endpoint_connections.iter().any(|c| {
+        c.service_id == svc.id
+            && c.endpoint_id == ie.id
+            && c.state.eq_ignore_ascii_case("available")
+    });
+    if !accepted {
+        return false;
+    }
+    let live: Vec<Ipv4Addr> = w.enis_of(&w.cluster().name).iter().map(|e| e.ip).collect();
+    let pick = mix(&[w.elapsed.as_secs(), u64::from(u32::from(ip))]);
+    w.listeners
+        .iter()
+        .filter(|l| svc.nlb_arns.contains(&l.lb_arn) && l.port == 443)
+        .flat_map(|l| l.forwards_to.iter())
+        .any(|tg| {
+            let targets: Vec<&Target> = w.targets.iter().filter(|t| &t.tg_arn == tg).collect();
+            forwards_to_live(&targets, &live, checks_pass, pick)
+        })
+}
+
+/// An NLB sends to healthy targets; with none healthy it fails open to all of them, so a
+/// connection lands on whichever target it picks, dead or alive.
+fn forwards_to_live(targets: &[&Target], live: &[Ipv4Addr], checks_pass: bool, pick: u64) -> bool {
+    let healthy: Vec<&&Target> = targets.iter().filter(|t| t.healthy()).collect();
+    let pool: Vec<&&Target> = if healthy.is_empty() {
+        targets.iter().collect()
+    } else {
+        healthy
+    };
+    if pool.is_empty() {
+        return false;
+    }
+    let chosen = pool[(pick % pool.len() as u64) as usize];
+    checks_pass && chosen.ip().is_some_and(|ip| live.contains(&ip))
+}
+
+/// Straight to an ENI IP: an active peering route out, and the cluster SG lets us in.
+fn over_peering(w: &World, ip: Ipv4Addr) -> bool {
+    let (Some(subnet), Some(src)) = (&w.origin.subnet_id, w.origin.ip) else {
+        return false;
+    };
+    let routed = table_for_subnet(&w.route_tables, &w.origin.vpc_id, subnet)
+        .and_then(|t| t.lookup(ip))
+        .is_some_and(|r| {
+            r.is_active()
+                && match &r.target {
+                    RouteTarget::Peering(id) => {
+                        w.peerings.iter().any(|p| &p.id == id && p.is_active())
+                    }
+                    RouteTarget::Local => true,
+                    _ => false,
+                }
+        });
+    routed && admits(&groups(w, &w.cluster().eni_sgs()), 443, src)
+}
+
+/// One lookup from the bastion at `at`.
+pub fn lookup(w: &World, host: &str, at: DateTime<Utc>) -> DnsSample {
+    let name = normalize_dns_name(host);
+    let outcome = if name == w.dns.host {
+        w.dns.outcome.clone()
+    } else {
+        DnsOutcome::NxDomain
+    };
+    let name_bits = name.bytes().fold(0u64, |h, b| mix(&[h, u64::from(b)]));
+    DnsSample {
+        at,
+        host: host.to_string(),
+        server: Some(DNS_SERVER.into()),
+        latency: millis_between(0.4, 2.0, &[w.elapsed.as_secs(), name_bits, 1]),
+        outcome,
+    }
+}
+
+/// One probe from the bastion at `at`.
+pub fn probe(w: &World, req: &ProbeRequest, at: DateTime<Utc>) -> ProbeSample {
+    let seed = |phase: u64| [w.elapsed.as_secs(), ip_bits(req.ip), phase];
+    let mut sample = ProbeSample {
+        at,
+        ip: req.ip,
+        port: req.port,
+        connect: None,
+        tls: None,
+        first_byte: None,
+        http_status: None,
+        outcome: ProbeOutcome::TcpFailed(TIMED_OUT.into()),
+    };
+    let reached = req.port == 443 && w.reach.get(&req.ip) == Some(&ProbeOutcome::Ok);
+    if !reached {
+        return sample;
+    }
+    // The phases are cumulative from the start of the attempt, hence increasing.
+    let connect = millis_between(0.8, 3.0, &seed(2));
+    sample.connect = Some(connect);
+    // The API server's certificate names the endpoint host (and in-cluster names), nothing else.
+    if normalize_dns_name(&req.host) != w.dns.host {
+        sample.outcome =
+            ProbeOutcome::TlsFailed(format!("certificate is not valid for {}", req.host));
+        return sample;
+    }
+    let tls = millis_between(5.0, 12.0, &seed(3));
+    let tls_ms = tls.as_secs_f64() * 1000.0;
+    sample.tls = Some(tls);
+    sample.first_byte = Some(millis_between(tls_ms + 3.0, 20.0, &seed(4)));
+    // An anonymous client is refused, which proves the API server answered.
+    sample.http_status = Some(401);
+    sample.outcome = ProbeOutcome::Ok;
+    sample
+}

@@ -1,0 +1,326 @@
+//! The VPC layer of the simulated account: VPCs, subnets, routes, security groups, peering,
+//! the bastion, and ENIs that belong to other things.
+
+use super::ids::*;
+use super::scenario::Scenario;
+use crate::model::{
+    Eni, Origin, PeerSide, Peering, Route, RouteTable, RouteTarget, SecurityGroup, SgRule,
+    SgSource, Subnet, Vpc,
+};
+use ipnet::Ipv4Net;
+use std::net::Ipv4Addr;
+
+pub const OPS_CIDR: &str = "172.20.0.0/16";
+pub const EKS_CIDR: &str = "192.168.0.0/16";
+pub const SHARED_CIDR: &str = "10.50.0.0/16";
+
+pub fn net(cidr: &str) -> Ipv4Net {
+    cidr.parse().expect("demo CIDRs are valid")
+}
+
+pub fn vpcs(s: Scenario) -> Vec<Vpc> {
+    let vpc = |id: &str, name: &str, cidr: &str, hostnames: bool| Vpc {
+        id: id.into(),
+        name: Some(name.into()),
+        cidrs: vec![net(cidr)],
+        dns_support: Some(true),
+        dns_hostnames: Some(hostnames),
+    };
+    vec![
+        vpc(VPC_OPS, "ops", OPS_CIDR, true),
+        vpc(VPC_EKS, "eks", EKS_CIDR, s != Scenario::VpcDnsOff),
+        vpc(VPC_SHARED, "shared-services", SHARED_CIDR, true),
+    ]
+}
+
+pub fn subnets(s: Scenario) -> Vec<Subnet> {
+    let subnet = |id: &str, vpc: &str, name: &str, az: &str, cidr: &str, free_ips: u32| Subnet {
+        id: id.into(),
+        vpc_id: vpc.into(),
+        name: Some(name.into()),
+        az: az.into(),
+        cidr: net(cidr),
+        free_ips,
+    };
+    let eks_c_free = if s == Scenario::SubnetExhausted {
+        3
+    } else {
+        241
+    };
+    vec![
+        subnet(
+            SUBNET_OPS_PUBLIC_A,
+            VPC_OPS,
+            "ops-public-a",
+            AZ_A,
+            "172.20.0.0/24",
+            249,
+        ),
+        subnet(
+            SUBNET_OPS_A,
+            VPC_OPS,
+            "ops-private-a",
+            AZ_A,
+            "172.20.1.0/24",
+            244,
+        ),
+        subnet(
+            SUBNET_OPS_B,
+            VPC_OPS,
+            "ops-private-b",
+            AZ_B,
+            "172.20.2.0/24",
+            246,
+        ),
+        subnet(
+            SUBNET_EKS_A,
+            VPC_EKS,
+            "eks-private-a",
+            AZ_A,
+            "192.168.10.0/24",
+            236,
+        ),
+        subnet(
+            SUBNET_EKS_B,
+            VPC_EKS,
+            "eks-private-b",
+            AZ_B,
+            "192.168.20.0/24",
+            238,
+        ),
+        subnet(
+            SUBNET_EKS_C,
+            VPC_EKS,
+            "eks-private-c",
+            AZ_C,
+            "192.168.30.0/24",
+            eks_c_free,
+        ),
+        subnet(
+            SUBNET_SHARED_A,
+            VPC_SHARED,
+            "shared-private-a",
+            AZ_A,
+            "10.50.1.0/24",
+            250,
+        ),
+    ]
+}
+
+fn route(destination: &str, target: RouteTarget, state: &str) -> Route {
+    Route {
+        destination: net(destination),
+        target,
+        state: state.into(),
+    }
+}
+
+fn local(cidr: &str) -> Route {
+    route(cidr, RouteTarget::Local, "active")
+}
+
+pub fn route_tables(s: Scenario) -> Vec<RouteTable> {
+    // A deleted peering leaves its routes in place as blackholes.
+    let peer_state = if s == Scenario::PeeringInactive {
+        "blackhole"
+    } else {
+        "active"
+    };
+    let to_peer = |cidr: &str| route(cidr, RouteTarget::Peering(PCX.into()), peer_state);
+    let table =
+        |id: &str, vpc: &str, main: bool, subnets: &[&str], routes: Vec<Route>| RouteTable {
+            id: id.into(),
+            vpc_id: vpc.into(),
+            main,
+            subnet_ids: subnets.iter().map(|s| s.to_string()).collect(),
+            routes,
+        };
+    vec![
+        table(
+            RTB_OPS_MAIN,
+            VPC_OPS,
+            true,
+            &[SUBNET_OPS_PUBLIC_A],
+            vec![
+                local(OPS_CIDR),
+                route("0.0.0.0/0", RouteTarget::Gateway(IGW_OPS.into()), "active"),
+            ],
+        ),
+        table(
+            RTB_OPS_PRIVATE,
+            VPC_OPS,
+            false,
+            &[SUBNET_OPS_A, SUBNET_OPS_B],
+            vec![
+                local(OPS_CIDR),
+                to_peer(EKS_CIDR),
+                route("0.0.0.0/0", RouteTarget::Nat(NAT_OPS.into()), "active"),
+            ],
+        ),
+        table(RTB_EKS_MAIN, VPC_EKS, true, &[], vec![local(EKS_CIDR)]),
+        table(
+            RTB_EKS_PRIVATE,
+            VPC_EKS,
+            false,
+            &[SUBNET_EKS_A, SUBNET_EKS_B, SUBNET_EKS_C],
+            vec![local(EKS_CIDR), to_peer(OPS_CIDR)],
+        ),
+        table(
+            RTB_SHARED_MAIN,
+            VPC_SHARED,
+            true,
+            &[],
+            vec![local(SHARED_CIDR)],
+        ),
+    ]
+}
+
+fn tcp(port: u16, sources: Vec<SgSource>) -> SgRule {
+    SgRule {
+        protocol: "tcp".into(),
+        from_port: Some(port),
+        to_port: Some(port),
+        sources,
+    }
+}
+
+fn cidr(c: &str) -> SgSource {
+    SgSource::Cidr(net(c))
+}
+
+pub fn security_groups(s: Scenario) -> Vec<SecurityGroup> {
+    let mut cluster_rules = Vec::new();
+    // Health checks and forwarded traffic arrive from the NLB's IPs in these subnets.
+    if s != Scenario::TargetsUnhealthy {
+        cluster_rules.push(tcp(
+            443,
+            vec![cidr("192.168.10.0/24"), cidr("192.168.20.0/24")],
+        ));
+    }
+    cluster_rules.push(tcp(443, vec![cidr(OPS_CIDR)]));
+    cluster_rules.push(SgRule {
+        protocol: "-1".into(),
+        from_port: None,
+        to_port: None,
+        sources: vec![SgSource::Group(SG_CLUSTER.into())],
+    });
+    let sg = |id: &str, name: &str, vpc: &str, ingress: Vec<SgRule>| SecurityGroup {
+        id: id.into(),
+        name: name.into(),
+        vpc_id: vpc.into(),
+        ingress,
+    };
+    vec![
+        // Reached through Session Manager, so nothing needs to come in.
+        sg(SG_BASTION, "bastion", VPC_OPS, vec![]),
+        sg(
+            SG_VPCE_API,
+            "vpce-eks-api",
+            VPC_OPS,
+            vec![tcp(443, vec![cidr(OPS_CIDR)])],
+        ),
+        sg(
+            SG_VPCE_SSM,
+            "vpce-ssm",
+            VPC_OPS,
+            vec![tcp(443, vec![cidr(OPS_CIDR)])],
+        ),
+        sg(SG_CLUSTER, SG_CLUSTER_NAME, VPC_EKS, cluster_rules),
+    ]
+}
+
+pub fn peerings(s: Scenario) -> Vec<Peering> {
+    let side = |vpc: &str, c: &str| PeerSide {
+        vpc_id: vpc.into(),
+        owner: Some(ACCOUNT.into()),
+        region: Some(REGION.into()),
+        cidrs: vec![net(c)],
+        allow_remote_dns: Some(true),
+    };
+    let status = if s == Scenario::PeeringInactive {
+        "deleted"
+    } else {
+        "active"
+    };
+    vec![Peering {
+        id: PCX.into(),
+        status: status.into(),
+        requester: side(VPC_OPS, OPS_CIDR),
+        accepter: side(VPC_EKS, EKS_CIDR),
+    }]
+}
+
+pub fn origin() -> Origin {
+    Origin {
+        vpc_id: VPC_OPS.into(),
+        subnet_id: Some(SUBNET_OPS_A.into()),
+        ip: Some(BASTION_IP),
+        sg_ids: vec![SG_BASTION.into()],
+        instance_id: Some(INSTANCE.into()),
+        found_by: "demo".into(),
+    }
+}
+
+/// ENIs a description filter must leave out: the bastion's, the NLB's, and a pod ENI
+/// that even carries the cluster security group.
+pub fn other_enis() -> Vec<Eni> {
+    let eni =
+        |id: &str, ip: Ipv4Addr, subnet: &str, az: &str, sgs: &[&str], description: &str| Eni {
+            id: id.into(),
+            ip,
+            subnet_id: subnet.into(),
+            az: az.into(),
+            status: "in-use".into(),
+            sg_ids: sgs.iter().map(|s| s.to_string()).collect(),
+            description: description.into(),
+        };
+    let nlb = "ELB net/eks-api-private/50dc6c495c0c9188";
+    vec![
+        eni(
+            "eni-0a1b2c3d4e5f6a101",
+            BASTION_IP,
+            SUBNET_OPS_A,
+            AZ_A,
+            &[SG_BASTION],
+            "",
+        ),
+        eni(
+            "eni-0a1b2c3d4e5f6b201",
+            NLB_API_IP_A,
+            SUBNET_EKS_A,
+            AZ_A,
+            &[],
+            nlb,
+        ),
+        eni(
+            "eni-0a1b2c3d4e5f6b202",
+            NLB_API_IP_B,
+            SUBNET_EKS_B,
+            AZ_B,
+            &[],
+            nlb,
+        ),
+        eni(
+            "eni-0a1b2c3d4e5f6b301",
+            Ipv4Addr::new(192, 168, 30, 40),
+            SUBNET_EKS_C,
+            AZ_C,
+            &[SG_CLUSTER],
+            &format!("aws-K8S-{NODE_INSTANCE}"),
+        ),
+    ]
+}
+
+/// Whether any of `groups` lets TCP `port` in from `ip`.
+pub fn admits(groups: &[&SecurityGroup], port: u16, ip: Ipv4Addr) -> bool {
+    groups.iter().any(|g| {
+        g.ingress
+            .iter()
+            .filter(|r| r.covers_tcp_port(port))
+            .any(|r| {
+                r.sources
+                    .iter()
+                    .any(|src| matches!(src, SgSource::Cidr(n) if n.contains(&ip)))
+            })
+    })
+}

@@ -1,0 +1,130 @@
+//! The named situations the demo can play, each one fault away from `healthy`.
+
+use std::fmt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Scenario {
+    Healthy,
+    RotationMissed,
+    StaleTarget,
+    PhzNotAssociated,
+    PeeringInactive,
+    VpcDnsOff,
+    SubnetExhausted,
+    TargetsUnhealthy,
+    EndpointPending,
+    AliasDangling,
+}
+
+impl Scenario {
+    /// Every scenario, `healthy` first, in the order the CLI lists them.
+    pub const ALL: [Scenario; 10] = [
+        Scenario::Healthy,
+        Scenario::RotationMissed,
+        Scenario::StaleTarget,
+        Scenario::PhzNotAssociated,
+        Scenario::PeeringInactive,
+        Scenario::VpcDnsOff,
+        Scenario::SubnetExhausted,
+        Scenario::TargetsUnhealthy,
+        Scenario::EndpointPending,
+        Scenario::AliasDangling,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Healthy => "healthy",
+            Self::RotationMissed => "rotation-missed",
+            Self::StaleTarget => "stale-target",
+            Self::PhzNotAssociated => "phz-not-associated",
+            Self::PeeringInactive => "peering-inactive",
+            Self::VpcDnsOff => "vpc-dns-off",
+            Self::SubnetExhausted => "subnet-exhausted",
+            Self::TargetsUnhealthy => "targets-unhealthy",
+            Self::EndpointPending => "endpoint-pending",
+            Self::AliasDangling => "alias-dangling",
+        }
+    }
+
+    /// Exact, case-sensitive kebab-case name.
+    pub fn from_name(name: &str) -> Option<Scenario> {
+        Self::ALL.into_iter().find(|s| s.name() == name)
+    }
+
+    pub fn description(self) -> &'static str {
+        match self {
+            Self::Healthy => {
+                "the PrivateLink path works end to end; ENIs rotate and the automation keeps up"
+            }
+            Self::RotationMissed => {
+                "the ENIs rotated while registration and cleanup were broken: only dead IPs are registered"
+            }
+            Self::StaleTarget => {
+                "cleanup is broken: an old ENI IP stays registered and unhealthy next to the current ones"
+            }
+            Self::PhzNotAssociated => {
+                "the private hosted zone is not associated with the bastion's VPC: the name goes public"
+            }
+            Self::PeeringInactive => {
+                "the VPC peering was deleted and its routes are blackholes; PrivateLink still works"
+            }
+            Self::VpcDnsOff => "the cluster VPC has enableDnsHostnames off",
+            Self::SubnetExhausted => {
+                "a cluster subnet has 3 free IPs left: the next ENI rotation will fail"
+            }
+            Self::TargetsUnhealthy => {
+                "the cluster security group does not admit the NLB: every target fails its health checks"
+            }
+            Self::EndpointPending => {
+                "the interface endpoint's connection waits for acceptance: no IPs, no DNS answer"
+            }
+            Self::AliasDangling => {
+                "the interface endpoint was recreated and the zone's alias still names the old one"
+            }
+        }
+    }
+}
+
+impl fmt::Display for Scenario {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_list_is_exactly_the_ten_scenarios() {
+        let names: Vec<&str> = Scenario::ALL.iter().map(|s| s.name()).collect();
+        assert_eq!(
+            names,
+            [
+                "healthy",
+                "rotation-missed",
+                "stale-target",
+                "phz-not-associated",
+                "peering-inactive",
+                "vpc-dns-off",
+                "subnet-exhausted",
+                "targets-unhealthy",
+                "endpoint-pending",
+                "alias-dangling",
+            ]
+        );
+    }
+
+    #[test]
+    fn names_round_trip_and_unknown_names_are_refused() {
+        for s in Scenario::ALL {
+            assert_eq!(Scenario::from_name(s.name()), Some(s));
+            assert_eq!(s.to_string(), s.name());
+            let d = s.description();
+            assert!(!d.is_empty() && !d.contains('\n'), "{s}: one line");
+        }
+        assert_eq!(Scenario::from_name("Healthy"), None);
+        assert_eq!(Scenario::from_name("nope"), None);
+        assert_eq!(Scenario::from_name(""), None);
+    }
+}

@@ -1,0 +1,304 @@
+//! The cluster and what users build in front of it: NLBs, PrivateLink, Route53.
+
+use super::ids::*;
+use super::scenario::Scenario;
+use crate::model::{
+    AliasTarget, Cluster, EndpointConnection, EndpointService, HostedZone, InterfaceEndpoint,
+    LbZone, Listener, LoadBalancer, Record, Target, TargetGroup, ZoneVpc,
+};
+
+pub fn cluster(s: Scenario, status: &str) -> Cluster {
+    let public = s == Scenario::PhzNotAssociated;
+    Cluster {
+        name: CLUSTER.into(),
+        arn: CLUSTER_ARN.into(),
+        status: status.into(),
+        version: CLUSTER_VERSION.into(),
+        endpoint: ENDPOINT.into(),
+        private_access: true,
+        public_access: public,
+        public_cidrs: if public {
+            vec![format!("{NAT_EGRESS_IP}/32")]
+        } else {
+            vec![]
+        },
+        cluster_sg: Some(SG_CLUSTER.into()),
+        extra_sgs: vec![],
+        vpc_id: Some(VPC_EKS.into()),
+        subnet_ids: vec![
+            SUBNET_EKS_A.into(),
+            SUBNET_EKS_B.into(),
+            SUBNET_EKS_C.into(),
+        ],
+        ca_data: Some(CA_DATA.into()),
+    }
+}
+
+pub fn load_balancers() -> Vec<LoadBalancer> {
+    let zone = |az: &str, subnet: &str, ips: Vec<std::net::Ipv4Addr>| LbZone {
+        az: az.into(),
+        subnet_id: subnet.into(),
+        private_ips: ips,
+    };
+    let nlb = |arn: &str, name: &str, dns: &str, zones: Vec<LbZone>| LoadBalancer {
+        arn: arn.into(),
+        name: name.into(),
+        kind: "network".into(),
+        scheme: "internal".into(),
+        state: "active".into(),
+        vpc_id: VPC_EKS.into(),
+        dns_name: dns.into(),
+        cross_zone: Some(false),
+        zones,
+        sg_ids: vec![],
+    };
+    vec![
+        nlb(
+            NLB_API_ARN,
+            NLB_API_NAME,
+            NLB_API_DNS,
+            vec![
+                zone(AZ_A, SUBNET_EKS_A, vec![NLB_API_IP_A]),
+                zone(AZ_B, SUBNET_EKS_B, vec![NLB_API_IP_B]),
+            ],
+        ),
+        nlb(
+            NLB_APP_ARN,
+            NLB_APP_NAME,
+            NLB_APP_DNS,
+            vec![
+                zone(AZ_A, SUBNET_EKS_A, vec![]),
+                zone(AZ_B, SUBNET_EKS_B, vec![]),
+                zone(AZ_C, SUBNET_EKS_C, vec![]),
+            ],
+        ),
+    ]
+}
+
+pub fn listeners() -> Vec<Listener> {
+    let listener = |arn: &str, lb: &str, port: u16, tg: &str| Listener {
+        arn: arn.into(),
+        lb_arn: lb.into(),
+        port,
+        protocol: "TCP".into(),
+        forwards_to: vec![tg.into()],
+    };
+    vec![
+        listener(LISTENER_API_ARN, NLB_API_ARN, 443, TG_API_ARN),
+        listener(LISTENER_APP_ARN, NLB_APP_ARN, 8080, TG_APP_ARN),
+    ]
+}
+
+pub fn target_groups() -> Vec<TargetGroup> {
+    let tg = |arn: &str, name: &str, port: u16, lb: &str| TargetGroup {
+        arn: arn.into(),
+        name: name.into(),
+        target_type: "ip".into(),
+        protocol: "TCP".into(),
+        port,
+        vpc_id: VPC_EKS.into(),
+        lb_arns: vec![lb.into()],
+    };
+    vec![
+        tg(TG_API_ARN, TG_API_NAME, 443, NLB_API_ARN),
+        tg(TG_APP_ARN, TG_APP_NAME, 8080, NLB_APP_ARN),
+    ]
+}
+
+pub fn app_targets() -> Vec<Target> {
+    APP_POD_IPS
+        .iter()
+        .zip([AZ_A, AZ_B, AZ_C])
+        .map(|(ip, az)| Target {
+            tg_arn: TG_APP_ARN.into(),
+            id: ip.to_string(),
+            port: 8080,
+            az: Some(az.into()),
+            state: "healthy".into(),
+            reason: None,
+            description: None,
+        })
+        .collect()
+}
+
+pub fn endpoint_services() -> Vec<EndpointService> {
+    vec![EndpointService {
+        id: SVC_ID.into(),
+        name: SVC_NAME.into(),
+        state: "Available".into(),
+        nlb_arns: vec![NLB_API_ARN.into()],
+        acceptance_required: true,
+    }]
+}
+
+/// The endpoint to the cluster's service as it stands: (id, DNS suffix).
+fn api_endpoint_identity(s: Scenario) -> (&'static str, &'static str) {
+    if s == Scenario::AliasDangling {
+        (VPCE_API_RECREATED, VPCE_API_RECREATED_SUFFIX)
+    } else {
+        (VPCE_API, VPCE_API_SUFFIX)
+    }
+}
+
+pub fn endpoint_connections(s: Scenario) -> Vec<EndpointConnection> {
+    let (id, _) = api_endpoint_identity(s);
+    vec![EndpointConnection {
+        service_id: SVC_ID.into(),
+        endpoint_id: id.into(),
+        state: pending_or_available(s).into(),
+        owner: Some(ACCOUNT.into()),
+    }]
+}
+
+fn pending_or_available(s: Scenario) -> &'static str {
+    if s == Scenario::EndpointPending {
+        "pendingAcceptance"
+    } else {
+        "available"
+    }
+}
+
+pub fn interface_endpoints(s: Scenario) -> Vec<InterfaceEndpoint> {
+    let (id, suffix) = api_endpoint_identity(s);
+    // AWS hands out the endpoint's IPs only once the connection is accepted.
+    let ips = if s == Scenario::EndpointPending {
+        vec![]
+    } else {
+        VPCE_API_IPS.to_vec()
+    };
+    let ssm_suffix = "7mq2wc8e";
+    vec![
+        InterfaceEndpoint {
+            id: id.into(),
+            vpc_id: VPC_OPS.into(),
+            service_name: SVC_NAME.into(),
+            state: pending_or_available(s).into(),
+            subnet_ids: vec![SUBNET_OPS_A.into(), SUBNET_OPS_B.into()],
+            ips,
+            dns_names: vec![
+                vpce_regional_name(id, suffix),
+                vpce_zonal_name(id, suffix, AZ_A),
+                vpce_zonal_name(id, suffix, AZ_B),
+            ],
+            sg_ids: vec![SG_VPCE_API.into()],
+        },
+        InterfaceEndpoint {
+            id: VPCE_SSM.into(),
+            vpc_id: VPC_OPS.into(),
+            service_name: SSM_SERVICE.into(),
+            state: "available".into(),
+            subnet_ids: vec![SUBNET_OPS_A.into(), SUBNET_OPS_B.into()],
+            ips: VPCE_SSM_IPS.to_vec(),
+            dns_names: vec![
+                format!("{VPCE_SSM}-{ssm_suffix}.ssm.{REGION}.vpce.amazonaws.com"),
+                format!("{VPCE_SSM}-{ssm_suffix}-{AZ_A}.ssm.{REGION}.vpce.amazonaws.com"),
+                format!("{VPCE_SSM}-{ssm_suffix}-{AZ_B}.ssm.{REGION}.vpce.amazonaws.com"),
+                format!("ssm.{REGION}.amazonaws.com"),
+            ],
+            sg_ids: vec![SG_VPCE_SSM.into()],
+        },
+    ]
+}
+
+pub fn hosted_zones(s: Scenario) -> Vec<HostedZone> {
+    let assoc = |vpc: &str| ZoneVpc {
+        vpc_id: vpc.into(),
+        region: REGION.into(),
+    };
+    let api_vpc = if s == Scenario::PhzNotAssociated {
+        VPC_SHARED
+    } else {
+        VPC_OPS
+    };
+    vec![
+        HostedZone {
+            id: ZONE_API.into(),
+            name: ENDPOINT_HOST.into(),
+            private: true,
+            vpcs: vec![assoc(api_vpc)],
+        },
+        HostedZone {
+            id: ZONE_CORP.into(),
+            name: CORP_ZONE_NAME.into(),
+            private: true,
+            vpcs: vec![assoc(VPC_OPS), assoc(VPC_SHARED)],
+        },
+        HostedZone {
+            id: ZONE_PUBLIC.into(),
+            name: PUBLIC_ZONE_NAME.into(),
+            private: false,
+            vpcs: vec![],
+        },
+    ]
+}
+
+/// Every record, sorted by name then type as ListResourceRecordSets returns them.
+pub fn records() -> Vec<Record> {
+    // The alias was written when the endpoint was first created; recreating the endpoint
+    // (alias-dangling) does not touch it.
+    let alias_to = vpce_regional_name(VPCE_API, VPCE_API_SUFFIX);
+    let record =
+        |zone: &str, name: &str, rtype: &str, ttl: Option<u32>, values: Vec<String>| Record {
+            zone_id: zone.into(),
+            name: name.into(),
+            rtype: rtype.into(),
+            ttl,
+            values,
+            alias: None,
+        };
+    let ns = |zone: &str, name: &str| {
+        record(
+            zone,
+            name,
+            "NS",
+            Some(172_800),
+            vec![
+                "ns-1536.awsdns-00.co.uk.".into(),
+                "ns-0.awsdns-00.com.".into(),
+                "ns-1024.awsdns-00.org.".into(),
+                "ns-512.awsdns-00.net.".into(),
+            ],
+        )
+    };
+    let soa = |zone: &str, name: &str| {
+        record(
+            zone,
+            name,
+            "SOA",
+            Some(900),
+            vec![
+                "ns-1536.awsdns-00.co.uk. awsdns-hostmaster.amazon.com. 1 7200 900 1209600 86400"
+                    .into(),
+            ],
+        )
+    };
+    let mut api_a = record(ZONE_API, ENDPOINT_HOST, "A", None, vec![]);
+    api_a.alias = Some(AliasTarget {
+        dns_name: alias_to,
+        hosted_zone_id: VPCE_ALIAS_ZONE.into(),
+    });
+    let corp_git = format!("git.{CORP_ZONE_NAME}");
+    vec![
+        api_a,
+        ns(ZONE_API, ENDPOINT_HOST),
+        soa(ZONE_API, ENDPOINT_HOST),
+        ns(ZONE_CORP, CORP_ZONE_NAME),
+        soa(ZONE_CORP, CORP_ZONE_NAME),
+        record(
+            ZONE_CORP,
+            &corp_git,
+            "A",
+            Some(300),
+            vec!["10.50.1.20".into()],
+        ),
+        ns(ZONE_PUBLIC, PUBLIC_ZONE_NAME),
+        soa(ZONE_PUBLIC, PUBLIC_ZONE_NAME),
+        record(
+            ZONE_PUBLIC,
+            &format!("www.{PUBLIC_ZONE_NAME}"),
+            "A",
+            Some(300),
+            vec!["192.0.2.44".into()],
+        ),
+    ]
+}

@@ -1,0 +1,256 @@
+//! DemoEnv through the source traits.
+
+use super::*;
+
+#[tokio::test]
+async fn dns_answers_per_scenario() {
+    let ie = ips(&["172.20.1.50", "172.20.2.50"]);
+    for s in Scenario::ALL {
+        let sample = env(s).lookup(ENDPOINT_HOST).await;
+        assert_eq!(sample.server.as_deref(), Some("169.254.169.253:53"));
+        assert!(sample.latency >= Duration::from_micros(400) && sample.latency < secs(1) / 500);
+        match s {
+            Scenario::EndpointPending | Scenario::AliasDangling => {
+                assert_eq!(sample.outcome, DnsOutcome::NoAnswer, "{s}")
+            }
+            Scenario::PhzNotAssociated => {
+                assert_eq!(sample.ips(), ips(&["198.51.100.23", "198.51.100.87"]))
+            }
+            _ => {
+                assert_eq!(sample.ips(), ie, "{s}");
+                let DnsOutcome::Answers(a) = &sample.outcome else {
+                    panic!()
+                };
+                assert!(a.iter().all(|a| a.ttl == 60));
+            }
+        }
+    }
+    let other = env(Scenario::Healthy)
+        .lookup("kubernetes.default.svc")
+        .await;
+    assert_eq!(other.outcome, DnsOutcome::NxDomain);
+    let upper = env(Scenario::Healthy)
+        .lookup(&ENDPOINT_HOST.to_uppercase())
+        .await;
+    assert_eq!(upper.ips(), ie);
+}
+
+#[tokio::test]
+async fn probes_follow_the_path_of_each_scenario() {
+    let timed_out = ProbeOutcome::TcpFailed("connection timed out".into());
+    for s in Scenario::ALL {
+        let e = env(s);
+        let answers = e.lookup(ENDPOINT_HOST).await.ips();
+        for ip in answers {
+            let p = e.probe(&req(&ip.to_string())).await;
+            let should_work = !matches!(s, Scenario::RotationMissed | Scenario::TargetsUnhealthy);
+            if should_work {
+                assert_eq!(p.outcome, ProbeOutcome::Ok, "{s} {ip}");
+                assert_eq!(p.http_status, Some(401));
+                let (c, t, f) = (p.connect.unwrap(), p.tls.unwrap(), p.first_byte.unwrap());
+                let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+                assert!((0.8..3.0).contains(&ms(c)), "connect {c:?}");
+                assert!((5.0..12.0).contains(&ms(t)), "tls {t:?}");
+                assert!((8.0..=20.0).contains(&ms(f)) && f > t, "first byte {f:?}");
+            } else {
+                assert_eq!(p.outcome, timed_out, "{s} {ip}");
+                assert_eq!(p.connect, None);
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_probe_to_an_address_not_handed_out_times_out() {
+    let e = env(Scenario::Healthy);
+    for ip in [
+        "172.20.1.99",
+        "198.51.100.23",
+        "192.168.10.200",
+        "10.50.1.20",
+    ] {
+        let p = e.probe(&req(ip)).await;
+        assert_eq!(
+            p.outcome,
+            ProbeOutcome::TcpFailed("connection timed out".into()),
+            "{ip}"
+        );
+    }
+    let mut wrong_port = req("172.20.1.50");
+    wrong_port.port = 8443;
+    assert!(!e.probe(&wrong_port).await.ok());
+    let mut wrong_name = req("172.20.1.50");
+    wrong_name.host = "api.example.com".into();
+    assert!(matches!(
+        e.probe(&wrong_name).await.outcome,
+        ProbeOutcome::TlsFailed(_)
+    ));
+}
+
+#[tokio::test]
+async fn describe_cluster_and_origin() {
+    let e = env(Scenario::Healthy);
+    assert_eq!(e.region().as_deref(), Some("eu-west-1"));
+    assert_eq!(e.list_clusters().await.unwrap(), vec![CLUSTER.to_string()]);
+    let c = e.describe_cluster(CLUSTER).await.unwrap();
+    assert_eq!(c.arn, CLUSTER_ARN);
+    assert_eq!(c.account(), Some("111122223333"));
+    assert_eq!(c.version, "1.33");
+    let err = e.describe_cluster("prod").await.unwrap_err();
+    assert_eq!(err.kind, ErrorKind::NotFound);
+    assert_eq!(
+        err.message,
+        "cluster 'prod' not found; clusters: demo-private"
+    );
+    let o = e.locate_origin().await.unwrap().unwrap();
+    assert_eq!(
+        (o.vpc_id.as_str(), o.ip, o.found_by.as_str()),
+        (VPC_OPS, Some(BASTION_IP), "demo")
+    );
+    assert_eq!(o.sg_ids, vec![SG_BASTION.to_string()]);
+}
+
+#[tokio::test]
+async fn cluster_enis_filter_on_the_exact_description() {
+    let e = env(Scenario::Healthy);
+    let enis = e.cluster_enis(CLUSTER).await.unwrap();
+    assert_eq!(enis.len(), 2);
+    assert!(
+        enis.iter()
+            .all(|e| e.description == "Amazon EKS demo-private" && e.in_use())
+    );
+    assert!(e.world().enis.len() > 2, "unrelated ENIs exist");
+    assert!(e.cluster_enis("demo").await.unwrap().is_empty());
+    assert!(e.cluster_enis("demo-private-2").await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn network_calls_filter_by_vpc_and_id() {
+    let e = env(Scenario::Healthy);
+    let v = |ids: &[&str]| ids.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let vpcs = e.vpcs(&v(&[VPC_EKS])).await.unwrap();
+    assert_eq!(vpcs.len(), 1);
+    assert_eq!(vpcs[0].name.as_deref(), Some("eks"));
+    assert_eq!(
+        e.vpcs(&v(&["vpc-0000"])).await.unwrap_err().kind,
+        ErrorKind::NotFound
+    );
+    let subnets = e.subnets(&v(&[VPC_EKS])).await.unwrap();
+    assert_eq!(subnets.len(), 3);
+    assert_eq!(
+        e.subnets(&v(&[VPC_OPS, VPC_SHARED])).await.unwrap().len(),
+        4
+    );
+    let tables = e.route_tables(&v(&[VPC_OPS])).await.unwrap();
+    assert!(tables.iter().all(|t| t.vpc_id == VPC_OPS) && tables.len() == 2);
+    let sgs = e
+        .security_groups(&v(&[SG_CLUSTER, SG_BASTION]))
+        .await
+        .unwrap();
+    assert_eq!(sgs.len(), 2);
+    assert_eq!(e.peerings(&v(&[VPC_EKS])).await.unwrap().len(), 1);
+    assert_eq!(e.peerings(&v(&[VPC_OPS])).await.unwrap().len(), 1);
+    assert!(e.peerings(&v(&[VPC_SHARED])).await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn load_balancer_and_privatelink_calls_filter_like_aws() {
+    let e = env(Scenario::Healthy);
+    let all = e.load_balancers(&[]).await.unwrap();
+    assert_eq!(all.len(), 2);
+    let one = e.load_balancers(&[NLB_API_ARN.to_string()]).await.unwrap();
+    assert_eq!(one[0].name, "eks-api-private");
+    assert!(one[0].is_internal());
+    let l = e.listeners(NLB_API_ARN).await.unwrap();
+    assert_eq!(
+        (l.len(), l[0].port, l[0].forwards_to.clone()),
+        (1, 443, vec![TG_API_ARN.to_string()])
+    );
+    let tgs = e.target_groups(NLB_API_ARN).await.unwrap();
+    assert_eq!(tgs.len(), 1);
+    assert!(tgs[0].is_ip() && tgs[0].port == 443);
+    let app = e.target_groups(NLB_APP_ARN).await.unwrap();
+    assert_eq!(app[0].port, 8080);
+    assert_eq!(e.target_health(TG_APP_ARN).await.unwrap().len(), 3);
+    assert_eq!(e.target_health(TG_API_ARN).await.unwrap().len(), 2);
+    assert_eq!(
+        e.listeners("arn:nope").await.unwrap_err().kind,
+        ErrorKind::NotFound
+    );
+    assert_eq!(
+        e.target_health("arn:nope").await.unwrap_err().kind,
+        ErrorKind::NotFound
+    );
+
+    let svcs = e.endpoint_services().await.unwrap();
+    assert_eq!(svcs[0].nlb_arns, vec![NLB_API_ARN.to_string()]);
+    assert_eq!(e.endpoint_connections(SVC_ID).await.unwrap().len(), 1);
+    assert!(
+        e.endpoint_connections("vpce-svc-other")
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let ops = e.interface_endpoints(VPC_OPS).await.unwrap();
+    assert_eq!(ops.len(), 2);
+    assert!(
+        ops.iter()
+            .any(|i| i.service_name == "com.amazonaws.eu-west-1.ssm")
+    );
+    assert!(e.interface_endpoints(VPC_EKS).await.unwrap().is_empty());
+    let api = ops.iter().find(|i| i.id == VPCE_API).unwrap();
+    assert_eq!(api.dns_names.len(), 3);
+    assert!(api.dns_names[0].starts_with("vpce-0a1b2c3d4e5f60001-"));
+    assert!(api.dns_names[1].contains("-eu-west-1a.vpce-svc-"));
+}
+
+#[tokio::test]
+async fn route53_calls_return_private_covering_zones_and_exact_records() {
+    let e = env(Scenario::Healthy);
+    let zones = e.hosted_zones(ENDPOINT_HOST).await.unwrap();
+    assert_eq!(zones.len(), 1);
+    assert_eq!(zones[0].id, ZONE_API);
+    assert!(
+        e.hosted_zones("www.example.com").await.unwrap().is_empty(),
+        "public zone"
+    );
+    assert_eq!(
+        e.hosted_zones("git.corp.internal").await.unwrap()[0].id,
+        ZONE_CORP
+    );
+    let recs = e.records(ZONE_API, ENDPOINT_HOST).await.unwrap();
+    let types: Vec<&str> = recs.iter().map(|r| r.rtype.as_str()).collect();
+    assert_eq!(types, ["A", "NS", "SOA"]);
+    assert!(
+        e.records(ZONE_API, "other.example.com")
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        e.records(ZONE_CORP, ENDPOINT_HOST)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        e.records("Z0000", ENDPOINT_HOST).await.unwrap_err().kind,
+        ErrorKind::NotFound
+    );
+}
+
+#[tokio::test]
+async fn an_offset_starts_the_timeline_later() {
+    let e = DemoEnv::with_offset(Scenario::Healthy, Clock::fixed(), secs(50));
+    assert!(e.elapsed() >= secs(50));
+    let enis = e.cluster_enis(CLUSTER).await.unwrap();
+    assert_eq!(enis[0].ip, eni_ip(1, Slot::A));
+    assert_eq!(
+        e.describe_cluster(CLUSTER).await.unwrap().status,
+        "UPDATING"
+    );
+    let targets = e.target_health(TG_API_ARN).await.unwrap();
+    assert!(targets.iter().all(|t| t.unhealthy()));
+    let p = e.probe(&req("172.20.1.50")).await;
+    assert!(!p.ok(), "all targets dead: the NLB fails open to them");
+}

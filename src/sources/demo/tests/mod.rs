@@ -1,0 +1,76 @@
+//! The demo as its users see it: through the source traits and the pure world.
+
+use super::ids::*;
+use super::timeline::{Slot, eni_ip};
+use super::*;
+use crate::model::{DnsOutcome, ErrorKind, ProbeOutcome};
+use crate::sources::AwsApi;
+use std::collections::BTreeSet;
+use std::net::{IpAddr, Ipv4Addr};
+
+const ZERO: Duration = Duration::ZERO;
+
+fn secs(s: u64) -> Duration {
+    Duration::from_secs(s)
+}
+
+fn env(s: Scenario) -> DemoEnv {
+    DemoEnv::new(s, Clock::fixed())
+}
+
+fn ips(list: &[&str]) -> Vec<IpAddr> {
+    list.iter().map(|s| s.parse().unwrap()).collect()
+}
+
+fn api_targets(w: &World) -> Vec<(Ipv4Addr, String, Option<String>)> {
+    w.targets_of(TG_API_ARN)
+        .into_iter()
+        .map(|t| (t.ip().unwrap(), t.state, t.reason))
+        .collect()
+}
+
+fn eks_ips(w: &World) -> BTreeSet<Ipv4Addr> {
+    w.enis_of(CLUSTER).iter().map(|e| e.ip).collect()
+}
+
+/// Names of the world's parts that differ between two worlds.
+fn differing(a: &World, b: &World) -> BTreeSet<&'static str> {
+    let mut out = BTreeSet::new();
+    macro_rules! cmp {
+        ($($f:ident),*) => {$( if a.$f != b.$f { out.insert(stringify!($f)); } )*};
+    }
+    cmp!(
+        clusters,
+        origin,
+        enis,
+        vpcs,
+        subnets,
+        route_tables,
+        security_groups,
+        peerings,
+        load_balancers,
+        listeners,
+        target_groups,
+        targets,
+        endpoint_services,
+        endpoint_connections,
+        interface_endpoints,
+        hosted_zones,
+        records,
+        dns,
+        reach
+    );
+    out
+}
+
+fn req(ip: &str) -> ProbeRequest {
+    ProbeRequest {
+        host: ENDPOINT_HOST.into(),
+        ip: ip.parse().unwrap(),
+        port: 443,
+        ca_data: Some(CA_DATA.into()),
+    }
+}
+
+mod env;
+mod faults;

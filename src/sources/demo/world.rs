@@ -1,0 +1,127 @@
+//! The simulated account at one instant: a pure function of (scenario, elapsed time).
+
+use super::ids::{ENDPOINT_HOST, NLB_API_ARN, SG_CLUSTER, TG_API_ARN};
+use super::scenario::Scenario;
+use super::{live, network, services, timeline};
+use crate::model::{
+    Cluster, DnsOutcome, EndpointConnection, EndpointService, Eni, HostedZone, InterfaceEndpoint,
+    Listener, LoadBalancer, Origin, Peering, ProbeOutcome, Record, RouteTable, SecurityGroup,
+    Subnet, Target, TargetGroup, Vpc,
+};
+use std::collections::BTreeMap;
+use std::net::IpAddr;
+use std::time::Duration;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct World {
+    pub scenario: Scenario,
+    pub elapsed: Duration,
+    pub clusters: Vec<Cluster>,
+    /// The bastion.
+    pub origin: Origin,
+    /// EKS-owned ENIs first, then unrelated ones.
+    pub enis: Vec<Eni>,
+    pub vpcs: Vec<Vpc>,
+    pub subnets: Vec<Subnet>,
+    pub route_tables: Vec<RouteTable>,
+    pub security_groups: Vec<SecurityGroup>,
+    pub peerings: Vec<Peering>,
+    pub load_balancers: Vec<LoadBalancer>,
+    pub listeners: Vec<Listener>,
+    pub target_groups: Vec<TargetGroup>,
+    /// Registered targets of every target group.
+    pub targets: Vec<Target>,
+    pub endpoint_services: Vec<EndpointService>,
+    pub endpoint_connections: Vec<EndpointConnection>,
+    pub interface_endpoints: Vec<InterfaceEndpoint>,
+    /// Public and private zones alike.
+    pub hosted_zones: Vec<HostedZone>,
+    pub records: Vec<Record>,
+    /// What the bastion's resolver answers for the endpoint name; other names are NXDOMAIN.
+    pub dns: SimDns,
+    /// How a probe of each address the resolver hands out ends; others time out.
+    pub reach: BTreeMap<IpAddr, ProbeOutcome>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SimDns {
+    pub host: String,
+    pub outcome: DnsOutcome,
+}
+
+pub fn world(scenario: Scenario, elapsed: Duration) -> World {
+    let t = timeline::millis(elapsed);
+    let security_groups = network::security_groups(scenario);
+    let load_balancers = services::load_balancers();
+    let checks_pass = nlb_admitted(&security_groups, &load_balancers);
+    let mut enis = timeline::eks_enis(scenario, t);
+    enis.extend(network::other_enis());
+    let mut targets = timeline::api_targets(scenario, t, TG_API_ARN, checks_pass);
+    targets.extend(services::app_targets());
+    let mut w = World {
+        scenario,
+        elapsed,
+        clusters: vec![services::cluster(scenario, timeline::cluster_status(t))],
+        origin: network::origin(),
+        enis,
+        vpcs: network::vpcs(scenario),
+        subnets: network::subnets(scenario),
+        route_tables: network::route_tables(scenario),
+        security_groups,
+        peerings: network::peerings(scenario),
+        load_balancers,
+        listeners: services::listeners(),
+        target_groups: services::target_groups(),
+        targets,
+        endpoint_services: services::endpoint_services(),
+        endpoint_connections: services::endpoint_connections(scenario),
+        interface_endpoints: services::interface_endpoints(scenario),
+        hosted_zones: services::hosted_zones(scenario),
+        records: services::records(),
+        dns: SimDns {
+            host: ENDPOINT_HOST.into(),
+            outcome: DnsOutcome::NxDomain,
+        },
+        reach: BTreeMap::new(),
+    };
+    w.dns.outcome = live::resolve(&w);
+    w.reach = live::reach(&w, checks_pass);
+    w
+}
+
+/// Whether the cluster SG lets the API NLB's health checks and forwarded traffic in.
+fn nlb_admitted(groups: &[SecurityGroup], lbs: &[LoadBalancer]) -> bool {
+    let cluster: Vec<&SecurityGroup> = groups.iter().filter(|g| g.id == SG_CLUSTER).collect();
+    lbs.iter()
+        .filter(|lb| lb.arn == NLB_API_ARN)
+        .flat_map(|lb| lb.private_ips())
+        .all(|ip| network::admits(&cluster, 443, ip))
+}
+
+impl World {
+    pub fn cluster(&self) -> &Cluster {
+        &self.clusters[0]
+    }
+
+    /// The EKS-owned ENIs of `cluster`, as DescribeNetworkInterfaces filters them.
+    pub fn enis_of(&self, cluster: &str) -> Vec<Eni> {
+        let want = format!("Amazon EKS {cluster}");
+        self.enis
+            .iter()
+            .filter(|e| e.description == want)
+            .cloned()
+            .collect()
+    }
+
+    pub fn interface_endpoint(&self, id: &str) -> Option<&InterfaceEndpoint> {
+        self.interface_endpoints.iter().find(|e| e.id == id)
+    }
+
+    pub fn targets_of(&self, tg_arn: &str) -> Vec<Target> {
+        self.targets
+            .iter()
+            .filter(|t| t.tg_arn == tg_arn)
+            .cloned()
+            .collect()
+    }
+}

@@ -30,15 +30,13 @@ impl AnswerClass {
 
 pub fn classify(ip: IpAddr, ctx: &Ctx) -> AnswerClass {
     if let IpAddr::V4(v4) = ip {
-        if let Some(ies) = ctx.m.interface_endpoints.value() {
-            if let Some(ie) = ies.iter().find(|ie| ie.ips.contains(&v4)) {
-                return AnswerClass::InterfaceEndpoint(ie.id.clone());
-            }
+        let ies = ctx.m.interface_endpoints.value().into_iter().flatten();
+        if let Some(ie) = ies.into_iter().find(|ie| ie.ips.contains(&v4)) {
+            return AnswerClass::InterfaceEndpoint(ie.id.clone());
         }
-        if let Some(enis) = ctx.m.enis.value() {
-            if let Some(eni) = enis.iter().find(|e| e.ip == v4) {
-                return AnswerClass::EksEni(eni.id.clone());
-            }
+        let enis = ctx.m.enis.value().into_iter().flatten();
+        if let Some(eni) = enis.into_iter().find(|e| e.ip == v4) {
+            return AnswerClass::EksEni(eni.id.clone());
         }
     }
     if is_private(ip) {
@@ -72,10 +70,23 @@ mod tests {
 
     #[test]
     fn private_ranges() {
-        for ip in ["10.1.2.3", "172.20.1.5", "192.168.0.1", "100.64.3.4", "127.0.0.1", "fd00::1"] {
+        for ip in [
+            "10.1.2.3",
+            "172.20.1.5",
+            "192.168.0.1",
+            "100.64.3.4",
+            "127.0.0.1",
+            "fd00::1",
+        ] {
             assert!(is_private(ip.parse().unwrap()), "{ip}");
         }
-        for ip in ["52.1.2.3", "172.32.0.1", "100.128.0.1", "2600:1f18::1", "198.51.100.7"] {
+        for ip in [
+            "52.1.2.3",
+            "172.32.0.1",
+            "100.128.0.1",
+            "2600:1f18::1",
+            "198.51.100.7",
+        ] {
             assert!(!is_private(ip.parse().unwrap()), "{ip}");
         }
     }

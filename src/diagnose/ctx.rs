@@ -3,8 +3,8 @@
 use super::classify::{AnswerClass, classify};
 use super::finding::{Missing, list};
 use crate::model::{
-    Cluster, DnsOutcome, EndpointService, InterfaceEndpoint, Loadable, LoadBalancer, Model,
-    Origin, TargetGroup,
+    Cluster, DnsOutcome, EndpointService, InterfaceEndpoint, LoadBalancer, Loadable, Model, Origin,
+    TargetGroup,
 };
 use serde::Serialize;
 use std::collections::BTreeSet;
@@ -121,7 +121,13 @@ impl<'a> Ctx<'a> {
     /// The DNS answers of the latest sample, classified; `None` without a sample.
     pub fn latest_answers(&self) -> Option<Vec<(IpAddr, AnswerClass)>> {
         let sample = self.m.live.dns.latest()?;
-        Some(sample.ips().into_iter().map(|ip| (ip, classify(ip, self))).collect())
+        Some(
+            sample
+                .ips()
+                .into_iter()
+                .map(|ip| (ip, classify(ip, self)))
+                .collect(),
+        )
     }
 
     pub fn vpc_name(&self, id: &str) -> String {
@@ -196,7 +202,11 @@ fn path_resources(m: &Model) -> PathResources<'_> {
         .map(|v| {
             v.iter()
                 .filter(|tg| {
-                    nlbs.is_empty() || tg.lb_arns.iter().any(|a| nlbs.iter().any(|lb| &lb.arn == a))
+                    nlbs.is_empty()
+                        || tg
+                            .lb_arns
+                            .iter()
+                            .any(|a| nlbs.iter().any(|lb| &lb.arn == a))
                 })
                 .collect()
         })
@@ -212,7 +222,8 @@ fn path_resources(m: &Model) -> PathResources<'_> {
 /// The route, from the live DNS answers when there are any, else from the topology.
 fn choose_route(ctx: &Ctx) -> (Route, String) {
     if let Some(answers) = ctx.latest_answers().filter(|a| !a.is_empty()) {
-        let count = |pred: fn(&AnswerClass) -> bool| answers.iter().filter(|(_, c)| pred(c)).count();
+        let count =
+            |pred: fn(&AnswerClass) -> bool| answers.iter().filter(|(_, c)| pred(c)).count();
         let pl = count(|c| matches!(c, AnswerClass::InterfaceEndpoint(_)));
         let direct = count(|c| matches!(c, AnswerClass::EksEni(_)));
         let public = count(|c| matches!(c, AnswerClass::Public));
@@ -221,13 +232,21 @@ fn choose_route(ctx: &Ctx) -> (Route, String) {
         if best == 0 {
             return (
                 Route::Unresolved,
-                format!("DNS answers {ips} are neither an interface endpoint, an EKS ENI nor public"),
+                format!(
+                    "DNS answers {ips} are neither an interface endpoint, an EKS ENI nor public"
+                ),
             );
         }
         return if pl == best {
-            (Route::Privatelink, format!("DNS answers {ips} are interface endpoint IPs"))
+            (
+                Route::Privatelink,
+                format!("DNS answers {ips} are interface endpoint IPs"),
+            )
         } else if direct == best {
-            (Route::Direct, format!("DNS answers {ips} are EKS-owned ENI IPs"))
+            (
+                Route::Direct,
+                format!("DNS answers {ips} are EKS-owned ENI IPs"),
+            )
         } else {
             (Route::Public, format!("DNS answers {ips} are public IPs"))
         };
@@ -242,7 +261,10 @@ fn choose_route(ctx: &Ctx) -> (Route, String) {
     };
     topology_route(ctx)
         .map(|(r, why)| (r, format!("{why_no_dns}; {why}")))
-        .unwrap_or((Route::Unresolved, format!("{why_no_dns}; the topology does not tell")))
+        .unwrap_or((
+            Route::Unresolved,
+            format!("{why_no_dns}; the topology does not tell"),
+        ))
 }
 
 fn topology_route(ctx: &Ctx) -> Option<(Route, String)> {
@@ -259,7 +281,9 @@ fn topology_route(ctx: &Ctx) -> Option<(Route, String)> {
             .filter(|z| z.private && z.covers(&host) && z.associated_with(&origin.vpc_id))
             .max_by_key(|z| z.depth());
         if let Some(zone) = serving {
-            let rec = records.iter().find(|r| r.zone_id == zone.id && r.is_for(&host));
+            let rec = records
+                .iter()
+                .find(|r| r.zone_id == zone.id && r.is_for(&host));
             if let Some(r) = rec {
                 let eni_ips = ctx.eni_ips().unwrap_or_default();
                 let points_at_eni = r
@@ -268,11 +292,17 @@ fn topology_route(ctx: &Ctx) -> Option<(Route, String)> {
                     .filter_map(|v| v.parse::<Ipv4Addr>().ok())
                     .any(|ip| eni_ips.contains(&ip));
                 if points_at_eni {
-                    return Some((Route::Direct, format!("zone {} points at EKS ENI IPs", zone.name)));
+                    return Some((
+                        Route::Direct,
+                        format!("zone {} points at EKS ENI IPs", zone.name),
+                    ));
                 }
                 return Some((
                     Route::Privatelink,
-                    format!("zone {} steers the name to an interface endpoint", zone.name),
+                    format!(
+                        "zone {} steers the name to an interface endpoint",
+                        zone.name
+                    ),
                 ));
             }
         }
@@ -296,5 +326,10 @@ fn topology_route(ctx: &Ctx) -> Option<(Route, String)> {
             .as_deref()
             .is_some_and(|cv| p.joins(&origin.vpc_id, cv))
     });
-    peered.then(|| (Route::Direct, "a peering joins this VPC to the cluster VPC".into()))
+    peered.then(|| {
+        (
+            Route::Direct,
+            "a peering joins this VPC to the cluster VPC".into(),
+        )
+    })
 }

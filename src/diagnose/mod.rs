@@ -47,7 +47,10 @@ pub fn diagnose(model: &Model) -> Diagnosis {
     }
     findings.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.hop.cmp(&b.hop)));
     let hops = path::hops(&ctx, &findings, &unknowns);
-    let first_failure = hops.iter().find(|h| h.status == HopStatus::Fail).map(|h| h.name);
+    let first_failure = hops
+        .iter()
+        .find(|h| h.status == HopStatus::Fail)
+        .map(|h| h.name);
     let verdict = path::verdict(&hops, &findings, &unknowns);
     Diagnosis {
         verdict,
@@ -72,9 +75,19 @@ mod tests {
         assert_eq!(d.verdict, HopStatus::Ok, "{:#?}", d);
         assert!(d.unknowns.is_empty(), "{:?}", d.unknowns);
         let names: Vec<_> = d.hops.iter().map(|h| h.name.as_str()).collect();
-        assert_eq!(names, [
-            "origin", "dns", "interface-endpoint", "endpoint-service", "nlb", "targets", "eks-enis", "api-server"
-        ]);
+        assert_eq!(
+            names,
+            [
+                "origin",
+                "dns",
+                "interface-endpoint",
+                "endpoint-service",
+                "nlb",
+                "targets",
+                "eks-enis",
+                "api-server"
+            ]
+        );
         assert!(problems(&d.findings).is_empty());
     }
 
@@ -87,7 +100,11 @@ mod tests {
         assert_eq!(status(HopName::Dns), HopStatus::Ok);
         assert_eq!(d.verdict, HopStatus::Unknown);
         let hop = d.hops.iter().find(|h| h.name == HopName::Targets).unwrap();
-        assert!(hop.evidence.iter().any(|e| e.contains("test:Denied")), "{:?}", hop.evidence);
+        assert!(
+            hop.evidence.iter().any(|e| e.contains("test:Denied")),
+            "{:?}",
+            hop.evidence
+        );
     }
 
     #[test]
@@ -97,7 +114,10 @@ mod tests {
         let d = diagnose(&m);
         assert_eq!(d.route, Route::Direct);
         let names: Vec<_> = d.hops.iter().map(|h| h.name.as_str()).collect();
-        assert_eq!(names, ["origin", "dns", "peering", "eks-enis", "api-server"]);
+        assert_eq!(
+            names,
+            ["origin", "dns", "peering", "eks-enis", "api-server"]
+        );
     }
 
     #[test]
@@ -120,17 +140,32 @@ mod tests {
         let d = diagnose(&m);
         let dns = d.hops.iter().find(|h| h.name == HopName::Dns).unwrap();
         assert_eq!(dns.status, HopStatus::Fail);
-        assert!(dns.evidence.iter().any(|e| e.starts_with("phz-not-associated")));
+        assert!(
+            dns.evidence
+                .iter()
+                .any(|e| e.starts_with("phz-not-associated"))
+        );
     }
 
     #[test]
     fn first_failure_is_the_earliest_failing_hop() {
         let mut m = healthy();
-        m.targets = crate::model::Loadable::loaded(vec![
-            target("192.168.10.5", "eu-west-1a", "unhealthy"),
-        ], t0());
-        push_probe(&mut m, "172.20.1.50", crate::model::ProbeOutcome::TcpFailed("timed out".into()), 1);
-        push_probe(&mut m, "172.20.2.50", crate::model::ProbeOutcome::TcpFailed("timed out".into()), 1);
+        m.targets = crate::model::Loadable::loaded(
+            vec![target("192.168.10.5", "eu-west-1a", "unhealthy")],
+            t0(),
+        );
+        push_probe(
+            &mut m,
+            "172.20.1.50",
+            crate::model::ProbeOutcome::TcpFailed("timed out".into()),
+            1,
+        );
+        push_probe(
+            &mut m,
+            "172.20.2.50",
+            crate::model::ProbeOutcome::TcpFailed("timed out".into()),
+            1,
+        );
         let d = diagnose(&m);
         assert_eq!(d.first_failure, Some(HopName::Targets));
         assert_eq!(d.verdict, HopStatus::Fail);

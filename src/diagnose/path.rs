@@ -50,7 +50,16 @@ pub struct Hop {
 pub fn route_hops(route: Route) -> &'static [HopName] {
     use HopName::*;
     match route {
-        Route::Privatelink => &[Origin, Dns, InterfaceEndpoint, EndpointService, Nlb, Targets, EksEnis, ApiServer],
+        Route::Privatelink => &[
+            Origin,
+            Dns,
+            InterfaceEndpoint,
+            EndpointService,
+            Nlb,
+            Targets,
+            EksEnis,
+            ApiServer,
+        ],
         Route::Direct => &[Origin, Dns, Peering, EksEnis, ApiServer],
         Route::Public => &[Origin, Dns, PublicEndpoint, ApiServer],
         Route::Unresolved => &[Origin, Dns, ApiServer],
@@ -73,7 +82,11 @@ fn judge(ctx: &Ctx, name: HopName, findings: &[Finding], unknowns: &[Unknown]) -
     let (own_status, summary) = summary(ctx, name);
     let mut evidence = vec![summary];
     evidence.extend(problems.iter().map(|f| format!("{}: {}", f.id, f.evidence)));
-    evidence.extend(missing.iter().map(|u| format!("unknown: {} ({})", u.missing, u.reason)));
+    evidence.extend(
+        missing
+            .iter()
+            .map(|u| format!("unknown: {} ({})", u.missing, u.reason)),
+    );
 
     let worst = problems.iter().map(|f| f.severity).max();
     let status = if worst == Some(Severity::Fail) || own_status == Some(HopStatus::Fail) {
@@ -87,7 +100,11 @@ fn judge(ctx: &Ctx, name: HopName, findings: &[Finding], unknowns: &[Unknown]) -
     } else {
         HopStatus::Ok
     };
-    Hop { name, status, evidence }
+    Hop {
+        name,
+        status,
+        evidence,
+    }
 }
 
 /// A one-line account of the hop, and a status when the hop itself (not a rule) decides it.
@@ -100,14 +117,19 @@ fn summary(ctx: &Ctx, name: HopName) -> (Option<HopStatus>, String) {
             | crate::model::Loadable::Stale { value: Some(o), .. } => {
                 (None, format!("{} (found by {})", o.label(), o.found_by))
             }
-            crate::model::Loadable::Loaded { value: None, .. } | crate::model::Loadable::Stale { value: None, .. } => (
+            crate::model::Loadable::Loaded { value: None, .. }
+            | crate::model::Loadable::Stale { value: None, .. } => (
                 Some(HopStatus::Unknown),
-                "this host's VPC is unknown: not on EC2 (no instance metadata) and no --from-vpc".into(),
+                "this host's VPC is unknown: not on EC2 (no instance metadata) and no --from-vpc"
+                    .into(),
             ),
-            crate::model::Loadable::Loading => (Some(HopStatus::Unknown), "locating this host...".into()),
-            crate::model::Loadable::Failed { error, .. } => {
-                (Some(HopStatus::Unknown), format!("could not locate this host: {error}"))
+            crate::model::Loadable::Loading => {
+                (Some(HopStatus::Unknown), "locating this host...".into())
             }
+            crate::model::Loadable::Failed { error, .. } => (
+                Some(HopStatus::Unknown),
+                format!("could not locate this host: {error}"),
+            ),
         },
         HopName::Dns => {
             if !live.dns {
@@ -122,7 +144,15 @@ fn summary(ctx: &Ctx, name: HopName) -> (Option<HopStatus>, String) {
                             .into_iter()
                             .map(|ip| format!("{ip} ({})", classify(ip, ctx).label()))
                             .collect();
-                        (None, format!("{} -> {} [{} sample(s)]", s.host, classes.join(", "), m.live.dns.len()))
+                        (
+                            None,
+                            format!(
+                                "{} -> {} [{} sample(s)]",
+                                s.host,
+                                classes.join(", "),
+                                m.live.dns.len()
+                            ),
+                        )
                     }
                     _ => (None, format!("{} -> {}", s.host, s.outcome_label())),
                 },
@@ -133,7 +163,18 @@ fn summary(ctx: &Ctx, name: HopName) -> (Option<HopStatus>, String) {
             if ctx.path.endpoints.is_empty() {
                 "no interface endpoint to the cluster's service in this VPC".into()
             } else {
-                list(ctx.path.endpoints.iter().map(|e| format!("{} {} IPs {}", e.id, e.state, if e.ips.is_empty() { "none".into() } else { list(&e.ips) })))
+                list(ctx.path.endpoints.iter().map(|e| {
+                    format!(
+                        "{} {} IPs {}",
+                        e.id,
+                        e.state,
+                        if e.ips.is_empty() {
+                            "none".into()
+                        } else {
+                            list(&e.ips)
+                        }
+                    )
+                }))
             },
         ),
         HopName::EndpointService => (
@@ -141,7 +182,12 @@ fn summary(ctx: &Ctx, name: HopName) -> (Option<HopStatus>, String) {
             if ctx.path.services.is_empty() {
                 "no endpoint service found".into()
             } else {
-                list(ctx.path.services.iter().map(|s| format!("{} {}", s.id, s.state)))
+                list(
+                    ctx.path
+                        .services
+                        .iter()
+                        .map(|s| format!("{} {}", s.id, s.state)),
+                )
             },
         ),
         HopName::Nlb => (
@@ -149,7 +195,12 @@ fn summary(ctx: &Ctx, name: HopName) -> (Option<HopStatus>, String) {
             if ctx.path.nlbs.is_empty() {
                 "no NLB found".into()
             } else {
-                list(ctx.path.nlbs.iter().map(|lb| format!("{} {} {}", lb.name, lb.scheme, lb.state)))
+                list(
+                    ctx.path
+                        .nlbs
+                        .iter()
+                        .map(|lb| format!("{} {} {}", lb.name, lb.scheme, lb.state)),
+                )
             },
         ),
         HopName::Targets => {
@@ -159,19 +210,35 @@ fn summary(ctx: &Ctx, name: HopName) -> (Option<HopStatus>, String) {
                 .target_groups
                 .iter()
                 .map(|tg| {
-                    let ts: Vec<_> = targets.into_iter().flatten().filter(|t| t.tg_arn == tg.arn).collect();
+                    let ts: Vec<_> = targets
+                        .into_iter()
+                        .flatten()
+                        .filter(|t| t.tg_arn == tg.arn)
+                        .collect();
                     let healthy = ts.iter().filter(|t| t.healthy()).count();
                     format!("{}: {healthy}/{} healthy", tg.name, ts.len())
                 })
                 .collect();
-            (None, if parts.is_empty() { "no target group found".into() } else { parts.join("; ") })
+            (
+                None,
+                if parts.is_empty() {
+                    "no target group found".into()
+                } else {
+                    parts.join("; ")
+                },
+            )
         }
         HopName::EksEnis => (
             None,
             match m.enis.value() {
                 Some(enis) => {
                     let in_use: Vec<_> = enis.iter().filter(|e| e.in_use()).collect();
-                    format!("{} in-use of {}: {}", in_use.len(), enis.len(), list(enis.iter().map(|e| format!("{} {}", e.ip, e.az))))
+                    format!(
+                        "{} in-use of {}: {}",
+                        in_use.len(),
+                        enis.len(),
+                        list(enis.iter().map(|e| format!("{} {}", e.ip, e.az)))
+                    )
                 }
                 None => "ENIs not collected".into(),
             },
@@ -180,21 +247,44 @@ fn summary(ctx: &Ctx, name: HopName) -> (Option<HopStatus>, String) {
             let origin = m.origin();
             let cluster_vpc = m.cluster.value().and_then(|c| c.vpc_id.as_deref());
             match (origin, cluster_vpc, m.peerings.value()) {
-                (Some(o), Some(cv), _) if o.vpc_id == cv => (Some(HopStatus::Skipped), "this host is in the cluster VPC: no peering needed".into()),
+                (Some(o), Some(cv), _) if o.vpc_id == cv => (
+                    Some(HopStatus::Skipped),
+                    "this host is in the cluster VPC: no peering needed".into(),
+                ),
                 (Some(o), Some(cv), Some(ps)) => (None, {
                     let between: Vec<_> = ps.iter().filter(|p| p.joins(&o.vpc_id, cv)).collect();
-                    if between.is_empty() { "no peering between the VPCs".into() } else { list(between.iter().map(|p| format!("{} {}", p.id, p.status))) }
+                    if between.is_empty() {
+                        "no peering between the VPCs".into()
+                    } else {
+                        list(between.iter().map(|p| format!("{} {}", p.id, p.status)))
+                    }
                 }),
                 _ => (None, "peering not known".into()),
             }
         }
         HopName::PublicEndpoint => match m.cluster.value() {
-            Some(c) if c.public_access => (None, format!("public access on, allowed from {}", if c.public_cidrs.is_empty() { "0.0.0.0/0".into() } else { list(&c.public_cidrs) })),
-            Some(_) => (Some(HopStatus::Fail), "public access is off: the public endpoint refuses this host".into()),
+            Some(c) if c.public_access => (
+                None,
+                format!(
+                    "public access on, allowed from {}",
+                    if c.public_cidrs.is_empty() {
+                        "0.0.0.0/0".into()
+                    } else {
+                        list(&c.public_cidrs)
+                    }
+                ),
+            ),
+            Some(_) => (
+                Some(HopStatus::Fail),
+                "public access is off: the public endpoint refuses this host".into(),
+            ),
             None => (Some(HopStatus::Unknown), "cluster not loaded".into()),
         },
         HopName::ApiServer => {
-            let cluster = m.cluster.value().map(|c| format!("cluster {} {} v{}", c.name, c.status, c.version));
+            let cluster = m
+                .cluster
+                .value()
+                .map(|c| format!("cluster {} {} v{}", c.name, c.status, c.version));
             let cluster = cluster.unwrap_or_else(|| "cluster not loaded".into());
             if !(live.probe && live.dns) {
                 return (Some(HopStatus::Skipped), format!("{cluster}; probes off"));
@@ -204,10 +294,24 @@ fn summary(ctx: &Ctx, name: HopName) -> (Option<HopStatus>, String) {
                 return (None, format!("{cluster}; no probe yet"));
             }
             let ok = probes.iter().filter(|p| p.ok()).count();
-            let mut lat: Vec<f64> = probes.iter().filter(|p| p.ok()).filter_map(|p| p.total()).map(|d| d.as_secs_f64() * 1000.0).collect();
+            let mut lat: Vec<f64> = probes
+                .iter()
+                .filter(|p| p.ok())
+                .filter_map(|p| p.total())
+                .map(|d| d.as_secs_f64() * 1000.0)
+                .collect();
             lat.sort_by(|a, b| a.total_cmp(b));
-            let median = lat.get(lat.len() / 2).map(|v| format!(", {v:.1} ms")).unwrap_or_default();
-            (None, format!("{cluster}; {ok}/{} answers reached the API server{median}", probes.len()))
+            let median = lat
+                .get(lat.len() / 2)
+                .map(|v| format!(", {v:.1} ms"))
+                .unwrap_or_default();
+            (
+                None,
+                format!(
+                    "{cluster}; {ok}/{} answers reached the API server{median}",
+                    probes.len()
+                ),
+            )
         }
     }
 }
@@ -216,13 +320,21 @@ fn summary(ctx: &Ctx, name: HopName) -> (Option<HopStatus>, String) {
 pub fn verdict(hops: &[Hop], findings: &[Finding], unknowns: &[Unknown]) -> HopStatus {
     let on_path = |h: Option<HopName>| match h {
         None => true,
-        Some(n) => hops.iter().any(|x| x.name == n && x.status != HopStatus::Skipped),
+        Some(n) => hops
+            .iter()
+            .any(|x| x.name == n && x.status != HopStatus::Skipped),
     };
-    if hops.iter().any(|h| h.status == HopStatus::Fail) || findings.iter().any(|f| f.severity == Severity::Fail) {
+    if hops.iter().any(|h| h.status == HopStatus::Fail)
+        || findings.iter().any(|f| f.severity == Severity::Fail)
+    {
         HopStatus::Fail
-    } else if hops.iter().any(|h| h.status == HopStatus::Unknown) || unknowns.iter().any(|u| on_path(u.hop)) {
+    } else if hops.iter().any(|h| h.status == HopStatus::Unknown)
+        || unknowns.iter().any(|u| on_path(u.hop))
+    {
         HopStatus::Unknown
-    } else if hops.iter().any(|h| h.status == HopStatus::Warn) || findings.iter().any(|f| f.severity == Severity::Warn) {
+    } else if hops.iter().any(|h| h.status == HopStatus::Warn)
+        || findings.iter().any(|f| f.severity == Severity::Warn)
+    {
         HopStatus::Warn
     } else {
         HopStatus::Ok

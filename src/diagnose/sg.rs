@@ -87,7 +87,10 @@ mod tests {
             ip: Some(s.parse().unwrap()),
             ..Default::default()
         };
-        assert!(matches!(tcp_allowed(&[&g], 443, &ip("10.0.3.4")), Allowed::Yes(_)));
+        assert!(matches!(
+            tcp_allowed(&[&g], 443, &ip("10.0.3.4")),
+            Allowed::Yes(_)
+        ));
         assert_eq!(tcp_allowed(&[&g], 443, &ip("10.1.3.4")), Allowed::No);
         let ids = vec!["sg-bastion".to_string()];
         let by_group = Source {
@@ -95,7 +98,10 @@ mod tests {
             sg_ids: &ids,
             range: None,
         };
-        assert!(matches!(tcp_allowed(&[&g], 443, &by_group), Allowed::Yes(_)));
+        assert!(matches!(
+            tcp_allowed(&[&g], 443, &by_group),
+            Allowed::Yes(_)
+        ));
         let range = Source {
             range: Some("10.0.8.0/24".parse().unwrap()),
             ..Default::default()

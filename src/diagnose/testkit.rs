@@ -94,198 +94,249 @@ pub fn healthy() -> Model {
         live: LiveMode::ALL,
     });
     let l = |m: &mut Model, f: Fetched| m.apply(f, at);
-    l(&mut m, Fetched::Cluster(Ok(Cluster {
-        name: "demo".into(),
-        arn: "arn:aws:eks:eu-west-1:111122223333:cluster/demo".into(),
-        status: "ACTIVE".into(),
-        version: "1.33".into(),
-        endpoint: format!("https://{}", HOST.to_uppercase()),
-        private_access: true,
-        public_access: false,
-        public_cidrs: vec![],
-        cluster_sg: Some(CLUSTER_SG.into()),
-        extra_sgs: vec![],
-        vpc_id: Some(EKS_VPC.into()),
-        subnet_ids: vec!["subnet-a".into(), "subnet-b".into()],
-        ca_data: Some("Q0E=".into()),
-    })));
-    l(&mut m, Fetched::Origin(Ok(Some(Origin {
-        vpc_id: OPS_VPC.into(),
-        subnet_id: Some("subnet-ops".into()),
-        ip: Some(ip("172.20.1.10")),
-        sg_ids: vec![BASTION_SG.into()],
-        instance_id: Some("i-1".into()),
-        found_by: "test".into(),
-    }))));
-    l(&mut m, Fetched::Enis(Ok(vec![
-        eni("eni-a", "192.168.10.21", "subnet-a", "eu-west-1a"),
-        eni("eni-b", "192.168.20.21", "subnet-b", "eu-west-1b"),
-    ])));
-    l(&mut m, Fetched::Vpcs(Ok(vec![
-        Vpc {
-            id: OPS_VPC.into(),
-            name: Some("ops".into()),
-            cidrs: vec!["172.20.0.0/16".parse().unwrap()],
-            dns_support: Some(true),
-            dns_hostnames: Some(true),
-        },
-        Vpc {
-            id: EKS_VPC.into(),
-            name: Some("eks".into()),
-            cidrs: vec!["192.168.0.0/16".parse().unwrap()],
-            dns_support: Some(true),
-            dns_hostnames: Some(true),
-        },
-    ])));
-    l(&mut m, Fetched::Subnets(Ok(vec![
-        subnet("subnet-ops", OPS_VPC, "eu-west-1a", "172.20.1.0/24", 240),
-        subnet("subnet-a", EKS_VPC, "eu-west-1a", "192.168.10.0/24", 200),
-        subnet("subnet-b", EKS_VPC, "eu-west-1b", "192.168.20.0/24", 200),
-    ])));
-    l(&mut m, Fetched::RouteTables(Ok(vec![
-        RouteTable {
-            id: "rtb-ops".into(),
-            vpc_id: OPS_VPC.into(),
-            main: true,
-            subnet_ids: vec![],
-            routes: vec![
-                route("172.20.0.0/16", RouteTarget::Local),
-                route("192.168.0.0/16", RouteTarget::Peering(PCX.into())),
-            ],
-        },
-        RouteTable {
-            id: "rtb-eks".into(),
-            vpc_id: EKS_VPC.into(),
-            main: false,
+    l(
+        &mut m,
+        Fetched::Cluster(Ok(Cluster {
+            name: "demo".into(),
+            arn: "arn:aws:eks:eu-west-1:111122223333:cluster/demo".into(),
+            status: "ACTIVE".into(),
+            version: "1.33".into(),
+            endpoint: format!("https://{}", HOST.to_uppercase()),
+            private_access: true,
+            public_access: false,
+            public_cidrs: vec![],
+            cluster_sg: Some(CLUSTER_SG.into()),
+            extra_sgs: vec![],
+            vpc_id: Some(EKS_VPC.into()),
             subnet_ids: vec!["subnet-a".into(), "subnet-b".into()],
-            routes: vec![
-                route("192.168.0.0/16", RouteTarget::Local),
-                route("172.20.0.0/16", RouteTarget::Peering(PCX.into())),
-            ],
-        },
-    ])));
-    l(&mut m, Fetched::SecurityGroups(Ok(vec![
-        SecurityGroup {
-            id: CLUSTER_SG.into(),
-            name: "eks-cluster-sg".into(),
-            vpc_id: EKS_VPC.into(),
-            ingress: vec![
-                tcp443(cidr("192.168.10.0/24")),
-                tcp443(cidr("192.168.20.0/24")),
-                tcp443(cidr("172.20.0.0/16")),
-            ],
-        },
-        SecurityGroup {
-            id: IE_SG.into(),
-            name: "vpce".into(),
+            ca_data: Some("Q0E=".into()),
+        })),
+    );
+    l(
+        &mut m,
+        Fetched::Origin(Ok(Some(Origin {
             vpc_id: OPS_VPC.into(),
-            ingress: vec![tcp443(cidr("172.20.0.0/16"))],
-        },
-    ])));
-    l(&mut m, Fetched::Peerings(Ok(vec![Peering {
-        id: PCX.into(),
-        status: "active".into(),
-        requester: PeerSide {
-            vpc_id: OPS_VPC.into(),
-            owner: None,
-            region: None,
-            cidrs: vec!["172.20.0.0/16".parse().unwrap()],
-            allow_remote_dns: Some(true),
-        },
-        accepter: PeerSide {
-            vpc_id: EKS_VPC.into(),
-            owner: None,
-            region: None,
-            cidrs: vec!["192.168.0.0/16".parse().unwrap()],
-            allow_remote_dns: Some(true),
-        },
-    }])));
-    l(&mut m, Fetched::LoadBalancers(Ok(vec![LoadBalancer {
-        arn: NLB.into(),
-        name: "eks-api".into(),
-        kind: "network".into(),
-        scheme: "internal".into(),
-        state: "active".into(),
-        vpc_id: EKS_VPC.into(),
-        dns_name: "eks-api.elb".into(),
-        cross_zone: Some(false),
-        zones: vec![
-            LbZone {
-                az: "eu-west-1a".into(),
-                subnet_id: "subnet-a".into(),
-                private_ips: vec![ip("192.168.10.200")],
+            subnet_id: Some("subnet-ops".into()),
+            ip: Some(ip("172.20.1.10")),
+            sg_ids: vec![BASTION_SG.into()],
+            instance_id: Some("i-1".into()),
+            found_by: "test".into(),
+        }))),
+    );
+    l(
+        &mut m,
+        Fetched::Enis(Ok(vec![
+            eni("eni-a", "192.168.10.21", "subnet-a", "eu-west-1a"),
+            eni("eni-b", "192.168.20.21", "subnet-b", "eu-west-1b"),
+        ])),
+    );
+    l(
+        &mut m,
+        Fetched::Vpcs(Ok(vec![
+            Vpc {
+                id: OPS_VPC.into(),
+                name: Some("ops".into()),
+                cidrs: vec!["172.20.0.0/16".parse().unwrap()],
+                dns_support: Some(true),
+                dns_hostnames: Some(true),
             },
-            LbZone {
-                az: "eu-west-1b".into(),
-                subnet_id: "subnet-b".into(),
-                private_ips: vec![ip("192.168.20.200")],
+            Vpc {
+                id: EKS_VPC.into(),
+                name: Some("eks".into()),
+                cidrs: vec!["192.168.0.0/16".parse().unwrap()],
+                dns_support: Some(true),
+                dns_hostnames: Some(true),
             },
-        ],
-        sg_ids: vec![],
-    }])));
-    l(&mut m, Fetched::Listeners(Ok(vec![Listener {
-        arn: "arn:listener/1".into(),
-        lb_arn: NLB.into(),
-        port: 443,
-        protocol: "TCP".into(),
-        forwards_to: vec![TG.into()],
-    }])));
-    l(&mut m, Fetched::TargetGroups(Ok(vec![TargetGroup {
-        arn: TG.into(),
-        name: "eks-api".into(),
-        target_type: "ip".into(),
-        protocol: "TCP".into(),
-        port: 443,
-        vpc_id: EKS_VPC.into(),
-        lb_arns: vec![NLB.into()],
-    }])));
-    l(&mut m, Fetched::Targets(Ok(vec![
-        target("192.168.10.21", "eu-west-1a", "healthy"),
-        target("192.168.20.21", "eu-west-1b", "healthy"),
-    ])));
-    l(&mut m, Fetched::EndpointServices(Ok(vec![EndpointService {
-        id: "vpce-svc-1".into(),
-        name: SVC_NAME.into(),
-        state: "Available".into(),
-        nlb_arns: vec![NLB.into()],
-        acceptance_required: true,
-    }])));
-    l(&mut m, Fetched::EndpointConnections(Ok(vec![EndpointConnection {
-        service_id: "vpce-svc-1".into(),
-        endpoint_id: "vpce-1".into(),
-        state: "available".into(),
-        owner: None,
-    }])));
-    l(&mut m, Fetched::InterfaceEndpoints(Ok(vec![InterfaceEndpoint {
-        id: "vpce-1".into(),
-        vpc_id: OPS_VPC.into(),
-        service_name: SVC_NAME.into(),
-        state: "available".into(),
-        subnet_ids: vec!["subnet-ops".into()],
-        ips: vec![ip("172.20.1.50"), ip("172.20.2.50")],
-        dns_names: vec![IE_DNS.into()],
-        sg_ids: vec![IE_SG.into()],
-    }])));
-    l(&mut m, Fetched::HostedZones(Ok(vec![HostedZone {
-        id: "Z1".into(),
-        name: HOST.into(),
-        private: true,
-        vpcs: vec![ZoneVpc {
+        ])),
+    );
+    l(
+        &mut m,
+        Fetched::Subnets(Ok(vec![
+            subnet("subnet-ops", OPS_VPC, "eu-west-1a", "172.20.1.0/24", 240),
+            subnet("subnet-a", EKS_VPC, "eu-west-1a", "192.168.10.0/24", 200),
+            subnet("subnet-b", EKS_VPC, "eu-west-1b", "192.168.20.0/24", 200),
+        ])),
+    );
+    l(
+        &mut m,
+        Fetched::RouteTables(Ok(vec![
+            RouteTable {
+                id: "rtb-ops".into(),
+                vpc_id: OPS_VPC.into(),
+                main: true,
+                subnet_ids: vec![],
+                routes: vec![
+                    route("172.20.0.0/16", RouteTarget::Local),
+                    route("192.168.0.0/16", RouteTarget::Peering(PCX.into())),
+                ],
+            },
+            RouteTable {
+                id: "rtb-eks".into(),
+                vpc_id: EKS_VPC.into(),
+                main: false,
+                subnet_ids: vec!["subnet-a".into(), "subnet-b".into()],
+                routes: vec![
+                    route("192.168.0.0/16", RouteTarget::Local),
+                    route("172.20.0.0/16", RouteTarget::Peering(PCX.into())),
+                ],
+            },
+        ])),
+    );
+    l(
+        &mut m,
+        Fetched::SecurityGroups(Ok(vec![
+            SecurityGroup {
+                id: CLUSTER_SG.into(),
+                name: "eks-cluster-sg".into(),
+                vpc_id: EKS_VPC.into(),
+                ingress: vec![
+                    tcp443(cidr("192.168.10.0/24")),
+                    tcp443(cidr("192.168.20.0/24")),
+                    tcp443(cidr("172.20.0.0/16")),
+                ],
+            },
+            SecurityGroup {
+                id: IE_SG.into(),
+                name: "vpce".into(),
+                vpc_id: OPS_VPC.into(),
+                ingress: vec![tcp443(cidr("172.20.0.0/16"))],
+            },
+        ])),
+    );
+    l(
+        &mut m,
+        Fetched::Peerings(Ok(vec![Peering {
+            id: PCX.into(),
+            status: "active".into(),
+            requester: PeerSide {
+                vpc_id: OPS_VPC.into(),
+                owner: None,
+                region: None,
+                cidrs: vec!["172.20.0.0/16".parse().unwrap()],
+                allow_remote_dns: Some(true),
+            },
+            accepter: PeerSide {
+                vpc_id: EKS_VPC.into(),
+                owner: None,
+                region: None,
+                cidrs: vec!["192.168.0.0/16".parse().unwrap()],
+                allow_remote_dns: Some(true),
+            },
+        }])),
+    );
+    l(
+        &mut m,
+        Fetched::LoadBalancers(Ok(vec![LoadBalancer {
+            arn: NLB.into(),
+            name: "eks-api".into(),
+            kind: "network".into(),
+            scheme: "internal".into(),
+            state: "active".into(),
+            vpc_id: EKS_VPC.into(),
+            dns_name: "eks-api.elb".into(),
+            cross_zone: Some(false),
+            zones: vec![
+                LbZone {
+                    az: "eu-west-1a".into(),
+                    subnet_id: "subnet-a".into(),
+                    private_ips: vec![ip("192.168.10.200")],
+                },
+                LbZone {
+                    az: "eu-west-1b".into(),
+                    subnet_id: "subnet-b".into(),
+                    private_ips: vec![ip("192.168.20.200")],
+                },
+            ],
+            sg_ids: vec![],
+        }])),
+    );
+    l(
+        &mut m,
+        Fetched::Listeners(Ok(vec![Listener {
+            arn: "arn:listener/1".into(),
+            lb_arn: NLB.into(),
+            port: 443,
+            protocol: "TCP".into(),
+            forwards_to: vec![TG.into()],
+        }])),
+    );
+    l(
+        &mut m,
+        Fetched::TargetGroups(Ok(vec![TargetGroup {
+            arn: TG.into(),
+            name: "eks-api".into(),
+            target_type: "ip".into(),
+            protocol: "TCP".into(),
+            port: 443,
+            vpc_id: EKS_VPC.into(),
+            lb_arns: vec![NLB.into()],
+        }])),
+    );
+    l(
+        &mut m,
+        Fetched::Targets(Ok(vec![
+            target("192.168.10.21", "eu-west-1a", "healthy"),
+            target("192.168.20.21", "eu-west-1b", "healthy"),
+        ])),
+    );
+    l(
+        &mut m,
+        Fetched::EndpointServices(Ok(vec![EndpointService {
+            id: "vpce-svc-1".into(),
+            name: SVC_NAME.into(),
+            state: "Available".into(),
+            nlb_arns: vec![NLB.into()],
+            acceptance_required: true,
+        }])),
+    );
+    l(
+        &mut m,
+        Fetched::EndpointConnections(Ok(vec![EndpointConnection {
+            service_id: "vpce-svc-1".into(),
+            endpoint_id: "vpce-1".into(),
+            state: "available".into(),
+            owner: None,
+        }])),
+    );
+    l(
+        &mut m,
+        Fetched::InterfaceEndpoints(Ok(vec![InterfaceEndpoint {
+            id: "vpce-1".into(),
             vpc_id: OPS_VPC.into(),
-            region: "eu-west-1".into(),
-        }],
-    }])));
-    l(&mut m, Fetched::Records(Ok(vec![Record {
-        zone_id: "Z1".into(),
-        name: format!("{HOST}."),
-        rtype: "A".into(),
-        ttl: None,
-        values: vec![],
-        alias: Some(AliasTarget {
-            dns_name: format!("{IE_DNS}."),
-            hosted_zone_id: "ZVPCE".into(),
-        }),
-    }])));
+            service_name: SVC_NAME.into(),
+            state: "available".into(),
+            subnet_ids: vec!["subnet-ops".into()],
+            ips: vec![ip("172.20.1.50"), ip("172.20.2.50")],
+            dns_names: vec![IE_DNS.into()],
+            sg_ids: vec![IE_SG.into()],
+        }])),
+    );
+    l(
+        &mut m,
+        Fetched::HostedZones(Ok(vec![HostedZone {
+            id: "Z1".into(),
+            name: HOST.into(),
+            private: true,
+            vpcs: vec![ZoneVpc {
+                vpc_id: OPS_VPC.into(),
+                region: "eu-west-1".into(),
+            }],
+        }])),
+    );
+    l(
+        &mut m,
+        Fetched::Records(Ok(vec![Record {
+            zone_id: "Z1".into(),
+            name: format!("{HOST}."),
+            rtype: "A".into(),
+            ttl: None,
+            values: vec![],
+            alias: Some(AliasTarget {
+                dns_name: format!("{IE_DNS}."),
+                hosted_zone_id: "ZVPCE".into(),
+            }),
+        }])),
+    );
     push_dns(&mut m, &["172.20.1.50", "172.20.2.50"], 0);
     for a in ["172.20.1.50", "172.20.2.50"] {
         push_probe(&mut m, a, ProbeOutcome::Ok, 0);

@@ -155,7 +155,10 @@ mod tests {
             endpoint_host("https://ABC123.gr7.eu-west-1.eks.amazonaws.com"),
             "abc123.gr7.eu-west-1.eks.amazonaws.com"
         );
-        assert_eq!(endpoint_host("https://api.k8s.internal:6443/"), "api.k8s.internal");
+        assert_eq!(
+            endpoint_host("https://api.k8s.internal:6443/"),
+            "api.k8s.internal"
+        );
         assert_eq!(endpoint_host("plain.example."), "plain.example");
     }
 }

@@ -1,8 +1,8 @@
 //! Transitions worth an operator's attention, kept in a bounded log.
 
+use super::cluster::Eni;
 use super::lb::Target;
 use super::live::{DnsOutcome, DnsSample, ProbeOutcome, ProbeSample};
-use super::cluster::Eni;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
@@ -63,12 +63,20 @@ pub fn diff_enis(log: &mut EventLog, old: Option<&Vec<Eni>>, new: &[Eni], now: D
     let after: BTreeMap<&str, &Eni> = new.iter().map(|e| (e.id.as_str(), e)).collect();
     for (id, e) in &after {
         if !before.contains_key(id) {
-            log.push(now, EventLevel::Info, format!("ENI {id} created: {} in {}", e.ip, e.az));
+            log.push(
+                now,
+                EventLevel::Info,
+                format!("ENI {id} created: {} in {}", e.ip, e.az),
+            );
         }
     }
     for (id, e) in &before {
         if !after.contains_key(id) {
-            log.push(now, EventLevel::Warn, format!("ENI {id} removed: {} in {}", e.ip, e.az));
+            log.push(
+                now,
+                EventLevel::Warn,
+                format!("ENI {id} removed: {} in {}", e.ip, e.az),
+            );
         }
     }
 }
@@ -109,7 +117,11 @@ pub fn diff_targets(
     }
     let gone: BTreeSet<_> = before.keys().filter(|k| !after.contains_key(*k)).collect();
     for k in gone {
-        log.push(now, EventLevel::Info, format!("target {} deregistered", k.1));
+        log.push(
+            now,
+            EventLevel::Info,
+            format!("target {} deregistered", k.1),
+        );
     }
 }
 
@@ -125,7 +137,11 @@ pub fn diff_dns(log: &mut EventLog, previous: Option<&DnsSample>, new: &DnsSampl
     };
     let now_text = describe(new);
     match previous {
-        None => log.push(new.at, EventLevel::Info, format!("DNS {} -> {now_text}", new.host)),
+        None => log.push(
+            new.at,
+            EventLevel::Info,
+            format!("DNS {} -> {now_text}", new.host),
+        ),
         Some(p) if describe(p) != now_text => {
             let level = match new.outcome {
                 DnsOutcome::Answers(_) => EventLevel::Warn,
@@ -150,9 +166,17 @@ pub fn diff_probe(log: &mut EventLog, previous: Option<&ProbeSample>, new: &Prob
         return;
     }
     match &new.outcome {
-        ProbeOutcome::Ok => log.push(new.at, EventLevel::Ok, format!("probe {} recovered", new.ip)),
+        ProbeOutcome::Ok => log.push(
+            new.at,
+            EventLevel::Ok,
+            format!("probe {} recovered", new.ip),
+        ),
         ProbeOutcome::TcpFailed(r) | ProbeOutcome::TlsFailed(r) | ProbeOutcome::HttpFailed(r) => {
-            log.push(new.at, EventLevel::Fail, format!("probe {} failed: {r}", new.ip))
+            log.push(
+                new.at,
+                EventLevel::Fail,
+                format!("probe {} failed: {r}", new.ip),
+            )
         }
     }
 }

@@ -34,7 +34,9 @@ impl LoadBalancer {
     }
 
     pub fn private_ips(&self) -> impl Iterator<Item = Ipv4Addr> + '_ {
-        self.zones.iter().flat_map(|z| z.private_ips.iter().copied())
+        self.zones
+            .iter()
+            .flat_map(|z| z.private_ips.iter().copied())
     }
 
     pub fn serves_az(&self, az: &str) -> bool {

@@ -9,12 +9,16 @@ use std::fmt;
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum ErrorKind {
     /// The caller lacks permission; `action` is the IAM action, e.g. `ec2:DescribeVpcs`.
-    AccessDenied { action: String },
+    AccessDenied {
+        action: String,
+    },
     Throttled,
     Timeout,
     NotFound,
     /// Not collected because a source it depends on failed.
-    Blocked { by: String },
+    Blocked {
+        by: String,
+    },
     Other,
 }
 
@@ -86,8 +90,9 @@ impl fmt::Display for SourceError {
 impl std::error::Error for SourceError {}
 
 /// A remote value as the app knows it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub enum Loadable<T> {
+    #[default]
     Loading,
     Loaded {
         value: T,
@@ -103,12 +108,6 @@ pub enum Loadable<T> {
         error: SourceError,
         at: DateTime<Utc>,
     },
-}
-
-impl<T> Default for Loadable<T> {
-    fn default() -> Self {
-        Self::Loading
-    }
 }
 
 impl<T> Loadable<T> {

@@ -15,8 +15,7 @@ pub use lb::{LbZone, Listener, LoadBalancer, Target, TargetGroup};
 pub use live::{DnsAnswer, DnsOutcome, DnsSample, LiveHistory, ProbeOutcome, ProbeSample};
 pub use loadable::{ErrorKind, Loadable, SourceError};
 pub use network::{
-    PeerSide, Peering, Route, RouteTable, RouteTarget, SecurityGroup, SgRule, SgSource, Subnet,
-    Vpc,
+    PeerSide, Peering, Route, RouteTable, RouteTarget, SecurityGroup, SgRule, SgSource, Subnet, Vpc,
 };
 pub use privatelink::{EndpointConnection, EndpointService, InterfaceEndpoint};
 pub use route53::{AliasTarget, HostedZone, Record, ZoneVpc};
@@ -199,7 +198,11 @@ impl Model {
             row("enis", "ec2:DescribeNetworkInterfaces", &self.enis),
             row("vpcs", "ec2:DescribeVpcs", &self.vpcs),
             row("subnets", "ec2:DescribeSubnets", &self.subnets),
-            row("route-tables", "ec2:DescribeRouteTables", &self.route_tables),
+            row(
+                "route-tables",
+                "ec2:DescribeRouteTables",
+                &self.route_tables,
+            ),
             row(
                 "security-groups",
                 "ec2:DescribeSecurityGroups",
@@ -250,11 +253,7 @@ impl Model {
                 "route53:ListHostedZonesByName",
                 &self.hosted_zones,
             ),
-            row(
-                "records",
-                "route53:ListResourceRecordSets",
-                &self.records,
-            ),
+            row("records", "route53:ListResourceRecordSets", &self.records),
         ]
     }
 

@@ -137,10 +137,12 @@ impl SgRule {
     pub fn covers_tcp_port(&self, port: u16) -> bool {
         match self.protocol.as_str() {
             "-1" | "all" => true,
-            p if p.eq_ignore_ascii_case("tcp") || p == "6" => match (self.from_port, self.to_port) {
-                (Some(from), Some(to)) => from <= port && port <= to,
-                _ => true,
-            },
+            p if p.eq_ignore_ascii_case("tcp") || p == "6" => {
+                match (self.from_port, self.to_port) {
+                    (Some(from), Some(to)) => from <= port && port <= to,
+                    _ => true,
+                }
+            }
             _ => false,
         }
     }

@@ -50,9 +50,7 @@ impl InterfaceEndpoint {
     /// Whether `name` (e.g. an alias target) is one of this endpoint's DNS names.
     pub fn answers_to(&self, name: &str) -> bool {
         let want = normalize_dns_name(name);
-        self.dns_names
-            .iter()
-            .any(|n| normalize_dns_name(n) == want)
+        self.dns_names.iter().any(|n| normalize_dns_name(n) == want)
     }
 }
 

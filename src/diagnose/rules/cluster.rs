@@ -21,7 +21,8 @@ pub fn endpoint_mode(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
         ),
         "none needed",
     )];
-    if c.public_access && (c.public_cidrs.is_empty() || c.public_cidrs.iter().any(|x| x == "0.0.0.0/0"))
+    if c.public_access
+        && (c.public_cidrs.is_empty() || c.public_cidrs.iter().any(|x| x == "0.0.0.0/0"))
     {
         out.push(Finding::new(
             "endpoint-public-open",
@@ -83,7 +84,10 @@ pub fn vpc_dns(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
     let mut out = Vec::new();
     let mut check = |vpc_id: &str, role: &str, severity: Severity, hop: Option<HopName>| {
         let Some(vpc) = vpcs.iter().find(|v| v.id == vpc_id) else {
-            return Err(Missing::new(format!("{role} VPC {vpc_id}"), "not returned by DescribeVpcs"));
+            return Err(Missing::new(
+                format!("{role} VPC {vpc_id}"),
+                "not returned by DescribeVpcs",
+            ));
         };
         let (Some(support), Some(hostnames)) = (vpc.dns_support, vpc.dns_hostnames) else {
             return Err(Missing::new(
@@ -112,12 +116,21 @@ pub fn vpc_dns(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
         Ok(())
     };
     // Without public access nothing in the cluster VPC can reach the API by name.
-    let cluster_sev = if c.public_access { Severity::Warn } else { Severity::Fail };
+    let cluster_sev = if c.public_access {
+        Severity::Warn
+    } else {
+        Severity::Fail
+    };
     check(cluster_vpc, "cluster", cluster_sev, None)?;
-    if let Ok(origin) = ctx.origin() {
-        if origin.vpc_id != cluster_vpc {
-            check(&origin.vpc_id, "this host's", Severity::Fail, Some(HopName::Dns))?;
-        }
+    if let Ok(origin) = ctx.origin()
+        && origin.vpc_id != cluster_vpc
+    {
+        check(
+            &origin.vpc_id,
+            "this host's",
+            Severity::Fail,
+            Some(HopName::Dns),
+        )?;
     }
     Ok(out)
 }
@@ -144,7 +157,11 @@ mod tests {
 
         let mut m = healthy();
         edit_cluster(&mut m, |c| c.private_access = false);
-        assert!(has(&run(&m, endpoint_mode).unwrap(), "endpoint-access-off", Severity::Fail));
+        assert!(has(
+            &run(&m, endpoint_mode).unwrap(),
+            "endpoint-access-off",
+            Severity::Fail
+        ));
         assert!(run(&without(healthy(), Part::Cluster), endpoint_mode).is_err());
     }
 
@@ -153,9 +170,17 @@ mod tests {
         assert!(run(&healthy(), cluster_status).unwrap().is_empty());
         let mut m = healthy();
         edit_cluster(&mut m, |c| c.status = "UPDATING".into());
-        assert!(has(&run(&m, cluster_status).unwrap(), "cluster-updating", Severity::Info));
+        assert!(has(
+            &run(&m, cluster_status).unwrap(),
+            "cluster-updating",
+            Severity::Info
+        ));
         edit_cluster(&mut m, |c| c.status = "FAILED".into());
-        assert!(has(&run(&m, cluster_status).unwrap(), "cluster-not-active", Severity::Fail));
+        assert!(has(
+            &run(&m, cluster_status).unwrap(),
+            "cluster-not-active",
+            Severity::Fail
+        ));
         assert!(run(&without(healthy(), Part::Cluster), cluster_status).is_err());
     }
 
@@ -172,7 +197,11 @@ mod tests {
         assert!(has(&f, "vpc-dns-disabled", Severity::Fail));
         assert!(f[0].evidence.contains("enableDnsHostnames"));
         edit_cluster(&mut m, |c| c.public_access = true);
-        assert!(has(&run(&m, vpc_dns).unwrap(), "vpc-dns-disabled", Severity::Warn));
+        assert!(has(
+            &run(&m, vpc_dns).unwrap(),
+            "vpc-dns-disabled",
+            Severity::Warn
+        ));
     }
 
     #[test]

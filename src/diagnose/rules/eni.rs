@@ -12,16 +12,26 @@ pub const RECOMMENDED_FREE_IPS: u32 = 16;
 
 pub fn enis(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
     let c = ctx.cluster()?;
-    let enis = need(&ctx.m.enis, "EKS-owned ENIs (ec2:DescribeNetworkInterfaces)")?;
+    let enis = need(
+        &ctx.m.enis,
+        "EKS-owned ENIs (ec2:DescribeNetworkInterfaces)",
+    )?;
     let resource = format!("Amazon EKS {}", c.name);
     if enis.is_empty() {
-        let severity = if c.private_access { Severity::Fail } else { Severity::Info };
+        let severity = if c.private_access {
+            Severity::Fail
+        } else {
+            Severity::Info
+        };
         return Ok(vec![Finding::new(
             "eni-none",
             severity,
             HOP,
             resource,
-            format!("no network interface described 'Amazon EKS {}' exists: nothing serves the private endpoint", c.name),
+            format!(
+                "no network interface described 'Amazon EKS {}' exists: nothing serves the private endpoint",
+                c.name
+            ),
             "check that private endpoint access is on and the cluster is ACTIVE; EKS recreates the ENIs on the next update",
         )]);
     }
@@ -29,7 +39,11 @@ pub fn enis(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
     let in_use: Vec<_> = enis.iter().filter(|e| e.in_use()).collect();
     let idle: Vec<_> = enis.iter().filter(|e| !e.in_use()).collect();
     if !idle.is_empty() {
-        let severity = if in_use.is_empty() { Severity::Fail } else { Severity::Warn };
+        let severity = if in_use.is_empty() {
+            Severity::Fail
+        } else {
+            Severity::Warn
+        };
         out.push(Finding::new(
             "eni-not-in-use",
             severity,
@@ -64,9 +78,16 @@ pub fn subnet_headroom(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
     let mut out = Vec::new();
     for id in &c.subnet_ids {
         let Some(s) = subnets.iter().find(|s| &s.id == id) else {
-            return Err(Missing::new(format!("cluster subnet {id}"), "not returned by DescribeSubnets"));
+            return Err(Missing::new(
+                format!("cluster subnet {id}"),
+                "not returned by DescribeSubnets",
+            ));
         };
-        let name = s.name.as_deref().map(|n| format!(" ({n})")).unwrap_or_default();
+        let name = s
+            .name
+            .as_deref()
+            .map(|n| format!(" ({n})"))
+            .unwrap_or_default();
         if s.free_ips < MIN_FREE_IPS {
             out.push(Finding::new(
                 "subnet-ip-low",
@@ -125,16 +146,27 @@ mod tests {
     fn single_az_warns_and_idle_eni_warns() {
         let mut m = healthy();
         edit_enis(&mut m, |v| v[1].az = "eu-west-1a".into());
-        assert!(has(&run(&m, enis).unwrap(), "eni-single-az", Severity::Warn));
+        assert!(has(
+            &run(&m, enis).unwrap(),
+            "eni-single-az",
+            Severity::Warn
+        ));
 
         let mut m = healthy();
         edit_enis(&mut m, |v| v[1].status = "available".into());
         let f = run(&m, enis).unwrap();
         assert!(has(&f, "eni-not-in-use", Severity::Warn));
-        assert!(has(&f, "eni-single-az", Severity::Warn), "only one AZ still serves");
+        assert!(
+            has(&f, "eni-single-az", Severity::Warn),
+            "only one AZ still serves"
+        );
 
         edit_enis(&mut m, |v| v[0].status = "available".into());
-        assert!(has(&run(&m, enis).unwrap(), "eni-not-in-use", Severity::Fail));
+        assert!(has(
+            &run(&m, enis).unwrap(),
+            "eni-not-in-use",
+            Severity::Fail
+        ));
     }
 
     #[test]
@@ -162,6 +194,11 @@ mod tests {
         assert!(run(&without(healthy(), Part::Subnets), subnet_headroom).is_err());
         let mut m = healthy();
         edit_cluster(&mut m, |c| c.subnet_ids.push("subnet-gone".into()));
-        assert!(run(&m, subnet_headroom).unwrap_err().what.contains("subnet-gone"));
+        assert!(
+            run(&m, subnet_headroom)
+                .unwrap_err()
+                .what
+                .contains("subnet-gone")
+        );
     }
 }

@@ -9,7 +9,9 @@ const DNS: Option<HopName> = Some(HopName::Dns);
 const API: Option<HopName> = Some(HopName::ApiServer);
 
 fn host(ctx: &Ctx) -> String {
-    ctx.m.endpoint_host().unwrap_or_else(|| "the endpoint".into())
+    ctx.m
+        .endpoint_host()
+        .unwrap_or_else(|| "the endpoint".into())
 }
 
 pub fn dns_answers(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
@@ -20,34 +22,76 @@ pub fn dns_answers(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
         return Err(Missing::new("DNS answers", "no DNS sample yet"));
     };
     let host = host(ctx);
-    let server = sample.server.clone().unwrap_or_else(|| "the resolver".into());
+    let server = sample
+        .server
+        .clone()
+        .unwrap_or_else(|| "the resolver".into());
     let fail = |id: &'static str, what: &str, fix: &str| {
-        Ok(vec![Finding::new(id, Severity::Fail, DNS, &host, format!("{server} answered {what} for {host}"), fix)])
+        Ok(vec![Finding::new(
+            id,
+            Severity::Fail,
+            DNS,
+            &host,
+            format!("{server} answered {what} for {host}"),
+            fix,
+        )])
     };
     match &sample.outcome {
-        DnsOutcome::NxDomain => fail("dns-nxdomain", "NXDOMAIN",
-            "the name does not exist from here: check that a private hosted zone for it is associated with this VPC and has an A record"),
-        DnsOutcome::ServFail => fail("dns-servfail", "SERVFAIL",
-            "the resolver failed: check the VPC resolver, Route53 Resolver rules and any forwarding DNS server"),
-        DnsOutcome::NoAnswer => fail("dns-no-answer", "NOERROR with no A/AAAA record",
-            "the name exists but has no address: check the record and its alias target"),
-        DnsOutcome::Timeout => Ok(vec![Finding::new("dns-timeout", Severity::Fail, DNS, &host,
+        DnsOutcome::NxDomain => fail(
+            "dns-nxdomain",
+            "NXDOMAIN",
+            "the name does not exist from here: check that a private hosted zone for it is associated with this VPC and has an A record",
+        ),
+        DnsOutcome::ServFail => fail(
+            "dns-servfail",
+            "SERVFAIL",
+            "the resolver failed: check the VPC resolver, Route53 Resolver rules and any forwarding DNS server",
+        ),
+        DnsOutcome::NoAnswer => fail(
+            "dns-no-answer",
+            "NOERROR with no A/AAAA record",
+            "the name exists but has no address: check the record and its alias target",
+        ),
+        DnsOutcome::Timeout => Ok(vec![Finding::new(
+            "dns-timeout",
+            Severity::Fail,
+            DNS,
+            &host,
             format!("no answer from {server} within the timeout"),
-            "check that the resolver is reachable (VPC DNS enabled, security groups and NACLs allow UDP/TCP 53)")]),
-        DnsOutcome::Error(e) => Ok(vec![Finding::new("dns-error", Severity::Fail, DNS, &host,
-            format!("lookup of {host} failed: {e}"), "check this host's resolver configuration")]),
+            "check that the resolver is reachable (VPC DNS enabled, security groups and NACLs allow UDP/TCP 53)",
+        )]),
+        DnsOutcome::Error(e) => Ok(vec![Finding::new(
+            "dns-error",
+            Severity::Fail,
+            DNS,
+            &host,
+            format!("lookup of {host} failed: {e}"),
+            "check this host's resolver configuration",
+        )]),
         DnsOutcome::Answers(_) => classify_answers(ctx, sample, &host),
     }
 }
 
 fn classify_answers(ctx: &Ctx, sample: &DnsSample, host: &str) -> Result<Vec<Finding>, Missing> {
     let answers = ctx.latest_answers().unwrap_or_default();
-    let public: Vec<_> = answers.iter().filter(|(_, c)| *c == AnswerClass::Public).map(|(ip, _)| ip).collect();
-    let other: Vec<_> = answers.iter().filter(|(_, c)| *c == AnswerClass::OtherPrivate).map(|(ip, _)| ip).collect();
+    let public: Vec<_> = answers
+        .iter()
+        .filter(|(_, c)| *c == AnswerClass::Public)
+        .map(|(ip, _)| ip)
+        .collect();
+    let other: Vec<_> = answers
+        .iter()
+        .filter(|(_, c)| *c == AnswerClass::OtherPrivate)
+        .map(|(ip, _)| ip)
+        .collect();
     let mut out = Vec::new();
     if !public.is_empty() {
         let public_on = ctx.m.cluster.value().map(|c| c.public_access);
-        let sev = if public_on == Some(true) { Severity::Warn } else { Severity::Fail };
+        let sev = if public_on == Some(true) {
+            Severity::Warn
+        } else {
+            Severity::Fail
+        };
         out.push(Finding::new(
             "dns-public-answer",
             sev,
@@ -65,7 +109,10 @@ fn classify_answers(ctx: &Ctx, sample: &DnsSample, host: &str) -> Result<Vec<Fin
     if !other.is_empty() {
         // A private answer we cannot place may only mean the endpoint or ENI data is missing.
         if ctx.m.interface_endpoints.value().is_none() || ctx.m.enis.value().is_none() {
-            return Err(Missing::new("what the DNS answers point at", "interface endpoints or EKS ENIs not collected"));
+            return Err(Missing::new(
+                "what the DNS answers point at",
+                "interface endpoints or EKS ENIs not collected",
+            ));
         }
         out.push(Finding::new(
             "dns-unknown-answer",
@@ -109,7 +156,12 @@ pub fn dns_flapping(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
             Severity::Warn,
             DNS,
             host(ctx),
-            format!("answers changed {} time(s) in {} samples: {}", changes.len(), samples.len(), shown.join("; ")),
+            format!(
+                "answers changed {} time(s) in {} samples: {}",
+                changes.len(),
+                samples.len(),
+                shown.join("; ")
+            ),
             "competing zones, resolvers or records answer differently; make one source of truth for the name",
         )]
     })
@@ -130,19 +182,39 @@ pub fn probes(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
     }
     let current = ctx.m.live.current_probes();
     if current.len() < answers.len() {
-        return Err(Missing::new("probes", format!("{} of {} answers probed so far", current.len(), answers.len())));
+        return Err(Missing::new(
+            "probes",
+            format!(
+                "{} of {} answers probed so far",
+                current.len(),
+                answers.len()
+            ),
+        ));
     }
     let failed: Vec<_> = current.iter().filter(|p| !p.ok()).collect();
-    let sev = if failed.len() == current.len() { Severity::Fail } else { Severity::Warn };
+    let sev = if failed.len() == current.len() {
+        Severity::Fail
+    } else {
+        Severity::Warn
+    };
     let mut out = Vec::new();
     for p in failed {
         let (id, what, fix) = match &p.outcome {
-            ProbeOutcome::TcpFailed(r) => ("probe-tcp-failed", format!("TCP connect to {}:{} failed: {r}", p.ip, p.port),
-                "follow the hops: an unavailable endpoint, unhealthy targets or a security group usually explains it"),
-            ProbeOutcome::TlsFailed(r) => ("probe-tls-failed", format!("TLS handshake with {}:{} failed: {r}", p.ip, p.port),
-                "the address does not serve the cluster's certificate: the name may point at the wrong endpoint or cluster"),
-            ProbeOutcome::HttpFailed(r) => ("probe-http-failed", format!("HTTPS request to {}:{} failed: {r}", p.ip, p.port),
-                "TLS works but the API server does not answer: check the control plane's health"),
+            ProbeOutcome::TcpFailed(r) => (
+                "probe-tcp-failed",
+                format!("TCP connect to {}:{} failed: {r}", p.ip, p.port),
+                "follow the hops: an unavailable endpoint, unhealthy targets or a security group usually explains it",
+            ),
+            ProbeOutcome::TlsFailed(r) => (
+                "probe-tls-failed",
+                format!("TLS handshake with {}:{} failed: {r}", p.ip, p.port),
+                "the address does not serve the cluster's certificate: the name may point at the wrong endpoint or cluster",
+            ),
+            ProbeOutcome::HttpFailed(r) => (
+                "probe-http-failed",
+                format!("HTTPS request to {}:{} failed: {r}", p.ip, p.port),
+                "TLS works but the API server does not answer: check the control plane's health",
+            ),
             ProbeOutcome::Ok => continue,
         };
         out.push(Finding::new(id, sev, API, p.ip.to_string(), what, fix));
@@ -170,7 +242,11 @@ mod tests {
         let f = run(&m, dns_answers).unwrap();
         assert!(has(&f, "dns-public-answer", Severity::Fail));
         edit_cluster(&mut m, |c| c.public_access = true);
-        assert!(has(&run(&m, dns_answers).unwrap(), "dns-public-answer", Severity::Warn));
+        assert!(has(
+            &run(&m, dns_answers).unwrap(),
+            "dns-public-answer",
+            Severity::Warn
+        ));
     }
 
     #[test]
@@ -183,7 +259,10 @@ mod tests {
         ] {
             let mut m = healthy();
             push_dns_outcome(&mut m, outcome, 2);
-            assert!(has(&run(&m, dns_answers).unwrap(), id, Severity::Fail), "{id}");
+            assert!(
+                has(&run(&m, dns_answers).unwrap(), id, Severity::Fail),
+                "{id}"
+            );
         }
     }
 
@@ -191,7 +270,11 @@ mod tests {
     fn unknown_private_answer_warns_but_needs_data() {
         let mut m = healthy();
         push_dns(&mut m, &["10.1.2.3"], 2);
-        assert!(has(&run(&m, dns_answers).unwrap(), "dns-unknown-answer", Severity::Warn));
+        assert!(has(
+            &run(&m, dns_answers).unwrap(),
+            "dns-unknown-answer",
+            Severity::Warn
+        ));
         let m = without(m, Part::InterfaceEndpoints);
         assert!(run(&m, dns_answers).is_err());
     }
@@ -208,16 +291,30 @@ mod tests {
         push_dns(&mut m, &["172.20.1.50", "172.20.2.50"], 8);
         let f = run(&m, dns_flapping).unwrap();
         assert!(has(&f, "dns-flapping", Severity::Warn));
-        assert!(f[0].evidence.contains("changed 2 time(s) in 9 samples"), "{}", f[0].evidence);
+        assert!(
+            f[0].evidence.contains("changed 2 time(s) in 9 samples"),
+            "{}",
+            f[0].evidence
+        );
     }
 
     #[test]
     fn probe_failures_fail_when_all_fail() {
         let mut m = healthy();
-        push_probe(&mut m, "172.20.1.50", ProbeOutcome::TcpFailed("connection timed out".into()), 1);
+        push_probe(
+            &mut m,
+            "172.20.1.50",
+            ProbeOutcome::TcpFailed("connection timed out".into()),
+            1,
+        );
         let f = run(&m, probes).unwrap();
         assert!(has(&f, "probe-tcp-failed", Severity::Warn));
-        push_probe(&mut m, "172.20.2.50", ProbeOutcome::TlsFailed("unknown issuer".into()), 1);
+        push_probe(
+            &mut m,
+            "172.20.2.50",
+            ProbeOutcome::TlsFailed("unknown issuer".into()),
+            1,
+        );
         let f = run(&m, probes).unwrap();
         assert!(has(&f, "probe-tcp-failed", Severity::Fail));
         assert!(has(&f, "probe-tls-failed", Severity::Fail));

@@ -6,14 +6,29 @@ use crate::diagnose::finding::{Finding, HopName, Missing, Severity, list};
 const HOP: Option<HopName> = Some(HopName::Nlb);
 
 pub fn nlb_wiring(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
-    need(&ctx.m.load_balancers, "load balancers (elasticloadbalancing:DescribeLoadBalancers)")?;
-    let listeners = need(&ctx.m.listeners, "listeners (elasticloadbalancing:DescribeListeners)")?;
-    let groups = need(&ctx.m.target_groups, "target groups (elasticloadbalancing:DescribeTargetGroups)")?;
+    need(
+        &ctx.m.load_balancers,
+        "load balancers (elasticloadbalancing:DescribeLoadBalancers)",
+    )?;
+    let listeners = need(
+        &ctx.m.listeners,
+        "listeners (elasticloadbalancing:DescribeListeners)",
+    )?;
+    let groups = need(
+        &ctx.m.target_groups,
+        "target groups (elasticloadbalancing:DescribeTargetGroups)",
+    )?;
     if ctx.path.nlbs.is_empty() {
         if ctx.route == Route::Privatelink {
             let why = match ctx.path.services.first() {
-                Some(s) => format!("endpoint service {} names NLB(s) {} that were not found in the cluster VPC", s.id, list(&s.nlb_arns)),
-                None => "no network load balancer in the cluster VPC fronts the EKS ENIs".to_string(),
+                Some(s) => format!(
+                    "endpoint service {} names NLB(s) {} that were not found in the cluster VPC",
+                    s.id,
+                    list(&s.nlb_arns)
+                ),
+                None => {
+                    "no network load balancer in the cluster VPC fronts the EKS ENIs".to_string()
+                }
             };
             return Ok(vec![Finding::new(
                 "nlb-missing",
@@ -29,25 +44,49 @@ pub fn nlb_wiring(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
     let mut out = Vec::new();
     for lb in &ctx.path.nlbs {
         if !lb.state.eq_ignore_ascii_case("active") {
-            out.push(Finding::new("nlb-not-active", Severity::Fail, HOP, &lb.name,
+            out.push(Finding::new(
+                "nlb-not-active",
+                Severity::Fail,
+                HOP,
+                &lb.name,
                 format!("load balancer state is {}", lb.state),
-                "wait for provisioning to finish or recreate the load balancer"));
+                "wait for provisioning to finish or recreate the load balancer",
+            ));
         }
         if !lb.is_internal() {
-            out.push(Finding::new("nlb-not-internal", Severity::Warn, HOP, &lb.name,
-                format!("scheme is {}: the API path is exposed outside the VPC", lb.scheme),
-                "use an internal NLB for the private endpoint path"));
+            out.push(Finding::new(
+                "nlb-not-internal",
+                Severity::Warn,
+                HOP,
+                &lb.name,
+                format!(
+                    "scheme is {}: the API path is exposed outside the VPC",
+                    lb.scheme
+                ),
+                "use an internal NLB for the private endpoint path",
+            ));
         }
-        let on_443: Vec<_> = listeners.iter().filter(|l| l.lb_arn == lb.arn && l.port == 443).collect();
+        let on_443: Vec<_> = listeners
+            .iter()
+            .filter(|l| l.lb_arn == lb.arn && l.port == 443)
+            .collect();
         if on_443.is_empty() {
-            let ports = list(listeners.iter().filter(|l| l.lb_arn == lb.arn).map(|l| format!("{}:{}", l.protocol, l.port)));
+            let ports = list(
+                listeners
+                    .iter()
+                    .filter(|l| l.lb_arn == lb.arn)
+                    .map(|l| format!("{}:{}", l.protocol, l.port)),
+            );
             out.push(Finding::new("nlb-listener-missing", Severity::Fail, HOP, &lb.name,
                 format!("no listener on port 443 (listeners: {})", if ports.is_empty() { "none".into() } else { ports }),
                 format!("aws elbv2 create-listener --load-balancer-arn {} --protocol TCP --port 443 --default-actions Type=forward,TargetGroupArn=<ip target group>", lb.arn)));
             continue;
         }
         for l in on_443 {
-            let forwarded: Vec<_> = groups.iter().filter(|g| l.forwards_to.contains(&g.arn)).collect();
+            let forwarded: Vec<_> = groups
+                .iter()
+                .filter(|g| l.forwards_to.contains(&g.arn))
+                .collect();
             if forwarded.is_empty() {
                 out.push(Finding::new("nlb-listener-not-forwarding", Severity::Fail, HOP, &lb.name,
                     format!("the {}:443 listener does not forward to a target group{}", l.protocol,
@@ -89,7 +128,11 @@ mod tests {
         if let Loadable::Loaded { value, .. } = &mut m.listeners {
             value[0].forwards_to = vec!["arn:tg/other".into()];
         }
-        assert!(has(&run(&m, nlb_wiring).unwrap(), "nlb-listener-not-forwarding", Severity::Fail));
+        assert!(has(
+            &run(&m, nlb_wiring).unwrap(),
+            "nlb-listener-not-forwarding",
+            Severity::Fail
+        ));
     }
 
     #[test]

@@ -10,18 +10,31 @@ const HOP: Option<HopName> = Some(HopName::Peering);
 
 /// Peering problems break the direct route; on other routes they are a warning.
 fn severity(ctx: &Ctx) -> Severity {
-    if ctx.route == Route::Direct { Severity::Fail } else { Severity::Warn }
+    if ctx.route == Route::Direct {
+        Severity::Fail
+    } else {
+        Severity::Warn
+    }
 }
 
 /// Peerings between the origin VPC and the cluster VPC; `None` when they share a VPC.
-fn peerings_between<'a>(ctx: &Ctx<'a>) -> Result<Option<(Vec<&'a Peering>, &'a str, &'a str)>, Missing> {
+/// The peerings joining the two VPCs, with the origin and cluster VPC ids.
+type Between<'a> = (Vec<&'a Peering>, &'a str, &'a str);
+
+fn peerings_between<'a>(ctx: &Ctx<'a>) -> Result<Option<Between<'a>>, Missing> {
     let origin = ctx.origin()?;
     let cluster_vpc = ctx.cluster_vpc_id()?;
     if origin.vpc_id == cluster_vpc {
         return Ok(None);
     }
-    let all = need(&ctx.m.peerings, "peering connections (ec2:DescribeVpcPeeringConnections)")?;
-    let between = all.iter().filter(|p| p.joins(&origin.vpc_id, cluster_vpc)).collect();
+    let all = need(
+        &ctx.m.peerings,
+        "peering connections (ec2:DescribeVpcPeeringConnections)",
+    )?;
+    let between = all
+        .iter()
+        .filter(|p| p.joins(&origin.vpc_id, cluster_vpc))
+        .collect();
     Ok(Some((between, origin.vpc_id.as_str(), cluster_vpc)))
 }
 
@@ -104,19 +117,30 @@ pub fn peering_routes(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
     let Some(pcx) = between.iter().find(|p| p.is_active()) else {
         return Ok(vec![]);
     };
-    let tables = need(&ctx.m.route_tables, "route tables (ec2:DescribeRouteTables)")?;
-    let enis = need(&ctx.m.enis, "EKS-owned ENIs (ec2:DescribeNetworkInterfaces)")?;
+    let tables = need(
+        &ctx.m.route_tables,
+        "route tables (ec2:DescribeRouteTables)",
+    )?;
+    let enis = need(
+        &ctx.m.enis,
+        "EKS-owned ENIs (ec2:DescribeNetworkInterfaces)",
+    )?;
     let origin = ctx.origin()?;
     let sev = severity(ctx);
     let mut gaps = Vec::new();
 
     // Origin side: towards every ENI IP.
     let origin_tables: Vec<&RouteTable> = match &origin.subnet_id {
-        Some(sub) => table_for_subnet(tables, origin_vpc, sub).into_iter().collect(),
+        Some(sub) => table_for_subnet(tables, origin_vpc, sub)
+            .into_iter()
+            .collect(),
         None => tables.iter().filter(|t| t.vpc_id == origin_vpc).collect(),
     };
     if origin_tables.is_empty() {
-        return Err(Missing::new(format!("route tables of {origin_vpc}"), "none returned"));
+        return Err(Missing::new(
+            format!("route tables of {origin_vpc}"),
+            "none returned",
+        ));
     }
     for eni in enis {
         let missing: Vec<_> = origin_tables
@@ -127,7 +151,13 @@ pub fn peering_routes(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
         let certain = origin.subnet_id.is_some() || missing.len() == origin_tables.len();
         if certain {
             for t in missing {
-                gaps.push(format!("{} has no active route to {} via {} ({})", t.id, eni.ip, pcx.id, describe(t, eni.ip)));
+                gaps.push(format!(
+                    "{} has no active route to {} via {} ({})",
+                    t.id,
+                    eni.ip,
+                    pcx.id,
+                    describe(t, eni.ip)
+                ));
             }
         }
     }
@@ -135,7 +165,12 @@ pub fn peering_routes(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
     // Cluster side: back to this host from every ENI subnet.
     let back_to: Vec<Ipv4Addr> = match origin.ip {
         Some(ip) => vec![ip],
-        None => match ctx.m.vpcs.value().and_then(|v| v.iter().find(|v| v.id == origin_vpc)) {
+        None => match ctx
+            .m
+            .vpcs
+            .value()
+            .and_then(|v| v.iter().find(|v| v.id == origin_vpc))
+        {
             Some(v) => v.cidrs.iter().map(|c| c.network()).collect(),
             None => return Err(Missing::new("this host's IP or VPC CIDR", "not known")),
         },
@@ -143,11 +178,21 @@ pub fn peering_routes(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
     let mut seen = std::collections::BTreeSet::new();
     for eni in enis {
         let Some(t) = table_for_subnet(tables, cluster_vpc, &eni.subnet_id) else {
-            return Err(Missing::new(format!("route table of {}", eni.subnet_id), "none returned"));
+            return Err(Missing::new(
+                format!("route table of {}", eni.subnet_id),
+                "none returned",
+            ));
         };
         for ip in &back_to {
             if seen.insert((t.id.clone(), *ip)) && !via_peering(t, *ip, &pcx.id) {
-                gaps.push(format!("{} (ENI subnet {}) has no active route back to {} via {} ({})", t.id, eni.subnet_id, ip, pcx.id, describe(t, *ip)));
+                gaps.push(format!(
+                    "{} (ENI subnet {}) has no active route back to {} via {} ({})",
+                    t.id,
+                    eni.subnet_id,
+                    ip,
+                    pcx.id,
+                    describe(t, *ip)
+                ));
             }
         }
     }
@@ -161,7 +206,10 @@ pub fn peering_routes(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
             HOP,
             &pcx.id,
             gaps.join("; "),
-            format!("add routes for the peer VPC CIDR with target {} in both route tables", pcx.id),
+            format!(
+                "add routes for the peer VPC CIDR with target {} in both route tables",
+                pcx.id
+            ),
         )]
     })
 }
@@ -215,7 +263,11 @@ mod tests {
         let f = run(&m, peering).unwrap();
         assert!(has(&f, "peering-inactive", Severity::Warn), "{f:?}");
         direct(&mut m);
-        assert!(has(&run(&m, peering).unwrap(), "peering-inactive", Severity::Fail));
+        assert!(has(
+            &run(&m, peering).unwrap(),
+            "peering-inactive",
+            Severity::Fail
+        ));
     }
 
     #[test]
@@ -226,14 +278,24 @@ mod tests {
         }
         assert!(run(&m, peering).unwrap().is_empty());
         direct(&mut m);
-        assert!(has(&run(&m, peering).unwrap(), "peering-missing", Severity::Fail));
+        assert!(has(
+            &run(&m, peering).unwrap(),
+            "peering-missing",
+            Severity::Fail
+        ));
     }
 
     #[test]
     fn overlapping_cidrs_are_reported() {
         let mut m = healthy();
-        edit_peering(&mut m, |p| p.accepter.cidrs = vec!["172.20.128.0/17".parse().unwrap()]);
-        assert!(has(&run(&m, peering).unwrap(), "peering-cidr-overlap", Severity::Warn));
+        edit_peering(&mut m, |p| {
+            p.accepter.cidrs = vec!["172.20.128.0/17".parse().unwrap()]
+        });
+        assert!(has(
+            &run(&m, peering).unwrap(),
+            "peering-cidr-overlap",
+            Severity::Warn
+        ));
     }
 
     #[test]
@@ -242,7 +304,12 @@ mod tests {
         edit_tables(&mut m, |t| t[0].routes.truncate(1));
         let f = run(&m, peering_routes).unwrap();
         assert!(has(&f, "peering-route-missing", Severity::Warn));
-        assert!(f[0].evidence.contains("rtb-ops has no active route to 192.168.10.21"), "{}", f[0].evidence);
+        assert!(
+            f[0].evidence
+                .contains("rtb-ops has no active route to 192.168.10.21"),
+            "{}",
+            f[0].evidence
+        );
 
         let mut m = healthy();
         edit_tables(&mut m, |t| t[1].routes[1].state = "blackhole".into());

@@ -11,7 +11,10 @@ fn is_pending(state: &str) -> bool {
 }
 
 pub fn endpoint_service(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
-    let services = need(&ctx.m.endpoint_services, "endpoint services (ec2:DescribeVpcEndpointServiceConfigurations)")?;
+    let services = need(
+        &ctx.m.endpoint_services,
+        "endpoint services (ec2:DescribeVpcEndpointServiceConfigurations)",
+    )?;
     if ctx.path.services.is_empty() {
         if ctx.route == Route::Privatelink {
             if let Some(ie) = ctx.path.endpoints.first() {
@@ -46,15 +49,27 @@ pub fn endpoint_service(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
             ));
         }
         // Without connection data, the endpoint's own state (checked below) still tells.
-        let Some(conns) = ctx.m.endpoint_connections.value() else { continue };
+        let Some(conns) = ctx.m.endpoint_connections.value() else {
+            continue;
+        };
         for c in conns.iter().filter(|c| c.service_id == s.id) {
             let ours = ctx.path.endpoints.iter().any(|e| e.id == c.endpoint_id);
             let (id, sev, fix) = if is_pending(&c.state) {
-                ("endpoint-connection-pending", if ours { Severity::Fail } else { Severity::Info },
-                 format!("accept it: aws ec2 accept-vpc-endpoint-connections --service-id {} --vpc-endpoint-ids {}", s.id, c.endpoint_id))
+                (
+                    "endpoint-connection-pending",
+                    if ours { Severity::Fail } else { Severity::Info },
+                    format!(
+                        "accept it: aws ec2 accept-vpc-endpoint-connections --service-id {} --vpc-endpoint-ids {}",
+                        s.id, c.endpoint_id
+                    ),
+                )
             } else if c.state.eq_ignore_ascii_case("rejected") {
-                ("endpoint-connection-rejected", if ours { Severity::Fail } else { Severity::Info },
-                 "recreate the interface endpoint and accept its connection on the service".to_string())
+                (
+                    "endpoint-connection-rejected",
+                    if ours { Severity::Fail } else { Severity::Info },
+                    "recreate the interface endpoint and accept its connection on the service"
+                        .to_string(),
+                )
             } else {
                 continue;
             };
@@ -63,8 +78,13 @@ pub fn endpoint_service(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
                 sev,
                 SERVICE,
                 &c.endpoint_id,
-                format!("connection from {} to {} is {}{}", c.endpoint_id, s.id, c.state,
-                    if ours { " (this host's endpoint)" } else { "" }),
+                format!(
+                    "connection from {} to {} is {}{}",
+                    c.endpoint_id,
+                    s.id,
+                    c.state,
+                    if ours { " (this host's endpoint)" } else { "" }
+                ),
                 fix,
             ));
         }
@@ -74,7 +94,10 @@ pub fn endpoint_service(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
 
 pub fn interface_endpoint(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
     let origin = ctx.origin()?;
-    need(&ctx.m.interface_endpoints, "interface endpoints (ec2:DescribeVpcEndpoints)")?;
+    need(
+        &ctx.m.interface_endpoints,
+        "interface endpoints (ec2:DescribeVpcEndpoints)",
+    )?;
     if ctx.path.endpoints.is_empty() {
         if ctx.route == Route::Privatelink {
             return Ok(vec![Finding::new(
@@ -82,7 +105,10 @@ pub fn interface_endpoint(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
                 Severity::Fail,
                 ENDPOINT,
                 &origin.vpc_id,
-                format!("no interface endpoint in {} leads to the cluster's endpoint service", ctx.vpc_name(&origin.vpc_id)),
+                format!(
+                    "no interface endpoint in {} leads to the cluster's endpoint service",
+                    ctx.vpc_name(&origin.vpc_id)
+                ),
                 "create an interface endpoint to the endpoint service in this VPC",
             )]);
         }
@@ -133,7 +159,11 @@ mod tests {
         let f = run(&m, endpoint_service).unwrap();
         assert!(has(&f, "endpoint-connection-pending", Severity::Fail));
         assert!(f[0].fix.contains("accept-vpc-endpoint-connections"));
-        assert!(has(&run(&m, interface_endpoint).unwrap(), "interface-endpoint-unavailable", Severity::Fail));
+        assert!(has(
+            &run(&m, interface_endpoint).unwrap(),
+            "interface-endpoint-unavailable",
+            Severity::Fail
+        ));
     }
 
     #[test]
@@ -171,15 +201,37 @@ mod tests {
             value[0].service_name = "com.amazonaws.vpce.eu-west-1.vpce-svc-other".into();
         }
         let f = run(&m, interface_endpoint).unwrap();
-        assert!(has(&f, "interface-endpoint-missing", Severity::Fail), "{f:?}");
+        assert!(
+            has(&f, "interface-endpoint-missing", Severity::Fail),
+            "{f:?}"
+        );
     }
 
     #[test]
     fn unknown_without_data() {
-        assert!(run(&without(healthy(), Part::EndpointServices), endpoint_service).is_err());
-        assert!(run(&without(healthy(), Part::InterfaceEndpoints), interface_endpoint).is_err());
+        assert!(
+            run(
+                &without(healthy(), Part::EndpointServices),
+                endpoint_service
+            )
+            .is_err()
+        );
+        assert!(
+            run(
+                &without(healthy(), Part::InterfaceEndpoints),
+                interface_endpoint
+            )
+            .is_err()
+        );
         assert!(run(&without(healthy(), Part::Origin), interface_endpoint).is_err());
         // Connections alone missing: the endpoint state still decides.
-        assert!(run(&without(healthy(), Part::EndpointConnections), endpoint_service).unwrap().is_empty());
+        assert!(
+            run(
+                &without(healthy(), Part::EndpointConnections),
+                endpoint_service
+            )
+            .unwrap()
+            .is_empty()
+        );
     }
 }

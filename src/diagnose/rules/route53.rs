@@ -14,23 +14,47 @@ pub fn private_zone(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
     if ctx.origin_in_cluster_vpc()? || !cluster.private_access {
         return Ok(vec![]);
     }
-    let zones = need(&ctx.m.hosted_zones, "hosted zones (route53:ListHostedZonesByName)")?;
+    let zones = need(
+        &ctx.m.hosted_zones,
+        "hosted zones (route53:ListHostedZonesByName)",
+    )?;
     let host = cluster.host();
     // Without public access nothing else resolves usefully; with it, traffic silently goes public.
-    let sev = if cluster.public_access { Severity::Warn } else { Severity::Fail };
-    let covering: Vec<&HostedZone> = zones.iter().filter(|z| z.private && z.covers(&host)).collect();
+    let sev = if cluster.public_access {
+        Severity::Warn
+    } else {
+        Severity::Fail
+    };
+    let covering: Vec<&HostedZone> = zones
+        .iter()
+        .filter(|z| z.private && z.covers(&host))
+        .collect();
     if covering.is_empty() {
         return Ok(vec![Finding::new(
             "phz-missing",
             sev,
             HOP,
             &host,
-            format!("no private hosted zone serves {host}: from {} it resolves {}", origin.vpc_id,
-                if cluster.public_access { "to the public endpoint" } else { "to nothing usable" }),
-            format!("create a private hosted zone named {host} associated with {} and an A alias to the interface endpoint", origin.vpc_id),
+            format!(
+                "no private hosted zone serves {host}: from {} it resolves {}",
+                origin.vpc_id,
+                if cluster.public_access {
+                    "to the public endpoint"
+                } else {
+                    "to nothing usable"
+                }
+            ),
+            format!(
+                "create a private hosted zone named {host} associated with {} and an A alias to the interface endpoint",
+                origin.vpc_id
+            ),
         )]);
     }
-    let mut associated: Vec<&HostedZone> = covering.iter().copied().filter(|z| z.associated_with(&origin.vpc_id)).collect();
+    let mut associated: Vec<&HostedZone> = covering
+        .iter()
+        .copied()
+        .filter(|z| z.associated_with(&origin.vpc_id))
+        .collect();
     if associated.is_empty() {
         return Ok(vec![Finding::new(
             "phz-not-associated",
@@ -40,11 +64,19 @@ pub fn private_zone(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
             format!(
                 "private hosted zone {} is associated with {} but not with this host's VPC {}",
                 list(covering.iter().map(|z| &z.name)),
-                list(covering.iter().flat_map(|z| z.vpcs.iter().map(|v| &v.vpc_id))),
+                list(
+                    covering
+                        .iter()
+                        .flat_map(|z| z.vpcs.iter().map(|v| &v.vpc_id))
+                ),
                 origin.vpc_id
             ),
-            format!("aws route53 associate-vpc-with-hosted-zone --hosted-zone-id {} --vpc VPCRegion={},VPCId={}",
-                covering[0].id, ctx.m.context.region.as_deref().unwrap_or("<region>"), origin.vpc_id),
+            format!(
+                "aws route53 associate-vpc-with-hosted-zone --hosted-zone-id {} --vpc VPCRegion={},VPCId={}",
+                covering[0].id,
+                ctx.m.context.region.as_deref().unwrap_or("<region>"),
+                origin.vpc_id
+            ),
         )]);
     }
     // Route53 answers from the most specific associated zone.
@@ -57,15 +89,26 @@ pub fn private_zone(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
             Severity::Warn,
             HOP,
             list(associated.iter().map(|z| &z.id)),
-            format!("{} private zones associated with {} serve {host}: {} answers, {} is shadowed",
-                associated.len(), origin.vpc_id, winner.name, list(associated[1..].iter().map(|z| &z.name))),
+            format!(
+                "{} private zones associated with {} serve {host}: {} answers, {} is shadowed",
+                associated.len(),
+                origin.vpc_id,
+                winner.name,
+                list(associated[1..].iter().map(|z| &z.name))
+            ),
             "keep one zone for the endpoint name so that changes land where they take effect",
         ));
     }
     let records = need(&ctx.m.records, "records (route53:ListResourceRecordSets)")?;
     let rec: Vec<&Record> = records
         .iter()
-        .filter(|r| r.zone_id == winner.id && r.is_for(&host) && ["A", "CNAME"].iter().any(|t| r.rtype.eq_ignore_ascii_case(t)))
+        .filter(|r| {
+            r.zone_id == winner.id
+                && r.is_for(&host)
+                && ["A", "CNAME"]
+                    .iter()
+                    .any(|t| r.rtype.eq_ignore_ascii_case(t))
+        })
         .collect();
     let Some(rec) = rec.first() else {
         out.push(Finding::new(
@@ -73,8 +116,13 @@ pub fn private_zone(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
             sev,
             HOP,
             format!("{} ({})", winner.id, winner.name),
-            format!("zone {} has no A record for {host}: the name does not resolve from {}", winner.name, origin.vpc_id),
-            format!("create an A alias record {host} -> the interface endpoint's regional DNS name"),
+            format!(
+                "zone {} has no A record for {host}: the name does not resolve from {}",
+                winner.name, origin.vpc_id
+            ),
+            format!(
+                "create an A alias record {host} -> the interface endpoint's regional DNS name"
+            ),
         ));
         return Ok(out);
     };
@@ -84,18 +132,25 @@ pub fn private_zone(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
 
 /// The record must lead to an interface endpoint (alias or CNAME) or to known IPs.
 fn check_target(ctx: &Ctx, rec: &Record, host: &str) -> Result<Vec<Finding>, Missing> {
-    let endpoints = need(&ctx.m.interface_endpoints, "interface endpoints (ec2:DescribeVpcEndpoints)")?;
-    let name_target = rec
-        .alias
-        .as_ref()
-        .map(|a| a.dns_name.clone())
-        .or_else(|| rec.rtype.eq_ignore_ascii_case("CNAME").then(|| rec.values.first().cloned()).flatten());
+    let endpoints = need(
+        &ctx.m.interface_endpoints,
+        "interface endpoints (ec2:DescribeVpcEndpoints)",
+    )?;
+    let name_target = rec.alias.as_ref().map(|a| a.dns_name.clone()).or_else(|| {
+        rec.rtype
+            .eq_ignore_ascii_case("CNAME")
+            .then(|| rec.values.first().cloned())
+            .flatten()
+    });
     if let Some(target) = name_target {
         if endpoints.iter().any(|e| e.answers_to(&target)) {
             return Ok(vec![]);
         }
         // An alias to the NLB itself (a variant some teams run) is a valid target too.
-        let nlb = ctx.path.nlbs.iter().any(|lb| crate::model::privatelink::normalize_dns_name(&lb.dns_name) == crate::model::privatelink::normalize_dns_name(&target));
+        let nlb = ctx.path.nlbs.iter().any(|lb| {
+            crate::model::privatelink::normalize_dns_name(&lb.dns_name)
+                == crate::model::privatelink::normalize_dns_name(&target)
+        });
         if nlb {
             return Ok(vec![]);
         }
@@ -104,18 +159,29 @@ fn check_target(ctx: &Ctx, rec: &Record, host: &str) -> Result<Vec<Finding>, Mis
             Severity::Fail,
             HOP,
             format!("{} {}", rec.rtype, host),
-            format!("{host} points at {} which matches no interface endpoint in this VPC{}", target.trim_end_matches('.'),
-                if endpoints.is_empty() { String::new() } else { format!(" (endpoints: {})", list(endpoints.iter().map(|e| &e.id))) }),
+            format!(
+                "{host} points at {} which matches no interface endpoint in this VPC{}",
+                target.trim_end_matches('.'),
+                if endpoints.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (endpoints: {})", list(endpoints.iter().map(|e| &e.id)))
+                }
+            ),
             match ctx.path.endpoints.first().and_then(|e| e.dns_names.first()) {
                 Some(name) => format!("point the alias at {name}"),
-                None => "point the alias at the current interface endpoint's regional DNS name".to_string(),
+                None => "point the alias at the current interface endpoint's regional DNS name"
+                    .to_string(),
             },
         )]);
     }
     let ips: Vec<Ipv4Addr> = rec.values.iter().filter_map(|v| v.parse().ok()).collect();
     let known_ie = ctx.endpoint_ips().unwrap_or_default();
     let known_eni = ctx.eni_ips().unwrap_or_default();
-    let unknown: Vec<_> = ips.iter().filter(|ip| !known_ie.contains(ip) && !known_eni.contains(ip)).collect();
+    let unknown: Vec<_> = ips
+        .iter()
+        .filter(|ip| !known_ie.contains(ip) && !known_eni.contains(ip))
+        .collect();
     Ok(if unknown.is_empty() {
         vec![]
     } else {
@@ -124,7 +190,10 @@ fn check_target(ctx: &Ctx, rec: &Record, host: &str) -> Result<Vec<Finding>, Mis
             Severity::Warn,
             HOP,
             format!("A {host}"),
-            format!("{host} is a plain A record with {} that belong to no interface endpoint or EKS ENI", list(&unknown)),
+            format!(
+                "{host} is a plain A record with {} that belong to no interface endpoint or EKS ENI",
+                list(&unknown)
+            ),
             "use an alias to the interface endpoint: fixed IPs go stale when ENIs rotate",
         )]
     })
@@ -157,15 +226,28 @@ mod tests {
     fn missing_zone_fails_private_warns_public_private() {
         let mut m = healthy();
         edit_zones(&mut m, |z| z.clear());
-        assert!(has(&run(&m, private_zone).unwrap(), "phz-missing", Severity::Fail));
+        assert!(has(
+            &run(&m, private_zone).unwrap(),
+            "phz-missing",
+            Severity::Fail
+        ));
         edit_cluster(&mut m, |c| c.public_access = true);
-        assert!(has(&run(&m, private_zone).unwrap(), "phz-missing", Severity::Warn));
+        assert!(has(
+            &run(&m, private_zone).unwrap(),
+            "phz-missing",
+            Severity::Warn
+        ));
     }
 
     #[test]
     fn zone_not_associated() {
         let mut m = healthy();
-        edit_zones(&mut m, |z| z[0].vpcs = vec![ZoneVpc { vpc_id: "vpc-shared".into(), region: "eu-west-1".into() }]);
+        edit_zones(&mut m, |z| {
+            z[0].vpcs = vec![ZoneVpc {
+                vpc_id: "vpc-shared".into(),
+                region: "eu-west-1".into(),
+            }]
+        });
         let f = run(&m, private_zone).unwrap();
         assert!(has(&f, "phz-not-associated", Severity::Fail));
         assert!(f[0].fix.contains("associate-vpc-with-hosted-zone"));
@@ -176,10 +258,17 @@ mod tests {
     fn record_missing_and_dangling_alias() {
         let mut m = healthy();
         edit_records(&mut m, |r| r.clear());
-        assert!(has(&run(&m, private_zone).unwrap(), "record-missing", Severity::Fail));
+        assert!(has(
+            &run(&m, private_zone).unwrap(),
+            "record-missing",
+            Severity::Fail
+        ));
 
         let mut m = healthy();
-        edit_records(&mut m, |r| r[0].alias.as_mut().unwrap().dns_name = "vpce-0gone.vpce-svc-1.eu-west-1.vpce.amazonaws.com.".into());
+        edit_records(&mut m, |r| {
+            r[0].alias.as_mut().unwrap().dns_name =
+                "vpce-0gone.vpce-svc-1.eu-west-1.vpce.amazonaws.com.".into()
+        });
         let f = run(&m, private_zone).unwrap();
         assert!(has(&f, "alias-dangling", Severity::Fail));
         assert!(f[0].fix.contains(IE_DNS), "{}", f[0].fix);
@@ -188,7 +277,9 @@ mod tests {
     #[test]
     fn dualstack_alias_prefix_still_matches() {
         let mut m = healthy();
-        edit_records(&mut m, |r| r[0].alias.as_mut().unwrap().dns_name = format!("dualstack.{}", IE_DNS.to_uppercase()));
+        edit_records(&mut m, |r| {
+            r[0].alias.as_mut().unwrap().dns_name = format!("dualstack.{}", IE_DNS.to_uppercase())
+        });
         assert!(run(&m, private_zone).unwrap().is_empty());
     }
 
@@ -201,7 +292,11 @@ mod tests {
             parent.name = "eu-west-1.eks.amazonaws.com".into();
             z.push(parent);
         });
-        assert!(has(&run(&m, private_zone).unwrap(), "phz-competing", Severity::Warn));
+        assert!(has(
+            &run(&m, private_zone).unwrap(),
+            "phz-competing",
+            Severity::Warn
+        ));
     }
 
     #[test]
@@ -211,7 +306,11 @@ mod tests {
             r[0].alias = None;
             r[0].values = vec!["10.9.9.9".into()];
         });
-        assert!(has(&run(&m, private_zone).unwrap(), "record-unknown-target", Severity::Warn));
+        assert!(has(
+            &run(&m, private_zone).unwrap(),
+            "record-unknown-target",
+            Severity::Warn
+        ));
         edit_records(&mut m, |r| r[0].values = vec!["172.20.1.50".into()]);
         assert!(run(&m, private_zone).unwrap().is_empty());
     }

@@ -9,12 +9,18 @@ use std::collections::BTreeSet;
 
 const PORT: u16 = 443;
 
-fn groups<'a>(all: &'a [SecurityGroup], ids: &BTreeSet<String>) -> Result<Vec<&'a SecurityGroup>, Missing> {
+fn groups<'a>(
+    all: &'a [SecurityGroup],
+    ids: &BTreeSet<String>,
+) -> Result<Vec<&'a SecurityGroup>, Missing> {
     ids.iter()
         .map(|id| {
-            all.iter()
-                .find(|g| &g.id == id)
-                .ok_or_else(|| Missing::new(format!("security group {id}"), "not returned by DescribeSecurityGroups"))
+            all.iter().find(|g| &g.id == id).ok_or_else(|| {
+                Missing::new(
+                    format!("security group {id}"),
+                    "not returned by DescribeSecurityGroups",
+                )
+            })
         })
         .collect()
 }
@@ -22,7 +28,11 @@ fn groups<'a>(all: &'a [SecurityGroup], ids: &BTreeSet<String>) -> Result<Vec<&'
 /// This host as a traffic source: its IP, its groups, else its VPC's CIDRs.
 fn origin_source<'a>(ctx: &Ctx, origin: &'a Origin) -> Result<Vec<Source<'a>>, Missing> {
     if origin.ip.is_some() || !origin.sg_ids.is_empty() {
-        return Ok(vec![Source { ip: origin.ip, sg_ids: &origin.sg_ids, range: None }]);
+        return Ok(vec![Source {
+            ip: origin.ip,
+            sg_ids: &origin.sg_ids,
+            range: None,
+        }]);
     }
     let vpc = ctx
         .m
@@ -30,7 +40,15 @@ fn origin_source<'a>(ctx: &Ctx, origin: &'a Origin) -> Result<Vec<Source<'a>>, M
         .value()
         .and_then(|v| v.iter().find(|v| v.id == origin.vpc_id))
         .ok_or_else(|| Missing::new("this host's IP or VPC CIDR", "not known"))?;
-    Ok(vpc.cidrs.iter().map(|c| Source { ip: None, sg_ids: &[], range: Some(*c) }).collect())
+    Ok(vpc
+        .cidrs
+        .iter()
+        .map(|c| Source {
+            ip: None,
+            sg_ids: &[],
+            range: Some(*c),
+        })
+        .collect())
 }
 
 fn check(
@@ -45,28 +63,44 @@ fn check(
             denied.push(label.to_string());
             Ok(())
         }
-        Allowed::Maybe(why) => Err(Missing::new(format!("whether {label} may connect"), format!("{why}, whose contents are not collected"))),
+        Allowed::Maybe(why) => Err(Missing::new(
+            format!("whether {label} may connect"),
+            format!("{why}, whose contents are not collected"),
+        )),
     }
 }
 
 /// The EKS ENIs' groups must admit TCP 443 from the NLB's IPs (health checks and
 /// forwarded traffic) on the PrivateLink route, and from this host on the direct route.
 pub fn eni_security_groups(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
-    let enis = need(&ctx.m.enis, "EKS-owned ENIs (ec2:DescribeNetworkInterfaces)")?;
+    let enis = need(
+        &ctx.m.enis,
+        "EKS-owned ENIs (ec2:DescribeNetworkInterfaces)",
+    )?;
     if enis.is_empty() {
         return Ok(vec![]);
     }
-    let all = need(&ctx.m.security_groups, "security groups (ec2:DescribeSecurityGroups)")?;
+    let all = need(
+        &ctx.m.security_groups,
+        "security groups (ec2:DescribeSecurityGroups)",
+    )?;
     let ids: BTreeSet<String> = enis.iter().flat_map(|e| e.sg_ids.iter().cloned()).collect();
     let gs = groups(all, &ids)?;
     let mut denied = Vec::new();
     for lb in &ctx.path.nlbs {
         let ips: Vec<_> = lb.private_ips().collect();
         if ips.is_empty() {
-            return Err(Missing::new(format!("private IPs of {}", lb.name), "DescribeLoadBalancers listed none"));
+            return Err(Missing::new(
+                format!("private IPs of {}", lb.name),
+                "DescribeLoadBalancers listed none",
+            ));
         }
         for ip in ips {
-            let src = Source { ip: Some(ip), sg_ids: &lb.sg_ids, range: None };
+            let src = Source {
+                ip: Some(ip),
+                sg_ids: &lb.sg_ids,
+                range: None,
+            };
             check(&gs, &src, &format!("NLB {} IP {ip}", lb.name), &mut denied)?;
         }
     }
@@ -89,10 +123,18 @@ pub fn eni_security_groups(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
             Severity::Fail,
             Some(HopName::EksEnis),
             list(&ids),
-            format!("the EKS ENIs' security groups ({}) do not allow TCP 443 from {}", list(&ids), denied.join(", ")),
+            format!(
+                "the EKS ENIs' security groups ({}) do not allow TCP 443 from {}",
+                list(&ids),
+                denied.join(", ")
+            ),
             format!(
                 "add an inbound rule for TCP 443 from those addresses to {}",
-                ctx.m.cluster.value().and_then(|c| c.cluster_sg.clone()).unwrap_or_else(|| list(&ids))
+                ctx.m
+                    .cluster
+                    .value()
+                    .and_then(|c| c.cluster_sg.clone())
+                    .unwrap_or_else(|| list(&ids))
             ),
         )]
     })
@@ -103,7 +145,10 @@ pub fn endpoint_security_groups(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
         return Ok(vec![]);
     }
     let origin = ctx.origin()?;
-    let all = need(&ctx.m.security_groups, "security groups (ec2:DescribeSecurityGroups)")?;
+    let all = need(
+        &ctx.m.security_groups,
+        "security groups (ec2:DescribeSecurityGroups)",
+    )?;
     let mut out = Vec::new();
     for ie in &ctx.path.endpoints {
         let ids: BTreeSet<String> = ie.sg_ids.iter().cloned().collect();
@@ -123,8 +168,16 @@ pub fn endpoint_security_groups(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
                 Severity::Fail,
                 Some(HopName::InterfaceEndpoint),
                 &ie.id,
-                format!("the security groups of {} ({}) do not allow TCP 443 from {}", ie.id, list(&ids), denied.join(", ")),
-                format!("add an inbound rule for TCP 443 from this host's IP or security group to {}", list(&ids)),
+                format!(
+                    "the security groups of {} ({}) do not allow TCP 443 from {}",
+                    ie.id,
+                    list(&ids),
+                    denied.join(", ")
+                ),
+                format!(
+                    "add an inbound rule for TCP 443 from this host's IP or security group to {}",
+                    list(&ids)
+                ),
             ));
         }
     }
@@ -146,16 +199,27 @@ mod tests {
     #[test]
     fn healthy_groups_pass() {
         assert!(run(&healthy(), eni_security_groups).unwrap().is_empty());
-        assert!(run(&healthy(), endpoint_security_groups).unwrap().is_empty());
+        assert!(
+            run(&healthy(), endpoint_security_groups)
+                .unwrap()
+                .is_empty()
+        );
     }
 
     #[test]
     fn cluster_sg_without_nlb_subnets_blocks() {
         let mut m = healthy();
-        edit_sg(&mut m, CLUSTER_SG, |g| g.ingress.retain(|r| r.sources != vec![SgSource::Cidr("192.168.10.0/24".parse().unwrap())]));
+        edit_sg(&mut m, CLUSTER_SG, |g| {
+            g.ingress
+                .retain(|r| r.sources != vec![SgSource::Cidr("192.168.10.0/24".parse().unwrap())])
+        });
         let f = run(&m, eni_security_groups).unwrap();
         assert!(has(&f, "sg-blocks-443", Severity::Fail));
-        assert!(f[0].evidence.contains("192.168.10.200"), "{}", f[0].evidence);
+        assert!(
+            f[0].evidence.contains("192.168.10.200"),
+            "{}",
+            f[0].evidence
+        );
         assert!(!f[0].evidence.contains("192.168.20.200"));
     }
 
@@ -163,30 +227,62 @@ mod tests {
     fn direct_route_needs_this_host_allowed() {
         let mut m = healthy();
         edit_sg(&mut m, CLUSTER_SG, |g| g.ingress.truncate(2));
-        assert!(run(&m, eni_security_groups).unwrap().is_empty(), "not needed on PrivateLink");
+        assert!(
+            run(&m, eni_security_groups).unwrap().is_empty(),
+            "not needed on PrivateLink"
+        );
         push_dns(&mut m, &["192.168.10.21"], 1);
         let f = run(&m, eni_security_groups).unwrap();
-        assert!(f[0].evidence.contains("this host 172.20.1.10"), "{}", f[0].evidence);
+        assert!(
+            f[0].evidence.contains("this host 172.20.1.10"),
+            "{}",
+            f[0].evidence
+        );
     }
 
     #[test]
     fn endpoint_sg_must_admit_this_host() {
         let mut m = healthy();
-        edit_sg(&mut m, IE_SG, |g| g.ingress[0].sources = vec![SgSource::Cidr("10.0.0.0/8".parse().unwrap())]);
+        edit_sg(&mut m, IE_SG, |g| {
+            g.ingress[0].sources = vec![SgSource::Cidr("10.0.0.0/8".parse().unwrap())]
+        });
         let f = run(&m, endpoint_security_groups).unwrap();
         assert!(has(&f, "sg-blocks-443", Severity::Fail));
         assert_eq!(f[0].hop, Some(HopName::InterfaceEndpoint));
         // Admitting the bastion's group is as good as its IP.
-        edit_sg(&mut m, IE_SG, |g| g.ingress[0].sources.push(SgSource::Group(BASTION_SG.into())));
+        edit_sg(&mut m, IE_SG, |g| {
+            g.ingress[0]
+                .sources
+                .push(SgSource::Group(BASTION_SG.into()))
+        });
         assert!(run(&m, endpoint_security_groups).unwrap().is_empty());
     }
 
     #[test]
     fn unknown_without_groups_or_with_prefix_lists() {
-        assert!(run(&without(healthy(), Part::SecurityGroups), eni_security_groups).is_err());
-        assert!(run(&without(healthy(), Part::SecurityGroups), endpoint_security_groups).is_err());
+        assert!(
+            run(
+                &without(healthy(), Part::SecurityGroups),
+                eni_security_groups
+            )
+            .is_err()
+        );
+        assert!(
+            run(
+                &without(healthy(), Part::SecurityGroups),
+                endpoint_security_groups
+            )
+            .is_err()
+        );
         let mut m = healthy();
-        edit_sg(&mut m, IE_SG, |g| g.ingress[0].sources = vec![SgSource::PrefixList("pl-1".into())]);
-        assert!(run(&m, endpoint_security_groups).unwrap_err().why.contains("pl-1"));
+        edit_sg(&mut m, IE_SG, |g| {
+            g.ingress[0].sources = vec![SgSource::PrefixList("pl-1".into())]
+        });
+        assert!(
+            run(&m, endpoint_security_groups)
+                .unwrap_err()
+                .why
+                .contains("pl-1")
+        );
     }
 }

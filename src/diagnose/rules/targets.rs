@@ -9,19 +9,34 @@ use std::net::Ipv4Addr;
 const HOP: Option<HopName> = Some(HopName::Targets);
 
 fn path_targets<'a>(ctx: &Ctx<'a>, tg: &TargetGroup) -> Result<Vec<&'a Target>, Missing> {
-    let targets = need(&ctx.m.targets, "target health (elasticloadbalancing:DescribeTargetHealth)")?;
+    let targets = need(
+        &ctx.m.targets,
+        "target health (elasticloadbalancing:DescribeTargetHealth)",
+    )?;
     Ok(targets.iter().filter(|t| t.tg_arn == tg.arn).collect())
 }
 
 fn ip_groups<'a>(ctx: &Ctx<'a>) -> Result<Vec<&'a TargetGroup>, Missing> {
-    need(&ctx.m.target_groups, "target groups (elasticloadbalancing:DescribeTargetGroups)")?;
-    Ok(ctx.path.target_groups.iter().copied().filter(|tg| tg.is_ip()).collect())
+    need(
+        &ctx.m.target_groups,
+        "target groups (elasticloadbalancing:DescribeTargetGroups)",
+    )?;
+    Ok(ctx
+        .path
+        .target_groups
+        .iter()
+        .copied()
+        .filter(|tg| tg.is_ip())
+        .collect())
 }
 
 /// Registered targets that are no EKS ENI are stale (cleanup broken); ENI IPs that are not
 /// registered are missing (registration broken).
 pub fn targets_vs_enis(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
-    let enis = need(&ctx.m.enis, "EKS-owned ENIs (ec2:DescribeNetworkInterfaces)")?;
+    let enis = need(
+        &ctx.m.enis,
+        "EKS-owned ENIs (ec2:DescribeNetworkInterfaces)",
+    )?;
     let eni_ips: BTreeSet<Ipv4Addr> = enis.iter().map(|e| e.ip).collect();
     let mut out = Vec::new();
     for tg in ip_groups(ctx)? {
@@ -107,7 +122,12 @@ pub fn target_health(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
                     Severity::Warn,
                     HOP,
                     &tg.name,
-                    format!("{} of {} targets unhealthy: {}", bad.len(), targets.len(), list(bad.iter().map(|t| format!("{} {}", t.id, t.reason_text())))),
+                    format!(
+                        "{} of {} targets unhealthy: {}",
+                        bad.len(),
+                        targets.len(),
+                        list(bad.iter().map(|t| format!("{} {}", t.id, t.reason_text())))
+                    ),
                     "check the ENI security groups allow TCP 443 from the NLB's IPs in that AZ",
                 ));
             }
@@ -175,14 +195,21 @@ mod tests {
     #[test]
     fn rotation_missed_gives_stale_and_missing_and_all_unhealthy() {
         let mut m = healthy();
-        set_targets(&mut m, vec![
-            target("192.168.10.5", "eu-west-1a", "unhealthy"),
-            target("192.168.20.5", "eu-west-1b", "unhealthy"),
-        ]);
+        set_targets(
+            &mut m,
+            vec![
+                target("192.168.10.5", "eu-west-1a", "unhealthy"),
+                target("192.168.20.5", "eu-west-1b", "unhealthy"),
+            ],
+        );
         let f = run(&m, targets_vs_enis).unwrap();
         assert!(has(&f, "target-stale", Severity::Warn));
         assert!(has(&f, "target-missing", Severity::Fail));
-        assert!(f[1].evidence.contains("192.168.10.21, 192.168.20.21"), "{}", f[1].evidence);
+        assert!(
+            f[1].evidence.contains("192.168.10.21, 192.168.20.21"),
+            "{}",
+            f[1].evidence
+        );
         let h = run(&m, target_health).unwrap();
         assert!(has(&h, "target-unhealthy", Severity::Fail));
     }
@@ -190,19 +217,28 @@ mod tests {
     #[test]
     fn one_stale_unhealthy_target_is_only_stale() {
         let mut m = healthy();
-        set_targets(&mut m, vec![
-            target("192.168.10.21", "eu-west-1a", "healthy"),
-            target("192.168.20.21", "eu-west-1b", "healthy"),
-            target("192.168.10.9", "eu-west-1a", "unhealthy"),
-        ]);
-        assert_eq!(problems(&run(&m, targets_vs_enis).unwrap()), vec!["target-stale"]);
+        set_targets(
+            &mut m,
+            vec![
+                target("192.168.10.21", "eu-west-1a", "healthy"),
+                target("192.168.20.21", "eu-west-1b", "healthy"),
+                target("192.168.10.9", "eu-west-1a", "unhealthy"),
+            ],
+        );
+        assert_eq!(
+            problems(&run(&m, targets_vs_enis).unwrap()),
+            vec!["target-stale"]
+        );
         assert!(run(&m, target_health).unwrap().is_empty());
     }
 
     #[test]
     fn missing_target_warns_while_another_serves() {
         let mut m = healthy();
-        set_targets(&mut m, vec![target("192.168.10.21", "eu-west-1a", "healthy")]);
+        set_targets(
+            &mut m,
+            vec![target("192.168.10.21", "eu-west-1a", "healthy")],
+        );
         let f = run(&m, targets_vs_enis).unwrap();
         assert!(has(&f, "target-missing", Severity::Warn));
     }
@@ -212,16 +248,23 @@ mod tests {
         let mut m = healthy();
         let mut unused = target("192.168.20.21", "eu-west-1c", "unused");
         unused.reason = Some("Target.NotInUse".into());
-        set_targets(&mut m, vec![
-            target("192.168.10.21", "eu-west-1a", "unhealthy"),
-            unused,
-            target("192.168.10.21", "eu-west-1a", "draining"),
-        ]);
+        set_targets(
+            &mut m,
+            vec![
+                target("192.168.10.21", "eu-west-1a", "unhealthy"),
+                unused,
+                target("192.168.10.21", "eu-west-1a", "draining"),
+            ],
+        );
         let f = run(&m, target_health).unwrap();
         assert!(has(&f, "target-unhealthy", Severity::Warn));
         assert!(has(&f, "target-draining", Severity::Warn));
         let unused = f.iter().find(|f| f.id == "target-unused").unwrap();
-        assert!(unused.evidence.contains("not enabled in eu-west-1c"), "{}", unused.evidence);
+        assert!(
+            unused.evidence.contains("not enabled in eu-west-1c"),
+            "{}",
+            unused.evidence
+        );
     }
 
     #[test]

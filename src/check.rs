@@ -1,0 +1,115 @@
+//! `eksnet-tui check`: collect once, judge, print, exit with the verdict's code.
+
+use crate::cli::{CheckOpts, Opts, Output};
+use crate::clock::Clock;
+use crate::diagnose::diagnose;
+use crate::model::LiveMode;
+use crate::report;
+use crate::sources::collect::{Settings, collect_once};
+use crate::sources::demo::{DemoEnv, Scenario};
+use crate::sources::{AwsApi, Prober, Resolver};
+use std::io::IsTerminal;
+use std::sync::Arc;
+
+/// Exit code when `check` could not run at all.
+pub const EXIT_CANNOT_RUN: i32 = 3;
+
+/// The three source traits and how to describe where they point.
+pub struct Env {
+    pub api: Arc<dyn AwsApi>,
+    pub resolver: Arc<dyn Resolver>,
+    pub prober: Arc<dyn Prober>,
+    pub clock: Clock,
+    /// `demo:<scenario>` or `aws`.
+    pub source: String,
+}
+
+/// The sources the flags ask for; `Err` is a one-line reason to exit 3.
+pub fn build_env(opts: &Opts) -> Result<Env, String> {
+    match &opts.demo {
+        Some(name) => {
+            let scenario = Scenario::from_name(name).ok_or_else(|| {
+                format!(
+                    "unknown demo scenario '{name}'; accepted: {} (or 'list')",
+                    Scenario::ALL.iter().map(|s| s.name()).collect::<Vec<_>>().join(", ")
+                )
+            })?;
+            let clock = Clock::system();
+            let demo = Arc::new(DemoEnv::new(scenario, clock));
+            Ok(Env {
+                api: demo.clone(),
+                resolver: demo.clone(),
+                prober: demo,
+                clock,
+                source: format!("demo:{}", scenario.name()),
+            })
+        }
+        None => Err("reading a real AWS account is not available in this build yet; run with --demo [SCENARIO] for the simulated environment (eksnet-tui --demo list)".into()),
+    }
+}
+
+pub fn settings(opts: &Opts, check: Option<&CheckOpts>, demo: bool) -> Settings {
+    let mut s = Settings {
+        cluster: opts.cluster.clone(),
+        from_vpc: opts.from_vpc.clone(),
+        live: LiveMode {
+            dns: !opts.no_live,
+            probe: !opts.no_live && !opts.no_probe,
+        },
+        ..Settings::default()
+    };
+    if let Some(c) = check {
+        s.samples = c.samples;
+        s.timeout = c.timeout;
+    }
+    // The simulated resolver answers instantly; spacing its samples only adds wall time.
+    s.gap = match (opts.interval, demo) {
+        (Some(i), _) => i,
+        (None, true) => std::time::Duration::ZERO,
+        (None, false) => s.gap,
+    };
+    s
+}
+
+pub async fn run(opts: &Opts, check: &CheckOpts) -> i32 {
+    let env = match build_env(opts) {
+        Ok(env) => env,
+        Err(msg) => {
+            eprintln!("eksnet-tui: {msg}");
+            return EXIT_CANNOT_RUN;
+        }
+    };
+    let settings = settings(opts, Some(check), opts.demo.is_some());
+    let model = match collect_once(
+        env.api.as_ref(),
+        env.resolver.as_ref(),
+        env.prober.as_ref(),
+        &settings,
+        &env.clock,
+        &env.source,
+    )
+    .await
+    {
+        Ok(m) => m,
+        Err(e) => {
+            eprintln!("eksnet-tui: {e}");
+            return EXIT_CANNOT_RUN;
+        }
+    };
+    let d = diagnose(&model);
+    match opts.output {
+        Output::Json => {
+            let doc = report::json(&model, &d, env.clock.now());
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&doc)
+                    .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+            );
+        }
+        Output::Text => {
+            let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            print!("{}", report::text(&model, &d, color));
+        }
+    }
+    report::exit_code(&d)
+}

@@ -1,0 +1,269 @@
+//! Command-line flags, shared by the interactive mode and `check`.
+
+use clap::error::{ContextKind, ContextValue, ErrorKind};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::time::Duration;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "eksnet-tui",
+    version,
+    about = "Does the private API endpoint of an EKS cluster resolve and answer from here? If not, which hop broke and why.",
+    after_help = "Exit codes of `check`: 0 all ok, 1 warnings or unknown hops, 2 failures, 3 could not run.\nTry it without an AWS account: eksnet-tui --demo (scenarios: eksnet-tui --demo list)."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub opts: Opts,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Collect once, print the path verdict and the findings, and exit with the verdict's code.
+    Check(CheckOpts),
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct CheckOpts {
+    /// DNS samples to take before judging.
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=100))]
+    pub samples: u32,
+    /// Seconds to wait for each collection stage.
+    #[arg(long, value_name = "SECS", default_value = "20", value_parser = parse_secs)]
+    pub timeout: Duration,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct Opts {
+    /// Use the built-in simulated environment (no AWS account, no network); `list` shows the scenarios.
+    #[arg(long, global = true, value_name = "SCENARIO", num_args = 0..=1, default_missing_value = "healthy")]
+    pub demo: Option<String>,
+    /// EKS cluster name (default: the only cluster in the region).
+    #[arg(long, global = true, value_name = "NAME")]
+    pub cluster: Option<String>,
+    /// AWS region (default: from the environment or profile).
+    #[arg(long, global = true, value_name = "REGION")]
+    pub region: Option<String>,
+    /// AWS shared-config profile.
+    #[arg(long, global = true, value_name = "PROFILE")]
+    pub profile: Option<String>,
+    /// Send AWS API calls to this URL instead (an emulator); AWS_ENDPOINT_URL works too.
+    #[arg(long, global = true, value_name = "URL")]
+    pub endpoint_url: Option<String>,
+    /// Treat this VPC as where this host is (default: instance metadata).
+    #[arg(long, global = true, value_name = "VPC_ID", value_parser = parse_vpc_id)]
+    pub from_vpc: Option<String>,
+    /// DNS server to ask instead of the system resolver.
+    #[arg(long, global = true, value_name = "ADDR[:PORT]", value_parser = parse_resolver)]
+    pub resolver: Option<SocketAddr>,
+    /// Skip live DNS lookups and probes.
+    #[arg(long, global = true)]
+    pub no_live: bool,
+    /// Skip probes of the endpoint (DNS still sampled).
+    #[arg(long, global = true)]
+    pub no_probe: bool,
+    /// Seconds between refreshes of live data.
+    #[arg(long, global = true, value_name = "SECS", value_parser = parse_secs)]
+    pub interval: Option<Duration>,
+    /// Colour theme: a built-in name or a TOML file.
+    #[arg(long, global = true, value_name = "NAME|PATH")]
+    pub theme: Option<String>,
+    /// Write logs to this file.
+    #[arg(long, global = true, value_name = "PATH")]
+    pub log_file: Option<PathBuf>,
+    /// Output format of `check`.
+    #[arg(long, global = true, value_enum, default_value_t = Output::Text)]
+    pub output: Output,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Output {
+    Text,
+    Json,
+}
+
+fn parse_secs(s: &str) -> Result<Duration, String> {
+    let v: f64 = s
+        .parse()
+        .map_err(|_| format!("'{s}' is not a number of seconds"))?;
+    if !(0.1..=3600.0).contains(&v) {
+        return Err(format!(
+            "{s} is out of range; accepted: 0.1 to 3600 seconds"
+        ));
+    }
+    Ok(Duration::from_secs_f64(v))
+}
+
+fn parse_vpc_id(s: &str) -> Result<String, String> {
+    let hex = s.strip_prefix("vpc-").unwrap_or("");
+    if !hex.is_empty() && hex.chars().all(|c| c.is_ascii_alphanumeric()) {
+        Ok(s.to_string())
+    } else {
+        Err(format!(
+            "'{s}' is not a VPC id; accepted: vpc- followed by letters and digits"
+        ))
+    }
+}
+
+/// `ADDR`, `ADDR:PORT`, `[V6]:PORT` or a bare IPv6 address; port 53 by default.
+pub fn parse_resolver(s: &str) -> Result<SocketAddr, String> {
+    if let Ok(sa) = s.parse::<SocketAddr>() {
+        return Ok(sa);
+    }
+    if let Ok(ip) = s.trim_matches(['[', ']']).parse::<IpAddr>() {
+        return Ok(SocketAddr::new(ip, 53));
+    }
+    Err(format!(
+        "'{s}' is not a DNS server address; accepted: ADDR or ADDR:PORT, e.g. 127.0.0.1:5353 or [::1]:53"
+    ))
+}
+
+/// Parse argv. Errors become one line for stderr; help and version are `Ok(Err(text))`.
+pub fn parse<I, T>(args: I) -> Result<Result<Cli, String>, String>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let mut args: Vec<std::ffi::OsString> = args.into_iter().map(Into::into).collect();
+    // `--demo check`: the optional scenario must not swallow the subcommand.
+    if let Some(i) = args.iter().position(|a| a == "--demo")
+        && args.get(i + 1).is_some_and(|a| a == "check")
+    {
+        args[i] = "--demo=healthy".into();
+    }
+    match Cli::try_parse_from(args) {
+        Ok(cli) => Ok(Ok(cli)),
+        Err(e) => match e.kind() {
+            ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => Ok(Err(e.to_string())),
+            _ => Err(one_line(&e)),
+        },
+    }
+}
+
+fn ctx_str(e: &clap::Error, kind: ContextKind) -> Option<String> {
+    match e.get(kind)? {
+        ContextValue::String(s) => Some(s.clone()),
+        ContextValue::Strings(v) => Some(v.join(", ")),
+        ContextValue::StyledStr(s) => Some(s.to_string()),
+        other => Some(other.to_string()),
+    }
+}
+
+fn one_line(e: &clap::Error) -> String {
+    let arg = ctx_str(e, ContextKind::InvalidArg);
+    let value = ctx_str(e, ContextKind::InvalidValue);
+    let accepted = ctx_str(e, ContextKind::ValidValue);
+    let suggested = ctx_str(e, ContextKind::SuggestedArg);
+    let hint = "run 'eksnet-tui --help' for the accepted flags";
+    match e.kind() {
+        ErrorKind::UnknownArgument => {
+            let did_you_mean = suggested
+                .map(|s| format!(" (did you mean '{s}'?)"))
+                .unwrap_or_default();
+            format!(
+                "unknown flag '{}'{did_you_mean}; {hint}",
+                arg.unwrap_or_default()
+            )
+        }
+        ErrorKind::InvalidSubcommand => format!(
+            "unknown command '{}'; accepted: check, or none for the interactive view",
+            ctx_str(e, ContextKind::InvalidSubcommand).unwrap_or_default()
+        ),
+        ErrorKind::InvalidValue if accepted.is_some() => format!(
+            "invalid value '{}' for {}; accepted: {}",
+            value.unwrap_or_default(),
+            arg.unwrap_or_default(),
+            accepted.unwrap_or_default()
+        ),
+        _ => {
+            let text = e.to_string();
+            let first = text.lines().next().unwrap_or("invalid arguments");
+            let first = first.trim_start_matches("error: ").trim();
+            if first.contains("accepted") || first.contains("--help") {
+                first.to_string()
+            } else {
+                format!("{first}; {hint}")
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(args: &[&str]) -> String {
+        parse(std::iter::once("eksnet-tui").chain(args.iter().copied())).unwrap_err()
+    }
+
+    fn ok(args: &[&str]) -> Cli {
+        parse(std::iter::once("eksnet-tui").chain(args.iter().copied()))
+            .unwrap()
+            .unwrap()
+    }
+
+    #[test]
+    fn demo_takes_an_optional_scenario_before_or_after_check() {
+        assert_eq!(ok(&["--demo"]).opts.demo.as_deref(), Some("healthy"));
+        assert_eq!(
+            ok(&["check", "--demo", "rotation-missed"])
+                .opts
+                .demo
+                .as_deref(),
+            Some("rotation-missed")
+        );
+        let c = ok(&["--demo", "check", "--output", "json"]);
+        assert!(matches!(c.command, Some(Command::Check(_))));
+        assert_eq!(c.opts.demo.as_deref(), Some("healthy"));
+        assert_eq!(c.opts.output, Output::Json);
+    }
+
+    #[test]
+    fn bad_flags_are_one_line_with_what_is_accepted() {
+        let e = err(&["--bogus"]);
+        assert!(
+            e.contains("unknown flag '--bogus'") && !e.contains('\n'),
+            "{e}"
+        );
+        let e = err(&["check", "--output", "yaml"]);
+        assert!(
+            e.contains("'yaml'") && e.contains("text, json") && !e.contains('\n'),
+            "{e}"
+        );
+        let e = err(&["--interval", "-3"]);
+        assert!(e.contains("accepted") || e.contains("--help"), "{e}");
+        let e = err(&["--resolver", "nonsense"]);
+        assert!(e.contains("ADDR:PORT") && !e.contains('\n'), "{e}");
+        let e = err(&["--from-vpc", "subnet-1"]);
+        assert!(e.contains("vpc-"), "{e}");
+        let e = err(&["frobnicate"]);
+        assert!(e.contains("unknown command 'frobnicate'"), "{e}");
+    }
+
+    #[test]
+    fn resolver_forms() {
+        assert_eq!(
+            parse_resolver("127.0.0.1").unwrap(),
+            "127.0.0.1:53".parse().unwrap()
+        );
+        assert_eq!(
+            parse_resolver("127.0.0.1:5353").unwrap(),
+            "127.0.0.1:5353".parse().unwrap()
+        );
+        assert_eq!(parse_resolver("::1").unwrap(), "[::1]:53".parse().unwrap());
+        assert_eq!(
+            parse_resolver("[::1]:5300").unwrap(),
+            "[::1]:5300".parse().unwrap()
+        );
+    }
+
+    #[test]
+    fn help_is_not_an_error() {
+        assert!(parse(["eksnet-tui", "--help"]).unwrap().is_err());
+    }
+}

@@ -1,0 +1,199 @@
+//! `check` output: a human report (coloured on a terminal) and a stable JSON document.
+
+use crate::diagnose::{Diagnosis, HopStatus, Severity};
+use crate::model::Model;
+use crossterm::style::{Color, Stylize};
+use serde_json::{Value, json};
+
+/// Version of the JSON document; bumped only on incompatible changes.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// 0 all ok, 1 warnings or unknown hops, 2 failures.
+pub fn exit_code(d: &Diagnosis) -> i32 {
+    match d.verdict {
+        HopStatus::Ok | HopStatus::Skipped => 0,
+        HopStatus::Warn | HopStatus::Unknown => 1,
+        HopStatus::Fail => 2,
+    }
+}
+
+pub fn json(m: &Model, d: &Diagnosis, generated_at: chrono::DateTime<chrono::Utc>) -> Value {
+    let cluster = m.cluster.value().map(|c| {
+        json!({
+            "name": c.name,
+            "arn": c.arn,
+            "region": c.region().map(str::to_string).or_else(|| m.context.region.clone()),
+            "account": c.account(),
+            "status": c.status,
+            "version": c.version,
+            "endpoint": c.endpoint,
+            "host": c.host(),
+            "mode": c.mode(),
+            "public_cidrs": c.public_cidrs,
+            "vpc_id": c.vpc_id,
+        })
+    });
+    let hops: Vec<Value> = d
+        .hops
+        .iter()
+        .map(|h| json!({"name": h.name, "status": h.status, "evidence": h.evidence.join("; "), "details": h.evidence}))
+        .collect();
+    let sources: Vec<Value> = m
+        .sources()
+        .into_iter()
+        .map(|s| json!({"name": s.name, "api": s.api, "state": s.state, "error": s.error.map(|e| e.to_string())}))
+        .collect();
+    let dns: Vec<&crate::model::DnsSample> = m.live.dns.iter().collect();
+    let probes: Vec<&crate::model::ProbeSample> =
+        m.live.probes.values().flat_map(|r| r.iter()).collect();
+    json!({
+        "schema_version": SCHEMA_VERSION,
+        "verdict": d.verdict,
+        "exit_code": exit_code(d),
+        "cluster": cluster.unwrap_or(json!({"name": m.context.cluster_name, "region": m.context.region})),
+        "origin": m.origin(),
+        "route": d.route,
+        "route_basis": d.route_basis,
+        "first_failure": d.first_failure,
+        "hops": hops,
+        "findings": d.findings,
+        "unknowns": d.unknowns,
+        "sources": sources,
+        "live": {"dns": dns, "probes": probes},
+        "source": m.context.source,
+        "generated_at": generated_at,
+    })
+}
+
+fn status_color(s: HopStatus) -> Color {
+    match s {
+        HopStatus::Ok => Color::Green,
+        HopStatus::Warn => Color::Yellow,
+        HopStatus::Fail => Color::Red,
+        HopStatus::Unknown => Color::Magenta,
+        HopStatus::Skipped => Color::DarkGrey,
+    }
+}
+
+fn severity_color(s: Severity) -> Color {
+    match s {
+        Severity::Info => Color::Blue,
+        Severity::Warn => Color::Yellow,
+        Severity::Fail => Color::Red,
+    }
+}
+
+/// The human report. `color` adds ANSI colours (a terminal without NO_COLOR).
+pub fn text(m: &Model, d: &Diagnosis, color: bool) -> String {
+    let paint = |s: String, c: Color, bold: bool| -> String {
+        if !color {
+            return s;
+        }
+        let styled = s.with(c);
+        if bold {
+            styled.bold().to_string()
+        } else {
+            styled.to_string()
+        }
+    };
+    let mut out = String::new();
+    let mut line = |s: String| {
+        out.push_str(&s);
+        out.push('\n');
+    };
+    let title = match m.cluster.value() {
+        Some(c) => format!(
+            "{} ({}, account {}) · endpoint {} · {}",
+            c.name,
+            c.region().unwrap_or("?"),
+            c.account().unwrap_or("?"),
+            c.mode().label(),
+            c.host()
+        ),
+        None => format!(
+            "{} (cluster not loaded: {})",
+            m.context.cluster_name,
+            m.cluster
+                .error()
+                .map(|e| e.to_string())
+                .unwrap_or_else(|| "loading".into())
+        ),
+    };
+    line(paint(title, Color::Cyan, true));
+    let origin = match m.origin() {
+        Some(o) => format!("from {} (found by {})", o.label(), o.found_by),
+        None => "from an unknown place (no instance metadata, no --from-vpc)".into(),
+    };
+    line(format!("{origin} · source {}", m.context.source));
+    line(format!("route: {} ({})", d.route.label(), d.route_basis));
+    line(String::new());
+    let width = d
+        .hops
+        .iter()
+        .map(|h| h.name.as_str().len())
+        .max()
+        .unwrap_or(0);
+    for h in &d.hops {
+        let sym = paint(
+            format!(
+                "{} {:<7}",
+                h.status.symbol(),
+                h.status.label().to_uppercase()
+            ),
+            status_color(h.status),
+            true,
+        );
+        let mut ev = h.evidence.iter();
+        line(format!(
+            "  {sym} {:<width$}  {}",
+            h.name.as_str(),
+            ev.next().map(String::as_str).unwrap_or("")
+        ));
+        for more in ev {
+            line(format!("  {:9} {:<width$}  {more}", "", ""));
+        }
+    }
+    line(String::new());
+    let verdict = format!("verdict: {}", d.verdict.label().to_uppercase());
+    let first = d
+        .first_failure
+        .map(|h| format!(" (first failing hop: {h})"))
+        .unwrap_or_default();
+    line(format!(
+        "{}{first}",
+        paint(verdict, status_color(d.verdict), true)
+    ));
+    let count = |s: Severity| d.findings.iter().filter(|f| f.severity == s).count();
+    line(String::new());
+    line(format!(
+        "findings: {} fail, {} warn, {} info",
+        count(Severity::Fail),
+        count(Severity::Warn),
+        count(Severity::Info)
+    ));
+    for f in &d.findings {
+        let tag = paint(
+            format!("{:<4}", f.severity.label().to_uppercase()),
+            severity_color(f.severity),
+            true,
+        );
+        line(format!(
+            "  {tag} {}  {}",
+            paint(f.id.to_string(), Color::White, true),
+            f.resource
+        ));
+        line(format!("       {}", f.evidence));
+        if f.severity > Severity::Info {
+            line(format!("       fix: {}", f.fix));
+        }
+    }
+    if !d.unknowns.is_empty() {
+        line(String::new());
+        line(format!("could not check ({}):", d.unknowns.len()));
+        for u in &d.unknowns {
+            let hop = u.hop.map(|h| format!(" [{h}]")).unwrap_or_default();
+            line(format!("  ? {}{hop}: {} ({})", u.rule, u.missing, u.reason));
+        }
+    }
+    out
+}

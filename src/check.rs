@@ -3,50 +3,14 @@
 use crate::cli::{CheckOpts, Opts, Output};
 use crate::clock::Clock;
 use crate::diagnose::diagnose;
+use crate::env::build_env;
 use crate::model::LiveMode;
 use crate::report;
 use crate::sources::collect::{Settings, collect_once};
-use crate::sources::demo::{DemoEnv, Scenario};
-use crate::sources::{AwsApi, Prober, Resolver};
 use std::io::IsTerminal;
-use std::sync::Arc;
 
 /// Exit code when `check` could not run at all.
 pub const EXIT_CANNOT_RUN: i32 = 3;
-
-/// The three source traits and how to describe where they point.
-pub struct Env {
-    pub api: Arc<dyn AwsApi>,
-    pub resolver: Arc<dyn Resolver>,
-    pub prober: Arc<dyn Prober>,
-    pub clock: Clock,
-    /// `demo:<scenario>` or `aws`.
-    pub source: String,
-}
-
-/// The sources the flags ask for; `Err` is a one-line reason to exit 3.
-pub fn build_env(opts: &Opts) -> Result<Env, String> {
-    match &opts.demo {
-        Some(name) => {
-            let scenario = Scenario::from_name(name).ok_or_else(|| {
-                format!(
-                    "unknown demo scenario '{name}'; accepted: {} (or 'list')",
-                    Scenario::ALL.iter().map(|s| s.name()).collect::<Vec<_>>().join(", ")
-                )
-            })?;
-            let clock = Clock::system();
-            let demo = Arc::new(DemoEnv::new(scenario, clock));
-            Ok(Env {
-                api: demo.clone(),
-                resolver: demo.clone(),
-                prober: demo,
-                clock,
-                source: format!("demo:{}", scenario.name()),
-            })
-        }
-        None => Err("reading a real AWS account is not available in this build yet; run with --demo [SCENARIO] for the simulated environment (eksnet-tui --demo list)".into()),
-    }
-}
 
 pub fn settings(opts: &Opts, check: Option<&CheckOpts>, demo: bool) -> Settings {
     let mut s = Settings {
@@ -72,7 +36,7 @@ pub fn settings(opts: &Opts, check: Option<&CheckOpts>, demo: bool) -> Settings 
 }
 
 pub async fn run(opts: &Opts, check: &CheckOpts) -> i32 {
-    let env = match build_env(opts) {
+    let env = match build_env(opts).await {
         Ok(env) => env,
         Err(msg) => {
             eprintln!("eksnet-tui: {msg}");

@@ -4,6 +4,7 @@ pub mod check;
 pub mod cli;
 pub mod clock;
 pub mod diagnose;
+pub mod env;
 pub mod model;
 pub mod report;
 pub mod sources;

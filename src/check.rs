@@ -1,7 +1,6 @@
 //! `eksnet-tui check`: collect once, judge, print, exit with the verdict's code.
 
 use crate::cli::{CheckOpts, Opts, Output};
-use crate::clock::Clock;
 use crate::diagnose::diagnose;
 use crate::env::build_env;
 use crate::model::LiveMode;

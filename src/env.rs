@@ -60,7 +60,10 @@ async fn aws_api(_opts: &Opts) -> Result<Arc<dyn AwsApi>, String> {
     Err("reading a real AWS account is not available in this build yet; run with --demo [SCENARIO] for the simulated environment (eksnet-tui --demo list)".into())
 }
 
+/// The resolver and the prober.
+pub type LiveSources = (Arc<dyn Resolver>, Arc<dyn Prober>);
+
 /// DNS and probes from this host.
-fn live_sources(_opts: &Opts) -> Result<(Arc<dyn Resolver>, Arc<dyn Prober>), String> {
+fn live_sources(_opts: &Opts) -> Result<LiveSources, String> {
     Err("live DNS and probes are not available in this build yet; use --demo".into())
 }

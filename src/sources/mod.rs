@@ -3,6 +3,7 @@
 
 pub mod collect;
 pub mod demo;
+pub mod poll;
 
 use crate::model::{
     Cluster, DnsSample, EndpointConnection, EndpointService, Eni, HostedZone, InterfaceEndpoint,

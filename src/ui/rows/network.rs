@@ -31,20 +31,23 @@ pub(super) fn vpcs(m: &Model, now: DateTime<Utc>) -> Table {
             .collect::<Vec<_>>()
             .join(", ");
         let mut dns = onoff(v.dns_support.zip(v.dns_hostnames).map(|(a, b)| a && b));
-        dns.text = format!(
-            "{} (support {}, hostnames {})",
-            dns.text,
-            yn(v.dns_support),
-            yn(v.dns_hostnames)
-        );
+        // Name the attribute that is off; "on" says it all otherwise.
+        if v.dns_support != Some(true) || v.dns_hostnames != Some(true) {
+            dns.text = format!(
+                "{} (support {}, hostnames {})",
+                dns.text,
+                yn(v.dns_support),
+                yn(v.dns_hostnames)
+            );
+        }
         rows.push(Row {
             id: v.id.clone(),
             cells: vec![
                 cr("vpc", Role::Accent),
                 c(v.label()),
-                c(cidrs),
                 dns,
                 c(role),
+                c(cidrs),
             ],
             detail: fields(v),
         });
@@ -73,9 +76,9 @@ pub(super) fn vpcs(m: &Model, now: DateTime<Utc>) -> Table {
                 cells: vec![
                     cr("└ subnet", Role::Muted),
                     c(format!("{}{name}", s.id)),
-                    c(format!("{} {}", s.cidr, s.az)),
                     free,
                     c(""),
+                    c(format!("{} {}", s.cidr, s.az)),
                 ],
                 detail: fields(s),
             });
@@ -106,13 +109,13 @@ pub(super) fn vpcs(m: &Model, now: DateTime<Utc>) -> Table {
                 cells: vec![
                     cr("└ routes", Role::Muted),
                     c(format!("{}{}", t.id, if t.main { " (main)" } else { "" })),
-                    c(routes),
                     if bad {
                         cr("! blackhole", Role::Warn)
                     } else {
                         c("")
                     },
                     c(""),
+                    c(routes),
                 ],
                 detail: fields(t),
             });
@@ -121,10 +124,10 @@ pub(super) fn vpcs(m: &Model, now: DateTime<Utc>) -> Table {
     Table {
         columns: vec![
             ("KIND", 9),
-            ("ID", 34),
-            ("CIDR / ROUTES", 40),
+            ("ID", 42),
             ("DNS / FREE", 22),
-            ("ROLE", 0),
+            ("ROLE", 19),
+            ("CIDR / ROUTES", 0),
         ],
         rows,
         notes: notes(

@@ -161,11 +161,24 @@ impl<T> Ring<T> {
     pub fn latest(&self) -> Option<&T> {
         self.items.back().map(|(_, x)| x)
     }
+
+    /// When the newest item was pushed.
+    pub fn latest_at(&self) -> Option<DateTime<Utc>> {
+        self.items.back().map(|(t, _)| *t)
+    }
+
+    /// Oldest first, with the time each item was pushed.
+    pub fn iter_timed(&self) -> impl DoubleEndedIterator<Item = (DateTime<Utc>, &T)> {
+        self.items.iter().map(|(t, x)| (*t, x))
+    }
 }
 
 /// Ten minutes of history by default, as the TUI samples every two seconds.
 pub const HISTORY_WINDOW: Duration = Duration::from_secs(600);
 pub const HISTORY_CAP: usize = 600;
+/// Addresses with a probe history: more than a resolver rotating through a large pool would
+/// need, so the oldest is dropped rather than memory growing with every new answer.
+pub const MAX_PROBED_ADDRESSES: usize = 32;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct LiveHistory {
@@ -186,19 +199,45 @@ impl LiveHistory {
     pub fn push_dns(&mut self, s: DnsSample) {
         let at = s.at;
         self.dns.push(at, s);
+        self.expire_probes(at);
     }
 
     pub fn push_probe(&mut self, s: ProbeSample) {
         let at = s.at;
+        if !self.probes.contains_key(&s.ip) && self.probes.len() >= MAX_PROBED_ADDRESSES {
+            let oldest = self
+                .probes
+                .iter()
+                .min_by_key(|(_, r)| r.latest_at())
+                .map(|(ip, _)| *ip);
+            if let Some(ip) = oldest {
+                self.probes.remove(&ip);
+            }
+        }
         self.probes
             .entry(s.ip)
             .or_insert_with(|| Ring::new(HISTORY_CAP, HISTORY_WINDOW))
             .push(at, s);
-        // Answers that stopped coming back age out entirely.
+        self.expire_probes(at);
+    }
+
+    /// Answers that stopped coming back age out entirely.
+    fn expire_probes(&mut self, now: DateTime<Utc>) {
         for ring in self.probes.values_mut() {
-            ring.expire(at);
+            ring.expire(now);
         }
         self.probes.retain(|_, r| !r.is_empty());
+    }
+
+    /// Drop what fell out of the window, e.g. on a UI tick while sampling is paused.
+    pub fn expire(&mut self, now: DateTime<Utc>) {
+        self.dns.expire(now);
+        self.expire_probes(now);
+    }
+
+    /// Samples held in all rings: stays under a fixed bound however long the tool runs.
+    pub fn retained(&self) -> usize {
+        self.dns.len() + self.probes.values().map(Ring::len).sum::<usize>()
     }
 
     /// The newest probe of each address that the latest DNS sample returned.

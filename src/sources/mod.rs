@@ -3,6 +3,9 @@
 
 pub mod collect;
 pub mod demo;
+pub mod dns;
+pub mod live;
+pub mod probe;
 
 use crate::model::{
     Cluster, DnsSample, EndpointConnection, EndpointService, Eni, HostedZone, InterfaceEndpoint,

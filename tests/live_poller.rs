@@ -113,7 +113,7 @@ impl Prober for ScriptedProbe {
             port: req.port,
             connect: Some(Duration::from_millis(1)),
             tls: (!failing).then(|| Duration::from_millis(4)),
-            first_byte: (!failing).then(|| self.delay),
+            first_byte: (!failing).then_some(self.delay),
             http_status: (!failing).then_some(401),
             outcome: if failing {
                 ProbeOutcome::TcpFailed("connection timed out".into())

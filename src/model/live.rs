@@ -267,4 +267,54 @@ mod tests {
         assert_eq!(r.iter().copied().collect::<Vec<_>>(), vec![6, 7, 99]);
         assert_eq!(r.latest(), Some(&99));
     }
+
+    fn probe_at(ip: IpAddr, at: DateTime<Utc>) -> ProbeSample {
+        ProbeSample {
+            at,
+            ip,
+            port: 443,
+            connect: None,
+            tls: None,
+            first_byte: None,
+            http_status: None,
+            outcome: ProbeOutcome::TcpFailed("connection refused".into()),
+        }
+    }
+
+    #[test]
+    fn probe_history_stays_bounded_when_answers_keep_changing() {
+        let t0 = Utc.timestamp_opt(1_700_000_000, 0).unwrap();
+        let mut h = LiveHistory::default();
+        // A new address every second, for longer than the window: a resolver rotating
+        // through a pool must not grow memory.
+        for i in 0..2000u32 {
+            let ip = IpAddr::from(std::net::Ipv4Addr::from(0x0a00_0000 + i));
+            h.push_probe(probe_at(ip, t0 + chrono::Duration::seconds(i64::from(i))));
+            assert!(h.probes.len() <= MAX_PROBED_ADDRESSES);
+        }
+        let newest = IpAddr::from(std::net::Ipv4Addr::from(0x0a00_0000 + 1999));
+        assert!(
+            h.probes.contains_key(&newest),
+            "the oldest address goes first"
+        );
+        assert!(h.retained() <= MAX_PROBED_ADDRESSES);
+    }
+
+    #[test]
+    fn probes_of_answers_gone_for_a_window_age_out_on_dns_samples() {
+        let t0 = Utc.timestamp_opt(1_700_000_000, 0).unwrap();
+        let mut h = LiveHistory::default();
+        h.push_probe(probe_at("10.0.0.1".parse().unwrap(), t0));
+        let later =
+            t0 + chrono::Duration::from_std(HISTORY_WINDOW).unwrap() + chrono::Duration::seconds(1);
+        h.push_dns(DnsSample {
+            at: later,
+            host: "h".into(),
+            server: None,
+            latency: Duration::ZERO,
+            outcome: DnsOutcome::NxDomain,
+        });
+        assert!(h.probes.is_empty());
+        assert_eq!(h.retained(), 1);
+    }
 }

@@ -107,7 +107,7 @@ impl DnsResolver {
             .join(", ")
     }
 
-    async fn from_hosts_file(&self, name: &Name) -> Option<Vec<DnsAnswer>> {
+    async fn hosts_file_answers(&self, name: &Name) -> Option<Vec<DnsAnswer>> {
         let path = self.hosts_file.as_ref()?;
         // Read on every sample: an edit to the file shows at the next refresh.
         let bytes = tokio::fs::read(path).await.ok()?;
@@ -248,7 +248,7 @@ impl Resolver for DnsResolver {
             Ok(n) => n,
             Err(e) => return sample(None, DnsOutcome::Error(e)),
         };
-        if let Some(answers) = self.from_hosts_file(&name).await {
+        if let Some(answers) = self.hosts_file_answers(&name).await {
             let file = self.hosts_file.as_ref().map(|p| p.display().to_string());
             return sample(file, DnsOutcome::Answers(answers));
         }

@@ -109,25 +109,23 @@ fn classify_answers(ctx: &Ctx, sample: &DnsSample, host: &str) -> Result<Vec<Fin
         ));
     }
     if !other.is_empty() {
-        // A private answer we cannot place may only mean the endpoint or ENI data is missing.
-        // A public answer already decides the hop; keep it rather than report only the gap.
-        if (ctx.m.interface_endpoints.value().is_none() || ctx.m.enis.value().is_none())
-            && out.is_empty()
-        {
+        let placeable = ctx.m.interface_endpoints.value().is_some() && ctx.m.enis.value().is_some();
+        if placeable {
+            out.push(Finding::new(
+                "dns-unknown-answer",
+                Severity::Warn,
+                DNS,
+                host,
+                format!("{host} resolves to {} which is neither an interface endpoint nor an EKS ENI", list(&other)),
+                "check the record: it may point at an old endpoint, a hosts-file entry or another cluster",
+            ));
+        } else if out.is_empty() {
+            // A private answer we cannot place may only mean the endpoint or ENI data is
+            // missing; a public answer beside it already decides the hop, so it is kept.
             return Err(Missing::new(
                 "what the DNS answers point at",
                 "interface endpoints or EKS ENIs not collected",
             ));
-        }
-        if ctx.m.interface_endpoints.value().is_some() && ctx.m.enis.value().is_some() {
-            out.push(Finding::new(
-            "dns-unknown-answer",
-            Severity::Warn,
-            DNS,
-            host,
-            format!("{host} resolves to {} which is neither an interface endpoint nor an EKS ENI", list(&other)),
-            "check the record: it may point at an old endpoint, a hosts-file entry or another cluster",
-        ));
         }
     }
     let _ = sample;
@@ -293,6 +291,60 @@ mod tests {
         ));
         let m = without(m, Part::InterfaceEndpoints);
         assert!(run(&m, dns_answers).is_err());
+    }
+
+    #[test]
+    fn public_answer_is_kept_when_other_answers_cannot_be_placed() {
+        let mut m = without(healthy(), Part::InterfaceEndpoints);
+        push_dns(&mut m, &["198.51.100.23", "10.1.2.3"], 2);
+        assert!(has(
+            &run(&m, dns_answers).unwrap(),
+            "dns-public-answer",
+            Severity::Fail
+        ));
+    }
+
+    #[test]
+    fn public_answer_warns_when_public_access_is_unknown() {
+        let mut m = without(healthy(), Part::Cluster);
+        push_dns(&mut m, &["198.51.100.23"], 2);
+        let f = run(&m, dns_answers).unwrap();
+        assert!(has(&f, "dns-public-answer", Severity::Warn));
+        assert!(f[0].evidence.contains("unknown"), "{}", f[0].evidence);
+    }
+
+    #[test]
+    fn ipv4_mapped_answers_are_placed_like_ipv4() {
+        let mut m = healthy();
+        push_dns(&mut m, &["::ffff:172.20.1.50", "::ffff:172.20.2.50"], 2);
+        assert!(run(&m, dns_answers).unwrap().is_empty());
+    }
+
+    #[test]
+    fn unverifiable_handshake_without_the_ca_is_unknown_not_a_failure() {
+        let mut m = healthy();
+        edit_cluster(&mut m, |c| c.ca_data = None);
+        for a in ["172.20.1.50", "172.20.2.50"] {
+            push_probe(
+                &mut m,
+                a,
+                ProbeOutcome::TlsFailed("not verified: no cluster CA".into()),
+                1,
+            );
+        }
+        let missing = run(&m, probes).unwrap_err();
+        assert!(missing.what.contains("CA"), "{}", missing.what);
+        push_probe(
+            &mut m,
+            "172.20.2.50",
+            ProbeOutcome::TcpFailed("connection refused".into()),
+            2,
+        );
+        assert!(has(
+            &run(&m, probes).unwrap(),
+            "probe-tcp-failed",
+            Severity::Warn
+        ));
     }
 
     #[test]

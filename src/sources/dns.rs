@@ -45,26 +45,20 @@ impl DnsResolver {
         let (config, _) = hickory_resolver::system_conf::read_system_conf().map_err(|e| {
             format!("cannot read the system resolver configuration (/etc/resolv.conf): {e}; pass --resolver ADDR[:PORT]")
         })?;
-        let addrs: Vec<SocketAddr> = config
-            .name_servers()
-            .iter()
-            .map(|ns| {
-                let port = ns.connections.first().map_or(53, |c| c.port);
-                SocketAddr::new(ns.ip, port)
-            })
-            .collect();
-        let mut addrs_unique = Vec::new();
-        for a in addrs {
-            if !addrs_unique.contains(&a) {
-                addrs_unique.push(a);
+        let mut addrs: Vec<SocketAddr> = Vec::new();
+        for ns in config.name_servers() {
+            let a = SocketAddr::new(ns.ip, ns.connections.first().map_or(53, |c| c.port));
+            // A server listed twice would only double the wait when it is down.
+            if !addrs.contains(&a) {
+                addrs.push(a);
             }
         }
-        if addrs_unique.is_empty() {
+        if addrs.is_empty() {
             return Err(
                 "/etc/resolv.conf lists no name server; pass --resolver ADDR[:PORT]".into(),
             );
         }
-        let mut r = Self::servers(&addrs_unique, DNS_TIMEOUT, clock)?;
+        let mut r = Self::servers(&addrs, DNS_TIMEOUT, clock)?;
         r.hosts_file = Some(PathBuf::from(SYSTEM_HOSTS));
         Ok(r)
     }

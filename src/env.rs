@@ -4,6 +4,8 @@
 use crate::cli::Opts;
 use crate::clock::Clock;
 use crate::sources::demo::{DemoEnv, Scenario};
+use crate::sources::dns::{DNS_TIMEOUT, DnsResolver};
+use crate::sources::probe::TlsProber;
 use crate::sources::{AwsApi, Prober, Resolver};
 use std::sync::Arc;
 
@@ -63,7 +65,16 @@ async fn aws_api(_opts: &Opts) -> Result<Arc<dyn AwsApi>, String> {
 /// The resolver and the prober.
 pub type LiveSources = (Arc<dyn Resolver>, Arc<dyn Prober>);
 
-/// DNS and probes from this host.
-fn live_sources(_opts: &Opts) -> Result<LiveSources, String> {
-    Err("live DNS and probes are not available in this build yet; use --demo".into())
+/// DNS and probes from this host: the system resolver (or `--resolver`) and the TLS prober.
+pub fn live_sources(opts: &Opts) -> Result<LiveSources, String> {
+    let clock = Clock::system();
+    let resolver = match opts.resolver {
+        Some(addr) => DnsResolver::at(addr, clock)?,
+        // A host without a resolver configuration can still run the rest with --no-live.
+        None if opts.no_live => {
+            DnsResolver::system(clock).or_else(|_| DnsResolver::servers(&[], DNS_TIMEOUT, clock))?
+        }
+        None => DnsResolver::system(clock)?,
+    };
+    Ok((Arc::new(resolver), Arc::new(TlsProber::new(clock))))
 }

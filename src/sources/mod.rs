@@ -3,7 +3,10 @@
 
 pub mod collect;
 pub mod demo;
+pub mod dns;
+pub mod live;
 pub mod poll;
+pub mod probe;
 
 use crate::model::{
     Cluster, DnsSample, EndpointConnection, EndpointService, Eni, HostedZone, InterfaceEndpoint,

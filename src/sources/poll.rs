@@ -6,9 +6,9 @@ use super::collect::{
     fetch_cluster, fetch_enis, fetch_network, fetch_origin, fetch_privatelink_and_lb,
     fetch_route53, fetch_security_groups,
 };
-use super::{AwsApi, ProbeRequest, Prober, Resolver};
+use super::live::{LiveTarget, run_live};
+use super::{AwsApi, Prober, Resolver};
 use crate::model::{Cluster, Fetched, LiveMode, Origin};
-use futures::stream::{self, StreamExt};
 use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::time::Duration;
@@ -245,43 +245,38 @@ pub fn spawn(
         });
     }
     if live.dns {
-        let (p, rx) = (ctx.clone(), scope_rx);
-        let (resolver, prober) = (src.resolver, src.prober);
-        tasks.spawn(p.clone().after_scope(
-            rx,
-            every.live,
-            |s| s.cluster.is_some(),
-            move |p, s| {
-                let (resolver, prober) = (resolver.clone(), prober.clone());
-                async move {
-                    let Some(c) = s.cluster else { return vec![] };
-                    let sample = resolver.lookup(&c.host()).await;
-                    let mut out = Vec::new();
-                    if live.probe {
-                        let requests: Vec<ProbeRequest> = sample
-                            .ips()
-                            .into_iter()
-                            .map(|ip| ProbeRequest {
-                                host: sample.host.clone(),
-                                ip,
-                                port: 443,
-                                ca_data: c.ca_data.clone(),
-                            })
-                            .collect();
-                        out = stream::iter(requests)
-                            .map(|r| {
-                                let prober = prober.clone();
-                                async move { Fetched::Probe(prober.probe(&r).await) }
-                            })
-                            .buffer_unordered(4)
-                            .collect()
-                            .await;
+        // The live poller starts as soon as the cluster (its host and CA) is known.
+        let (target_tx, target_rx) = watch::channel(None::<LiveTarget>);
+        let mut rx = scope_rx;
+        let stop = cancel.clone();
+        tasks.spawn(async move {
+            loop {
+                let target = rx.borrow_and_update().cluster.as_ref().map(|c| LiveTarget {
+                    host: c.host(),
+                    port: 443,
+                    ca_data: c.ca_data.clone(),
+                });
+                target_tx.send_if_modified(|t| {
+                    let changed = target.is_some() && *t != target;
+                    if changed {
+                        *t = target;
                     }
-                    let _ = &p;
-                    out.insert(0, Fetched::Dns(sample));
-                    out
+                    changed
+                });
+                tokio::select! {
+                    r = rx.changed() => if r.is_err() { return },
+                    _ = stop.cancelled() => return,
                 }
-            },
+            }
+        });
+        tasks.spawn(run_live(
+            src.resolver,
+            src.prober,
+            target_rx,
+            every.live,
+            live.probe,
+            ctx.tx.clone(),
+            cancel.clone(),
         ));
     }
     Pollers {

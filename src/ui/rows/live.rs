@@ -4,6 +4,7 @@ use super::*;
 use crate::diagnose::HopStatus;
 use crate::diagnose::classify::classify;
 use crate::diagnose::ctx::Ctx;
+use crate::model::stats::probe_stats;
 use crate::model::{Model, ProbeOutcome};
 
 pub(super) fn dns(m: &Model) -> Table {
@@ -70,15 +71,6 @@ pub fn sparkline(samples: &[Option<f64>], width: usize) -> String {
         .collect()
 }
 
-/// The value at quantile `q` (0..=1) of sorted values.
-pub fn quantile(sorted: &[f64], q: f64) -> Option<f64> {
-    if sorted.is_empty() {
-        return None;
-    }
-    let i = ((sorted.len() - 1) as f64 * q).round() as usize;
-    sorted.get(i).copied()
-}
-
 pub(super) fn probes(m: &Model) -> Table {
     let mut notes = Vec::new();
     if !(m.context.live.probe && m.context.live.dns) {
@@ -95,14 +87,7 @@ pub(super) fn probes(m: &Model) -> Table {
         .iter()
         .map(|(ip, ring)| {
             let all: Vec<_> = ring.iter().collect();
-            let ok = all.iter().filter(|p| p.ok()).count();
-            let mut lat: Vec<f64> = all
-                .iter()
-                .filter(|p| p.ok())
-                .filter_map(|p| p.total())
-                .map(|d| d.as_secs_f64() * 1000.0)
-                .collect();
-            lat.sort_by(f64::total_cmp);
+            let stats = probe_stats(ring);
             let spark: Vec<Option<f64>> = all
                 .iter()
                 .map(|p| {
@@ -126,8 +111,18 @@ pub(super) fn probes(m: &Model) -> Table {
                 ProbeOutcome::TlsFailed(r) => st(HopStatus::Fail, format!("TLS: {r}")),
                 ProbeOutcome::HttpFailed(r) => st(HopStatus::Fail, format!("HTTP: {r}")),
             };
-            let ratio = ok as f64 / all.len() as f64;
-            let ms = |v: Option<f64>| v.map_or("—".into(), |v| format!("{v:.1}"));
+            let ratio = stats.as_ref().map_or(0.0, |s| s.success_ratio);
+            let latency =
+                stats
+                    .as_ref()
+                    .and_then(|s| s.latency.as_ref())
+                    .map_or("—".into(), |l| {
+                        format!(
+                            "{:.1} / {:.1}",
+                            l.p50.as_secs_f64() * 1000.0,
+                            l.p95.as_secs_f64() * 1000.0
+                        )
+                    });
             Row {
                 id: ip.to_string(),
                 cells: vec![
@@ -143,11 +138,7 @@ pub(super) fn probes(m: &Model) -> Table {
                             Role::Fail
                         },
                     ),
-                    c(format!(
-                        "{} / {}",
-                        ms(quantile(&lat, 0.5)),
-                        ms(quantile(&lat, 0.95))
-                    )),
+                    c(latency),
                     cr(sparkline(&spark, 40), Role::Accent),
                 ],
                 detail: fields(last),
@@ -178,13 +169,5 @@ mod tests {
             "▂█✖▅"
         );
         assert_eq!(sparkline(&[Some(1.0); 50], 5).chars().count(), 5);
-    }
-
-    #[test]
-    fn quantiles() {
-        let v = [1.0, 2.0, 3.0, 4.0, 100.0];
-        assert_eq!(quantile(&v, 0.5), Some(3.0));
-        assert_eq!(quantile(&v, 0.95), Some(100.0));
-        assert_eq!(quantile(&[], 0.5), None);
     }
 }

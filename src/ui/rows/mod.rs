@@ -197,8 +197,8 @@ mod live;
 mod network;
 mod path;
 
+pub use live::sparkline;
 use live::{dns, probes};
-pub use live::{quantile, sparkline};
 use network::{cluster, peering, vpcs};
 use path::{endpoints, enis, targets, zones};
 

@@ -47,7 +47,7 @@ pub fn parse(text: &str, origin: &str) -> Result<Config, String> {
         let msg = e.message().trim().replace('\n', " ");
         match e.span() {
             Some(span) => {
-                let n = text[..span.start.min(text.len())].lines().count().max(1);
+                let n = text[..span.start.min(text.len())].matches('\n').count() + 1;
                 let line = text.lines().nth(n - 1).unwrap_or("").trim();
                 format!("config {origin}, line {n} ({line}): {msg}; accepted keys: theme, interval, refresh")
             }

@@ -3,6 +3,7 @@
 pub mod panes;
 pub mod rows;
 pub mod state;
+pub mod svg;
 pub mod theme;
 
 use crate::diagnose::Diagnosis;

@@ -151,7 +151,7 @@ pub fn parse(text: &str, origin: &str) -> Result<Theme, String> {
         let msg = e.message().trim().replace('\n', " ");
         match e.span() {
             Some(span) => {
-                let line_no = text[..span.start.min(text.len())].lines().count().max(1);
+                let line_no = text[..span.start.min(text.len())].matches('\n').count() + 1;
                 let line = text.lines().nth(line_no - 1).unwrap_or("").trim();
                 format!("theme {origin}, line {line_no} ({line}): {msg}")
             }

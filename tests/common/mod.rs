@@ -107,3 +107,5 @@ pub fn text(buf: &Buffer) -> String {
     }
     out
 }
+
+pub mod screens;

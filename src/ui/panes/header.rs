@@ -45,10 +45,12 @@ pub fn render(f: &mut Frame, area: Rect, s: &Scene) {
             status_style(t, d.verdict),
         ),
     ]);
-    let latest = m.sources().iter().filter_map(|s| s.fetched_at).max();
-    let errors = m.sources().iter().filter(|s| s.error.is_some()).count();
+    let sources = m.sources();
+    let latest = sources.iter().filter_map(|s| s.fetched_at).max();
+    let errors = sources.iter().filter(|s| s.error.is_some()).count();
     let fresh = match latest {
         Some(at) => format!("refreshed {} ago", age(s.now, at)),
+        None if errors > 0 => "no source answered".into(),
         None => "loading…".into(),
     };
     let mut spans = vec![

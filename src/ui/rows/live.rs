@@ -61,12 +61,19 @@ const SPARK: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'
 /// Latency history as block characters; failures as `✖`.
 pub fn sparkline(samples: &[Option<f64>], width: usize) -> String {
     let tail = &samples[samples.len().saturating_sub(width)..];
-    let max = tail.iter().flatten().cloned().fold(0.0_f64, f64::max);
+    // Scaled between the lowest and highest value shown, so jitter stays visible.
+    let min = tail.iter().flatten().cloned().fold(f64::INFINITY, f64::min);
+    let max = tail
+        .iter()
+        .flatten()
+        .cloned()
+        .fold(f64::NEG_INFINITY, f64::max);
+    let span = max - min;
     tail.iter()
         .map(|s| match s {
             None => '✖',
-            Some(v) if max <= 0.0 => SPARK[0],
-            Some(v) => SPARK[((v / max) * 7.0).round().clamp(0.0, 7.0) as usize],
+            Some(_) if span <= f64::EPSILON => SPARK[3],
+            Some(v) => SPARK[(((v - min) / span) * 7.0).round().clamp(0.0, 7.0) as usize],
         })
         .collect()
 }
@@ -166,7 +173,7 @@ mod tests {
     fn sparkline_scales_and_marks_failures() {
         assert_eq!(
             sparkline(&[Some(1.0), Some(8.0), None, Some(4.0)], 10),
-            "▂█✖▅"
+            "▁█✖▄"
         );
         assert_eq!(sparkline(&[Some(1.0); 50], 5).chars().count(), 5);
     }

@@ -25,16 +25,9 @@ pub fn render(f: &mut Frame, area: Rect, s: &Scene) {
         None => "from ? (origin unknown)".into(),
     };
     let mode = cluster.map_or("mode ?".to_string(), |c| c.mode().label().to_string());
+    // The verdict first: narrow terminals cut the end of the line.
     let line1 = Line::from(vec![
         Span::styled("eksnet-tui", t.title()),
-        sep(),
-        Span::styled(m.context.cluster_name.clone(), t.accent()),
-        sep(),
-        Span::styled(format!("{region} · {account}"), t.text()),
-        sep(),
-        Span::styled(origin, t.text()),
-        sep(),
-        Span::styled(mode, t.text()),
         sep(),
         Span::styled(
             format!(
@@ -44,6 +37,14 @@ pub fn render(f: &mut Frame, area: Rect, s: &Scene) {
             ),
             status_style(t, d.verdict),
         ),
+        sep(),
+        Span::styled(m.context.cluster_name.clone(), t.accent()),
+        sep(),
+        Span::styled(format!("{region} · {account}"), t.text()),
+        sep(),
+        Span::styled(mode, t.text()),
+        sep(),
+        Span::styled(origin, t.text()),
     ]);
     let sources = m.sources();
     let latest = sources.iter().filter_map(|s| s.fetched_at).max();

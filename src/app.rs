@@ -51,6 +51,18 @@ impl App {
         app
     }
 
+    /// Draw the current state; the same call serves the terminal, tests and screenshots.
+    pub fn render(&self, f: &mut ratatui::Frame, now: DateTime<Utc>) {
+        let scene = crate::ui::Scene {
+            model: &self.model,
+            diagnosis: &self.diagnosis,
+            ui: &self.ui,
+            theme: self.theme(),
+            now,
+        };
+        crate::ui::render(f, &scene)
+    }
+
     pub fn theme(&self) -> &Theme {
         &self.themes[self.ui.theme % self.themes.len()]
     }

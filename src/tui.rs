@@ -9,7 +9,7 @@ use crate::model::{Context, Model};
 use crate::sources::collect::choose_cluster;
 use crate::sources::poll::{self, Intervals, Sources};
 use crate::terminal;
-use crate::ui::{self, Scene, theme};
+use crate::ui::theme;
 use crossterm::event::EventStream;
 use futures::StreamExt;
 use std::io::IsTerminal;
@@ -101,12 +101,11 @@ async fn event_loop(
     let clock = crate::clock::Clock::system();
     let (mut term, _guard) = terminal::init()?;
     let (tx, mut rx) = mpsc::channel(256);
-    let settings = crate::check::settings(opts, None, opts.demo.is_some());
     let pollers = poll::spawn(
         sources,
         app.model.context.cluster_name.clone(),
-        settings.from_vpc,
-        settings.live,
+        opts.from_vpc.clone(),
+        app.model.context.live,
         every,
         tx,
     );
@@ -118,16 +117,7 @@ async fn event_loop(
     loop {
         if app.dirty {
             let now = clock.now();
-            term.draw(|f| {
-                let scene = Scene {
-                    model: &app.model,
-                    diagnosis: &app.diagnosis,
-                    ui: &app.ui,
-                    theme: app.theme(),
-                    now,
-                };
-                ui::render(f, &scene)
-            })?;
+            term.draw(|f| app.render(f, now))?;
             app.dirty = false;
         }
         let mut msgs = vec![tokio::select! {

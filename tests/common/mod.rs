@@ -8,7 +8,7 @@ use eksnet_tui::clock::Clock;
 use eksnet_tui::model::{Context, Fetched, LiveMode, Model};
 use eksnet_tui::sources::demo::{DemoEnv, Scenario};
 use eksnet_tui::sources::poll::{self, Intervals, Sources};
-use eksnet_tui::ui::{self, Scene, theme};
+use eksnet_tui::ui::theme;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
@@ -83,17 +83,7 @@ pub fn feed(app: &mut App, f: Fetched, clock: &Clock) {
 
 pub fn draw(app: &App, now: chrono::DateTime<chrono::Utc>, w: u16, h: u16) -> Buffer {
     let mut term = Terminal::new(TestBackend::new(w, h)).expect("test terminal");
-    term.draw(|f| {
-        let scene = Scene {
-            model: &app.model,
-            diagnosis: &app.diagnosis,
-            ui: &app.ui,
-            theme: app.theme(),
-            now,
-        };
-        ui::render(f, &scene)
-    })
-    .expect("draw");
+    term.draw(|f| app.render(f, now)).expect("draw");
     term.backend().buffer().clone()
 }
 

@@ -173,6 +173,16 @@ mod tests {
     }
 
     #[test]
+    fn no_address_leaves_the_api_server_unknown() {
+        let mut m = healthy();
+        push_dns_outcome(&mut m, crate::model::DnsOutcome::NxDomain, 5);
+        let d = diagnose(&m);
+        let api = d.hops.iter().find(|h| h.name == HopName::ApiServer).unwrap();
+        assert_eq!(api.status, HopStatus::Unknown, "{api:?}");
+        assert_eq!(d.first_failure, Some(HopName::Dns));
+    }
+
+    #[test]
     fn unknown_origin_is_unknown_not_ok() {
         let mut m = healthy();
         m.origin = crate::model::Loadable::loaded(None, t0());

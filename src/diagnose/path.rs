@@ -291,7 +291,16 @@ fn summary(ctx: &Ctx, name: HopName) -> (Option<HopStatus>, String) {
             }
             let probes = m.live.current_probes();
             if probes.is_empty() {
-                return (None, format!("{cluster}; no probe yet"));
+                // Without an address nothing reached the API server: not OK, not known.
+                let no_address = m.live.dns.latest().is_some_and(|d| d.ips().is_empty());
+                return if no_address {
+                    (
+                        Some(HopStatus::Unknown),
+                        format!("{cluster}; nothing to probe: DNS gave no address"),
+                    )
+                } else {
+                    (None, format!("{cluster}; no probe yet"))
+                };
             }
             let ok = probes.iter().filter(|p| p.ok()).count();
             let mut lat: Vec<f64> = probes

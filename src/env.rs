@@ -3,8 +3,10 @@
 
 use crate::cli::Opts;
 use crate::clock::Clock;
+use crate::model::{DnsOutcome, DnsSample, ProbeOutcome, ProbeSample};
+use crate::sources::aws::{AwsClient, AwsOptions};
 use crate::sources::demo::{DemoEnv, Scenario};
-use crate::sources::{AwsApi, Prober, Resolver};
+use crate::sources::{AwsApi, ProbeRequest, Prober, Resolver};
 use std::sync::Arc;
 
 /// The three source traits and how to describe where they point.
@@ -45,7 +47,11 @@ pub async fn build_env(opts: &Opts) -> Result<Env, String> {
         });
     }
     let api = aws_api(opts).await?;
-    let (resolver, prober) = live_sources(opts)?;
+    let (resolver, prober) = if opts.no_live {
+        offline_sources()
+    } else {
+        live_sources(opts)?
+    };
     Ok(Env {
         api,
         resolver,
@@ -55,9 +61,51 @@ pub async fn build_env(opts: &Opts) -> Result<Env, String> {
     })
 }
 
-/// The real account through the AWS SDK.
-async fn aws_api(_opts: &Opts) -> Result<Arc<dyn AwsApi>, String> {
-    Err("reading a real AWS account is not available in this build yet; run with --demo [SCENARIO] for the simulated environment (eksnet-tui --demo list)".into())
+/// The real account through the AWS SDK, configured like the AWS CLI.
+async fn aws_api(opts: &Opts) -> Result<Arc<dyn AwsApi>, String> {
+    let client = AwsClient::connect(&AwsOptions {
+        profile: opts.profile.clone(),
+        region: opts.region.clone(),
+        endpoint_url: opts.endpoint_url.clone(),
+    })
+    .await?;
+    Ok(Arc::new(client))
+}
+
+/// With `--no-live` nothing samples from this host; these answer that they are off.
+struct LiveOff;
+
+#[async_trait::async_trait]
+impl Resolver for LiveOff {
+    async fn lookup(&self, host: &str) -> DnsSample {
+        DnsSample {
+            at: chrono::Utc::now(),
+            host: host.to_string(),
+            server: None,
+            latency: std::time::Duration::ZERO,
+            outcome: DnsOutcome::Error("live DNS off (--no-live)".into()),
+        }
+    }
+}
+
+#[async_trait::async_trait]
+impl Prober for LiveOff {
+    async fn probe(&self, req: &ProbeRequest) -> ProbeSample {
+        ProbeSample {
+            at: chrono::Utc::now(),
+            ip: req.ip,
+            port: req.port,
+            connect: None,
+            tls: None,
+            first_byte: None,
+            http_status: None,
+            outcome: ProbeOutcome::TcpFailed("probes off (--no-live)".into()),
+        }
+    }
+}
+
+fn offline_sources() -> LiveSources {
+    (Arc::new(LiveOff), Arc::new(LiveOff))
 }
 
 /// The resolver and the prober.

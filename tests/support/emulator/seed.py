@@ -65,6 +65,8 @@ class Seeder:
         g = self.ec2.create_security_group(GroupName=name, Description=name, VpcId=vpc)[
             "GroupId"
         ]
+        if not cidrs:
+            return g
         self.ec2.authorize_security_group_ingress(
             GroupId=g,
             IpPermissions=[
@@ -133,6 +135,17 @@ class Seeder:
                 VpcPeeringConnectionId=pcx,
             )
         cluster_sg = self.sg(eks, "eks-cluster", ["192.168.0.0/16", "172.20.0.0/16"])
+        bastion_sg = self.sg(ops, "bastion", [])
+        # The host the tool runs on; instance metadata names it (moto ships this AMI).
+        ids["bastion"] = self.ec2.run_instances(
+            ImageId="ami-03cf127a",
+            MinCount=1,
+            MaxCount=1,
+            SubnetId=ops_a,
+            SecurityGroupIds=[bastion_sg],
+            PrivateIpAddress="172.20.1.10",
+        )["Instances"][0]["InstanceId"]
+        ids["bastion_sg"] = bastion_sg
         endpoint_sg = self.sg(ops, "eks-endpoint", ["172.20.0.0/16"])
         ids["cluster_sg"] = cluster_sg
         c = self.cluster(name, [eks_a, eks_b], eks, cluster_sg)
@@ -311,9 +324,16 @@ def main():
     p.add_argument("--fault", action="append", default=[], choices=FAULTS)
     p.add_argument("--noise", default="")
     p.add_argument("--cluster", default="prod")
+    p.add_argument("--extra-cluster", action="append", default=[])
     a = p.parse_args()
     s = Seeder(a.url, a.region)
     s.healthy(a.cluster)
+    for name in a.extra_cluster:
+        s.eks.create_cluster(
+            name=name,
+            roleArn="arn:aws:iam::123456789012:role/eks",
+            resourcesVpcConfig={"subnetIds": s.ids["eks_subnets"]},
+        )
     for f in a.fault:
         s.fault(f)
     if a.noise:

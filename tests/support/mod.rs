@@ -1,0 +1,10 @@
+//! Test support shared by the emulator tests and the benchmark: a moto server on loopback
+//! with this project's extensions, seeding, a fake instance-metadata server, and a way to
+//! run `eksnet-tui check` against them.
+#![allow(dead_code)]
+
+pub mod emulator;
+pub mod imds;
+pub mod venv;
+
+pub use emulator::{Emulator, REGION};

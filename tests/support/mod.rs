@@ -1,7 +1,7 @@
 //! Test support shared by the emulator tests and the benchmark: a moto server on loopback
 //! with this project's extensions, seeding, a fake instance-metadata server, and a way to
 //! run `eksnet-tui check` against them.
-#![allow(dead_code)]
+#![allow(dead_code, unused_imports)]
 
 pub mod emulator;
 pub mod imds;

@@ -5,6 +5,7 @@
 
 pub mod emulator;
 pub mod imds;
+pub mod inproc;
 pub mod venv;
 
 pub use emulator::{Emulator, REGION};

@@ -127,3 +127,67 @@ fn the_kubeconfig_context_picks_the_cluster_else_the_list_is_shown() {
     let nowhere = kubeconfig(dir.path(), "work", "c1", "https://nowhere.example:6443");
     assert_eq!(check(Some(&nowhere)).status.code(), Some(3));
 }
+
+#[test]
+fn profile_and_aws_endpoint_url_configure_like_the_cli() {
+    let emu = Emulator::start();
+    let ids = emu.seed(&[]);
+    let ops = ids["ops_vpc"].as_str().unwrap();
+    let args = [
+        "check",
+        "--no-live",
+        "--output",
+        "json",
+        "--cluster",
+        "prod",
+        "--from-vpc",
+        ops,
+    ];
+
+    let (code, doc) = parse(
+        &emu.base_command("env-endpoint")
+            .args(args)
+            .env("AWS_ENDPOINT_URL", &emu.url)
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(code, 0, "{doc:#}");
+
+    let dir = tmp();
+    let config = dir.path().join("config");
+    std::fs::write(
+        &config,
+        format!(
+            "[profile emu]\nregion = {}\naws_access_key_id = profile-key\naws_secret_access_key = testing\nendpoint_url = {}\n",
+            support::REGION,
+            emu.url
+        ),
+    )
+    .unwrap();
+    let (code, doc) = parse(
+        &emu.base_command("unused")
+            .args(args)
+            .args(["--profile", "emu"])
+            .env_remove("AWS_ACCESS_KEY_ID")
+            .env_remove("AWS_SECRET_ACCESS_KEY")
+            .env_remove("AWS_REGION")
+            .env("AWS_CONFIG_FILE", &config)
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(code, 0, "{doc:#}");
+    assert_eq!(doc["cluster"]["region"], support::REGION);
+
+    // A region from the flag wins; a missing profile fails naming it.
+    let out = emu
+        .base_command("unused")
+        .args(args)
+        .args(["--profile", "nope", "--region", support::REGION])
+        .env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .env("AWS_CONFIG_FILE", &config)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("profile 'nope'"));
+}

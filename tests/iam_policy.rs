@@ -151,6 +151,8 @@ fn every_sdk_call_is_a_read_granted_by_the_policy_and_nothing_more() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut files = Vec::new();
     rust_files(&root.join("src/sources/aws"), &mut files);
+    // Unit tests there call the AwsApi trait on replayed responses, not the SDK.
+    files.retain(|f| !f.starts_with(root.join("src/sources/aws/tests")));
     assert!(!files.is_empty());
     let mut used = BTreeSet::new();
     let mut problems = Vec::new();

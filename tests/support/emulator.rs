@@ -14,6 +14,7 @@ pub const ACCOUNT: &str = "123456789012";
 
 pub struct Emulator {
     child: Child,
+    log: PathBuf,
     pub port: u16,
     pub url: String,
 }
@@ -53,6 +54,7 @@ impl Emulator {
         };
         let emu = Emulator {
             child,
+            log,
             port,
             url: format!("http://127.0.0.1:{port}"),
         };
@@ -104,15 +106,20 @@ impl Emulator {
         );
     }
 
-    /// `eksnet-tui ARGS --endpoint-url URL` with static credentials whose access key id is
-    /// `key`, nothing from this machine's AWS or kube configuration, and no metadata service.
+    /// `eksnet-tui ARGS --endpoint-url URL`, see [`Emulator::base_command`].
     pub fn command(&self, key: &str, args: &[&str]) -> Command {
+        let mut cmd = self.base_command(key);
+        cmd.args(args).args(["--endpoint-url", &self.url]);
+        cmd
+    }
+
+    /// `eksnet-tui` with static credentials whose access key id is `key`, the region, no
+    /// metadata service, and nothing from this machine's AWS or kube configuration.
+    pub fn base_command(&self, key: &str) -> Command {
         let home = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("empty-home");
         std::fs::create_dir_all(&home).ok();
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_eksnet-tui"));
-        cmd.args(args)
-            .args(["--endpoint-url", &self.url])
-            .env_clear()
+        cmd.env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
             .env("HOME", &home)
             .env("AWS_CONFIG_FILE", home.join("no-config"))
@@ -150,5 +157,9 @@ impl Drop for Emulator {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+        // Keep the server's log only when a test failed, for the reason.
+        if !std::thread::panicking() {
+            let _ = std::fs::remove_file(&self.log);
+        }
     }
 }

@@ -20,7 +20,7 @@ impl Intercept for CallCounter {
         "CallCounter"
     }
 
-    // Once per operation, before retries: the figure is calls made, not attempts.
+    // Once per call (each page is one), not per retry attempt: the figure is API cost.
     fn read_before_execution(
         &self,
         _context: &BeforeSerializationInterceptorContextRef<'_>,

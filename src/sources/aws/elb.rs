@@ -112,8 +112,7 @@ async fn fill_ips_from_enis(ec2: &aws_sdk_ec2::Client, lbs: &mut [LoadBalancer])
             let zone = lb
                 .zones
                 .iter_mut()
-                .find(|z| Some(z.subnet_id.as_str()) == n.subnet_id())
-                .or(None);
+                .find(|z| Some(z.subnet_id.as_str()) == n.subnet_id());
             match zone {
                 Some(z) => z.private_ips.push(ip),
                 None => lb.zones.push(LbZone {

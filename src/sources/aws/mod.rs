@@ -10,6 +10,8 @@ mod errors;
 mod imds;
 pub mod kubeconfig;
 mod route53;
+#[cfg(test)]
+mod tests;
 mod vpce;
 
 pub use config::AwsOptions;

@@ -18,7 +18,8 @@ fn strs<'a>(v: impl IntoIterator<Item = &'a serde_json::Value>) -> BTreeSet<Stri
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn collectors_read_every_part_of_the_topology() {
     let emu = Emulator::start();
-    let ids = emu.seed(&[]);
+    // A little of everything unrelated: other VPCs, a peering between them, ENIs, targets.
+    let ids = emu.seed(&["--noise", "4,20,5"]);
     let ops = ids["ops_vpc"].as_str().unwrap();
     let eks = ids["eks_vpc"].as_str().unwrap();
     let c = client(&emu.url).await;
@@ -30,6 +31,7 @@ async fn collectors_read_every_part_of_the_topology() {
     assert!(cluster.private_access && !cluster.public_access);
     assert_eq!(cluster.account(), Some("123456789012"));
 
+    assert_eq!(m.enis.value().unwrap().len(), 2);
     let eni_ips: BTreeSet<String> = m
         .enis
         .value()

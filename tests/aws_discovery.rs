@@ -54,6 +54,30 @@ fn origin_comes_from_instance_metadata_and_describe_instances() {
     assert_eq!(o["sg_ids"], Value::from(vec![ids["bastion_sg"].clone()]));
     assert!(o["subnet_id"].as_str().unwrap().starts_with("subnet-"));
     assert_eq!(code, 0, "{doc:#}");
+
+    // Metadata answers but the instance cannot be described: the origin is UNKNOWN, and why.
+    emu.fault("imds-denied", "ec2:DescribeInstances", "deny");
+    let out = emu
+        .command(
+            "imds-denied",
+            &[
+                "check",
+                "--no-live",
+                "--output",
+                "json",
+                "--cluster",
+                "prod",
+            ],
+        )
+        .env_remove("AWS_EC2_METADATA_DISABLED")
+        .env("AWS_EC2_METADATA_SERVICE_ENDPOINT", &imds)
+        .output()
+        .unwrap();
+    let (code, doc) = parse(&out);
+    assert_eq!(code, 1, "{doc:#}");
+    assert_eq!(doc["hops"][0]["status"], "unknown");
+    let evidence = doc["hops"][0]["evidence"].as_str().unwrap();
+    assert!(evidence.contains("ec2:DescribeInstances"), "{evidence}");
 }
 
 #[test]

@@ -285,12 +285,19 @@ class Seeder:
 
     def noise(self, vpcs, enis, targets):
         """Unrelated resources: other VPCs with ENIs, and a separate NLB with targets."""
-        subnets = []
+        subnets, noise_vpcs = [], []
         for i in range(vpcs):
             v = self.ec2.create_vpc(CidrBlock=f"10.{i // 250}.{i % 250}.0/24")["Vpc"]["VpcId"]
+            noise_vpcs.append(v)
             subnets.append(
                 self.subnet(v, f"10.{i // 250}.{i % 250}.0/24", "ab"[i % 2])
             )
+        if len(noise_vpcs) >= 2:
+            # moto ignores peering filters: an unrelated peering must still stay out.
+            pcx = self.ec2.create_vpc_peering_connection(
+                VpcId=noise_vpcs[0], PeerVpcId=noise_vpcs[1]
+            )["VpcPeeringConnection"]["VpcPeeringConnectionId"]
+            self.ec2.accept_vpc_peering_connection(VpcPeeringConnectionId=pcx)
         for i in range(enis):
             self.ec2.create_network_interface(
                 SubnetId=subnets[i % len(subnets)], Description=f"noise {i}"

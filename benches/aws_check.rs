@@ -1,4 +1,4 @@
-//! `check --no-live` against the AWS emulator (moto on loopback, tests/support): a small
+//! `check --no-live` against the AWS emulator (moto on loopback, tests/aws_support): a small
 //! account holding only the cluster's path, and the same account with 300 extra VPCs,
 //! 5,000 extra unrelated ENIs and 200 extra targets. Prints the wall time of each (median of
 //! several runs of the real binary), their ratio, and the API calls of one collection
@@ -7,11 +7,11 @@
 //!
 //! Run with `cargo bench --bench aws_check`.
 
-#[path = "../tests/support/mod.rs"]
-mod support;
+#[path = "../tests/aws_support/mod.rs"]
+mod aws_support;
 
 use std::time::{Duration, Instant};
-use support::Emulator;
+use aws_support::Emulator;
 
 const RUNS: usize = 9;
 const LIMIT: f64 = 1.5;
@@ -82,9 +82,9 @@ fn main() {
     let rt = tokio::runtime::Runtime::new().unwrap();
     let calls = |emu: &Emulator, ops: &str| {
         rt.block_on(async {
-            let c = support::inproc::client(&emu.url).await;
+            let c = aws_support::inproc::client(&emu.url).await;
             let started = Instant::now();
-            support::inproc::collect(&c, ops).await;
+            aws_support::inproc::collect(&c, ops).await;
             (c.calls(), started.elapsed())
         })
     };

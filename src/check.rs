@@ -35,6 +35,15 @@ pub fn settings(opts: &Opts, check: Option<&CheckOpts>, demo: bool) -> Settings 
 }
 
 pub async fn run(opts: &Opts, check: &CheckOpts) -> i32 {
+    // The report does not use colours from a theme, but a broken theme or config is
+    // still an error the user wants to hear about from any command.
+    if let Err(msg) = crate::config::load(opts.config.as_deref()).and_then(|cfg| {
+        let spec = opts.theme.clone().or(cfg.theme);
+        spec.map_or(Ok(()), |s| crate::ui::theme::load(&s).map(drop))
+    }) {
+        eprintln!("eksnet-tui: {msg}");
+        return EXIT_CANNOT_RUN;
+    }
     let env = match build_env(opts).await {
         Ok(env) => env,
         Err(msg) => {

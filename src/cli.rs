@@ -71,6 +71,9 @@ pub struct Opts {
     /// Colour theme: a built-in name or a TOML file.
     #[arg(long, global = true, value_name = "NAME|PATH")]
     pub theme: Option<String>,
+    /// Config file (default: $XDG_CONFIG_HOME/eksnet-tui/config.toml).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
     /// Write logs to this file.
     #[arg(long, global = true, value_name = "PATH")]
     pub log_file: Option<PathBuf>,

@@ -3,10 +3,11 @@
 
 use crate::cli::Opts;
 use crate::clock::Clock;
-use crate::model::{DnsOutcome, DnsSample, ProbeOutcome, ProbeSample};
 use crate::sources::aws::{AwsClient, AwsOptions};
 use crate::sources::demo::{DemoEnv, Scenario};
-use crate::sources::{AwsApi, ProbeRequest, Prober, Resolver};
+use crate::sources::dns::{DNS_TIMEOUT, DnsResolver};
+use crate::sources::probe::TlsProber;
+use crate::sources::{AwsApi, Prober, Resolver};
 use std::sync::Arc;
 
 /// The three source traits and how to describe where they point.
@@ -47,11 +48,7 @@ pub async fn build_env(opts: &Opts) -> Result<Env, String> {
         });
     }
     let api = aws_api(opts).await?;
-    let (resolver, prober) = if opts.no_live {
-        offline_sources()
-    } else {
-        live_sources(opts)?
-    };
+    let (resolver, prober) = live_sources(opts)?;
     Ok(Env {
         api,
         resolver,
@@ -72,46 +69,19 @@ async fn aws_api(opts: &Opts) -> Result<Arc<dyn AwsApi>, String> {
     Ok(Arc::new(client))
 }
 
-/// With `--no-live` nothing samples from this host; these answer that they are off.
-struct LiveOff;
-
-#[async_trait::async_trait]
-impl Resolver for LiveOff {
-    async fn lookup(&self, host: &str) -> DnsSample {
-        DnsSample {
-            at: chrono::Utc::now(),
-            host: host.to_string(),
-            server: None,
-            latency: std::time::Duration::ZERO,
-            outcome: DnsOutcome::Error("live DNS off (--no-live)".into()),
-        }
-    }
-}
-
-#[async_trait::async_trait]
-impl Prober for LiveOff {
-    async fn probe(&self, req: &ProbeRequest) -> ProbeSample {
-        ProbeSample {
-            at: chrono::Utc::now(),
-            ip: req.ip,
-            port: req.port,
-            connect: None,
-            tls: None,
-            first_byte: None,
-            http_status: None,
-            outcome: ProbeOutcome::TcpFailed("probes off (--no-live)".into()),
-        }
-    }
-}
-
-fn offline_sources() -> LiveSources {
-    (Arc::new(LiveOff), Arc::new(LiveOff))
-}
-
 /// The resolver and the prober.
 pub type LiveSources = (Arc<dyn Resolver>, Arc<dyn Prober>);
 
-/// DNS and probes from this host.
-fn live_sources(_opts: &Opts) -> Result<LiveSources, String> {
-    Err("live DNS and probes are not available in this build yet; use --demo".into())
+/// DNS and probes from this host: the system resolver (or `--resolver`) and the TLS prober.
+pub fn live_sources(opts: &Opts) -> Result<LiveSources, String> {
+    let clock = Clock::system();
+    let resolver = match opts.resolver {
+        Some(addr) => DnsResolver::at(addr, clock)?,
+        // A host without a resolver configuration can still run the rest with --no-live.
+        None if opts.no_live => {
+            DnsResolver::system(clock).or_else(|_| DnsResolver::servers(&[], DNS_TIMEOUT, clock))?
+        }
+        None => DnsResolver::system(clock)?,
+    };
+    Ok((Arc::new(resolver), Arc::new(TlsProber::new(clock))))
 }

@@ -41,12 +41,7 @@ fn real_main() -> i32 {
     };
     match &cli.command {
         Some(Command::Check(c)) => runtime.block_on(check::run(&cli.opts, c)),
-        None => {
-            eprintln!(
-                "eksnet-tui: the interactive view is not part of this build yet; run 'eksnet-tui check --demo' for the verdict"
-            );
-            EXIT_CANNOT_RUN
-        }
+        None => runtime.block_on(eksnet_tui::tui::run(&cli.opts)),
     }
 }
 

@@ -3,11 +3,11 @@
 //! own ENIs, as AWS lists none for an internal NLB without chosen IPs), targets, PrivateLink
 //! and Route53 parts.
 
-mod support;
+mod aws_support;
 
 use std::collections::BTreeSet;
-use support::Emulator;
-use support::inproc::{client, collect};
+use aws_support::Emulator;
+use aws_support::inproc::{client, collect};
 
 fn strs<'a>(v: impl IntoIterator<Item = &'a serde_json::Value>) -> BTreeSet<String> {
     v.into_iter()

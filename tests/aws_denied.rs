@@ -1,12 +1,12 @@
 //! AccessDenied on any one API, injected per caller by the emulator extension
-//! (tests/support/emulator/ext_server.py answers 403 in the service's own error format):
+//! (tests/aws_support/emulator/ext_server.py answers 403 in the service's own error format):
 //! every other source still loads, and the affected hops or rules are UNKNOWN with the
 //! denied IAM action named in `check`'s JSON. Also throttling and missing credentials.
 
-mod support;
+mod aws_support;
 
 use serde_json::Value;
-use support::Emulator;
+use aws_support::Emulator;
 
 /// (denied action, sources that may fail because of it, hops on the PrivateLink route
 /// that must turn UNKNOWN naming it). Route tables and peerings are off that route, so

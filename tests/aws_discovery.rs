@@ -1,12 +1,12 @@
 //! Discovery against the emulator: this host from instance metadata (a fake IMDSv2 server
-//! on loopback, tests/support/imds.rs), the cluster from the kubeconfig's current context,
+//! on loopback, tests/aws_support/imds.rs), the cluster from the kubeconfig's current context,
 //! and the list of clusters when nothing names one.
 
-mod support;
+mod aws_support;
 
 use serde_json::Value;
-use support::Emulator;
-use support::emulator::parse;
+use aws_support::Emulator;
+use aws_aws_support::emulator::parse;
 
 fn kubeconfig(dir: &std::path::Path, context: &str, cluster: &str, server: &str) -> String {
     let path = dir.join(format!("kubeconfig-{}", std::process::id()));
@@ -28,7 +28,7 @@ fn tmp() -> tempfile::TempDir {
 fn origin_comes_from_instance_metadata_and_describe_instances() {
     let emu = Emulator::start();
     let ids = emu.seed(&[]);
-    let imds = support::imds::serve(ids["bastion"].as_str().unwrap());
+    let imds = aws_support::imds::serve(ids["bastion"].as_str().unwrap());
     let out = emu
         .command(
             "imds",
@@ -138,7 +138,7 @@ fn the_kubeconfig_context_picks_the_cluster_else_the_list_is_shown() {
         "{err}"
     );
 
-    let arn = format!("arn:aws:eks:{}:123456789012:cluster/prod", support::REGION);
+    let arn = format!("arn:aws:eks:{}:123456789012:cluster/prod", aws_support::REGION);
     let by_arn = kubeconfig(dir.path(), &arn, &arn, "https://elsewhere.example");
     let (code, doc) = parse(&check(Some(&by_arn)));
     assert_eq!(doc["cluster"]["name"], "prod");
@@ -183,7 +183,7 @@ fn profile_and_aws_endpoint_url_configure_like_the_cli() {
         &config,
         format!(
             "[profile emu]\nregion = {}\naws_access_key_id = profile-key\naws_secret_access_key = testing\nendpoint_url = {}\n",
-            support::REGION,
+            aws_support::REGION,
             emu.url
         ),
     )
@@ -200,13 +200,13 @@ fn profile_and_aws_endpoint_url_configure_like_the_cli() {
             .unwrap(),
     );
     assert_eq!(code, 0, "{doc:#}");
-    assert_eq!(doc["cluster"]["region"], support::REGION);
+    assert_eq!(doc["cluster"]["region"], aws_support::REGION);
 
     // A region from the flag wins; a missing profile fails naming it.
     let out = emu
         .base_command("unused")
         .args(args)
-        .args(["--profile", "nope", "--region", support::REGION])
+        .args(["--profile", "nope", "--region", aws_support::REGION])
         .env_remove("AWS_ACCESS_KEY_ID")
         .env_remove("AWS_SECRET_ACCESS_KEY")
         .env("AWS_CONFIG_FILE", &config)

@@ -1,14 +1,14 @@
-//! `check` against a freshly seeded AWS emulator (moto on loopback, see tests/support):
+//! `check` against a freshly seeded AWS emulator (moto on loopback, see tests/aws_support):
 //! the healthy PrivateLink topology raises no problem, and each seeded fault is named by
 //! its finding id. Behaviour moto lacks comes from the emulator extension
-//! (tests/support/emulator/ext_server.py): target health other than healthy, endpoints
+//! (tests/aws_support/emulator/ext_server.py): target health other than healthy, endpoints
 //! pending acceptance, DescribeVpcEndpointConnections.
 
-mod support;
+mod aws_support;
 
 use serde_json::Value;
 use std::collections::BTreeSet;
-use support::Emulator;
+use aws_support::Emulator;
 
 fn problems(doc: &Value) -> BTreeSet<String> {
     doc["findings"]
@@ -59,8 +59,8 @@ fn healthy_topology_is_ok_on_the_privatelink_route() {
         "{}",
         doc["unknowns"]
     );
-    assert_eq!(doc["cluster"]["account"], support::emulator::ACCOUNT);
-    assert_eq!(doc["cluster"]["region"], support::REGION);
+    assert_eq!(doc["cluster"]["account"], aws_support::emulator::ACCOUNT);
+    assert_eq!(doc["cluster"]["region"], aws_support::REGION);
     assert_eq!(doc["cluster"]["mode"], "private");
     for name in [
         "interface-endpoint",

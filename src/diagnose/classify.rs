@@ -29,6 +29,8 @@ impl AnswerClass {
 }
 
 pub fn classify(ip: IpAddr, ctx: &Ctx) -> AnswerClass {
+    // An IPv4-mapped AAAA answer reaches the same IPv4 address.
+    let ip = ip.to_canonical();
     if let IpAddr::V4(v4) = ip {
         let ies = ctx.m.interface_endpoints.value().into_iter().flatten();
         if let Some(ie) = ies.into_iter().find(|ie| ie.ips.contains(&v4)) {
@@ -47,19 +49,24 @@ pub fn classify(ip: IpAddr, ctx: &Ctx) -> AnswerClass {
 }
 
 /// Addresses that do not leave a private network: RFC 1918, shared (100.64/10),
-/// loopback, link-local, and IPv6 unique-local / link-local / loopback.
+/// loopback, link-local, unspecified (what some filtering resolvers answer), and IPv6
+/// unique-local / link-local / loopback / unspecified. IPv4-mapped IPv6 follows IPv4.
 pub fn is_private(ip: IpAddr) -> bool {
-    match ip {
+    match ip.to_canonical() {
         IpAddr::V4(v4) => {
             let [a, b, ..] = v4.octets();
             v4.is_private()
                 || v4.is_loopback()
                 || v4.is_link_local()
+                || v4.is_unspecified()
                 || (a == 100 && (64..128).contains(&b))
         }
         IpAddr::V6(v6) => {
             let first = v6.segments()[0];
-            v6.is_loopback() || (first & 0xfe00) == 0xfc00 || (first & 0xffc0) == 0xfe80
+            v6.is_loopback()
+                || v6.is_unspecified()
+                || (first & 0xfe00) == 0xfc00
+                || (first & 0xffc0) == 0xfe80
         }
     }
 }
@@ -77,6 +84,9 @@ mod tests {
             "100.64.3.4",
             "127.0.0.1",
             "fd00::1",
+            "fe80::1",
+            "::ffff:10.0.0.1",
+            "0.0.0.0",
         ] {
             assert!(is_private(ip.parse().unwrap()), "{ip}");
         }
@@ -86,6 +96,7 @@ mod tests {
             "100.128.0.1",
             "2600:1f18::1",
             "198.51.100.7",
+            "::ffff:52.1.2.3",
         ] {
             assert!(!is_private(ip.parse().unwrap()), "{ip}");
         }

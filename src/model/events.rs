@@ -3,6 +3,7 @@
 use super::cluster::Eni;
 use super::lb::Target;
 use super::live::{DnsOutcome, DnsSample, ProbeOutcome, ProbeSample};
+use super::stats::answer_key;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
@@ -126,15 +127,8 @@ pub fn diff_targets(
 }
 
 pub fn diff_dns(log: &mut EventLog, previous: Option<&DnsSample>, new: &DnsSample) {
-    let describe = |s: &DnsSample| match &s.outcome {
-        DnsOutcome::Answers(_) => s
-            .ips()
-            .iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join(", "),
-        _ => s.outcome_label(),
-    };
+    // The same key as the flapping rule, so each event matches one counted change.
+    let describe = answer_key;
     let now_text = describe(new);
     match previous {
         None => log.push(

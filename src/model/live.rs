@@ -161,11 +161,24 @@ impl<T> Ring<T> {
     pub fn latest(&self) -> Option<&T> {
         self.items.back().map(|(_, x)| x)
     }
+
+    /// When the newest item was pushed.
+    pub fn latest_at(&self) -> Option<DateTime<Utc>> {
+        self.items.back().map(|(t, _)| *t)
+    }
+
+    /// Oldest first, with the time each item was pushed.
+    pub fn iter_timed(&self) -> impl DoubleEndedIterator<Item = (DateTime<Utc>, &T)> {
+        self.items.iter().map(|(t, x)| (*t, x))
+    }
 }
 
 /// Ten minutes of history by default, as the TUI samples every two seconds.
 pub const HISTORY_WINDOW: Duration = Duration::from_secs(600);
 pub const HISTORY_CAP: usize = 600;
+/// Addresses with a probe history: more than a resolver rotating through a large pool would
+/// need, so the oldest is dropped rather than memory growing with every new answer.
+pub const MAX_PROBED_ADDRESSES: usize = 32;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct LiveHistory {
@@ -186,19 +199,45 @@ impl LiveHistory {
     pub fn push_dns(&mut self, s: DnsSample) {
         let at = s.at;
         self.dns.push(at, s);
+        self.expire_probes(at);
     }
 
     pub fn push_probe(&mut self, s: ProbeSample) {
         let at = s.at;
+        if !self.probes.contains_key(&s.ip) && self.probes.len() >= MAX_PROBED_ADDRESSES {
+            let oldest = self
+                .probes
+                .iter()
+                .min_by_key(|(_, r)| r.latest_at())
+                .map(|(ip, _)| *ip);
+            if let Some(ip) = oldest {
+                self.probes.remove(&ip);
+            }
+        }
         self.probes
             .entry(s.ip)
             .or_insert_with(|| Ring::new(HISTORY_CAP, HISTORY_WINDOW))
             .push(at, s);
-        // Answers that stopped coming back age out entirely.
+        self.expire_probes(at);
+    }
+
+    /// Answers that stopped coming back age out entirely.
+    fn expire_probes(&mut self, now: DateTime<Utc>) {
         for ring in self.probes.values_mut() {
-            ring.expire(at);
+            ring.expire(now);
         }
         self.probes.retain(|_, r| !r.is_empty());
+    }
+
+    /// Drop what fell out of the window, e.g. on a UI tick while sampling is paused.
+    pub fn expire(&mut self, now: DateTime<Utc>) {
+        self.dns.expire(now);
+        self.expire_probes(now);
+    }
+
+    /// Samples held in all rings: stays under a fixed bound however long the tool runs.
+    pub fn retained(&self) -> usize {
+        self.dns.len() + self.probes.values().map(Ring::len).sum::<usize>()
     }
 
     /// The newest probe of each address that the latest DNS sample returned.
@@ -227,5 +266,55 @@ mod tests {
         r.push(t0 + chrono::Duration::seconds(16), 99);
         assert_eq!(r.iter().copied().collect::<Vec<_>>(), vec![6, 7, 99]);
         assert_eq!(r.latest(), Some(&99));
+    }
+
+    fn probe_at(ip: IpAddr, at: DateTime<Utc>) -> ProbeSample {
+        ProbeSample {
+            at,
+            ip,
+            port: 443,
+            connect: None,
+            tls: None,
+            first_byte: None,
+            http_status: None,
+            outcome: ProbeOutcome::TcpFailed("connection refused".into()),
+        }
+    }
+
+    #[test]
+    fn probe_history_stays_bounded_when_answers_keep_changing() {
+        let t0 = Utc.timestamp_opt(1_700_000_000, 0).unwrap();
+        let mut h = LiveHistory::default();
+        // A new address every second, for longer than the window: a resolver rotating
+        // through a pool must not grow memory.
+        for i in 0..2000u32 {
+            let ip = IpAddr::from(std::net::Ipv4Addr::from(0x0a00_0000 + i));
+            h.push_probe(probe_at(ip, t0 + chrono::Duration::seconds(i64::from(i))));
+            assert!(h.probes.len() <= MAX_PROBED_ADDRESSES);
+        }
+        let newest = IpAddr::from(std::net::Ipv4Addr::from(0x0a00_0000 + 1999));
+        assert!(
+            h.probes.contains_key(&newest),
+            "the oldest address goes first"
+        );
+        assert!(h.retained() <= MAX_PROBED_ADDRESSES);
+    }
+
+    #[test]
+    fn probes_of_answers_gone_for_a_window_age_out_on_dns_samples() {
+        let t0 = Utc.timestamp_opt(1_700_000_000, 0).unwrap();
+        let mut h = LiveHistory::default();
+        h.push_probe(probe_at("10.0.0.1".parse().unwrap(), t0));
+        let later =
+            t0 + chrono::Duration::from_std(HISTORY_WINDOW).unwrap() + chrono::Duration::seconds(1);
+        h.push_dns(DnsSample {
+            at: later,
+            host: "h".into(),
+            server: None,
+            latency: Duration::ZERO,
+            outcome: DnsOutcome::NxDomain,
+        });
+        assert!(h.probes.is_empty());
+        assert_eq!(h.retained(), 1);
     }
 }

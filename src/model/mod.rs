@@ -8,6 +8,7 @@ pub mod loadable;
 pub mod network;
 pub mod privatelink;
 pub mod route53;
+pub mod stats;
 
 pub use cluster::{Cluster, EndpointMode, Eni, Origin};
 pub use events::{Event, EventLevel};

@@ -4,8 +4,9 @@
 
 use super::{AwsApi, ProbeRequest, Prober, Resolver};
 use crate::clock::Clock;
+use crate::model::privatelink::normalize_dns_name;
 use crate::model::{
-    Context, ErrorKind, Fetched, LiveMode, Model, Origin, SourceError, TargetGroup,
+    Context, DnsSample, ErrorKind, Fetched, LiveMode, Model, Origin, SourceError, TargetGroup,
 };
 use futures::stream::{self, StreamExt};
 use std::collections::BTreeSet;
@@ -445,27 +446,49 @@ pub fn vpc_ids(m: &Model) -> Vec<String> {
     ids.into_iter().collect()
 }
 
-/// Probe every address of the latest DNS answer.
-pub async fn probe_answers(prober: &dyn Prober, m: &Model, port: u16) -> Vec<Fetched> {
-    let Some(sample) = m.live.dns.latest() else {
+/// The only way probe requests are made: one per address the endpoint name resolved to, on
+/// the endpoint's port. A sample for any other name yields nothing, so the prober can never
+/// be pointed at an address that did not come from the endpoint's own DNS answer.
+pub fn answer_requests(
+    sample: &DnsSample,
+    endpoint_host: &str,
+    port: u16,
+    ca_data: Option<&str>,
+) -> Vec<ProbeRequest> {
+    if normalize_dns_name(&sample.host) != normalize_dns_name(endpoint_host) {
         return vec![];
-    };
-    let ca_data = m.cluster.value().and_then(|c| c.ca_data.clone());
-    let requests: Vec<ProbeRequest> = sample
+    }
+    sample
         .ips()
         .into_iter()
+        .filter(|ip| !(ip.is_unspecified() || ip.is_multicast()))
         .map(|ip: IpAddr| ProbeRequest {
             host: sample.host.clone(),
             ip,
             port,
-            ca_data: ca_data.clone(),
+            ca_data: ca_data.map(str::to_string),
         })
-        .collect();
-    stream::iter(requests)
-        .map(|req| async move { Fetched::Probe(prober.probe(&req).await) })
-        .buffer_unordered(FAN_OUT)
         .collect()
-        .await
+}
+
+/// Probe these answers, a few at a time, in the order they finish.
+pub fn probe_requests(
+    prober: &dyn Prober,
+    requests: Vec<ProbeRequest>,
+) -> impl futures::Stream<Item = Fetched> + '_ {
+    stream::iter(requests)
+        .map(move |req| async move { Fetched::Probe(prober.probe(&req).await) })
+        .buffer_unordered(FAN_OUT)
+}
+
+/// Probe every address of the latest DNS answer of the cluster's endpoint.
+pub async fn probe_answers(prober: &dyn Prober, m: &Model, port: u16) -> Vec<Fetched> {
+    let (Some(sample), Some(host)) = (m.live.dns.latest(), m.endpoint_host()) else {
+        return vec![];
+    };
+    let ca_data = m.cluster.value().and_then(|c| c.ca_data.as_deref());
+    let requests = answer_requests(sample, &host, port, ca_data);
+    probe_requests(prober, requests).collect().await
 }
 
 /// Everything once, in dependency order, for `check`.

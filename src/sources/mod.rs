@@ -4,6 +4,10 @@
 pub mod aws;
 pub mod collect;
 pub mod demo;
+pub mod dns;
+pub mod live;
+pub mod poll;
+pub mod probe;
 
 use crate::model::{
     Cluster, DnsSample, EndpointConnection, EndpointService, Eni, HostedZone, InterfaceEndpoint,

@@ -1,11 +1,8 @@
-//! Test support shared by the emulator tests and the benchmark: a moto server on loopback
-//! with this project's extensions, seeding, a fake instance-metadata server, and a way to
-//! run `eksnet-tui check` against them.
-#![allow(dead_code, unused_imports)]
+//! Real servers on loopback for the live tests: DNS, a TLS API server, and the demo account
+//! rewired to point at them. Nothing here talks to anything but 127.0.0.0/8.
 
-pub mod emulator;
-pub mod imds;
-pub mod inproc;
-pub mod venv;
+#![allow(dead_code)]
 
-pub use emulator::{Emulator, REGION};
+pub mod api;
+pub mod dns;
+pub mod tls;

@@ -3,7 +3,8 @@
 use crate::diagnose::classify::AnswerClass;
 use crate::diagnose::ctx::Ctx;
 use crate::diagnose::finding::{Finding, HopName, Missing, Severity, list};
-use crate::model::{DnsOutcome, DnsSample, ProbeOutcome};
+use crate::model::stats::answer_changes;
+use crate::model::{DnsOutcome, DnsSample, ProbeOutcome, ProbeSample};
 
 const DNS: Option<HopName> = Some(HopName::Dns);
 const API: Option<HopName> = Some(HopName::ApiServer);
@@ -87,10 +88,11 @@ fn classify_answers(ctx: &Ctx, sample: &DnsSample, host: &str) -> Result<Vec<Fin
     let mut out = Vec::new();
     if !public.is_empty() {
         let public_on = ctx.m.cluster.value().map(|c| c.public_access);
-        let sev = if public_on == Some(true) {
-            Severity::Warn
-        } else {
+        // Fatal only when we know public access is off; unknown is not a guess of the worst.
+        let sev = if public_on == Some(false) {
             Severity::Fail
+        } else {
+            Severity::Warn
         };
         out.push(Finding::new(
             "dns-public-answer",
@@ -101,27 +103,30 @@ fn classify_answers(ctx: &Ctx, sample: &DnsSample, host: &str) -> Result<Vec<Fin
                 match public_on {
                     Some(true) => " (public access is on, so it works, over the internet)",
                     Some(false) => " and public access is off, so it cannot work",
-                    None => "",
+                    None => " (whether public access is on is unknown: eks:DescribeCluster missing)",
                 }),
             "associate the private hosted zone for the name with this host's VPC (or check which resolver this host uses)",
         ));
     }
     if !other.is_empty() {
-        // A private answer we cannot place may only mean the endpoint or ENI data is missing.
-        if ctx.m.interface_endpoints.value().is_none() || ctx.m.enis.value().is_none() {
+        let placeable = ctx.m.interface_endpoints.value().is_some() && ctx.m.enis.value().is_some();
+        if placeable {
+            out.push(Finding::new(
+                "dns-unknown-answer",
+                Severity::Warn,
+                DNS,
+                host,
+                format!("{host} resolves to {} which is neither an interface endpoint nor an EKS ENI", list(&other)),
+                "check the record: it may point at an old endpoint, a hosts-file entry or another cluster",
+            ));
+        } else if out.is_empty() {
+            // A private answer we cannot place may only mean the endpoint or ENI data is
+            // missing; a public answer beside it already decides the hop, so it is kept.
             return Err(Missing::new(
                 "what the DNS answers point at",
                 "interface endpoints or EKS ENIs not collected",
             ));
         }
-        out.push(Finding::new(
-            "dns-unknown-answer",
-            Severity::Warn,
-            DNS,
-            host,
-            format!("{host} resolves to {} which is neither an interface endpoint nor an EKS ENI", list(&other)),
-            "check the record: it may point at an old endpoint, a hosts-file entry or another cluster",
-        ));
     }
     let _ = sample;
     Ok(out)
@@ -132,21 +137,14 @@ pub fn dns_flapping(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
     if !ctx.m.context.live.dns {
         return Ok(vec![]);
     }
-    let samples: Vec<&DnsSample> = ctx.m.live.dns.iter().collect();
-    if samples.is_empty() {
+    let samples = ctx.m.live.dns.len();
+    if samples == 0 {
         return Err(Missing::new("DNS answers", "no DNS sample yet"));
     }
-    let key = |s: &DnsSample| match &s.outcome {
-        DnsOutcome::Answers(_) => list(s.ips()),
-        _ => s.outcome_label(),
-    };
-    let mut changes = Vec::new();
-    for pair in samples.windows(2) {
-        let (a, b) = (key(pair[0]), key(pair[1]));
-        if a != b {
-            changes.push(format!("{} {a} -> {b}", pair[1].at.format("%H:%M:%S")));
-        }
-    }
+    let changes: Vec<String> = answer_changes(&ctx.m.live.dns)
+        .into_iter()
+        .map(|c| format!("{} {} -> {}", c.at.format("%H:%M:%S"), c.from, c.to))
+        .collect();
     Ok(if changes.is_empty() {
         vec![]
     } else {
@@ -159,7 +157,7 @@ pub fn dns_flapping(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
             format!(
                 "answers changed {} time(s) in {} samples: {}",
                 changes.len(),
-                samples.len(),
+                samples,
                 shown.join("; ")
             ),
             "competing zones, resolvers or records answer differently; make one source of truth for the name",
@@ -191,7 +189,23 @@ pub fn probes(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
             ),
         ));
     }
-    let failed: Vec<_> = current.iter().filter(|p| !p.ok()).collect();
+    // Without the cluster CA a handshake cannot be verified: that is missing data, not a
+    // broken endpoint.
+    let ca_known = ctx.m.cluster.value().is_some_and(|c| c.ca_data.is_some());
+    let unverified = |p: &&&ProbeSample| {
+        !ca_known && matches!(p.outcome, ProbeOutcome::TlsFailed(_)) && p.connect.is_some()
+    };
+    let failed: Vec<_> = current
+        .iter()
+        .filter(|p| !p.ok())
+        .filter(|p| !unverified(p))
+        .collect();
+    if failed.is_empty() && current.iter().any(|p| unverified(&p)) {
+        return Err(Missing::new(
+            "cluster CA",
+            "eks:DescribeCluster gave no certificate authority, so the endpoint's certificate cannot be verified",
+        ));
+    }
     let sev = if failed.len() == current.len() {
         Severity::Fail
     } else {
@@ -277,6 +291,60 @@ mod tests {
         ));
         let m = without(m, Part::InterfaceEndpoints);
         assert!(run(&m, dns_answers).is_err());
+    }
+
+    #[test]
+    fn public_answer_is_kept_when_other_answers_cannot_be_placed() {
+        let mut m = without(healthy(), Part::InterfaceEndpoints);
+        push_dns(&mut m, &["198.51.100.23", "10.1.2.3"], 2);
+        assert!(has(
+            &run(&m, dns_answers).unwrap(),
+            "dns-public-answer",
+            Severity::Fail
+        ));
+    }
+
+    #[test]
+    fn public_answer_warns_when_public_access_is_unknown() {
+        let mut m = without(healthy(), Part::Cluster);
+        push_dns(&mut m, &["198.51.100.23"], 2);
+        let f = run(&m, dns_answers).unwrap();
+        assert!(has(&f, "dns-public-answer", Severity::Warn));
+        assert!(f[0].evidence.contains("unknown"), "{}", f[0].evidence);
+    }
+
+    #[test]
+    fn ipv4_mapped_answers_are_placed_like_ipv4() {
+        let mut m = healthy();
+        push_dns(&mut m, &["::ffff:172.20.1.50", "::ffff:172.20.2.50"], 2);
+        assert!(run(&m, dns_answers).unwrap().is_empty());
+    }
+
+    #[test]
+    fn unverifiable_handshake_without_the_ca_is_unknown_not_a_failure() {
+        let mut m = healthy();
+        edit_cluster(&mut m, |c| c.ca_data = None);
+        for a in ["172.20.1.50", "172.20.2.50"] {
+            push_probe(
+                &mut m,
+                a,
+                ProbeOutcome::TlsFailed("not verified: no cluster CA".into()),
+                1,
+            );
+        }
+        let missing = run(&m, probes).unwrap_err();
+        assert!(missing.what.contains("CA"), "{}", missing.what);
+        push_probe(
+            &mut m,
+            "172.20.2.50",
+            ProbeOutcome::TcpFailed("connection refused".into()),
+            2,
+        );
+        assert!(has(
+            &run(&m, probes).unwrap(),
+            "probe-tcp-failed",
+            Severity::Warn
+        ));
     }
 
     #[test]

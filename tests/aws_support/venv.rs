@@ -65,6 +65,6 @@ pub fn python() -> PathBuf {
 /// A script shipped next to this file.
 pub fn script(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/support/emulator")
+        .join("tests/aws_support/emulator")
         .join(name)
 }

@@ -1,0 +1,392 @@
+//! The app state and `update`, the one place it changes.
+
+use crate::diagnose::{Diagnosis, HopStatus, diagnose};
+use crate::keymap::{Action, action_for, is_ctrl_c};
+use crate::model::{EventLevel, Fetched, Model};
+use crate::ui::rows;
+use crate::ui::state::{Kind, Mode, Pane, UiState, View};
+use crate::ui::theme::Theme;
+use chrono::{DateTime, Utc};
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, MouseEventKind};
+
+pub enum Msg {
+    Input(Event),
+    Fetched(Box<Fetched>),
+    /// A second passed: ages in the header change.
+    Tick,
+}
+
+/// What the event loop must do after an update.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    Refresh,
+    /// Put this text on the clipboard (OSC 52).
+    Copy(String),
+    Quit,
+}
+
+pub struct App {
+    pub model: Model,
+    pub diagnosis: Diagnosis,
+    pub ui: UiState,
+    pub themes: Vec<Theme>,
+    /// Set when the next frame differs from the last.
+    pub dirty: bool,
+}
+
+const PAGE: usize = 10;
+
+impl App {
+    pub fn new(model: Model, themes: Vec<Theme>) -> Self {
+        assert!(!themes.is_empty(), "at least one theme");
+        let diagnosis = diagnose(&model);
+        let mut app = Self {
+            model,
+            diagnosis,
+            ui: UiState::default(),
+            themes,
+            dirty: true,
+        };
+        app.follow_failure();
+        app
+    }
+
+    pub fn theme(&self) -> &Theme {
+        &self.themes[self.ui.theme % self.themes.len()]
+    }
+
+    pub fn update(&mut self, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
+        match msg {
+            Msg::Fetched(f) => {
+                self.model.apply(*f, now);
+                self.rediagnose(now);
+                self.dirty = true;
+                vec![]
+            }
+            Msg::Tick => {
+                self.dirty = true;
+                vec![]
+            }
+            Msg::Input(Event::Key(k)) if k.kind != KeyEventKind::Release => {
+                self.dirty = true;
+                self.on_key(k, now)
+            }
+            Msg::Input(Event::Mouse(m)) => {
+                let action = match m.kind {
+                    MouseEventKind::ScrollDown => Some(Action::Down),
+                    MouseEventKind::ScrollUp => Some(Action::Up),
+                    _ => None,
+                };
+                match action {
+                    Some(a) => {
+                        self.dirty = true;
+                        self.act(a, now)
+                    }
+                    None => vec![],
+                }
+            }
+            Msg::Input(Event::Resize(..)) => {
+                self.dirty = true;
+                vec![]
+            }
+            Msg::Input(_) => vec![],
+        }
+    }
+
+    /// Re-judge and log verdict changes once the first full collection is in.
+    fn rediagnose(&mut self, now: DateTime<Utc>) {
+        let before = self.diagnosis.verdict;
+        self.diagnosis = diagnose(&self.model);
+        let after = self.diagnosis.verdict;
+        self.follow_failure();
+        let settled = self.model.sources().iter().all(|s| s.state != "loading");
+        if settled && before != after && before != HopStatus::Unknown {
+            let level = match after {
+                HopStatus::Ok => EventLevel::Ok,
+                HopStatus::Fail => EventLevel::Fail,
+                _ => EventLevel::Warn,
+            };
+            let first = self
+                .diagnosis
+                .first_failure
+                .map(|h| format!(" at {h}"))
+                .unwrap_or_default();
+            self.model.events.push(
+                now,
+                level,
+                format!("verdict {} -> {}{first}", before.label(), after.label()),
+            );
+        }
+    }
+
+    /// Select the first failing hop until the user picks one.
+    fn follow_failure(&mut self) {
+        if !self.ui.hop_touched {
+            let first = self.diagnosis.first_failure;
+            self.ui.hop = self
+                .diagnosis
+                .hops
+                .iter()
+                .position(|h| Some(h.name) == first)
+                .unwrap_or(0);
+        }
+    }
+
+    fn on_key(&mut self, k: KeyEvent, now: DateTime<Utc>) -> Vec<Effect> {
+        if is_ctrl_c(&k) {
+            return vec![Effect::Quit];
+        }
+        match self.ui.mode {
+            Mode::Filter | Mode::Command => {
+                self.on_input_key(k);
+                vec![]
+            }
+            Mode::Help => {
+                match action_for(&k) {
+                    Some(Action::Down) => self.ui.scroll = self.ui.scroll.saturating_add(1),
+                    Some(Action::Up) => self.ui.scroll = self.ui.scroll.saturating_sub(1),
+                    Some(Action::Quit) => return vec![Effect::Quit],
+                    _ => {
+                        self.ui.mode = Mode::Normal;
+                        self.ui.scroll = 0;
+                    }
+                }
+                vec![]
+            }
+            Mode::Normal => match action_for(&k) {
+                Some(a) => self.act(a, now),
+                None => vec![],
+            },
+        }
+    }
+
+    fn on_input_key(&mut self, k: KeyEvent) {
+        match k.code {
+            KeyCode::Esc => {
+                if self.ui.mode == Mode::Filter
+                    && let Some(list) = self.ui.list_key()
+                {
+                    self.ui.filters.remove(list);
+                }
+                self.ui.mode = Mode::Normal;
+                self.ui.input.clear();
+            }
+            KeyCode::Enter => {
+                let input = std::mem::take(&mut self.ui.input);
+                let mode = self.ui.mode;
+                self.ui.mode = Mode::Normal;
+                if mode == Mode::Command {
+                    self.jump(&input);
+                }
+            }
+            KeyCode::Backspace => {
+                self.ui.input.pop();
+                self.live_filter();
+            }
+            KeyCode::Char(ch) => {
+                if self.ui.input.chars().count() < 64 {
+                    self.ui.input.push(ch);
+                }
+                self.live_filter();
+            }
+            _ => {}
+        }
+    }
+
+    /// The filter applies as it is typed.
+    fn live_filter(&mut self) {
+        if self.ui.mode == Mode::Filter
+            && let Some(list) = self.ui.list_key()
+        {
+            self.ui.filters.insert(list, self.ui.input.clone());
+            self.ui.selected.insert(list, 0);
+        }
+    }
+
+    fn jump(&mut self, input: &str) {
+        let word = input.trim();
+        if word.is_empty() {
+            return;
+        }
+        if matches!(word, "main" | "m" | "home") {
+            self.ui.stack.truncate(1);
+            return;
+        }
+        match Kind::from_name(word) {
+            Some(k) => {
+                self.ui.stack.truncate(1);
+                self.ui.push(View::List(k));
+                self.ui.status = None;
+            }
+            None => {
+                self.ui.status = Some(format!(
+                    "unknown resource kind '{word}'; try {}",
+                    Kind::ALL
+                        .iter()
+                        .map(|k| format!(":{}", k.name()))
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                ))
+            }
+        }
+    }
+
+    /// Rows of the list the keys act on, after its filter.
+    pub fn visible_rows(&self, kind: Kind, now: DateTime<Utc>) -> Vec<rows::Row> {
+        let filter = self.ui.filter(kind.name());
+        rows::build(kind, &self.model, &self.diagnosis, now)
+            .rows
+            .into_iter()
+            .filter(|r| r.matches(filter))
+            .collect()
+    }
+
+    fn current_list(&self) -> Option<Kind> {
+        self.ui.list_key().and_then(Kind::from_name)
+    }
+
+    fn move_selection(&mut self, delta: isize, now: DateTime<Utc>) {
+        if let Some(kind) = self.current_list() {
+            let n = self.visible_rows(kind, now).len();
+            let cur = self.ui.selection(kind.name()).min(n.saturating_sub(1)) as isize;
+            let next = (cur + delta).clamp(0, n.saturating_sub(1) as isize) as usize;
+            self.ui.selected.insert(kind.name(), next);
+        } else if matches!(self.ui.view(), View::Main) && self.ui.focus == Pane::Path {
+            let n = self.diagnosis.hops.len().max(1);
+            self.ui.hop_touched = true;
+            self.ui.hop = (self.ui.hop as isize + delta).clamp(0, n as isize - 1) as usize;
+        } else {
+            self.ui.scroll = (self.ui.scroll as isize + delta).clamp(0, u16::MAX as isize) as u16;
+        }
+    }
+
+    fn selected_row(&self, now: DateTime<Utc>) -> Option<(Kind, rows::Row)> {
+        let kind = self.current_list()?;
+        let rows = self.visible_rows(kind, now);
+        let i = self
+            .ui
+            .selection(kind.name())
+            .min(rows.len().saturating_sub(1));
+        rows.into_iter().nth(i).map(|r| (kind, r))
+    }
+
+    fn act(&mut self, a: Action, now: DateTime<Utc>) -> Vec<Effect> {
+        self.ui.status = None;
+        let on_path = matches!(self.ui.view(), View::Main) && self.ui.focus == Pane::Path;
+        match a {
+            Action::Quit => return vec![Effect::Quit],
+            Action::Up => self.move_selection(-1, now),
+            Action::Down => self.move_selection(1, now),
+            Action::Left if on_path => self.move_selection(-1, now),
+            Action::Right if on_path => self.move_selection(1, now),
+            Action::Left | Action::Right => {}
+            Action::PageUp => self.move_selection(-(PAGE as isize), now),
+            Action::PageDown => self.move_selection(PAGE as isize, now),
+            Action::Top => self.move_selection(-(isize::MAX / 2), now),
+            Action::Bottom => self.move_selection(isize::MAX / 2, now),
+            Action::Enter => self.enter(now),
+            Action::Back => {
+                if !self.ui.pop() {
+                    self.ui.focus = Pane::Path;
+                }
+            }
+            Action::Filter => {
+                if let Some(list) = self.ui.list_key() {
+                    self.ui.mode = Mode::Filter;
+                    self.ui.input = self.ui.filter(list).to_string();
+                } else {
+                    self.ui.status =
+                        Some("nothing to filter here: focus a list (Tab) or open one (:)".into());
+                }
+            }
+            Action::Command => {
+                self.ui.mode = Mode::Command;
+                self.ui.input.clear();
+            }
+            Action::Help => {
+                self.ui.mode = Mode::Help;
+                self.ui.scroll = 0;
+            }
+            Action::Refresh => {
+                self.ui.status = Some("refreshing every source…".into());
+                return vec![Effect::Refresh];
+            }
+            Action::Copy => return self.copy(now),
+            Action::NextPane | Action::PrevPane => self.cycle(a == Action::NextPane),
+            Action::CycleTheme => {
+                self.ui.theme = (self.ui.theme + 1) % self.themes.len();
+                self.ui.status = Some(format!("theme {}", self.theme().name));
+            }
+        }
+        vec![]
+    }
+
+    fn cycle(&mut self, forward: bool) {
+        match self.ui.view().clone() {
+            View::Main => {
+                let panes = [Pane::Path, Pane::Findings, Pane::Events];
+                let i = panes.iter().position(|p| *p == self.ui.focus).unwrap_or(0);
+                let n = panes.len();
+                self.ui.focus = panes[if forward {
+                    (i + 1) % n
+                } else {
+                    (i + n - 1) % n
+                }];
+            }
+            View::List(k) => {
+                let all = Kind::ALL;
+                let i = all.iter().position(|x| *x == k).unwrap_or(0);
+                let n = all.len();
+                let next = all[if forward {
+                    (i + 1) % n
+                } else {
+                    (i + n - 1) % n
+                }];
+                if let Some(top) = self.ui.stack.last_mut() {
+                    *top = View::List(next);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn enter(&mut self, now: DateTime<Utc>) {
+        match self.ui.view().clone() {
+            View::Main if self.ui.focus == Pane::Path => {
+                if let Some(h) = self.diagnosis.hops.get(self.ui.hop) {
+                    self.ui.push(View::Hop(h.name));
+                }
+            }
+            View::Hop(h) => self.ui.push(View::List(Kind::for_hop(h))),
+            View::Row { .. } => {}
+            _ => {
+                if let Some((kind, row)) = self.selected_row(now) {
+                    self.ui.push(View::Row { kind, id: row.id });
+                }
+            }
+        }
+    }
+
+    fn copy(&mut self, now: DateTime<Utc>) -> Vec<Effect> {
+        let id = match self.ui.view() {
+            View::Row { id, .. } => Some(id.clone()),
+            View::Hop(h) => Some(h.to_string()),
+            View::Main if self.ui.focus == Pane::Path => self
+                .diagnosis
+                .hops
+                .get(self.ui.hop)
+                .map(|h| h.name.to_string()),
+            _ => self.selected_row(now).map(|(_, r)| r.id),
+        };
+        match id {
+            Some(id) => {
+                self.ui.status = Some(format!("copied {id}"));
+                vec![Effect::Copy(id)]
+            }
+            None => {
+                self.ui.status = Some("nothing selected to copy".into());
+                vec![]
+            }
+        }
+    }
+}

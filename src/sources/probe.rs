@@ -1,0 +1,320 @@
+//! One probe of one DNS answer: TCP connect, TLS handshake verified against the cluster CA
+//! with the endpoint name as SNI, then `GET /livez`. Any HTTP status proves the API server
+//! answered; 401 and 403 are what an anonymous client normally gets.
+//!
+//! Safety: the prober connects to `req.ip:req.port` and nowhere else, and never trusts a
+//! certificate it cannot verify. Requests are built only from DNS answers of the endpoint
+//! name (`collect::answer_requests`), so this host never probes an address it was not given
+//! by the endpoint's own DNS.
+
+use super::{ProbeRequest, Prober};
+use crate::clock::Clock;
+use crate::model::{ProbeOutcome, ProbeSample};
+use async_trait::async_trait;
+use base64::Engine;
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::{CertificateDer, ServerName};
+use rustls::{CertificateError, ClientConfig, RootCertStore};
+use std::io;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+use tokio::time::{Instant, timeout};
+use tokio_rustls::TlsConnector;
+
+/// How long each phase may take. A probe never runs longer than their sum.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProbeTimeouts {
+    pub connect: Duration,
+    pub tls: Duration,
+    pub http: Duration,
+}
+
+impl Default for ProbeTimeouts {
+    fn default() -> Self {
+        Self {
+            connect: Duration::from_secs(3),
+            tls: Duration::from_secs(5),
+            http: Duration::from_secs(5),
+        }
+    }
+}
+
+/// The status line is all we read; a longer first line is not an API server.
+const MAX_STATUS_LINE: usize = 1024;
+
+pub struct TlsProber {
+    timeouts: ProbeTimeouts,
+    clock: Clock,
+    /// The last CA bundle and the TLS config built from it: the CA rarely changes, so
+    /// parsing it once per change keeps probes cheap.
+    config: Mutex<Option<(String, Arc<ClientConfig>)>>,
+}
+
+impl TlsProber {
+    pub fn new(clock: Clock) -> Self {
+        Self::with_timeouts(clock, ProbeTimeouts::default())
+    }
+
+    pub fn with_timeouts(clock: Clock, timeouts: ProbeTimeouts) -> Self {
+        Self {
+            timeouts,
+            clock,
+            config: Mutex::new(None),
+        }
+    }
+
+    fn client_config(&self, ca_data: &str) -> Result<Arc<ClientConfig>, String> {
+        let mut cached = self.config.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((data, cfg)) = cached.as_ref()
+            && data == ca_data
+        {
+            return Ok(cfg.clone());
+        }
+        let cfg = Arc::new(client_config(ca_data)?);
+        *cached = Some((ca_data.to_string(), cfg.clone()));
+        Ok(cfg)
+    }
+}
+
+/// A TLS client that trusts the cluster CA and nothing else.
+pub fn client_config(ca_data: &str) -> Result<ClientConfig, String> {
+    let pem = base64::engine::general_purpose::STANDARD
+        .decode(ca_data.trim())
+        .map_err(|e| format!("cluster CA is not base64: {e}"))?;
+    let mut roots = RootCertStore::empty();
+    for cert in CertificateDer::pem_slice_iter(&pem) {
+        let cert = cert.map_err(|e| format!("cluster CA is not a PEM certificate: {e}"))?;
+        roots
+            .add(cert)
+            .map_err(|e| format!("cluster CA certificate rejected: {e}"))?;
+    }
+    if roots.is_empty() {
+        return Err("cluster CA holds no certificate".into());
+    }
+    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let mut cfg = ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| format!("TLS setup: {e}"))?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    cfg.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Ok(cfg)
+}
+
+fn connect_error(e: &io::Error) -> String {
+    match e.kind() {
+        io::ErrorKind::ConnectionRefused => "connection refused".into(),
+        io::ErrorKind::TimedOut => "connection timed out".into(),
+        io::ErrorKind::HostUnreachable => "host unreachable".into(),
+        io::ErrorKind::NetworkUnreachable => "network unreachable".into(),
+        io::ErrorKind::ConnectionReset => "connection reset".into(),
+        _ => e.to_string(),
+    }
+}
+
+fn tls_error(e: &io::Error, host: &str) -> String {
+    let Some(err) = e.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>()) else {
+        return match e.kind() {
+            io::ErrorKind::UnexpectedEof => {
+                "connection closed during the handshake (not a TLS server?)".into()
+            }
+            io::ErrorKind::ConnectionReset => "connection reset during the handshake".into(),
+            _ => format!("handshake failed: {e}"),
+        };
+    };
+    match err {
+        rustls::Error::InvalidCertificate(c) => match c {
+            CertificateError::UnknownIssuer => {
+                "unknown CA: the certificate is not signed by the cluster CA".into()
+            }
+            CertificateError::NotValidForName => {
+                format!("name mismatch: the certificate is not valid for {host}")
+            }
+            CertificateError::NotValidForNameContext { presented, .. } => format!(
+                "name mismatch: the certificate is not valid for {host} (it names {})",
+                presented.join(", ")
+            ),
+            CertificateError::Expired | CertificateError::ExpiredContext { .. } => {
+                "certificate expired".into()
+            }
+            CertificateError::NotValidYet | CertificateError::NotValidYetContext { .. } => {
+                "certificate not valid yet (check this host's clock)".into()
+            }
+            other => format!("invalid certificate: {other:?}"),
+        },
+        rustls::Error::AlertReceived(a) => format!("server refused the handshake: {a:?}"),
+        other => format!("handshake failed: {other}"),
+    }
+}
+
+/// `HTTP/1.1 401 Unauthorized` -> 401.
+fn status_code(line: &[u8]) -> Option<u16> {
+    let line = std::str::from_utf8(line).ok()?;
+    let mut parts = line.split_whitespace();
+    let version = parts.next()?;
+    if !version.starts_with("HTTP/") {
+        return None;
+    }
+    let code = parts.next()?;
+    (code.len() == 3)
+        .then(|| code.parse().ok())
+        .flatten()
+        .filter(|c| (100..600).contains(c))
+}
+
+#[async_trait]
+impl Prober for TlsProber {
+    async fn probe(&self, req: &ProbeRequest) -> ProbeSample {
+        let start = Instant::now();
+        let mut s = ProbeSample {
+            at: self.clock.now(),
+            ip: req.ip,
+            port: req.port,
+            connect: None,
+            tls: None,
+            first_byte: None,
+            http_status: None,
+            outcome: ProbeOutcome::Ok,
+        };
+        let t = self.timeouts;
+        let addr = SocketAddr::new(req.ip, req.port);
+        let tcp = match timeout(t.connect, TcpStream::connect(addr)).await {
+            Err(_) => {
+                s.outcome = ProbeOutcome::TcpFailed(format!(
+                    "connection timed out after {}",
+                    secs(t.connect)
+                ));
+                return s;
+            }
+            Ok(Err(e)) => {
+                s.outcome = ProbeOutcome::TcpFailed(connect_error(&e));
+                return s;
+            }
+            Ok(Ok(tcp)) => tcp,
+        };
+        s.connect = Some(start.elapsed());
+
+        let Some(ca_data) = req.ca_data.as_deref() else {
+            s.outcome = ProbeOutcome::TlsFailed(
+                "not verified: no cluster CA (eks:DescribeCluster) to check the certificate against".into(),
+            );
+            return s;
+        };
+        let config = match self.client_config(ca_data) {
+            Ok(c) => c,
+            Err(e) => {
+                s.outcome = ProbeOutcome::TlsFailed(format!("not verified: {e}"));
+                return s;
+            }
+        };
+        let host = req.host.trim_end_matches('.').to_ascii_lowercase();
+        let name = match ServerName::try_from(host.clone()) {
+            Ok(n) => n,
+            Err(e) => {
+                s.outcome = ProbeOutcome::TlsFailed(format!("'{host}' cannot be sent as SNI: {e}"));
+                return s;
+            }
+        };
+        let connector = TlsConnector::from(config);
+        let mut tls = match timeout(t.tls, connector.connect(name, tcp)).await {
+            Err(_) => {
+                s.outcome =
+                    ProbeOutcome::TlsFailed(format!("handshake timed out after {}", secs(t.tls)));
+                return s;
+            }
+            Ok(Err(e)) => {
+                s.outcome = ProbeOutcome::TlsFailed(tls_error(&e, &host));
+                return s;
+            }
+            Ok(Ok(tls)) => tls,
+        };
+        s.tls = Some(start.elapsed());
+
+        let authority = if req.port == 443 {
+            host.clone()
+        } else {
+            format!("{host}:{}", req.port)
+        };
+        let request = format!(
+            "GET /livez HTTP/1.1\r\nHost: {authority}\r\nUser-Agent: eksnet-tui/{}\r\nAccept: */*\r\nConnection: close\r\n\r\n",
+            env!("CARGO_PKG_VERSION")
+        );
+        let exchange = async {
+            tls.write_all(request.as_bytes()).await?;
+            tls.flush().await?;
+            let mut buf = Vec::with_capacity(256);
+            let mut first = None;
+            loop {
+                let mut chunk = [0u8; 256];
+                let n = tls.read(&mut chunk).await?;
+                if n == 0 {
+                    return Ok::<_, io::Error>((first, buf, true));
+                }
+                first.get_or_insert_with(|| start.elapsed());
+                buf.extend_from_slice(&chunk[..n]);
+                if buf.contains(&b'\n') || buf.len() >= MAX_STATUS_LINE {
+                    return Ok((first, buf, false));
+                }
+            }
+        };
+        match timeout(t.http, exchange).await {
+            Err(_) => {
+                s.outcome = ProbeOutcome::HttpFailed(format!(
+                    "no response to GET /livez within {}",
+                    secs(t.http)
+                ))
+            }
+            Ok(Err(e)) => s.outcome = ProbeOutcome::HttpFailed(format!("GET /livez: {e}")),
+            Ok(Ok((first, buf, closed))) => {
+                s.first_byte = first;
+                let line = buf.split(|b| *b == b'\n').next().unwrap_or_default();
+                match status_code(line) {
+                    Some(code) => s.http_status = Some(code),
+                    None if buf.is_empty() && closed => {
+                        s.outcome =
+                            ProbeOutcome::HttpFailed("connection closed before a response".into())
+                    }
+                    None => {
+                        let shown = String::from_utf8_lossy(&line[..line.len().min(60)]);
+                        s.outcome = ProbeOutcome::HttpFailed(format!(
+                            "not an HTTP response: {:?}",
+                            shown.trim_end()
+                        ))
+                    }
+                }
+            }
+        }
+        s
+    }
+}
+
+fn secs(d: Duration) -> String {
+    format!("{:.1}s", d.as_secs_f64())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_lines() {
+        assert_eq!(status_code(b"HTTP/1.1 401 Unauthorized\r"), Some(401));
+        assert_eq!(status_code(b"HTTP/1.0 200 OK"), Some(200));
+        assert_eq!(status_code(b"SSH-2.0-OpenSSH_9.6"), None);
+        assert_eq!(status_code(b"HTTP/1.1 99999 x"), None);
+    }
+
+    #[test]
+    fn bad_ca_data_says_why() {
+        assert!(client_config("%%%").unwrap_err().contains("base64"));
+        let not_pem = base64::engine::general_purpose::STANDARD.encode("hello");
+        assert!(
+            client_config(&not_pem)
+                .unwrap_err()
+                .contains("no certificate")
+        );
+    }
+}

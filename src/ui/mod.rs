@@ -1,0 +1,80 @@
+//! Rendering: a pure function of the model, the diagnosis, the UI state, the theme and `now`.
+
+pub mod panes;
+pub mod rows;
+pub mod state;
+pub mod svg;
+pub mod theme;
+
+use crate::diagnose::Diagnosis;
+use crate::model::Model;
+use chrono::{DateTime, Utc};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::Line;
+use ratatui::widgets::Paragraph;
+use state::{Mode, UiState, View};
+use theme::Theme;
+
+/// Below this the layout cannot show a path and a list.
+pub const MIN_WIDTH: u16 = 60;
+pub const MIN_HEIGHT: u16 = 15;
+
+/// Everything a frame is drawn from.
+pub struct Scene<'a> {
+    pub model: &'a Model,
+    pub diagnosis: &'a Diagnosis,
+    pub ui: &'a UiState,
+    pub theme: &'a Theme,
+    pub now: DateTime<Utc>,
+}
+
+pub fn render(f: &mut Frame, s: &Scene) {
+    let area = f.area();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        too_small(f, area, s.theme);
+        return;
+    }
+    let [header, body, footer] = Layout::vertical([
+        Constraint::Length(2),
+        Constraint::Min(5),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    panes::header::render(f, header, s);
+    match s.ui.view() {
+        View::Main => panes::main::render(f, body, s),
+        View::List(k) => panes::list::render_kind(f, body, s, *k, true),
+        View::Hop(h) => panes::detail::render_hop(f, body, s, *h),
+        View::Row { kind, id } => panes::detail::render_row(f, body, s, *kind, id),
+    }
+    panes::footer::render(f, footer, s);
+    if s.ui.mode == Mode::Help {
+        panes::help::render(f, area, s);
+    }
+}
+
+fn too_small(f: &mut Frame, area: Rect, theme: &Theme) {
+    let lines = vec![
+        Line::styled("terminal too small", theme.warn()),
+        Line::styled(
+            format!(
+                "need {MIN_WIDTH}×{MIN_HEIGHT}, have {}×{}",
+                area.width, area.height
+            ),
+            theme.text(),
+        ),
+        Line::styled("q quits", theme.muted()),
+    ];
+    let top = area.height.saturating_sub(3) / 2;
+    let rect = Rect {
+        y: area.y + top,
+        height: area.height.saturating_sub(top).min(3),
+        ..area
+    };
+    f.render_widget(
+        Paragraph::new(lines).style(Style::default()).centered(),
+        rect,
+    );
+}

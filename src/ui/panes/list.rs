@@ -1,0 +1,86 @@
+//! Any list of rows: resource kinds, findings, events.
+
+use super::role_style;
+use crate::ui::Scene;
+use crate::ui::rows::{self, Table};
+use crate::ui::state::Kind;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table as TableWidget, TableState};
+
+pub fn render_kind(f: &mut Frame, area: Rect, s: &Scene, kind: Kind, focused: bool) {
+    let table = rows::build(kind, s.model, s.diagnosis, s.now);
+    render_table(f, area, s, kind, &table, focused);
+}
+
+fn render_table(f: &mut Frame, area: Rect, s: &Scene, kind: Kind, table: &Table, focused: bool) {
+    let t = s.theme;
+    let filter = s.ui.filter(kind.name());
+    let rows: Vec<&rows::Row> = table.rows.iter().filter(|r| r.matches(filter)).collect();
+    let mut title = vec![Span::styled(format!(" {} ", kind.title()), t.title())];
+    let count = if filter.is_empty() {
+        format!("{} ", table.rows.len())
+    } else {
+        format!("{} of {} · /{filter} ", rows.len(), table.rows.len())
+    };
+    title.push(Span::styled(count, t.muted()));
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(t.border(focused))
+        .title(Line::from(title));
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+
+    let notes_h = (table.notes.len() as u16).min(inner.height.saturating_sub(2) / 2);
+    let [notes_area, table_area] =
+        Layout::vertical([Constraint::Length(notes_h), Constraint::Min(0)]).areas(inner);
+    let notes: Vec<Line> = table
+        .notes
+        .iter()
+        .map(|(text, role)| Line::styled(text.clone(), role_style(t, *role)))
+        .collect();
+    f.render_widget(Paragraph::new(notes), notes_area);
+
+    if rows.is_empty() {
+        let msg = if !filter.is_empty() {
+            format!("no row matches /{filter}")
+        } else if table.notes.is_empty() {
+            "nothing here".into()
+        } else {
+            String::new()
+        };
+        f.render_widget(Paragraph::new(Line::styled(msg, t.muted())), table_area);
+        return;
+    }
+    let widths: Vec<Constraint> = table
+        .columns
+        .iter()
+        .map(|(_, w)| {
+            if *w == 0 {
+                Constraint::Fill(1)
+            } else {
+                Constraint::Length(*w)
+            }
+        })
+        .collect();
+    let header = Row::new(table.columns.iter().map(|(h, _)| Cell::from(*h))).style(t.muted());
+    let body = rows.iter().map(|r| {
+        Row::new(
+            r.cells
+                .iter()
+                .map(|c| Cell::from(Span::styled(c.text.clone(), role_style(t, c.role)))),
+        )
+    });
+    let selected = s.ui.selection(kind.name()).min(rows.len() - 1);
+    let mut state = TableState::default();
+    if focused {
+        state.select(Some(selected));
+    }
+    let widget = TableWidget::new(body, widths)
+        .header(header)
+        .column_spacing(1)
+        .row_highlight_style(t.selection())
+        .highlight_symbol("▶ ");
+    f.render_stateful_widget(widget, table_area, &mut state);
+}

@@ -1,0 +1,32 @@
+//! One file per pane.
+
+pub mod detail;
+pub mod footer;
+pub mod header;
+pub mod help;
+pub mod list;
+pub mod main;
+pub mod path;
+
+use super::rows::Role;
+use super::theme::Theme;
+use crate::diagnose::HopStatus;
+use ratatui::style::Style;
+
+pub fn role_style(t: &Theme, r: Role) -> Style {
+    match r {
+        Role::Text => t.text(),
+        Role::Muted => t.muted(),
+        Role::Accent => t.accent(),
+        Role::Ok => t.ok(),
+        Role::Warn => t.warn(),
+        Role::Fail => t.fail(),
+        Role::Unknown => t.unknown(),
+        Role::Skipped => t.skipped(),
+        Role::Info => t.info(),
+    }
+}
+
+pub fn status_style(t: &Theme, s: HopStatus) -> Style {
+    role_style(t, Role::of_status(s))
+}

@@ -1,0 +1,70 @@
+//! The hop chain, left to right, and the evidence of the selected hop.
+
+use super::status_style;
+use crate::ui::Scene;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Modifier;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+
+pub fn render(f: &mut Frame, area: Rect, s: &Scene, focused: bool) {
+    let t = s.theme;
+    let d = s.diagnosis;
+    let selected = s.ui.hop.min(d.hops.len().saturating_sub(1));
+    let mut chain = Vec::new();
+    for (i, h) in d.hops.iter().enumerate() {
+        if i > 0 {
+            chain.push(Span::styled(" → ", t.muted()));
+        }
+        let mut style = status_style(t, h.status);
+        if i == selected && focused {
+            style = t.selection();
+        } else if i == selected {
+            style = style.add_modifier(Modifier::UNDERLINED);
+        }
+        chain.push(Span::styled(
+            format!("{} {}", h.status.symbol(), h.name),
+            style,
+        ));
+    }
+    let mut lines = vec![Line::from(chain), Line::default()];
+    if let Some(h) = d.hops.get(selected) {
+        for (i, e) in h.evidence.iter().enumerate() {
+            let style = if i == 0 {
+                t.text()
+            } else {
+                status_style(t, h.status)
+            };
+            lines.push(Line::from(vec![
+                Span::styled(
+                    if i == 0 {
+                        format!("{}: ", h.name)
+                    } else {
+                        "  ".into()
+                    },
+                    t.accent(),
+                ),
+                Span::styled(e.clone(), style),
+            ]));
+        }
+    }
+    let verdict = match d.first_failure {
+        Some(h) => format!(" ✖ broken at {h} "),
+        None => format!(" {} {} ", d.verdict.symbol(), d.verdict.label()),
+    };
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(t.border(focused))
+        .title(Span::styled(
+            format!(" Path · {} ", d.route.label()),
+            t.title(),
+        ))
+        .title(Line::styled(verdict, status_style(t, d.verdict)).right_aligned());
+    f.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(block),
+        area,
+    );
+}

@@ -1,0 +1,321 @@
+//! Every list the UI shows, as plain rows built from the model: one function per kind.
+//! Render and key handling use the same rows, so what is selected is what is shown.
+
+use super::state::Kind;
+use crate::diagnose::{Diagnosis, HopStatus, Severity};
+use crate::model::{EventLevel, Loadable, Model};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+/// How a cell is coloured; the theme maps roles to styles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Text,
+    Muted,
+    Accent,
+    Ok,
+    Warn,
+    Fail,
+    Unknown,
+    Skipped,
+    Info,
+}
+
+impl Role {
+    pub fn of_status(s: HopStatus) -> Role {
+        match s {
+            HopStatus::Ok => Role::Ok,
+            HopStatus::Warn => Role::Warn,
+            HopStatus::Fail => Role::Fail,
+            HopStatus::Unknown => Role::Unknown,
+            HopStatus::Skipped => Role::Skipped,
+        }
+    }
+
+    pub fn of_severity(s: Severity) -> Role {
+        match s {
+            Severity::Info => Role::Info,
+            Severity::Warn => Role::Warn,
+            Severity::Fail => Role::Fail,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cell {
+    pub text: String,
+    pub role: Role,
+}
+
+fn c(text: impl Into<String>) -> Cell {
+    Cell {
+        text: text.into(),
+        role: Role::Text,
+    }
+}
+
+fn cr(text: impl Into<String>, role: Role) -> Cell {
+    Cell {
+        text: text.into(),
+        role,
+    }
+}
+
+/// Status as symbol and word, so it reads without colour.
+fn st(s: HopStatus, word: impl Into<String>) -> Cell {
+    cr(
+        format!("{} {}", s.symbol(), word.into()),
+        Role::of_status(s),
+    )
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    /// What `c` copies and what a detail view finds the row by.
+    pub id: String,
+    pub cells: Vec<Cell>,
+    /// Every field, for the detail view.
+    pub detail: Vec<(String, String)>,
+}
+
+impl Row {
+    pub fn matches(&self, filter: &str) -> bool {
+        if filter.is_empty() {
+            return true;
+        }
+        let f = filter.to_lowercase();
+        self.id.to_lowercase().contains(&f)
+            || self
+                .cells
+                .iter()
+                .any(|c| c.text.to_lowercase().contains(&f))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    pub columns: Vec<(&'static str, u16)>,
+    pub rows: Vec<Row>,
+    /// Source problems to show above the rows (loading, errors, stale data).
+    pub notes: Vec<(String, Role)>,
+}
+
+/// Fields of any serializable value as `path: value` lines.
+pub fn fields<T: Serialize>(v: &T) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    flatten("", &serde_json::to_value(v).unwrap_or_default(), &mut out);
+    out
+}
+
+fn flatten(prefix: &str, v: &serde_json::Value, out: &mut Vec<(String, String)>) {
+    use serde_json::Value;
+    match v {
+        Value::Object(m) => {
+            for (k, x) in m {
+                let p = if prefix.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{prefix}.{k}")
+                };
+                flatten(&p, x, out);
+            }
+        }
+        Value::Array(a) if a.iter().all(|x| !x.is_object() && !x.is_array()) => {
+            let items: Vec<String> = a.iter().map(scalar).collect();
+            out.push((
+                prefix.into(),
+                if items.is_empty() {
+                    "—".into()
+                } else {
+                    items.join(", ")
+                },
+            ));
+        }
+        Value::Array(a) => {
+            for (i, x) in a.iter().enumerate() {
+                flatten(&format!("{prefix}[{i}]"), x, out);
+            }
+        }
+        other => out.push((prefix.into(), scalar(other))),
+    }
+}
+
+fn scalar(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Null => "—".into(),
+        other => other.to_string(),
+    }
+}
+
+/// A source's state, error and fetch time.
+type SourceNote = Option<(&'static str, Option<String>, Option<DateTime<Utc>>)>;
+
+/// Loading / error / stale notes for the sources a list draws on.
+fn notes(sources: &[(&str, SourceNote)], now: DateTime<Utc>) -> Vec<(String, Role)> {
+    let mut out = Vec::new();
+    for (name, s) in sources {
+        let Some((state, err, at)) = s else { continue };
+        match *state {
+            "loading" => out.push((format!("{name}: loading…"), Role::Muted)),
+            "error" => out.push((
+                format!("{name}: {}", err.clone().unwrap_or_default()),
+                Role::Fail,
+            )),
+            "stale" => out.push((
+                format!(
+                    "{name}: showing data from {} ago; refresh failed: {}",
+                    age(now, at.unwrap_or(now)),
+                    err.clone().unwrap_or_default()
+                ),
+                Role::Warn,
+            )),
+            _ => {}
+        }
+    }
+    out
+}
+
+fn src<T>(l: &Loadable<T>) -> SourceNote {
+    Some((
+        l.state_name(),
+        l.error().map(|e| e.to_string()),
+        l.fetched_at(),
+    ))
+}
+
+pub fn age(now: DateTime<Utc>, at: DateTime<Utc>) -> String {
+    let s = (now - at).num_seconds().max(0);
+    match s {
+        0..=59 => format!("{s}s"),
+        60..=3599 => format!("{}m{:02}s", s / 60, s % 60),
+        _ => format!("{}h{:02}m", s / 3600, (s % 3600) / 60),
+    }
+}
+
+mod live;
+mod network;
+mod path;
+
+pub use live::sparkline;
+use live::{dns, probes};
+use network::{cluster, peering, vpcs};
+use path::{endpoints, enis, targets, zones};
+
+pub fn build(kind: Kind, m: &Model, d: &Diagnosis, now: DateTime<Utc>) -> Table {
+    match kind {
+        Kind::Findings => findings(d),
+        Kind::Vpcs => vpcs(m, now),
+        Kind::Peering => peering(m, now),
+        Kind::Cluster => cluster(m, now),
+        Kind::Enis => enis(m, now),
+        Kind::Targets => targets(m, now),
+        Kind::Endpoints => endpoints(m, now),
+        Kind::Zones => zones(m, now),
+        Kind::Dns => dns(m),
+        Kind::Probes => probes(m),
+        Kind::Events => events(m),
+    }
+}
+
+fn findings(d: &Diagnosis) -> Table {
+    let rows = d
+        .findings
+        .iter()
+        .map(|f| Row {
+            id: format!("{} {}", f.id, f.resource),
+            cells: vec![
+                cr(
+                    f.severity.label().to_uppercase(),
+                    Role::of_severity(f.severity),
+                ),
+                cr(f.id, Role::Accent),
+                c(&f.resource),
+                c(&f.evidence),
+            ],
+            detail: fields(f),
+        })
+        .collect();
+    let notes = d
+        .unknowns
+        .iter()
+        .map(|u| {
+            (
+                format!("? {}: {} ({})", u.rule, u.missing, u.reason),
+                Role::Unknown,
+            )
+        })
+        .collect();
+    Table {
+        columns: vec![("SEV", 4), ("ID", 27), ("RESOURCE", 22), ("EVIDENCE", 0)],
+        rows,
+        notes,
+    }
+}
+
+fn events(m: &Model) -> Table {
+    let rows = m
+        .events
+        .iter()
+        .rev()
+        .enumerate()
+        .map(|(i, e)| {
+            let role = match e.level {
+                EventLevel::Info => Role::Info,
+                EventLevel::Ok => Role::Ok,
+                EventLevel::Warn => Role::Warn,
+                EventLevel::Fail => Role::Fail,
+            };
+            Row {
+                id: format!("{}#{i}", e.at.format("%H:%M:%S")),
+                cells: vec![
+                    c(e.at.format("%H:%M:%S").to_string()),
+                    cr(format!("{:?}", e.level).to_lowercase(), role),
+                    c(&e.text),
+                ],
+                detail: fields(e),
+            }
+        })
+        .collect();
+    let notes = if m.events.is_empty() {
+        vec![(
+            "no events yet: transitions appear here as they happen".to_string(),
+            Role::Muted,
+        )]
+    } else {
+        vec![]
+    };
+    Table {
+        columns: vec![("TIME", 9), ("LEVEL", 6), ("EVENT", 0)],
+        rows,
+        notes,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_flatten_nested_values() {
+        #[derive(Serialize)]
+        struct X {
+            a: u8,
+            b: Vec<&'static str>,
+            c: Option<u8>,
+        }
+        let f = fields(&X {
+            a: 1,
+            b: vec!["x", "y"],
+            c: None,
+        });
+        assert_eq!(
+            f,
+            vec![
+                ("a".into(), "1".into()),
+                ("b".into(), "x, y".into()),
+                ("c".into(), "—".into())
+            ]
+        );
+    }
+}

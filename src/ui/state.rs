@@ -1,0 +1,249 @@
+//! What the UI remembers between frames: the view stack, focus, selections, filters, input.
+
+use crate::diagnose::HopName;
+use std::collections::BTreeMap;
+
+/// A list of one resource kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Kind {
+    Findings,
+    Vpcs,
+    Peering,
+    Cluster,
+    Enis,
+    Targets,
+    Endpoints,
+    Zones,
+    Dns,
+    Probes,
+    Events,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 11] = [
+        Kind::Findings,
+        Kind::Vpcs,
+        Kind::Peering,
+        Kind::Cluster,
+        Kind::Enis,
+        Kind::Targets,
+        Kind::Endpoints,
+        Kind::Zones,
+        Kind::Dns,
+        Kind::Probes,
+        Kind::Events,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Findings => "findings",
+            Kind::Vpcs => "vpcs",
+            Kind::Peering => "peering",
+            Kind::Cluster => "cluster",
+            Kind::Enis => "enis",
+            Kind::Targets => "targets",
+            Kind::Endpoints => "endpoints",
+            Kind::Zones => "zones",
+            Kind::Dns => "dns",
+            Kind::Probes => "probes",
+            Kind::Events => "events",
+        }
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Kind::Findings => "Findings",
+            Kind::Vpcs => "VPCs, subnets & route tables",
+            Kind::Peering => "Peering",
+            Kind::Cluster => "Cluster endpoint",
+            Kind::Enis => "EKS-owned ENIs",
+            Kind::Targets => "NLB & targets",
+            Kind::Endpoints => "PrivateLink",
+            Kind::Zones => "Route53",
+            Kind::Dns => "DNS from this host",
+            Kind::Probes => "Probes",
+            Kind::Events => "Event log",
+        }
+    }
+
+    pub fn from_name(s: &str) -> Option<Kind> {
+        let s = s.trim().trim_start_matches(':').to_ascii_lowercase();
+        Kind::ALL.into_iter().find(|k| {
+            k.name() == s
+                || (s.len() >= 2 && k.name().starts_with(&s))
+                || (s == "vpc" && *k == Kind::Vpcs)
+        })
+    }
+
+    /// The list that shows the resources behind a hop.
+    pub fn for_hop(hop: HopName) -> Kind {
+        match hop {
+            HopName::Origin => Kind::Vpcs,
+            HopName::Dns => Kind::Dns,
+            HopName::InterfaceEndpoint | HopName::EndpointService => Kind::Endpoints,
+            HopName::Nlb | HopName::Targets => Kind::Targets,
+            HopName::Peering => Kind::Peering,
+            HopName::PublicEndpoint => Kind::Cluster,
+            HopName::EksEnis => Kind::Enis,
+            HopName::ApiServer => Kind::Probes,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum View {
+    Main,
+    List(Kind),
+    Hop(HopName),
+    /// One row of a list, found again by id (it may disappear, e.g. a rotated ENI).
+    Row {
+        kind: Kind,
+        id: String,
+    },
+}
+
+impl View {
+    pub fn crumb(&self) -> String {
+        match self {
+            View::Main => "main".into(),
+            View::List(k) => k.name().into(),
+            View::Hop(h) => format!("hop {h}"),
+            View::Row { id, .. } => id.clone(),
+        }
+    }
+}
+
+/// Panes of the main screen, in Tab order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pane {
+    Path,
+    Findings,
+    Events,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Normal,
+    Filter,
+    Command,
+    Help,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UiState {
+    /// Never empty; the bottom is the main screen.
+    pub stack: Vec<View>,
+    pub focus: Pane,
+    pub hop: usize,
+    /// Until the user moves along the path, the selection follows the first failing hop.
+    pub hop_touched: bool,
+    /// Selected row per list, keyed by the list's name.
+    pub selected: BTreeMap<&'static str, usize>,
+    /// Filter per list.
+    pub filters: BTreeMap<&'static str, String>,
+    /// Scroll of detail views and help.
+    pub scroll: u16,
+    pub mode: Mode,
+    pub input: String,
+    /// A one-line message for the footer (copied, unknown command, ...).
+    pub status: Option<String>,
+    pub theme: usize,
+}
+
+impl Default for UiState {
+    fn default() -> Self {
+        Self {
+            stack: vec![View::Main],
+            focus: Pane::Path,
+            hop: 0,
+            hop_touched: false,
+            selected: BTreeMap::new(),
+            filters: BTreeMap::new(),
+            scroll: 0,
+            mode: Mode::Normal,
+            input: String::new(),
+            status: None,
+            theme: 0,
+        }
+    }
+}
+
+impl UiState {
+    pub fn view(&self) -> &View {
+        self.stack.last().unwrap_or(&View::Main)
+    }
+
+    pub fn push(&mut self, v: View) {
+        if self.view() != &v {
+            self.stack.push(v);
+            self.scroll = 0;
+        }
+    }
+
+    pub fn pop(&mut self) -> bool {
+        if self.stack.len() > 1 {
+            self.stack.pop();
+            self.scroll = 0;
+            true
+        } else {
+            false
+        }
+    }
+
+    pub fn breadcrumbs(&self) -> String {
+        self.stack
+            .iter()
+            .map(View::crumb)
+            .collect::<Vec<_>>()
+            .join(" › ")
+    }
+
+    /// The list the keys act on: the current list view, or the focused main pane.
+    pub fn list_key(&self) -> Option<&'static str> {
+        match self.view() {
+            View::List(k) => Some(k.name()),
+            View::Main => match self.focus {
+                Pane::Findings => Some(Kind::Findings.name()),
+                Pane::Events => Some(Kind::Events.name()),
+                Pane::Path => None,
+            },
+            _ => None,
+        }
+    }
+
+    pub fn selection(&self, list: &str) -> usize {
+        self.selected.get(list).copied().unwrap_or(0)
+    }
+
+    pub fn filter(&self, list: &str) -> &str {
+        self.filters.get(list).map(String::as_str).unwrap_or("")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_by_name_and_prefix() {
+        assert_eq!(Kind::from_name(":targets"), Some(Kind::Targets));
+        assert_eq!(Kind::from_name("tar"), Some(Kind::Targets));
+        assert_eq!(Kind::from_name("vpc"), Some(Kind::Vpcs));
+        assert_eq!(Kind::from_name("nope"), None);
+        for k in Kind::ALL {
+            assert_eq!(Kind::from_name(k.name()), Some(k));
+        }
+    }
+
+    #[test]
+    fn stack_never_empties() {
+        let mut s = UiState::default();
+        assert!(!s.pop());
+        s.push(View::List(Kind::Enis));
+        s.push(View::List(Kind::Enis));
+        assert_eq!(s.stack.len(), 2);
+        assert_eq!(s.breadcrumbs(), "main › enis");
+        assert!(s.pop());
+        assert_eq!(s.view(), &View::Main);
+    }
+}

@@ -1,0 +1,217 @@
+//! Colour themes: TOML files of named roles, compiled in or loaded by path.
+
+use ratatui::style::{Color, Modifier, Style};
+use serde::Deserialize;
+use std::path::Path;
+
+/// The built-in themes, in the order `t` cycles them.
+pub const BUILTIN: &[(&str, &str)] = &[
+    ("default", include_str!("../../themes/default.toml")),
+    ("light", include_str!("../../themes/light.toml")),
+    (
+        "high-contrast",
+        include_str!("../../themes/high-contrast.toml"),
+    ),
+    ("solarized", include_str!("../../themes/solarized.toml")),
+];
+
+const NAMED: &[(&str, Color)] = &[
+    ("reset", Color::Reset),
+    ("black", Color::Black),
+    ("red", Color::Red),
+    ("green", Color::Green),
+    ("yellow", Color::Yellow),
+    ("blue", Color::Blue),
+    ("magenta", Color::Magenta),
+    ("cyan", Color::Cyan),
+    ("gray", Color::Gray),
+    ("dark-gray", Color::DarkGray),
+    ("light-red", Color::LightRed),
+    ("light-green", Color::LightGreen),
+    ("light-yellow", Color::LightYellow),
+    ("light-blue", Color::LightBlue),
+    ("light-magenta", Color::LightMagenta),
+    ("light-cyan", Color::LightCyan),
+    ("white", Color::White),
+];
+
+/// A colour as written in a theme file: a name, `#rrggbb`, or a 256-colour index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ThemeColor(pub Color);
+
+impl<'de> Deserialize<'de> for ThemeColor {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        parse_color(&s)
+            .map(ThemeColor)
+            .map_err(serde::de::Error::custom)
+    }
+}
+
+pub fn parse_color(s: &str) -> Result<Color, String> {
+    let lower = s.trim().to_ascii_lowercase();
+    if let Some((_, c)) = NAMED.iter().find(|(n, _)| *n == lower) {
+        return Ok(*c);
+    }
+    if let Some(hex) = lower.strip_prefix('#')
+        && hex.len() == 6
+        && hex.chars().all(|c| c.is_ascii_hexdigit())
+    {
+        let v = u32::from_str_radix(hex, 16).map_err(|e| e.to_string())?;
+        return Ok(Color::Rgb((v >> 16) as u8, (v >> 8) as u8, v as u8));
+    }
+    if let Ok(i) = lower.parse::<u8>() {
+        return Ok(Color::Indexed(i));
+    }
+    Err(format!(
+        "invalid colour \"{s}\"; accepted: {}, #rrggbb, or 0-255",
+        NAMED.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
+    ))
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Colors {
+    pub text: ThemeColor,
+    pub muted: ThemeColor,
+    pub title: ThemeColor,
+    pub accent: ThemeColor,
+    pub border: ThemeColor,
+    pub focus: ThemeColor,
+    pub selection_fg: ThemeColor,
+    pub selection_bg: ThemeColor,
+    pub ok: ThemeColor,
+    pub warn: ThemeColor,
+    pub fail: ThemeColor,
+    pub unknown: ThemeColor,
+    pub skipped: ThemeColor,
+    pub info: ThemeColor,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Theme {
+    pub name: String,
+    pub colors: Colors,
+}
+
+/// Styles by role, derived from a theme once.
+impl Theme {
+    fn fg(c: ThemeColor) -> Style {
+        Style::default().fg(c.0)
+    }
+    pub fn text(&self) -> Style {
+        Self::fg(self.colors.text)
+    }
+    pub fn muted(&self) -> Style {
+        Self::fg(self.colors.muted)
+    }
+    pub fn title(&self) -> Style {
+        Self::fg(self.colors.title).add_modifier(Modifier::BOLD)
+    }
+    pub fn accent(&self) -> Style {
+        Self::fg(self.colors.accent)
+    }
+    pub fn border(&self, focused: bool) -> Style {
+        Self::fg(if focused {
+            self.colors.focus
+        } else {
+            self.colors.border
+        })
+    }
+    pub fn selection(&self) -> Style {
+        Style::default()
+            .fg(self.colors.selection_fg.0)
+            .bg(self.colors.selection_bg.0)
+            .add_modifier(Modifier::BOLD)
+    }
+    pub fn ok(&self) -> Style {
+        Self::fg(self.colors.ok)
+    }
+    pub fn warn(&self) -> Style {
+        Self::fg(self.colors.warn)
+    }
+    pub fn fail(&self) -> Style {
+        Self::fg(self.colors.fail).add_modifier(Modifier::BOLD)
+    }
+    pub fn unknown(&self) -> Style {
+        Self::fg(self.colors.unknown)
+    }
+    pub fn skipped(&self) -> Style {
+        Self::fg(self.colors.skipped)
+    }
+    pub fn info(&self) -> Style {
+        Self::fg(self.colors.info)
+    }
+}
+
+/// Parse theme text; errors name the file, the line with its key and value, and what is accepted.
+pub fn parse(text: &str, origin: &str) -> Result<Theme, String> {
+    toml::from_str::<Theme>(text).map_err(|e| {
+        let msg = e.message().trim().replace('\n', " ");
+        match e.span() {
+            Some(span) => {
+                let line_no = text[..span.start.min(text.len())].matches('\n').count() + 1;
+                let line = text.lines().nth(line_no - 1).unwrap_or("").trim();
+                format!("theme {origin}, line {line_no} ({line}): {msg}")
+            }
+            None => format!("theme {origin}: {msg}"),
+        }
+    })
+}
+
+pub fn builtin(name: &str) -> Option<Theme> {
+    BUILTIN
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(n, text)| parse(text, n).expect("built-in themes are valid"))
+}
+
+pub fn builtin_names() -> Vec<&'static str> {
+    BUILTIN.iter().map(|(n, _)| *n).collect()
+}
+
+/// `--theme NAME|PATH`: a built-in name, else a TOML file.
+pub fn load(spec: &str) -> Result<Theme, String> {
+    if let Some(t) = builtin(spec) {
+        return Ok(t);
+    }
+    let path = Path::new(spec);
+    if path.exists() || spec.ends_with(".toml") || spec.contains('/') {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read theme file {spec}: {e}"))?;
+        return parse(&text, spec);
+    }
+    Err(format!(
+        "unknown theme '{spec}'; accepted: {}, or a path to a .toml theme file",
+        builtin_names().join(", ")
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn colours_parse_in_every_form() {
+        assert_eq!(parse_color("Light-Red").unwrap(), Color::LightRed);
+        assert_eq!(parse_color("#00ff80").unwrap(), Color::Rgb(0, 255, 128));
+        assert_eq!(parse_color("208").unwrap(), Color::Indexed(208));
+        let e = parse_color("gren").unwrap_err();
+        assert!(e.contains("\"gren\"") && e.contains("#rrggbb"), "{e}");
+    }
+
+    #[test]
+    fn unknown_names_list_the_builtins() {
+        let e = load("neon").unwrap_err();
+        assert!(
+            e.contains("default, light, high-contrast, solarized"),
+            "{e}"
+        );
+        assert!(
+            load("/nonexistent/x.toml")
+                .unwrap_err()
+                .contains("cannot read")
+        );
+    }
+}

@@ -1,0 +1,182 @@
+//! `collect_once` and the diagnosis with the real resolver and prober: the demo account,
+//! its interface endpoint moved to 127.0.0.2 and 127.0.0.3, a DNS server and an API server
+//! on loopback. Probes stay off whenever an answer is not a loopback address.
+
+mod support;
+
+use eksnet_tui::clock::Clock;
+use eksnet_tui::diagnose::{Diagnosis, HopName, HopStatus, Route, Severity, diagnose};
+use eksnet_tui::model::{LiveMode, Model, ProbeOutcome};
+use eksnet_tui::sources::Resolver;
+use eksnet_tui::sources::collect::{Settings, collect_once};
+use eksnet_tui::sources::demo::{DemoEnv, Scenario};
+use eksnet_tui::sources::dns::DnsResolver;
+use eksnet_tui::sources::probe::TlsProber;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::time::Duration;
+use support::api::LoopbackApi;
+use support::dns::{Misbehave, TestDns};
+use support::tls::{Behaviour, TestCa, TlsServer};
+
+fn endpoint_host() -> String {
+    let h = eksnet_tui::sources::demo::ENDPOINT.trim_start_matches("https://");
+    h.to_ascii_lowercase()
+}
+
+fn api(ca: &TestCa, public_access: Option<bool>) -> LoopbackApi {
+    LoopbackApi {
+        demo: DemoEnv::new(Scenario::from_name("healthy").unwrap(), Clock::system()),
+        endpoint_ips: vec![Ipv4Addr::new(127, 0, 0, 2), Ipv4Addr::new(127, 0, 0, 3)],
+        ca_data: Some(ca.ca_data()),
+        public_access,
+    }
+}
+
+/// The same API server on 127.0.0.2 and 127.0.0.3 at one port.
+async fn api_servers(ca: &TestCa) -> (TlsServer, TlsServer) {
+    let host = endpoint_host();
+    for _ in 0..20 {
+        let a = TlsServer::start("127.0.0.2", ca.leaf(&[&host]), Behaviour::Answer(401)).await;
+        let second = SocketAddr::new("127.0.0.3".parse().unwrap(), a.addr.port());
+        if let Some(b) =
+            TlsServer::start_at(second, ca.leaf(&[&host]), Behaviour::Answer(401)).await
+        {
+            return (a, b);
+        }
+    }
+    panic!("no port free on both 127.0.0.2 and 127.0.0.3");
+}
+
+async fn collect(api: &LoopbackApi, resolver: &dyn Resolver, port: u16, probe: bool) -> Model {
+    let settings = Settings {
+        live: LiveMode { dns: true, probe },
+        samples: 2,
+        gap: Duration::from_millis(20),
+        timeout: Duration::from_secs(10),
+        port,
+        ..Settings::default()
+    };
+    let clock = Clock::system();
+    let prober = TlsProber::new(clock);
+    collect_once(api, resolver, &prober, &settings, &clock, "test")
+        .await
+        .expect("collect")
+}
+
+fn hop(d: &Diagnosis, name: HopName) -> HopStatus {
+    d.hops
+        .iter()
+        .find(|h| h.name == name)
+        .map(|h| h.status)
+        .unwrap_or_else(|| panic!("no hop {name:?} in {:?}", d.hops))
+}
+
+fn has(d: &Diagnosis, id: &str, sev: Severity) -> bool {
+    d.findings.iter().any(|f| f.id == id && f.severity == sev)
+}
+
+fn resolver(dns: &TestDns) -> DnsResolver {
+    DnsResolver::servers(&[dns.addr], Duration::from_millis(500), Clock::system()).unwrap()
+}
+
+#[tokio::test]
+async fn interface_endpoint_answers_give_dns_ok_the_privatelink_route_and_live_probes() {
+    let ca = TestCa::new("kubernetes");
+    let (a, _b) = api_servers(&ca).await;
+    let dns = TestDns::start("eks.amazonaws.com").await;
+    dns.set(&endpoint_host(), &["127.0.0.2", "127.0.0.3"], 60)
+        .await;
+
+    let m = collect(&api(&ca, None), &resolver(&dns), a.addr.port(), true).await;
+    let d = diagnose(&m);
+    assert_eq!(d.route, Route::Privatelink, "{}", d.route_basis);
+    assert_eq!(hop(&d, HopName::Dns), HopStatus::Ok, "{:#?}", d.findings);
+    assert_eq!(
+        hop(&d, HopName::ApiServer),
+        HopStatus::Ok,
+        "{:#?}",
+        d.findings
+    );
+    assert!(
+        !d.findings
+            .iter()
+            .any(|f| f.id.starts_with("dns-") || f.id.starts_with("probe-")),
+        "{:#?}",
+        d.findings
+    );
+    let probes = m.live.current_probes();
+    assert_eq!(probes.len(), 2);
+    for p in probes {
+        assert_eq!(p.outcome, ProbeOutcome::Ok);
+        assert_eq!(p.http_status, Some(401));
+        assert!(p.first_byte.is_some());
+    }
+    assert_eq!(m.live.dns.len(), 2, "two samples taken");
+}
+
+#[tokio::test]
+async fn a_wrong_ca_on_the_endpoint_fails_the_api_server_hop() {
+    let ca = TestCa::new("kubernetes");
+    let impostor = TestCa::new("impostor");
+    let (a, _b) = api_servers(&impostor).await;
+    let dns = TestDns::start("eks.amazonaws.com").await;
+    dns.set(&endpoint_host(), &["127.0.0.2", "127.0.0.3"], 60)
+        .await;
+
+    let m = collect(&api(&ca, None), &resolver(&dns), a.addr.port(), true).await;
+    let d = diagnose(&m);
+    assert_eq!(hop(&d, HopName::Dns), HopStatus::Ok);
+    assert_eq!(hop(&d, HopName::ApiServer), HopStatus::Fail);
+    assert!(
+        has(&d, "probe-tls-failed", Severity::Fail),
+        "{:#?}",
+        d.findings
+    );
+}
+
+#[tokio::test]
+async fn public_answer_raises_dns_public_answer() {
+    let ca = TestCa::new("kubernetes");
+    let dns = TestDns::start("eks.amazonaws.com").await;
+    dns.set(&endpoint_host(), &["198.51.100.23"], 60).await;
+
+    // Never probe a non-loopback address from a test.
+    let m = collect(&api(&ca, Some(false)), &resolver(&dns), 443, false).await;
+    let d = diagnose(&m);
+    assert!(
+        has(&d, "dns-public-answer", Severity::Fail),
+        "{:#?}",
+        d.findings
+    );
+    assert_eq!(hop(&d, HopName::Dns), HopStatus::Fail);
+
+    let m = collect(&api(&ca, Some(true)), &resolver(&dns), 443, false).await;
+    assert!(has(&diagnose(&m), "dns-public-answer", Severity::Warn));
+}
+
+#[tokio::test]
+async fn nxdomain_servfail_and_timeout_raise_their_findings() {
+    let ca = TestCa::new("kubernetes");
+    let dns = TestDns::start("eks.amazonaws.com").await;
+    let m = collect(&api(&ca, None), &resolver(&dns), 443, false).await;
+    let d = diagnose(&m);
+    assert!(has(&d, "dns-nxdomain", Severity::Fail), "{:#?}", d.findings);
+    assert_eq!(hop(&d, HopName::Dns), HopStatus::Fail);
+
+    dns.misbehave(&endpoint_host(), Misbehave::ServFail);
+    let m = collect(&api(&ca, None), &resolver(&dns), 443, false).await;
+    assert!(has(&diagnose(&m), "dns-servfail", Severity::Fail));
+
+    dns.misbehave(&endpoint_host(), Misbehave::Silent);
+    let m = collect(&api(&ca, None), &resolver(&dns), 443, false).await;
+    assert!(has(&diagnose(&m), "dns-timeout", Severity::Fail));
+}
+
+#[tokio::test]
+async fn an_unknown_private_answer_is_flagged() {
+    let ca = TestCa::new("kubernetes");
+    let dns = TestDns::start("eks.amazonaws.com").await;
+    dns.set(&endpoint_host(), &["10.99.0.7"], 60).await;
+    let m = collect(&api(&ca, None), &resolver(&dns), 443, false).await;
+    assert!(has(&diagnose(&m), "dns-unknown-answer", Severity::Warn));
+}

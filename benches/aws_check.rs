@@ -10,8 +10,8 @@
 #[path = "../tests/aws_support/mod.rs"]
 mod aws_support;
 
-use std::time::{Duration, Instant};
 use aws_support::Emulator;
+use std::time::{Duration, Instant};
 
 const RUNS: usize = 9;
 const LIMIT: f64 = 1.5;

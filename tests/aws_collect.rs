@@ -5,9 +5,9 @@
 
 mod aws_support;
 
-use std::collections::BTreeSet;
 use aws_support::Emulator;
 use aws_support::inproc::{client, collect};
+use std::collections::BTreeSet;
 
 fn strs<'a>(v: impl IntoIterator<Item = &'a serde_json::Value>) -> BTreeSet<String> {
     v.into_iter()

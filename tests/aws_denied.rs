@@ -5,8 +5,8 @@
 
 mod aws_support;
 
-use serde_json::Value;
 use aws_support::Emulator;
+use serde_json::Value;
 
 /// (denied action, sources that may fail because of it, hops on the PrivateLink route
 /// that must turn UNKNOWN naming it). Route tables and peerings are off that route, so

@@ -4,9 +4,9 @@
 
 mod aws_support;
 
-use serde_json::Value;
 use aws_support::Emulator;
-use aws_aws_support::emulator::parse;
+use aws_support::emulator::parse;
+use serde_json::Value;
 
 fn kubeconfig(dir: &std::path::Path, context: &str, cluster: &str, server: &str) -> String {
     let path = dir.join(format!("kubeconfig-{}", std::process::id()));
@@ -138,7 +138,10 @@ fn the_kubeconfig_context_picks_the_cluster_else_the_list_is_shown() {
         "{err}"
     );
 
-    let arn = format!("arn:aws:eks:{}:123456789012:cluster/prod", aws_support::REGION);
+    let arn = format!(
+        "arn:aws:eks:{}:123456789012:cluster/prod",
+        aws_support::REGION
+    );
     let by_arn = kubeconfig(dir.path(), &arn, &arn, "https://elsewhere.example");
     let (code, doc) = parse(&check(Some(&by_arn)));
     assert_eq!(doc["cluster"]["name"], "prod");

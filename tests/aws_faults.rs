@@ -6,9 +6,9 @@
 
 mod aws_support;
 
+use aws_support::Emulator;
 use serde_json::Value;
 use std::collections::BTreeSet;
-use aws_support::Emulator;
 
 fn problems(doc: &Value) -> BTreeSet<String> {
     doc["findings"]

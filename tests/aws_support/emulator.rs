@@ -30,6 +30,7 @@ impl Emulator {
         ));
         let mut child = Command::new(&python)
             .arg(venv::script("ext_server.py"))
+            .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(std::fs::File::create(&log).expect("create the emulator log"))
             .spawn()

@@ -9,13 +9,15 @@ Extensions (each used by the Rust tests, and named there):
 - state that moto never produces: target health other than `healthy`, interface endpoints
   waiting for acceptance, ENIs `in-use` without an instance.
 
-Prints the port it listens on, then serves until killed.
+Prints the port it listens on, then serves until killed or its stdin closes.
 """
 
 import io
 import json
+import os
 import re
 import sys
+import threading
 import time
 import urllib.parse
 import uuid
@@ -227,6 +229,8 @@ def main():
         "127.0.0.1", 0, app, threaded=True, request_handler=MotoRequestHandler
     )
     print(server.server_address[1], flush=True)
+    # The test holds our stdin; when it dies, even without cleanup, so do we.
+    threading.Thread(target=lambda: (sys.stdin.read(), os._exit(0)), daemon=True).start()
     server.serve_forever()
 
 

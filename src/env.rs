@@ -3,6 +3,7 @@
 
 use crate::cli::Opts;
 use crate::clock::Clock;
+use crate::sources::aws::{AwsClient, AwsOptions};
 use crate::sources::demo::{DemoEnv, Scenario};
 use crate::sources::dns::{DNS_TIMEOUT, DnsResolver};
 use crate::sources::probe::TlsProber;
@@ -57,9 +58,15 @@ pub async fn build_env(opts: &Opts) -> Result<Env, String> {
     })
 }
 
-/// The real account through the AWS SDK.
-async fn aws_api(_opts: &Opts) -> Result<Arc<dyn AwsApi>, String> {
-    Err("reading a real AWS account is not available in this build yet; run with --demo [SCENARIO] for the simulated environment (eksnet-tui --demo list)".into())
+/// The real account through the AWS SDK, configured like the AWS CLI.
+async fn aws_api(opts: &Opts) -> Result<Arc<dyn AwsApi>, String> {
+    let client = AwsClient::connect(&AwsOptions {
+        profile: opts.profile.clone(),
+        region: opts.region.clone(),
+        endpoint_url: opts.endpoint_url.clone(),
+    })
+    .await?;
+    Ok(Arc::new(client))
 }
 
 /// The resolver and the prober.

@@ -91,7 +91,8 @@ fn judge(ctx: &Ctx, name: HopName, findings: &[Finding], unknowns: &[Unknown]) -
     let worst = problems.iter().map(|f| f.severity).max();
     let status = if worst == Some(Severity::Fail) || own_status == Some(HopStatus::Fail) {
         HopStatus::Fail
-    } else if own_status == Some(HopStatus::Skipped) && worst.is_none() {
+    } else if own_status == Some(HopStatus::Skipped) && worst.is_none() && missing.is_empty() {
+        // Skipping live samples must not hide configuration that could not be read.
         HopStatus::Skipped
     } else if !missing.is_empty() || own_status == Some(HopStatus::Unknown) {
         HopStatus::Unknown

@@ -91,7 +91,8 @@ pub async fn bounded<T>(
         .unwrap_or_else(|_| Err(SourceError::timeout(what)))
 }
 
-/// Pick the cluster: the one asked for, else the only one in the region.
+/// Pick the cluster: the one asked for, else the kubeconfig's current one (by ARN, or by
+/// its server URL matched against the clusters' endpoints), else the only one in the region.
 pub async fn choose_cluster(
     api: &dyn AwsApi,
     requested: Option<&str>,
@@ -99,10 +100,19 @@ pub async fn choose_cluster(
     if let Some(name) = requested {
         return Ok(name.to_string());
     }
+    let kube = api.kube_context();
+    if let Some(name) = kube.as_ref().and_then(|k| k.arn_cluster_name()) {
+        return Ok(name);
+    }
     let names = api
         .list_clusters()
         .await
         .map_err(CollectError::ListClusters)?;
+    if let Some(server) = kube.as_ref().and_then(|k| k.server.as_deref())
+        && let Some(name) = cluster_serving(api, &names, server).await
+    {
+        return Ok(name);
+    }
     match names.as_slice() {
         [one] => Ok(one.clone()),
         _ => Err(CollectError::ChooseCluster {
@@ -110,6 +120,23 @@ pub async fn choose_cluster(
             available: names,
         }),
     }
+}
+
+/// The cluster whose endpoint is `server`, if any of `names` has it.
+async fn cluster_serving(api: &dyn AwsApi, names: &[String], server: &str) -> Option<String> {
+    let want = crate::model::cluster::endpoint_host(server);
+    let found: Vec<Option<String>> = stream::iter(names.iter().cloned())
+        .map(|name| {
+            let want = want.clone();
+            async move {
+                let c = api.describe_cluster(&name).await.ok()?;
+                (c.host() == want).then_some(name)
+            }
+        })
+        .buffered(FAN_OUT)
+        .collect()
+        .await;
+    found.into_iter().flatten().next()
 }
 
 pub async fn fetch_cluster(api: &dyn AwsApi, name: &str, deadline: Instant) -> Fetched {

@@ -1,6 +1,7 @@
 //! Where data comes from. Everything above these traits (discovery, collection,
 //! diagnosis, the UI) is the same for the real account, the demo and the tests.
 
+pub mod aws;
 pub mod collect;
 pub mod demo;
 pub mod dns;
@@ -24,6 +25,10 @@ pub type ApiResult<T> = Result<T, SourceError>;
 pub trait AwsApi: Send + Sync {
     /// Region the client talks to.
     fn region(&self) -> Option<String>;
+    /// The current kubeconfig context, consulted to pick the cluster when none is named.
+    fn kube_context(&self) -> Option<aws::KubeContext> {
+        None
+    }
     /// eks:ListClusters.
     async fn list_clusters(&self) -> ApiResult<Vec<String>>;
     /// eks:DescribeCluster; `NotFound` for an unknown name.

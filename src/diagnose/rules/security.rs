@@ -34,11 +34,9 @@ fn origin_source<'a>(ctx: &Ctx, origin: &'a Origin) -> Result<Vec<Source<'a>>, M
             range: None,
         }]);
     }
-    let vpc = ctx
-        .m
-        .vpcs
-        .value()
-        .and_then(|v| v.iter().find(|v| v.id == origin.vpc_id))
+    let vpc = need(&ctx.m.vpcs, "this host's VPC CIDR (ec2:DescribeVpcs)")?
+        .iter()
+        .find(|v| v.id == origin.vpc_id)
         .ok_or_else(|| Missing::new("this host's IP or VPC CIDR", "not known"))?;
     Ok(vpc
         .cidrs

@@ -1,0 +1,84 @@
+//! SDK configuration the way the AWS CLI finds it, with the retry and time limits the
+//! collectors rely on, and an early, bounded check that credentials exist.
+
+use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_sdk_ec2::config::ProvideCredentials;
+use aws_sdk_ec2::error::DisplayErrorContext;
+use std::time::Duration;
+
+/// `--profile`, `--region`, `--endpoint-url`; `None` leaves each to the default chain
+/// (environment, shared config, `AWS_ENDPOINT_URL`).
+#[derive(Debug, Clone, Default)]
+pub struct AwsOptions {
+    pub profile: Option<String>,
+    pub region: Option<String>,
+    pub endpoint_url: Option<String>,
+}
+
+/// A refresh must not hang on one slow call; the SDK retries inside this bound.
+pub const OPERATION_TIMEOUT: Duration = Duration::from_secs(8);
+pub const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(3);
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
+/// Off EC2 the chain ends at instance metadata, which must not stall startup.
+pub const CREDENTIALS_TIMEOUT: Duration = Duration::from_secs(5);
+/// Throttled calls are retried with the standard jittered backoff, then reported.
+pub const MAX_ATTEMPTS: u32 = 3;
+
+pub async fn load(opts: &AwsOptions) -> Result<SdkConfig, String> {
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .retry_config(RetryConfig::standard().with_max_attempts(MAX_ATTEMPTS))
+        .timeout_config(
+            TimeoutConfig::builder()
+                .connect_timeout(CONNECT_TIMEOUT)
+                .operation_attempt_timeout(ATTEMPT_TIMEOUT)
+                .operation_timeout(OPERATION_TIMEOUT)
+                .build(),
+        );
+    if let Some(p) = &opts.profile {
+        loader = loader.profile_name(p);
+    }
+    if let Some(r) = &opts.region {
+        loader = loader.region(Region::new(r.clone()));
+    }
+    if let Some(u) = &opts.endpoint_url {
+        loader = loader.endpoint_url(u);
+    }
+    let conf = loader.load().await;
+    if conf.region().is_none() {
+        return Err(
+            "no AWS region: pass --region, set AWS_REGION, or set region in the profile".into(),
+        );
+    }
+    Ok(conf)
+}
+
+fn tried(profile: Option<&str>) -> String {
+    format!(
+        "tried environment variables (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY), the shared config and credentials files for profile '{}' (static keys, SSO, credential_process, role assumption), web identity (AWS_WEB_IDENTITY_TOKEN_FILE), ECS container credentials and EC2 instance metadata (IMDSv2)",
+        profile.unwrap_or("default")
+    )
+}
+
+/// Resolve credentials once, so a missing login fails before any collection starts.
+pub async fn check_credentials(conf: &SdkConfig, profile: Option<&str>) -> Result<(), String> {
+    let Some(provider) = conf.credentials_provider() else {
+        return Err(format!("no AWS credentials provider; {}", tried(profile)));
+    };
+    match tokio::time::timeout(CREDENTIALS_TIMEOUT, provider.provide_credentials()).await {
+        Ok(Ok(_)) => Ok(()),
+        Ok(Err(e)) => {
+            let why = DisplayErrorContext(&e).to_string().replace('\n', " ");
+            Err(format!(
+                "no AWS credentials: {}; last error: {why}",
+                tried(profile)
+            ))
+        }
+        Err(_) => Err(format!(
+            "no AWS credentials within {}s: {}",
+            CREDENTIALS_TIMEOUT.as_secs(),
+            tried(profile)
+        )),
+    }
+}

@@ -1,0 +1,190 @@
+//! The real account through the AWS SDK: a thin [`AwsApi`] that maps SDK types to the
+//! model, pages through every list, and turns failures into [`SourceError`] kinds.
+
+pub mod config;
+mod counter;
+mod ec2;
+mod eks;
+mod elb;
+mod errors;
+mod imds;
+pub mod kubeconfig;
+mod route53;
+#[cfg(test)]
+mod tests;
+mod vpce;
+
+pub use config::AwsOptions;
+pub use counter::CallCounter;
+pub use errors::{classify, source_error};
+pub use kubeconfig::KubeContext;
+
+use super::{ApiResult, AwsApi};
+use crate::model::{
+    Cluster, EndpointConnection, EndpointService, Eni, HostedZone, InterfaceEndpoint, Listener,
+    LoadBalancer, Origin, Peering, Record, RouteTable, SecurityGroup, Subnet, Target, TargetGroup,
+    Vpc,
+};
+use async_trait::async_trait;
+use aws_config::SdkConfig;
+
+#[derive(Debug, Clone)]
+pub struct AwsClient {
+    ec2: aws_sdk_ec2::Client,
+    eks: aws_sdk_eks::Client,
+    elb: aws_sdk_elasticloadbalancingv2::Client,
+    route53: aws_sdk_route53::Client,
+    region: Option<String>,
+    imds: Option<aws_config::imds::Client>,
+    kube: Option<KubeContext>,
+    calls: CallCounter,
+}
+
+impl AwsClient {
+    /// Load the configuration like the AWS CLI and check that credentials resolve; `Err`
+    /// is a one-line reason for the user.
+    pub async fn connect(opts: &AwsOptions) -> Result<Self, String> {
+        let conf = config::load(opts).await?;
+        config::check_credentials(&conf, opts.profile.as_deref()).await?;
+        Ok(Self::from_conf(&conf)
+            .with_imds(imds::from_env())
+            .with_kube(kubeconfig::current()))
+    }
+
+    /// Clients over an already loaded configuration; no instance metadata, no kubeconfig.
+    pub fn from_conf(conf: &SdkConfig) -> Self {
+        let calls = CallCounter::default();
+        Self {
+            ec2: aws_sdk_ec2::Client::from_conf(
+                aws_sdk_ec2::config::Builder::from(conf)
+                    .interceptor(calls.clone())
+                    .build(),
+            ),
+            eks: aws_sdk_eks::Client::from_conf(
+                aws_sdk_eks::config::Builder::from(conf)
+                    .interceptor(calls.clone())
+                    .build(),
+            ),
+            elb: aws_sdk_elasticloadbalancingv2::Client::from_conf(
+                aws_sdk_elasticloadbalancingv2::config::Builder::from(conf)
+                    .interceptor(calls.clone())
+                    .build(),
+            ),
+            route53: aws_sdk_route53::Client::from_conf(
+                aws_sdk_route53::config::Builder::from(conf)
+                    .interceptor(calls.clone())
+                    .build(),
+            ),
+            region: conf.region().map(|r| r.to_string()),
+            imds: None,
+            kube: None,
+            calls,
+        }
+    }
+
+    /// Where `locate_origin` asks for this host's instance id; `None` means not on EC2.
+    pub fn with_imds(mut self, imds: Option<aws_config::imds::Client>) -> Self {
+        self.imds = imds;
+        self
+    }
+
+    /// The kubeconfig context consulted when no cluster is named.
+    pub fn with_kube(mut self, kube: Option<KubeContext>) -> Self {
+        self.kube = kube;
+        self
+    }
+
+    /// API operations made so far through these clients.
+    pub fn calls(&self) -> u64 {
+        self.calls.get()
+    }
+}
+
+#[async_trait]
+impl AwsApi for AwsClient {
+    fn region(&self) -> Option<String> {
+        self.region.clone()
+    }
+
+    fn kube_context(&self) -> Option<KubeContext> {
+        self.kube.clone()
+    }
+
+    async fn list_clusters(&self) -> ApiResult<Vec<String>> {
+        eks::list_clusters(&self.eks).await
+    }
+
+    async fn describe_cluster(&self, name: &str) -> ApiResult<Cluster> {
+        eks::describe_cluster(&self.eks, name).await
+    }
+
+    async fn locate_origin(&self) -> ApiResult<Option<Origin>> {
+        let Some(imds) = &self.imds else {
+            return Ok(None);
+        };
+        match imds::instance_id(imds).await {
+            Some(id) => ec2::origin_of_instance(&self.ec2, &id).await.map(Some),
+            None => Ok(None),
+        }
+    }
+
+    async fn cluster_enis(&self, cluster: &str) -> ApiResult<Vec<Eni>> {
+        ec2::cluster_enis(&self.ec2, cluster).await
+    }
+
+    async fn vpcs(&self, ids: &[String]) -> ApiResult<Vec<Vpc>> {
+        ec2::vpcs(&self.ec2, ids).await
+    }
+
+    async fn subnets(&self, vpc_ids: &[String]) -> ApiResult<Vec<Subnet>> {
+        ec2::subnets(&self.ec2, vpc_ids).await
+    }
+
+    async fn route_tables(&self, vpc_ids: &[String]) -> ApiResult<Vec<RouteTable>> {
+        ec2::route_tables(&self.ec2, vpc_ids).await
+    }
+
+    async fn security_groups(&self, ids: &[String]) -> ApiResult<Vec<SecurityGroup>> {
+        ec2::security_groups(&self.ec2, ids).await
+    }
+
+    async fn peerings(&self, vpc_ids: &[String]) -> ApiResult<Vec<Peering>> {
+        ec2::peerings(&self.ec2, vpc_ids).await
+    }
+
+    async fn interface_endpoints(&self, vpc_id: &str) -> ApiResult<Vec<InterfaceEndpoint>> {
+        vpce::interface_endpoints(&self.ec2, vpc_id).await
+    }
+
+    async fn endpoint_services(&self) -> ApiResult<Vec<EndpointService>> {
+        vpce::endpoint_services(&self.ec2).await
+    }
+
+    async fn endpoint_connections(&self, service_id: &str) -> ApiResult<Vec<EndpointConnection>> {
+        vpce::endpoint_connections(&self.ec2, service_id).await
+    }
+
+    async fn load_balancers(&self, arns: &[String]) -> ApiResult<Vec<LoadBalancer>> {
+        elb::load_balancers(&self.elb, &self.ec2, arns).await
+    }
+
+    async fn listeners(&self, lb_arn: &str) -> ApiResult<Vec<Listener>> {
+        elb::listeners(&self.elb, lb_arn).await
+    }
+
+    async fn target_groups(&self, lb_arn: &str) -> ApiResult<Vec<TargetGroup>> {
+        elb::target_groups(&self.elb, lb_arn).await
+    }
+
+    async fn target_health(&self, tg_arn: &str) -> ApiResult<Vec<Target>> {
+        elb::target_health(&self.elb, tg_arn).await
+    }
+
+    async fn hosted_zones(&self, host: &str) -> ApiResult<Vec<HostedZone>> {
+        route53::hosted_zones(&self.route53, host).await
+    }
+
+    async fn records(&self, zone_id: &str, name: &str) -> ApiResult<Vec<Record>> {
+        route53::records(&self.route53, zone_id, name).await
+    }
+}

@@ -1,0 +1,138 @@
+//! PrivateLink: interface endpoints in a VPC (with their ENI IPs), this account's endpoint
+//! services, and the connections made to them.
+
+use super::ec2::{filter, network_interfaces};
+use super::errors::source_error;
+use crate::model::{EndpointConnection, EndpointService, InterfaceEndpoint};
+use crate::sources::ApiResult;
+use aws_sdk_ec2::Client;
+use aws_sdk_ec2::types as t;
+use std::collections::BTreeMap;
+use std::net::Ipv4Addr;
+
+fn s(v: Option<&str>) -> String {
+    v.unwrap_or_default().to_string()
+}
+
+fn is_interface(e: &t::VpcEndpoint) -> bool {
+    e.vpc_endpoint_type()
+        .is_some_and(|k| k.as_str().eq_ignore_ascii_case("interface"))
+}
+
+/// Interface endpoints in `vpc_id`; their IPs come from their ENIs (one filtered call).
+pub async fn interface_endpoints(ec2: &Client, vpc_id: &str) -> ApiResult<Vec<InterfaceEndpoint>> {
+    let found: Vec<t::VpcEndpoint> = ec2
+        .describe_vpc_endpoints()
+        .filters(filter("vpc-id", &[vpc_id.to_string()]))
+        .filters(filter("vpc-endpoint-type", &["Interface".to_string()]))
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await
+        .map_err(|e| source_error("ec2:DescribeVpcEndpoints", e))?;
+    let found: Vec<&t::VpcEndpoint> = found
+        .iter()
+        .filter(|e| is_interface(e) && e.vpc_id() == Some(vpc_id))
+        .collect();
+    let eni_ids: Vec<String> = found
+        .iter()
+        .flat_map(|e| e.network_interface_ids().iter().cloned())
+        .collect();
+    let ips: BTreeMap<String, Ipv4Addr> = if eni_ids.is_empty() {
+        BTreeMap::new()
+    } else {
+        network_interfaces(ec2, vec![filter("network-interface-id", &eni_ids)])
+            .await?
+            .iter()
+            .filter_map(|n| {
+                Some((
+                    n.network_interface_id()?.to_string(),
+                    n.private_ip_address()?.parse().ok()?,
+                ))
+            })
+            .collect()
+    };
+    Ok(found
+        .iter()
+        .map(|e| InterfaceEndpoint {
+            id: s(e.vpc_endpoint_id()),
+            vpc_id: s(e.vpc_id()),
+            service_name: s(e.service_name()),
+            state: e
+                .state()
+                .map(|x| x.as_str().to_string())
+                .unwrap_or_default(),
+            subnet_ids: e.subnet_ids().to_vec(),
+            ips: e
+                .network_interface_ids()
+                .iter()
+                .filter_map(|id| ips.get(id).copied())
+                .collect(),
+            dns_names: e
+                .dns_entries()
+                .iter()
+                .filter_map(|d| d.dns_name())
+                .map(str::to_string)
+                .collect(),
+            sg_ids: e
+                .groups()
+                .iter()
+                .filter_map(|g| g.group_id())
+                .map(str::to_string)
+                .collect(),
+        })
+        .collect())
+}
+
+pub async fn endpoint_services(ec2: &Client) -> ApiResult<Vec<EndpointService>> {
+    let found: Vec<t::ServiceConfiguration> = ec2
+        .describe_vpc_endpoint_service_configurations()
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await
+        .map_err(|e| source_error("ec2:DescribeVpcEndpointServiceConfigurations", e))?;
+    Ok(found
+        .iter()
+        .map(|c| EndpointService {
+            id: s(c.service_id()),
+            name: s(c.service_name()),
+            state: c
+                .service_state()
+                .map(|x| x.as_str().to_string())
+                .unwrap_or_default(),
+            nlb_arns: c.network_load_balancer_arns().to_vec(),
+            acceptance_required: c.acceptance_required().unwrap_or(false),
+        })
+        .collect())
+}
+
+pub async fn endpoint_connections(
+    ec2: &Client,
+    service_id: &str,
+) -> ApiResult<Vec<EndpointConnection>> {
+    let found: Vec<t::VpcEndpointConnection> = ec2
+        .describe_vpc_endpoint_connections()
+        .filters(filter("service-id", &[service_id.to_string()]))
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await
+        .map_err(|e| source_error("ec2:DescribeVpcEndpointConnections", e))?;
+    Ok(found
+        .iter()
+        .filter(|c| c.service_id().is_none_or(|id| id == service_id))
+        .map(|c| EndpointConnection {
+            service_id: service_id.to_string(),
+            endpoint_id: s(c.vpc_endpoint_id()),
+            state: c
+                .vpc_endpoint_state()
+                .map(|x| x.as_str().to_string())
+                .unwrap_or_default(),
+            owner: c.vpc_endpoint_owner().map(str::to_string),
+        })
+        .collect())
+}

@@ -1,0 +1,238 @@
+"""moto's server on loopback, extended with what moto 5 cannot do on its own.
+
+Extensions (each used by the Rust tests, and named there):
+- fault injection per access key: a caller whose access key id was registered through
+  POST /_ext/fault gets AccessDenied (403), throttling or a slow answer for one IAM action,
+  in that service's own error format. Other callers are unaffected, so tests share a server.
+- DescribeVpcEndpointConnections, which moto answers with HTTP 500, built from moto's
+  endpoints and endpoint services.
+- state that moto never produces: target health other than `healthy`, interface endpoints
+  waiting for acceptance, ENIs `in-use` without an instance.
+
+Prints the port it listens on, then serves until killed or its stdin closes.
+"""
+
+import io
+import json
+import os
+import re
+import sys
+import threading
+import time
+import urllib.parse
+import uuid
+
+from werkzeug.serving import make_server
+
+from moto.moto_server.werkzeug_app import (
+    DomainDispatcherApplication,
+    MotoRequestHandler,
+    create_backend_app,
+)
+from moto.ec2.models import ec2_backends
+from moto.elbv2 import models as elbv2_models
+
+ACCOUNT = "123456789012"
+FAULTS = {}  # access key id -> {iam action -> kind}
+HEALTH = {}  # (target group arn, target id) -> (state, reason, description)
+
+_health_for = elbv2_models.FakeTargetGroup.health_for
+
+
+def _patched_health(self, target, ec2_backend):
+    status = _health_for(self, target, ec2_backend)
+    override = HEALTH.get((self.arn, target["Id"]))
+    if override:
+        status.status, status.reason, status.description = override
+    return status
+
+
+elbv2_models.FakeTargetGroup.health_for = _patched_health
+
+
+def ec2(region):
+    return ec2_backends[ACCOUNT][region]
+
+
+def scope(environ):
+    m = re.search(
+        r"Credential=([^/]+)/[^/]+/([^/]+)/([^/]+)/",
+        environ.get("HTTP_AUTHORIZATION", ""),
+    )
+    return m.groups() if m else (None, None, None)
+
+
+def operation(service, environ, params):
+    path = environ.get("PATH_INFO", "")
+    method = environ.get("REQUEST_METHOD", "")
+    if service in ("ec2", "elasticloadbalancing"):
+        return params.get("Action", [""])[0]
+    if service == "eks" and method == "GET":
+        if re.fullmatch(r"/clusters/?", path):
+            return "ListClusters"
+        if re.fullmatch(r"/clusters/[^/]+/?", path):
+            return "DescribeCluster"
+    if service == "route53" and method == "GET":
+        if path.rstrip("/").endswith("/hostedzonesbyname"):
+            return "ListHostedZonesByName"
+        if re.search(r"/hostedzone/[^/]+/rrset/?$", path):
+            return "ListResourceRecordSets"
+        if re.search(r"/hostedzone/[^/]+/?$", path):
+            return "GetHostedZone"
+    return ""
+
+
+def error(service, status, code, message):
+    rid = str(uuid.uuid4())
+    if service == "eks":
+        body = json.dumps({"message": message}).encode()
+        headers = [("Content-Type", "application/json"), ("x-amzn-ErrorType", code)]
+    elif service == "ec2":
+        body = (
+            f"<Response><Errors><Error><Code>{code}</Code><Message>{message}</Message>"
+            f"</Error></Errors><RequestID>{rid}</RequestID></Response>"
+        ).encode()
+        headers = [("Content-Type", "text/xml")]
+    else:
+        body = (
+            f"<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code>"
+            f"<Message>{message}</Message></Error><RequestId>{rid}</RequestId></ErrorResponse>"
+        ).encode()
+        headers = [("Content-Type", "text/xml")]
+    return f"{status} Error", headers, body
+
+
+DENIED_CODE = {
+    "ec2": "UnauthorizedOperation",
+    "eks": "AccessDeniedException",
+    "elasticloadbalancing": "AccessDenied",
+    "route53": "AccessDenied",
+}
+THROTTLE = {
+    "ec2": (503, "RequestLimitExceeded"),
+    "eks": (429, "ThrottlingException"),
+    "elasticloadbalancing": (400, "Throttling"),
+    "route53": (400, "Throttling"),
+}
+
+
+def fault_response(service, action, kind):
+    if kind == "deny":
+        return error(
+            service,
+            403,
+            DENIED_CODE[service],
+            f"User: arn:aws:iam::{ACCOUNT}:user/test is not authorized to perform: {action}",
+        )
+    if kind == "throttle":
+        status, code = THROTTLE[service]
+        return error(service, status, code, "Rate exceeded")
+    return None
+
+
+def endpoint_connections(region, params):
+    wanted = []
+    for k, v in params.items():
+        m = re.fullmatch(r"Filter\.(\d+)\.Name", k)
+        if m and v[0] == "service-id":
+            n = m.group(1)
+            wanted += [
+                val[0]
+                for key, val in params.items()
+                if key.startswith(f"Filter.{n}.Value.")
+            ]
+    backend = ec2(region)
+    items = []
+    for svc in backend.configurations.values():
+        if wanted and svc.id not in wanted:
+            continue
+        for ep in backend.vpc_end_points.values():
+            if ep.service_name != svc.service_name:
+                continue
+            items.append(
+                f"<item><serviceId>{svc.id}</serviceId><vpcEndpointId>{ep.id}</vpcEndpointId>"
+                f"<vpcEndpointOwner>{ACCOUNT}</vpcEndpointOwner>"
+                f"<vpcEndpointState>{ep.state}</vpcEndpointState></item>"
+            )
+    body = (
+        '<DescribeVpcEndpointConnectionsResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">'
+        f"<requestId>{uuid.uuid4()}</requestId>"
+        f"<vpcEndpointConnectionSet>{''.join(items)}</vpcEndpointConnectionSet>"
+        "</DescribeVpcEndpointConnectionsResponse>"
+    ).encode()
+    return "200 OK", [("Content-Type", "text/xml")], body
+
+
+def control(path, doc):
+    """Test setup only: state moto cannot be asked for through the API."""
+    if path == "/_ext/ready":
+        return {"ready": True}
+    if path == "/_ext/fault":
+        FAULTS.setdefault(doc["key"], {})[doc["action"]] = doc["kind"]
+    elif path == "/_ext/target-health":
+        HEALTH[(doc["tg_arn"], doc["id"])] = (
+            doc["state"],
+            doc.get("reason"),
+            doc.get("description"),
+        )
+    elif path == "/_ext/endpoint-state":
+        ec2(doc["region"]).vpc_end_points[doc["id"]].state = doc["state"]
+    elif path == "/_ext/eni-status":
+        backend = ec2(doc["region"])
+        for eni_id in doc["ids"]:
+            backend.enis[eni_id].status = doc["status"]
+    else:
+        raise KeyError(path)
+    return {"ok": True}
+
+
+class Extended:
+    def __init__(self, inner):
+        self.inner = inner
+
+    def __call__(self, environ, start_response):
+        path = environ.get("PATH_INFO", "")
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        body = environ["wsgi.input"].read(length) if length else b""
+        environ["wsgi.input"] = io.BytesIO(body)
+        if path.startswith("/_ext/"):
+            try:
+                out = control(path, json.loads(body or b"{}"))
+                status, payload = "200 OK", json.dumps(out).encode()
+            except Exception as e:  # noqa: BLE001 - the test reads the reason
+                status, payload = "400 Bad Request", json.dumps({"error": repr(e)}).encode()
+            start_response(status, [("Content-Type", "application/json")])
+            return [payload]
+        key, region, service = scope(environ)
+        params = {}
+        if service in ("ec2", "elasticloadbalancing"):
+            params = urllib.parse.parse_qs(body.decode(errors="replace"))
+        op = operation(service, environ, params)
+        action = f"{service}:{op}"
+        kind = FAULTS.get(key, {}).get(action)
+        if kind == "slow":
+            time.sleep(30)
+        reply = fault_response(service, action, kind) if kind else None
+        if reply is None and action == "ec2:DescribeVpcEndpointConnections":
+            reply = endpoint_connections(region, params)
+        if reply is not None:
+            status, headers, payload = reply
+            headers.append(("Content-Length", str(len(payload))))
+            start_response(status, headers)
+            return [payload]
+        return self.inner(environ, start_response)
+
+
+def main():
+    app = Extended(DomainDispatcherApplication(create_backend_app))
+    server = make_server(
+        "127.0.0.1", 0, app, threaded=True, request_handler=MotoRequestHandler
+    )
+    print(server.server_address[1], flush=True)
+    # The test holds our stdin; when it dies, even without cleanup, so do we.
+    threading.Thread(target=lambda: (sys.stdin.read(), os._exit(0)), daemon=True).start()
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,354 @@
+"""Seed an emulated account with the PrivateLink setup in front of a private EKS endpoint,
+optionally broken by named faults, and with unrelated noise for scale tests.
+
+usage: seed.py ENDPOINT_URL REGION [--fault NAME]... [--noise VPCS,ENIS,TARGETS]
+Prints a JSON document of the ids the tests assert on.
+"""
+
+import argparse
+import json
+import sys
+import urllib.request
+
+import boto3
+
+FAULTS = [
+    "stale-target",
+    "missing-target",
+    "phz-not-associated",
+    "peering-inactive",
+    "dns-off",
+    "endpoint-pending",
+    "targets-unhealthy",
+]
+
+
+class Seeder:
+    def __init__(self, url, region):
+        self.url = url
+        self.region = region
+        kw = dict(
+            endpoint_url=url,
+            region_name=region,
+            aws_access_key_id="seed",
+            aws_secret_access_key="seed",
+        )
+        self.ec2 = boto3.client("ec2", **kw)
+        self.eks = boto3.client("eks", **kw)
+        self.elb = boto3.client("elbv2", **kw)
+        self.r53 = boto3.client("route53", **kw)
+        self.ids = {}
+
+    def ext(self, path, doc):
+        req = urllib.request.Request(
+            self.url + path,
+            data=json.dumps(doc).encode(),
+            headers={"Content-Type": "application/json"},
+            method="POST",
+        )
+        with urllib.request.urlopen(req) as r:
+            return json.loads(r.read())
+
+    def vpc(self, cidr, name):
+        v = self.ec2.create_vpc(CidrBlock=cidr)["Vpc"]["VpcId"]
+        self.ec2.create_tags(Resources=[v], Tags=[{"Key": "Name", "Value": name}])
+        for attr in ("EnableDnsSupport", "EnableDnsHostnames"):
+            self.ec2.modify_vpc_attribute(VpcId=v, **{attr: {"Value": True}})
+        return v
+
+    def subnet(self, vpc, cidr, az):
+        return self.ec2.create_subnet(
+            VpcId=vpc, CidrBlock=cidr, AvailabilityZone=self.region + az
+        )["Subnet"]["SubnetId"]
+
+    def sg(self, vpc, name, cidrs):
+        g = self.ec2.create_security_group(GroupName=name, Description=name, VpcId=vpc)[
+            "GroupId"
+        ]
+        if not cidrs:
+            return g
+        self.ec2.authorize_security_group_ingress(
+            GroupId=g,
+            IpPermissions=[
+                {
+                    "IpProtocol": "tcp",
+                    "FromPort": 443,
+                    "ToPort": 443,
+                    "IpRanges": [{"CidrIp": c} for c in cidrs],
+                }
+            ],
+        )
+        return g
+
+    def main_table(self, vpc):
+        tables = self.ec2.describe_route_tables(
+            Filters=[{"Name": "vpc-id", "Values": [vpc]}]
+        )["RouteTables"]
+        return next(
+            t["RouteTableId"]
+            for t in tables
+            if any(a.get("Main") for a in t.get("Associations", []))
+        )
+
+    def cluster(self, name, subnets, vpc, cluster_sg):
+        # moto keeps vpcId and clusterSecurityGroupId only when sent at creation; boto3
+        # drops members the model does not know, so they are added to the signed body.
+        def add_fields(request, **_):
+            doc = json.loads(request.body)
+            doc["resourcesVpcConfig"].update(
+                {"vpcId": vpc, "clusterSecurityGroupId": cluster_sg}
+            )
+            request.data = json.dumps(doc).encode()
+
+        self.eks.meta.events.register("before-sign.eks.CreateCluster", add_fields)
+        self.eks.create_cluster(
+            name=name,
+            version="1.31",
+            roleArn="arn:aws:iam::123456789012:role/eks",
+            resourcesVpcConfig={
+                "subnetIds": subnets,
+                "securityGroupIds": [],
+                "endpointPrivateAccess": True,
+                "endpointPublicAccess": False,
+            },
+        )
+        return self.eks.describe_cluster(name=name)["cluster"]
+
+    def healthy(self, name="prod"):
+        ids = self.ids
+        ops = ids["ops_vpc"] = self.vpc("172.20.0.0/16", "ops")
+        eks = ids["eks_vpc"] = self.vpc("192.168.0.0/16", "eks")
+        ops_a = self.subnet(ops, "172.20.1.0/24", "a")
+        ops_b = self.subnet(ops, "172.20.2.0/24", "b")
+        eks_a = self.subnet(eks, "192.168.10.0/24", "a")
+        eks_b = self.subnet(eks, "192.168.20.0/24", "b")
+        ids["eks_subnets"] = [eks_a, eks_b]
+        pcx = self.ec2.create_vpc_peering_connection(VpcId=ops, PeerVpcId=eks)[
+            "VpcPeeringConnection"
+        ]["VpcPeeringConnectionId"]
+        self.ec2.accept_vpc_peering_connection(VpcPeeringConnectionId=pcx)
+        ids["peering"] = pcx
+        for vpc, dest in ((ops, "192.168.0.0/16"), (eks, "172.20.0.0/16")):
+            self.ec2.create_route(
+                RouteTableId=self.main_table(vpc),
+                DestinationCidrBlock=dest,
+                VpcPeeringConnectionId=pcx,
+            )
+        cluster_sg = self.sg(eks, "eks-cluster", ["192.168.0.0/16", "172.20.0.0/16"])
+        bastion_sg = self.sg(ops, "bastion", [])
+        # The host the tool runs on; instance metadata names it (moto ships this AMI).
+        ids["bastion"] = self.ec2.run_instances(
+            ImageId="ami-03cf127a",
+            MinCount=1,
+            MaxCount=1,
+            SubnetId=ops_a,
+            SecurityGroupIds=[bastion_sg],
+            PrivateIpAddress="172.20.1.10",
+        )["Instances"][0]["InstanceId"]
+        ids["bastion_sg"] = bastion_sg
+        endpoint_sg = self.sg(ops, "eks-endpoint", ["172.20.0.0/16"])
+        ids["cluster_sg"] = cluster_sg
+        c = self.cluster(name, [eks_a, eks_b], eks, cluster_sg)
+        ids["cluster"] = name
+        ids["endpoint"] = c["endpoint"]
+        # Route53 stores names lower-cased; moto compares them as given.
+        host = c["endpoint"].split("://", 1)[-1].rstrip("/").lower()
+        ids["host"] = host
+
+        enis, eni_ips = [], []
+        for subnet, ip in ((eks_a, "192.168.10.21"), (eks_b, "192.168.20.21")):
+            eni = self.ec2.create_network_interface(
+                SubnetId=subnet,
+                Groups=[cluster_sg],
+                Description=f"Amazon EKS {name}",
+                PrivateIpAddress=ip,
+            )["NetworkInterface"]["NetworkInterfaceId"]
+            enis.append(eni)
+            eni_ips.append(ip)
+        self.ext("/_ext/eni-status", {"region": self.region, "ids": enis, "status": "in-use"})
+        ids["eni_ips"] = eni_ips
+
+        lb = self.elb.create_load_balancer(
+            Name="eks-api", Subnets=[eks_a, eks_b], Scheme="internal", Type="network"
+        )["LoadBalancers"][0]
+        lb_arn = ids["nlb"] = lb["LoadBalancerArn"]
+        # AWS gives an internal NLB one ENI per zone, described after the NLB.
+        desc = "ELB " + lb_arn.split(":loadbalancer/", 1)[1]
+        for subnet, ip in ((eks_a, "192.168.10.100"), (eks_b, "192.168.20.100")):
+            self.ec2.create_network_interface(
+                SubnetId=subnet, Description=desc, PrivateIpAddress=ip
+            )
+        tg = self.elb.create_target_group(
+            Name="eks-api-ips",
+            Protocol="TCP",
+            Port=443,
+            VpcId=eks,
+            TargetType="ip",
+        )["TargetGroups"][0]["TargetGroupArn"]
+        ids["tg"] = tg
+        self.elb.register_targets(
+            TargetGroupArn=tg, Targets=[{"Id": ip, "Port": 443} for ip in eni_ips]
+        )
+        self.elb.create_listener(
+            LoadBalancerArn=lb_arn,
+            Protocol="TCP",
+            Port=443,
+            DefaultActions=[{"Type": "forward", "TargetGroupArn": tg}],
+        )
+
+        svc = self.ec2.create_vpc_endpoint_service_configuration(
+            NetworkLoadBalancerArns=[lb_arn], AcceptanceRequired=False
+        )["ServiceConfiguration"]
+        ids["service"] = svc["ServiceId"]
+        ep = self.ec2.create_vpc_endpoint(
+            VpcEndpointType="Interface",
+            VpcId=ops,
+            ServiceName=svc["ServiceName"],
+            SubnetIds=[ops_a, ops_b],
+            SecurityGroupIds=[endpoint_sg],
+        )["VpcEndpoint"]
+        ids["endpoint_id"] = ep["VpcEndpointId"]
+        dns = ep["DnsEntries"][0]
+
+        zone = self.r53.create_hosted_zone(
+            Name=host,
+            CallerReference="eks-" + name,
+            VPC={"VPCRegion": self.region, "VPCId": ops},
+            HostedZoneConfig={"PrivateZone": True, "Comment": "eks api"},
+        )["HostedZone"]["Id"].split("/")[-1]
+        ids["zone"] = zone
+        self.r53.change_resource_record_sets(
+            HostedZoneId=zone,
+            ChangeBatch={
+                "Changes": [
+                    {
+                        "Action": "CREATE",
+                        "ResourceRecordSet": {
+                            "Name": host,
+                            "Type": "A",
+                            "AliasTarget": {
+                                "HostedZoneId": dns.get("HostedZoneId", "Z1"),
+                                "DNSName": dns["DnsName"],
+                                "EvaluateTargetHealth": False,
+                            },
+                        },
+                    }
+                ]
+            },
+        )
+        return ids
+
+    def fault(self, name):
+        ids = self.ids
+        if name == "stale-target":
+            self.elb.register_targets(
+                TargetGroupArn=ids["tg"], Targets=[{"Id": "192.168.10.9", "Port": 443}]
+            )
+        elif name == "missing-target":
+            self.elb.deregister_targets(
+                TargetGroupArn=ids["tg"], Targets=[{"Id": ids["eni_ips"][1], "Port": 443}]
+            )
+        elif name == "phz-not-associated":
+            self.r53.associate_vpc_with_hosted_zone(
+                HostedZoneId=ids["zone"],
+                VPC={"VPCRegion": self.region, "VPCId": ids["eks_vpc"]},
+            )
+            self.r53.disassociate_vpc_from_hosted_zone(
+                HostedZoneId=ids["zone"],
+                VPC={"VPCRegion": self.region, "VPCId": ids["ops_vpc"]},
+            )
+        elif name == "peering-inactive":
+            self.ec2.delete_vpc_peering_connection(VpcPeeringConnectionId=ids["peering"])
+        elif name == "dns-off":
+            self.ec2.modify_vpc_attribute(
+                VpcId=ids["eks_vpc"], EnableDnsHostnames={"Value": False}
+            )
+        elif name == "endpoint-pending":
+            self.ext(
+                "/_ext/endpoint-state",
+                {"region": self.region, "id": ids["endpoint_id"], "state": "pendingAcceptance"},
+            )
+        elif name == "targets-unhealthy":
+            for ip in ids["eni_ips"]:
+                self.ext(
+                    "/_ext/target-health",
+                    {
+                        "tg_arn": ids["tg"],
+                        "id": ip,
+                        "state": "unhealthy",
+                        "reason": "Target.FailedHealthChecks",
+                        "description": "Health checks failed",
+                    },
+                )
+        else:
+            raise SystemExit(f"unknown fault {name}; accepted: {', '.join(FAULTS)}")
+
+    def noise(self, vpcs, enis, targets):
+        """Unrelated resources: other VPCs with ENIs, and a separate NLB with targets."""
+        subnets, noise_vpcs = [], []
+        for i in range(vpcs):
+            v = self.ec2.create_vpc(CidrBlock=f"10.{i // 250}.{i % 250}.0/24")["Vpc"]["VpcId"]
+            noise_vpcs.append(v)
+            subnets.append(
+                self.subnet(v, f"10.{i // 250}.{i % 250}.0/24", "ab"[i % 2])
+            )
+        if len(noise_vpcs) >= 2:
+            # moto ignores peering filters: an unrelated peering must still stay out.
+            pcx = self.ec2.create_vpc_peering_connection(
+                VpcId=noise_vpcs[0], PeerVpcId=noise_vpcs[1]
+            )["VpcPeeringConnection"]["VpcPeeringConnectionId"]
+            self.ec2.accept_vpc_peering_connection(VpcPeeringConnectionId=pcx)
+        for i in range(enis):
+            self.ec2.create_network_interface(
+                SubnetId=subnets[i % len(subnets)], Description=f"noise {i}"
+            )
+        if targets:
+            lb = self.elb.create_load_balancer(
+                Name="noise", Subnets=subnets[:2], Scheme="internal", Type="network"
+            )["LoadBalancers"][0]["LoadBalancerArn"]
+            vpc = self.ec2.describe_subnets(SubnetIds=subnets[:1])["Subnets"][0]["VpcId"]
+            tg = self.elb.create_target_group(
+                Name="noise", Protocol="TCP", Port=443, VpcId=vpc, TargetType="ip"
+            )["TargetGroups"][0]["TargetGroupArn"]
+            self.elb.create_listener(
+                LoadBalancerArn=lb,
+                Protocol="TCP",
+                Port=443,
+                DefaultActions=[{"Type": "forward", "TargetGroupArn": tg}],
+            )
+            ips = [f"10.{j // 250}.{j % 250}.10" for j in range(targets)]
+            for k in range(0, len(ips), 50):
+                self.elb.register_targets(
+                    TargetGroupArn=tg,
+                    Targets=[{"Id": ip, "Port": 443} for ip in ips[k : k + 50]],
+                )
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("url")
+    p.add_argument("region")
+    p.add_argument("--fault", action="append", default=[], choices=FAULTS)
+    p.add_argument("--noise", default="")
+    p.add_argument("--cluster", default="prod")
+    p.add_argument("--extra-cluster", action="append", default=[])
+    a = p.parse_args()
+    s = Seeder(a.url, a.region)
+    s.healthy(a.cluster)
+    for name in a.extra_cluster:
+        s.eks.create_cluster(
+            name=name,
+            roleArn="arn:aws:iam::123456789012:role/eks",
+            resourcesVpcConfig={"subnetIds": s.ids["eks_subnets"]},
+        )
+    for f in a.fault:
+        s.fault(f)
+    if a.noise:
+        vpcs, enis, targets = (int(x) for x in a.noise.split(","))
+        s.noise(vpcs, enis, targets)
+    json.dump(s.ids, sys.stdout)
+    print()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,227 @@
+//! The tool is read-only by construction: every SDK operation the AWS sources call is a
+//! Describe/List/Get action granted by docs/iam-policy.json, the policy grants nothing the
+//! code does not call, and no mutating verb appears anywhere in `src/`.
+
+use serde_json::Value;
+use std::collections::BTreeSet;
+use std::path::Path;
+
+/// Client variable names in src/sources/aws and their IAM service prefixes.
+const CLIENTS: &[(&str, &str)] = &[
+    ("ec2", "ec2"),
+    ("eks", "eks"),
+    ("elb", "elasticloadbalancing"),
+    ("r53", "route53"),
+];
+
+const READ_VERBS: &[&str] = &["describe", "list", "get"];
+
+/// SDK operation verbs that change an account.
+const WRITE_VERBS: &[&str] = &[
+    "create",
+    "delete",
+    "modify",
+    "put",
+    "update",
+    "register",
+    "deregister",
+    "attach",
+    "detach",
+    "associate",
+    "disassociate",
+    "accept",
+    "reject",
+    "run",
+    "start",
+    "stop",
+    "terminate",
+    "reboot",
+    "tag",
+    "untag",
+    "add",
+    "remove",
+    "change",
+    "set",
+    "authorize",
+    "revoke",
+    "replace",
+    "reset",
+    "enable",
+    "disable",
+    "import",
+    "export",
+    "copy",
+    "allocate",
+    "release",
+    "assign",
+    "unassign",
+    "send",
+    "cancel",
+    "restore",
+    "apply",
+    "invoke",
+    "purchase",
+];
+
+fn rust_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            rust_files(&p, out);
+        } else if p.extension().is_some_and(|x| x == "rs") {
+            out.push(p);
+        }
+    }
+}
+
+/// Source without comments and whitespace, so `ec2\n    .describe_vpcs()` reads as one call.
+fn squeezed(path: &Path) -> String {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .map(|l| match l.find("//") {
+            Some(i) if !l[..i].contains('"') => &l[..i],
+            _ => l,
+        })
+        .collect::<String>()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect()
+}
+
+fn ident_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '_'
+}
+
+/// `(receiver, method)` for every `receiver.method(` call in `text`.
+fn method_calls(text: &str) -> Vec<(String, String)> {
+    let b: Vec<char> = text.chars().collect();
+    let mut out = Vec::new();
+    for i in 0..b.len() {
+        if b[i] != '.' {
+            continue;
+        }
+        let mut j = i + 1;
+        while j < b.len() && ident_char(b[j]) {
+            j += 1;
+        }
+        if j == i + 1 || j >= b.len() || b[j] != '(' {
+            continue;
+        }
+        let method: String = b[i + 1..j].iter().collect();
+        let mut k = i;
+        while k > 0 && ident_char(b[k - 1]) {
+            k -= 1;
+        }
+        let receiver: String = b[k..i].iter().collect();
+        out.push((receiver, method));
+    }
+    out
+}
+
+fn pascal(snake: &str) -> String {
+    snake
+        .split('_')
+        .map(|w| {
+            let mut c = w.chars();
+            c.next()
+                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+fn policy_actions() -> BTreeSet<String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let doc: Value =
+        serde_json::from_str(&std::fs::read_to_string(root.join("docs/iam-policy.json")).unwrap())
+            .unwrap();
+    let mut actions = BTreeSet::new();
+    for st in doc["Statement"].as_array().unwrap() {
+        assert_eq!(st["Effect"], "Allow");
+        for a in st["Action"].as_array().unwrap() {
+            actions.insert(a.as_str().unwrap().to_string());
+        }
+    }
+    actions
+}
+
+#[test]
+fn every_sdk_call_is_a_read_granted_by_the_policy_and_nothing_more() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    rust_files(&root.join("src/sources/aws"), &mut files);
+    // Unit tests there call the AwsApi trait on replayed responses, not the SDK.
+    files.retain(|f| !f.starts_with(root.join("src/sources/aws/tests")));
+    assert!(!files.is_empty());
+    let mut used = BTreeSet::new();
+    let mut problems = Vec::new();
+    for f in &files {
+        for (receiver, method) in method_calls(&squeezed(f)) {
+            let verb = method.split('_').next().unwrap_or("");
+            let client = CLIENTS.iter().find(|(name, _)| *name == receiver);
+            match client {
+                Some((_, service)) => {
+                    if !READ_VERBS.contains(&verb) {
+                        problems.push(format!("{}: {receiver}.{method}() is not a read", f.display()));
+                    }
+                    used.insert(format!("{service}:{}", pascal(&method)));
+                }
+                None if READ_VERBS.contains(&verb) && method.contains('_') => problems.push(format!(
+                    "{}: {receiver}.{method}() looks like an SDK call on a client this test cannot name; call it on one of {:?}",
+                    f.display(),
+                    CLIENTS.iter().map(|c| c.0).collect::<Vec<_>>()
+                )),
+                None => {}
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    let granted = policy_actions();
+    let missing: Vec<_> = used.difference(&granted).collect();
+    let unused: Vec<_> = granted.difference(&used).collect();
+    assert!(
+        missing.is_empty(),
+        "called but not in docs/iam-policy.json: {missing:?}"
+    );
+    assert!(
+        unused.is_empty(),
+        "granted but never called (keep the policy minimal): {unused:?}"
+    );
+}
+
+#[test]
+fn no_mutating_sdk_verb_anywhere_in_src() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    rust_files(&root.join("src"), &mut files);
+    let clients: Vec<&str> = CLIENTS.iter().map(|c| c.0).collect();
+    let mut bad = Vec::new();
+    for f in &files {
+        for (receiver, method) in method_calls(&squeezed(f)) {
+            let verb = method.split('_').next().unwrap_or("");
+            if clients.contains(&receiver.as_str()) && WRITE_VERBS.contains(&verb) {
+                bad.push(format!("{}: {receiver}.{method}()", f.display()));
+            }
+        }
+    }
+    assert!(bad.is_empty(), "mutating calls: {bad:?}");
+}
+
+#[test]
+fn the_scanner_sees_calls_split_across_lines() {
+    let calls = method_calls(
+        &"let x = ec2\n    .describe_vpcs()\n    .send()"
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>(),
+    );
+    assert!(
+        calls.contains(&("ec2".into(), "describe_vpcs".into())),
+        "{calls:?}"
+    );
+    assert_eq!(
+        pascal("describe_vpc_endpoint_service_configurations"),
+        "DescribeVpcEndpointServiceConfigurations"
+    );
+}

@@ -177,7 +177,11 @@ mod tests {
         let mut m = healthy();
         push_dns_outcome(&mut m, crate::model::DnsOutcome::NxDomain, 5);
         let d = diagnose(&m);
-        let api = d.hops.iter().find(|h| h.name == HopName::ApiServer).unwrap();
+        let api = d
+            .hops
+            .iter()
+            .find(|h| h.name == HopName::ApiServer)
+            .unwrap();
         assert_eq!(api.status, HopStatus::Unknown, "{api:?}");
         assert_eq!(d.first_failure, Some(HopName::Dns));
     }

@@ -6,7 +6,7 @@ use crate::cli::Opts;
 use crate::config::{self, Config};
 use crate::env::build_env;
 use crate::model::{Context, Model};
-use crate::sources::collect::choose_cluster;
+use crate::sources::collect::{CollectError, choose_cluster};
 use crate::sources::poll::{self, Intervals, Sources};
 use crate::terminal;
 use crate::ui::theme;
@@ -74,9 +74,21 @@ async fn prepare(opts: &Opts) -> Result<(App, Sources, Intervals), String> {
         );
     }
     let env = build_env(opts).await?;
-    let cluster = choose_cluster(env.api.as_ref(), opts.cluster.as_deref())
-        .await
-        .map_err(|e| e.to_string())?;
+    let cluster = match choose_cluster(env.api.as_ref(), opts.cluster.as_deref()).await {
+        Ok(c) => c,
+        // Several clusters and nothing to tell them apart: the operator picks one.
+        Err(CollectError::ChooseCluster { available, .. }) if available.len() > 1 => {
+            let (mut term, _guard) = terminal::init().map_err(|e| e.to_string())?;
+            match pick_cluster(&mut term, &available, &themes[0])
+                .await
+                .map_err(|e| e.to_string())?
+            {
+                Some(c) => c,
+                None => return Err("no cluster chosen".into()),
+            }
+        }
+        Err(e) => return Err(e.to_string()),
+    };
     let settings = crate::check::settings(opts, None, opts.demo.is_some());
     let model = Model::new(Context {
         cluster_name: cluster,
@@ -90,6 +102,35 @@ async fn prepare(opts: &Opts) -> Result<(App, Sources, Intervals), String> {
         prober: env.prober,
     };
     Ok((App::new(model, themes), sources, intervals(opts, &cfg)))
+}
+
+/// A list of clusters to choose from; `None` when the operator quits.
+async fn pick_cluster(
+    term: &mut terminal::Term,
+    names: &[String],
+    theme: &theme::Theme,
+) -> std::io::Result<Option<String>> {
+    use crate::keymap::{Action, action_for};
+    let mut input = EventStream::new();
+    let mut selected = 0usize;
+    loop {
+        term.draw(|f| crate::ui::panes::picker::render(f, names, selected, theme))?;
+        let Some(ev) = input.next().await else {
+            return Ok(None);
+        };
+        if let crossterm::event::Event::Key(k) = ev? {
+            if k.kind == crossterm::event::KeyEventKind::Release {
+                continue;
+            }
+            match action_for(&k) {
+                Some(Action::Up) => selected = selected.saturating_sub(1),
+                Some(Action::Down) => selected = (selected + 1).min(names.len() - 1),
+                Some(Action::Enter) => return Ok(names.get(selected).cloned()),
+                Some(Action::Quit | Action::Back) => return Ok(None),
+                _ => {}
+            }
+        }
+    }
 }
 
 async fn event_loop(

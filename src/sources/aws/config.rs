@@ -5,7 +5,6 @@ use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_sdk_ec2::config::ProvideCredentials;
-use aws_sdk_ec2::error::DisplayErrorContext;
 use std::time::Duration;
 
 /// `--profile`, `--region`, `--endpoint-url`; `None` leaves each to the default chain
@@ -69,7 +68,21 @@ pub async fn check_credentials(conf: &SdkConfig, profile: Option<&str>) -> Resul
     match tokio::time::timeout(CREDENTIALS_TIMEOUT, provider.provide_credentials()).await {
         Ok(Ok(_)) => Ok(()),
         Ok(Err(e)) => {
-            let why = DisplayErrorContext(&e).to_string().replace('\n', " ");
+            // The Display chain says what each provider answered; the Debug dump adds nothing.
+            let mut parts = vec![e.to_string()];
+            let mut src = std::error::Error::source(&e);
+            while let Some(inner) = src {
+                let text = inner.to_string();
+                if !parts.iter().any(|p| p.contains(&text)) {
+                    parts.push(text);
+                }
+                src = inner.source();
+            }
+            let why = parts
+                .join(": ")
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
             Err(format!(
                 "no AWS credentials: {}; last error: {why}",
                 tried(profile)

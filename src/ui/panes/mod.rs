@@ -7,6 +7,7 @@ pub mod help;
 pub mod list;
 pub mod main;
 pub mod path;
+pub mod picker;
 
 use super::rows::Role;
 use super::theme::Theme;

@@ -131,17 +131,17 @@ impl App {
         }
     }
 
-    /// Select the first failing hop until the user picks one.
+    /// Select the worst hop (the first failing one, else the first not OK) until the user
+    /// picks one.
     fn follow_failure(&mut self) {
-        if !self.ui.hop_touched {
-            let first = self.diagnosis.first_failure;
-            self.ui.hop = self
-                .diagnosis
-                .hops
-                .iter()
-                .position(|h| Some(h.name) == first)
-                .unwrap_or(0);
+        if self.ui.hop_touched {
+            return;
         }
+        let hops = &self.diagnosis.hops;
+        let first = |want: &[HopStatus]| hops.iter().position(|h| want.contains(&h.status));
+        self.ui.hop = first(&[HopStatus::Fail])
+            .or_else(|| first(&[HopStatus::Unknown, HopStatus::Warn]))
+            .unwrap_or(0);
     }
 
     fn on_key(&mut self, k: KeyEvent, now: DateTime<Utc>) -> Vec<Effect> {

@@ -7,14 +7,25 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 
 pub fn render(f: &mut Frame, area: Rect, s: &Scene) {
-    let evidence = s
-        .diagnosis
-        .hops
-        .get(s.ui.hop)
-        .map_or(1, |h| h.evidence.len() as u16);
-    // Chain (up to two lines when narrow), a gap, the evidence, borders.
-    let chain = if area.width >= 130 { 1 } else { 2 };
-    let path_h = (chain + 1 + evidence + 2).clamp(5, area.height / 2);
+    // Rows the path pane needs once wrapped: the chain, a gap, the evidence, borders.
+    let inner = area.width.saturating_sub(2).max(1) as usize;
+    let rows = |chars: usize| chars.div_ceil(inner).max(1) as u16;
+    let hops = &s.diagnosis.hops;
+    let chain: usize = hops
+        .iter()
+        .map(|h| h.name.as_str().chars().count() + 2)
+        .sum::<usize>()
+        + 3 * hops.len().saturating_sub(1);
+    let evidence: u16 = hops.get(s.ui.hop).map_or(1, |h| {
+        h.evidence
+            .iter()
+            .enumerate()
+            .map(|(i, e)| {
+                rows(e.chars().count() + if i == 0 { h.name.as_str().len() + 2 } else { 2 })
+            })
+            .sum()
+    });
+    let path_h = (rows(chain) + 1 + evidence + 2).clamp(5, area.height / 2);
     let [top, bottom] =
         Layout::vertical([Constraint::Length(path_h), Constraint::Min(3)]).areas(area);
     path::render(f, top, s, s.ui.focus == Pane::Path);

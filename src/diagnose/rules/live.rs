@@ -4,7 +4,7 @@ use crate::diagnose::classify::AnswerClass;
 use crate::diagnose::ctx::Ctx;
 use crate::diagnose::finding::{Finding, HopName, Missing, Severity, list};
 use crate::model::stats::answer_changes;
-use crate::model::{DnsOutcome, DnsSample, ProbeOutcome, ProbeSample};
+use crate::model::{DnsOutcome, ProbeOutcome, ProbeSample};
 
 const DNS: Option<HopName> = Some(HopName::Dns);
 const API: Option<HopName> = Some(HopName::ApiServer);
@@ -69,11 +69,11 @@ pub fn dns_answers(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
             format!("lookup of {host} failed: {e}"),
             "check this host's resolver configuration",
         )]),
-        DnsOutcome::Answers(_) => classify_answers(ctx, sample, &host),
+        DnsOutcome::Answers(_) => classify_answers(ctx, &host),
     }
 }
 
-fn classify_answers(ctx: &Ctx, sample: &DnsSample, host: &str) -> Result<Vec<Finding>, Missing> {
+fn classify_answers(ctx: &Ctx, host: &str) -> Result<Vec<Finding>, Missing> {
     let answers = ctx.latest_answers().unwrap_or_default();
     let public: Vec<_> = answers
         .iter()
@@ -128,7 +128,6 @@ fn classify_answers(ctx: &Ctx, sample: &DnsSample, host: &str) -> Result<Vec<Fin
             ));
         }
     }
-    let _ = sample;
     Ok(out)
 }
 

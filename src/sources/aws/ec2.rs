@@ -92,11 +92,13 @@ async fn dns_attribute(ec2: &Client, vpc_id: &str, name: VpcAttributeName) -> Op
             tracing::warn!("{vpc_id} {}: {e}", name.as_str());
         })
         .ok()?;
+    // Plain field reads of the DescribeVpcAttribute answer (the getters share their names
+    // with the ModifyVpcAttribute setters, which this tool never calls).
     let value = match name {
-        VpcAttributeName::EnableDnsSupport => out.enable_dns_support(),
-        _ => out.enable_dns_hostnames(),
+        VpcAttributeName::EnableDnsSupport => out.enable_dns_support,
+        _ => out.enable_dns_hostnames,
     };
-    value.and_then(|v| v.value())
+    value.and_then(|v| v.value)
 }
 
 fn vpc_cidrs(v: &t::Vpc) -> Vec<Ipv4Net> {

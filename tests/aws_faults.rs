@@ -7,27 +7,11 @@
 mod aws_support;
 
 use aws_support::Emulator;
+mod report;
+
+use report::{hop_status, problems};
 use serde_json::Value;
 use std::collections::BTreeSet;
-
-fn problems(doc: &Value) -> BTreeSet<String> {
-    doc["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["severity"] != "info")
-        .map(|f| f["id"].as_str().unwrap().to_string())
-        .collect()
-}
-
-fn hop<'a>(doc: &'a Value, name: &str) -> &'a str {
-    doc["hops"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|h| h["name"] == name)
-        .map_or("absent", |h| h["status"].as_str().unwrap())
-}
 
 fn broken_sources(doc: &Value) -> Vec<String> {
     doc["sources"]
@@ -69,7 +53,7 @@ fn healthy_topology_is_ok_on_the_privatelink_route() {
         "targets",
         "eks-enis",
     ] {
-        assert_eq!(hop(&doc, name), "ok", "{name}");
+        assert_eq!(hop_status(&doc, name), "ok", "{name}");
     }
 }
 

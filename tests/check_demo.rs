@@ -1,6 +1,9 @@
 //! `eksnet-tui check --demo SCENARIO --output json` as a user runs it: exit codes, finding
 //! ids, the failing hop, and the errors for bad input.
 
+mod report;
+
+use report::{hop_status, problems};
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::process::{Command, Output};
@@ -26,28 +29,6 @@ fn check_json(scenario: &str, extra: &[&str]) -> (i32, Value) {
         )
     });
     (out.status.code().expect("exit code"), doc)
-}
-
-/// Ids of warn and fail findings.
-fn problems(doc: &Value) -> BTreeSet<String> {
-    doc["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["severity"] != "info")
-        .map(|f| f["id"].as_str().unwrap().to_string())
-        .collect()
-}
-
-fn hop_status<'a>(doc: &'a Value, name: &str) -> &'a str {
-    doc["hops"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|h| h["name"] == name)
-        .unwrap_or_else(|| panic!("no hop {name} in {}", doc["hops"]))["status"]
-        .as_str()
-        .unwrap()
 }
 
 /// (scenario, exit code, ids that must be reported, ids that may also be reported)

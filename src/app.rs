@@ -2,7 +2,7 @@
 
 use crate::diagnose::{Diagnosis, HopStatus, diagnose};
 use crate::keymap::{Action, action_for, is_ctrl_c};
-use crate::model::{EventLevel, Fetched, Model};
+use crate::model::{EventLevel, Fetched, LoadState, Model};
 use crate::ui::rows;
 use crate::ui::state::{Kind, Mode, Pane, UiState, View};
 use crate::ui::theme::Theme;
@@ -111,7 +111,11 @@ impl App {
         self.diagnosis = diagnose(&self.model);
         let after = self.diagnosis.verdict;
         self.follow_failure();
-        let settled = self.model.sources().iter().all(|s| s.state != "loading");
+        let settled = self
+            .model
+            .sources()
+            .iter()
+            .all(|s| s.state != LoadState::Loading);
         if settled && before != after && before != HopStatus::Unknown {
             let level = match after {
                 HopStatus::Ok => EventLevel::Ok,

@@ -306,10 +306,24 @@ pub fn healthy() -> Model {
             service_name: SVC_NAME.into(),
             state: "available".into(),
             subnet_ids: vec!["subnet-ops".into()],
-            ips: vec![ip("172.20.1.50"), ip("172.20.2.50")],
+            eni_ids: vec!["eni-vpce-1a".into(), "eni-vpce-1b".into()],
+            ips: vec![],
             dns_names: vec![IE_DNS.into()],
             sg_ids: vec![IE_SG.into()],
         }])),
+    );
+    l(
+        &mut m,
+        Fetched::EndpointAddresses(Ok(vec![
+            EniAddress {
+                eni_id: "eni-vpce-1a".into(),
+                ip: ip("172.20.1.50"),
+            },
+            EniAddress {
+                eni_id: "eni-vpce-1b".into(),
+                ip: ip("172.20.2.50"),
+            },
+        ])),
     );
     l(
         &mut m,
@@ -317,6 +331,13 @@ pub fn healthy() -> Model {
             id: "Z1".into(),
             name: HOST.into(),
             private: true,
+            vpcs: vec![],
+        }])),
+    );
+    l(
+        &mut m,
+        Fetched::ZoneAssociations(Ok(vec![ZoneAssociations {
+            zone_id: "Z1".into(),
             vpcs: vec![ZoneVpc {
                 vpc_id: OPS_VPC.into(),
                 region: "eu-west-1".into(),

@@ -61,6 +61,19 @@ impl Cluster {
         endpoint_host(&self.endpoint)
     }
 
+    /// The port the endpoint URL names, else HTTPS's.
+    pub fn endpoint_port(&self) -> u16 {
+        let rest = self
+            .endpoint
+            .split_once("://")
+            .map_or(self.endpoint.as_str(), |(_, r)| r);
+        rest.split('/')
+            .next()
+            .and_then(|authority| authority.rsplit_once(':'))
+            .and_then(|(_, port)| port.parse().ok())
+            .unwrap_or(443)
+    }
+
     /// The account id, taken from the ARN (`arn:aws:eks:REGION:ACCOUNT:cluster/NAME`).
     pub fn account(&self) -> Option<&str> {
         self.arn.split(':').nth(4).filter(|a| !a.is_empty())

@@ -39,9 +39,48 @@ impl LoadBalancer {
             .flat_map(|z| z.private_ips.iter().copied())
     }
 
+    /// Record one more private IP, in the zone of its subnet.
+    pub fn add_address(&mut self, subnet_id: &str, az: &str, ip: Ipv4Addr) {
+        if self.private_ips().any(|x| x == ip) {
+            return;
+        }
+        match self.zones.iter_mut().find(|z| z.subnet_id == subnet_id) {
+            Some(z) => z.private_ips.push(ip),
+            None => self.zones.push(LbZone {
+                az: az.to_string(),
+                subnet_id: subnet_id.to_string(),
+                private_ips: vec![ip],
+            }),
+        }
+    }
+
     pub fn serves_az(&self, az: &str) -> bool {
         self.zones.iter().any(|z| z.az == az)
     }
+}
+
+/// The attributes of one load balancer that the path depends on.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LbAttributes {
+    pub lb_arn: String,
+    /// `load_balancing.cross_zone.enabled`; `None` when the load balancer does not say.
+    pub cross_zone: Option<bool>,
+}
+
+/// One private IP of a load balancer's own ENI.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NlbAddress {
+    pub lb_arn: String,
+    pub subnet_id: String,
+    pub az: String,
+    pub ip: Ipv4Addr,
+}
+
+/// The description AWS gives an NLB's own ENIs: `ELB net/NAME/ID`.
+pub fn nlb_eni_description(lb_arn: &str) -> Option<String> {
+    lb_arn
+        .split_once(":loadbalancer/")
+        .map(|(_, rest)| format!("ELB {rest}"))
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

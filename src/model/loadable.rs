@@ -154,14 +154,43 @@ impl<T> Loadable<T> {
         };
     }
 
-    /// One word for the state, used in reports.
-    pub fn state_name(&self) -> &'static str {
+    pub fn state(&self) -> LoadState {
+        match self {
+            Self::Loading => LoadState::Loading,
+            Self::Loaded { .. } => LoadState::Loaded,
+            Self::Stale { .. } => LoadState::Stale,
+            Self::Failed { .. } => LoadState::Error,
+        }
+    }
+}
+
+/// Where a remote value stands, without the value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LoadState {
+    Loading,
+    Loaded,
+    /// A refresh failed; earlier data is kept.
+    Stale,
+    /// Failed with no data.
+    Error,
+}
+
+impl LoadState {
+    /// One word, as in reports.
+    pub fn as_str(self) -> &'static str {
         match self {
             Self::Loading => "loading",
-            Self::Loaded { .. } => "loaded",
-            Self::Stale { .. } => "stale",
-            Self::Failed { .. } => "error",
+            Self::Loaded => "loaded",
+            Self::Stale => "stale",
+            Self::Error => "error",
         }
+    }
+}
+
+impl fmt::Display for LoadState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -181,7 +210,7 @@ mod tests {
         l.update(Err(SourceError::timeout("x")), t(10));
         assert_eq!(l.value(), Some(&5));
         assert_eq!(l.fetched_at(), Some(t(0)));
-        assert_eq!(l.state_name(), "stale");
+        assert_eq!(l.state(), LoadState::Stale);
         l.update(Err(SourceError::denied("ec2:DescribeVpcs")), t(20));
         assert_eq!(l.value(), Some(&5), "stale stays stale on repeated errors");
         assert!(l.error().unwrap().to_string().contains("ec2:DescribeVpcs"));
@@ -191,7 +220,7 @@ mod tests {
     fn failure_without_data_is_failed_and_success_recovers() {
         let mut l: Loadable<i32> = Loadable::Loading;
         l.update(Err(SourceError::not_found("gone")), t(0));
-        assert_eq!(l.state_name(), "error");
+        assert_eq!(l.state(), LoadState::Error);
         assert!(l.value().is_none());
         l.update(Ok(1), t(5));
         assert_eq!(l, Loadable::Loaded { value: 1, at: t(5) });

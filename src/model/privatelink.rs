@@ -37,9 +37,19 @@ pub struct InterfaceEndpoint {
     /// Same vocabulary as connections; compared case-insensitively.
     pub state: String,
     pub subnet_ids: Vec<String>,
+    /// The endpoint's ENIs, one per subnet.
+    pub eni_ids: Vec<String>,
+    /// Their private IPs, joined in from [`EniAddress`]es.
     pub ips: Vec<Ipv4Addr>,
     pub dns_names: Vec<String>,
     pub sg_ids: Vec<String>,
+}
+
+/// The private IP of one network interface.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EniAddress {
+    pub eni_id: String,
+    pub ip: Ipv4Addr,
 }
 
 impl InterfaceEndpoint {

@@ -12,6 +12,22 @@ pub struct HostedZone {
     pub vpcs: Vec<ZoneVpc>,
 }
 
+/// The VPCs one private zone is associated with.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ZoneAssociations {
+    pub zone_id: String,
+    pub vpcs: Vec<ZoneVpc>,
+}
+
+/// `host` and each parent domain of at least two labels: zones that could serve it.
+pub fn candidate_zone_names(host: &str) -> Vec<String> {
+    let host = normalize_dns_name(host);
+    let labels: Vec<&str> = host.split('.').filter(|l| !l.is_empty()).collect();
+    (0..labels.len().saturating_sub(1))
+        .map(|i| labels[i..].join("."))
+        .collect()
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ZoneVpc {
     pub vpc_id: String,

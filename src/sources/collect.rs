@@ -1,19 +1,14 @@
-//! Discovery and collection over the source traits: which resources make up this cluster's
-//! endpoint path, fetched with bounded time and concurrency. Each stage returns owned
-//! [`Fetched`] updates; only the model merges them.
+//! Discovery and one-shot collection over the source traits: which cluster to look at, the
+//! collection graph run once for `check`, and the only place probe requests are built.
 
+use super::graph::{Graph, Scope};
 use super::{AwsApi, ProbeRequest, Prober, Resolver};
 use crate::clock::Clock;
 use crate::model::privatelink::normalize_dns_name;
-use crate::model::{
-    Context, DnsSample, ErrorKind, Fetched, LiveMode, Model, Origin, SourceError, TargetGroup,
-};
+use crate::model::{Context, DnsSample, ErrorKind, Fetched, LiveMode, Model, SourceError};
 use futures::stream::{self, StreamExt};
-use std::collections::BTreeSet;
-use std::future::Future;
 use std::net::IpAddr;
 use std::time::Duration;
-use tokio::time::Instant;
 
 /// Calls in flight at once for per-resource fan-out (listeners, target health, records).
 const FAN_OUT: usize = 4;
@@ -27,7 +22,7 @@ pub struct Settings {
     /// DNS samples `check` takes, `gap` apart.
     pub samples: u32,
     pub gap: Duration,
-    /// Per collection stage.
+    /// Per fetch.
     pub timeout: Duration,
     /// Where probes connect (443 for EKS).
     pub port: u16,
@@ -80,17 +75,6 @@ fn count_clusters(v: &[String]) -> String {
     }
 }
 
-/// Await `fut` until `deadline`; past it, the call counts as timed out.
-pub async fn bounded<T>(
-    deadline: Instant,
-    what: &str,
-    fut: impl Future<Output = Result<T, SourceError>>,
-) -> Result<T, SourceError> {
-    tokio::time::timeout_at(deadline, fut)
-        .await
-        .unwrap_or_else(|_| Err(SourceError::timeout(what)))
-}
-
 /// Pick the cluster: the one asked for, else the kubeconfig's current one (by ARN, or by
 /// its server URL matched against the clusters' endpoints), else the only one in the region.
 pub async fn choose_cluster(
@@ -139,313 +123,6 @@ async fn cluster_serving(api: &dyn AwsApi, names: &[String], server: &str) -> Op
     found.into_iter().flatten().next()
 }
 
-pub async fn fetch_cluster(api: &dyn AwsApi, name: &str, deadline: Instant) -> Fetched {
-    Fetched::Cluster(bounded(deadline, "eks:DescribeCluster", api.describe_cluster(name)).await)
-}
-
-pub async fn fetch_origin(api: &dyn AwsApi, from_vpc: Option<&str>, deadline: Instant) -> Fetched {
-    Fetched::Origin(match from_vpc {
-        Some(vpc) => Ok(Some(Origin::from_vpc(vpc))),
-        None => bounded(deadline, "instance metadata", api.locate_origin()).await,
-    })
-}
-
-pub async fn fetch_enis(api: &dyn AwsApi, cluster: &str, deadline: Instant) -> Vec<Fetched> {
-    vec![Fetched::Enis(
-        bounded(
-            deadline,
-            "ec2:DescribeNetworkInterfaces",
-            api.cluster_enis(cluster),
-        )
-        .await,
-    )]
-}
-
-/// VPCs, subnets, route tables and peerings of the cluster and origin VPCs.
-pub async fn fetch_network(
-    api: &dyn AwsApi,
-    vpc_ids: &[String],
-    deadline: Instant,
-) -> Vec<Fetched> {
-    let (vpcs, subnets, tables, peerings) = tokio::join!(
-        bounded(deadline, "ec2:DescribeVpcs", api.vpcs(vpc_ids)),
-        bounded(deadline, "ec2:DescribeSubnets", api.subnets(vpc_ids)),
-        bounded(
-            deadline,
-            "ec2:DescribeRouteTables",
-            api.route_tables(vpc_ids)
-        ),
-        bounded(
-            deadline,
-            "ec2:DescribeVpcPeeringConnections",
-            api.peerings(vpc_ids)
-        ),
-    );
-    vec![
-        Fetched::Vpcs(vpcs),
-        Fetched::Subnets(subnets),
-        Fetched::RouteTables(tables),
-        Fetched::Peerings(peerings),
-    ]
-}
-
-/// Interface endpoints in the origin VPC, this account's endpoint services, then the
-/// connections of the services those endpoints use, and the NLBs behind them: the
-/// PrivateLink half of the path, found from this host's side so cost follows the path.
-pub async fn fetch_privatelink_and_lb(
-    api: &dyn AwsApi,
-    origin_vpc: Option<&str>,
-    cluster_vpc: Option<&str>,
-    deadline: Instant,
-) -> Vec<Fetched> {
-    let mut out = Vec::new();
-    let endpoints = match origin_vpc {
-        Some(vpc) => {
-            bounded(
-                deadline,
-                "ec2:DescribeVpcEndpoints",
-                api.interface_endpoints(vpc),
-            )
-            .await
-        }
-        None => Err(SourceError::blocked("origin")),
-    };
-    let services = bounded(
-        deadline,
-        "ec2:DescribeVpcEndpointServiceConfigurations",
-        api.endpoint_services(),
-    )
-    .await;
-    let used: BTreeSet<String> = endpoints
-        .as_ref()
-        .map(|v| v.iter().map(|e| e.service_name.clone()).collect())
-        .unwrap_or_default();
-    let ours: Vec<_> = match &services {
-        Ok(all) => {
-            let picked: Vec<_> = all
-                .iter()
-                .filter(|s| used.contains(&s.name))
-                .cloned()
-                .collect();
-            if picked.is_empty() {
-                all.clone()
-            } else {
-                picked
-            }
-        }
-        Err(_) => Vec::new(),
-    };
-    let connections = match &services {
-        Ok(_) => {
-            let ids: Vec<String> = ours.iter().map(|s| s.id.clone()).collect();
-            fan_out(ids, |id| async move {
-                bounded(
-                    deadline,
-                    "ec2:DescribeVpcEndpointConnections",
-                    api.endpoint_connections(&id),
-                )
-                .await
-            })
-            .await
-        }
-        Err(_) => Err(SourceError::blocked(
-            "ec2:DescribeVpcEndpointServiceConfigurations",
-        )),
-    };
-    let nlb_arns: Vec<String> = ours
-        .iter()
-        .flat_map(|s| s.nlb_arns.iter().cloned())
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    out.push(Fetched::InterfaceEndpoints(endpoints));
-    out.push(Fetched::EndpointServices(services));
-    out.push(Fetched::EndpointConnections(connections));
-    out.extend(fetch_load_balancing(api, &nlb_arns, cluster_vpc, deadline).await);
-    out
-}
-
-/// The NLBs (these ARNs, else the cluster VPC's network load balancers), their listeners,
-/// target groups and target health.
-pub async fn fetch_load_balancing(
-    api: &dyn AwsApi,
-    nlb_arns: &[String],
-    cluster_vpc: Option<&str>,
-    deadline: Instant,
-) -> Vec<Fetched> {
-    let lbs = bounded(
-        deadline,
-        "elasticloadbalancing:DescribeLoadBalancers",
-        api.load_balancers(nlb_arns),
-    )
-    .await
-    .map(|all| {
-        all.into_iter()
-            .filter(|lb| lb.kind.eq_ignore_ascii_case("network"))
-            .filter(|lb| !nlb_arns.is_empty() || cluster_vpc.is_none_or(|v| lb.vpc_id == v))
-            .collect::<Vec<_>>()
-    });
-    let Ok(found) = &lbs else {
-        let by = "elasticloadbalancing:DescribeLoadBalancers";
-        return vec![
-            Fetched::LoadBalancers(lbs),
-            Fetched::Listeners(Err(SourceError::blocked(by))),
-            Fetched::TargetGroups(Err(SourceError::blocked(by))),
-            Fetched::Targets(Err(SourceError::blocked(by))),
-        ];
-    };
-    let arns: Vec<String> = found.iter().map(|lb| lb.arn.clone()).collect();
-    let listeners = fan_out(arns.clone(), |arn| async move {
-        bounded(
-            deadline,
-            "elasticloadbalancing:DescribeListeners",
-            api.listeners(&arn),
-        )
-        .await
-    });
-    let groups = fan_out(arns, |arn| async move {
-        bounded(
-            deadline,
-            "elasticloadbalancing:DescribeTargetGroups",
-            api.target_groups(&arn),
-        )
-        .await
-    });
-    let (listeners, groups) = tokio::join!(listeners, groups);
-    let groups = groups.map(dedup_groups);
-    let targets = match &groups {
-        Ok(gs) => {
-            let arns: Vec<String> = gs
-                .iter()
-                .filter(|g| g.is_ip())
-                .map(|g| g.arn.clone())
-                .collect();
-            fan_out(arns, |arn| async move {
-                bounded(
-                    deadline,
-                    "elasticloadbalancing:DescribeTargetHealth",
-                    api.target_health(&arn),
-                )
-                .await
-            })
-            .await
-        }
-        Err(_) => Err(SourceError::blocked(
-            "elasticloadbalancing:DescribeTargetGroups",
-        )),
-    };
-    vec![
-        Fetched::LoadBalancers(lbs),
-        Fetched::Listeners(listeners),
-        Fetched::TargetGroups(groups),
-        Fetched::Targets(targets),
-    ]
-}
-
-fn dedup_groups(mut gs: Vec<TargetGroup>) -> Vec<TargetGroup> {
-    let mut seen = BTreeSet::new();
-    gs.retain(|g| seen.insert(g.arn.clone()));
-    gs
-}
-
-/// Run one call per key, a few at a time; the first error fails the whole source.
-async fn fan_out<K, T, F, Fut>(keys: Vec<K>, call: F) -> Result<Vec<T>, SourceError>
-where
-    F: Fn(K) -> Fut,
-    Fut: Future<Output = Result<Vec<T>, SourceError>>,
-{
-    let results: Vec<Result<Vec<T>, SourceError>> = stream::iter(keys.into_iter().map(call))
-        .buffered(FAN_OUT)
-        .collect()
-        .await;
-    let mut all = Vec::new();
-    for r in results {
-        all.extend(r?);
-    }
-    Ok(all)
-}
-
-/// Private zones for the endpoint name and their records for it.
-pub async fn fetch_route53(api: &dyn AwsApi, host: &str, deadline: Instant) -> Vec<Fetched> {
-    let zones = bounded(
-        deadline,
-        "route53:ListHostedZonesByName",
-        api.hosted_zones(host),
-    )
-    .await;
-    let records = match &zones {
-        Ok(zs) => {
-            let ids: Vec<String> = zs
-                .iter()
-                .filter(|z| z.private)
-                .map(|z| z.id.clone())
-                .collect();
-            fan_out(ids, |id| async move {
-                bounded(
-                    deadline,
-                    "route53:ListResourceRecordSets",
-                    api.records(&id, host),
-                )
-                .await
-            })
-            .await
-        }
-        Err(_) => Err(SourceError::blocked("route53:ListHostedZonesByName")),
-    };
-    vec![Fetched::HostedZones(zones), Fetched::Records(records)]
-}
-
-/// Every security group the path uses, as far as the model knows it.
-pub fn security_group_ids(m: &Model) -> Vec<String> {
-    let mut ids = BTreeSet::new();
-    if let Some(c) = m.cluster.value() {
-        ids.extend(c.eni_sgs());
-    }
-    if let Some(enis) = m.enis.value() {
-        ids.extend(enis.iter().flat_map(|e| e.sg_ids.iter().cloned()));
-    }
-    if let Some(ies) = m.interface_endpoints.value() {
-        ids.extend(ies.iter().flat_map(|e| e.sg_ids.iter().cloned()));
-    }
-    if let Some(lbs) = m.load_balancers.value() {
-        ids.extend(lbs.iter().flat_map(|l| l.sg_ids.iter().cloned()));
-    }
-    if let Some(o) = m.origin() {
-        ids.extend(o.sg_ids.iter().cloned());
-    }
-    ids.into_iter().collect()
-}
-
-pub async fn fetch_security_groups(
-    api: &dyn AwsApi,
-    ids: &[String],
-    deadline: Instant,
-) -> Vec<Fetched> {
-    let r = if ids.is_empty() {
-        Ok(Vec::new())
-    } else {
-        bounded(
-            deadline,
-            "ec2:DescribeSecurityGroups",
-            api.security_groups(ids),
-        )
-        .await
-    };
-    vec![Fetched::SecurityGroups(r)]
-}
-
-/// VPCs whose network data matters: the cluster's and this host's.
-pub fn vpc_ids(m: &Model) -> Vec<String> {
-    let mut ids = BTreeSet::new();
-    if let Some(v) = m.cluster.value().and_then(|c| c.vpc_id.clone()) {
-        ids.insert(v);
-    }
-    if let Some(o) = m.origin() {
-        ids.insert(o.vpc_id.clone());
-    }
-    ids.into_iter().collect()
-}
-
 /// The only way probe requests are made: one per address the endpoint name resolved to, on
 /// the endpoint's port. A sample for any other name yields nothing, so the prober can never
 /// be pointed at an address that did not come from the endpoint's own DNS answer.
@@ -491,7 +168,8 @@ pub async fn probe_answers(prober: &dyn Prober, m: &Model, port: u16) -> Vec<Fet
     probe_requests(prober, requests).collect().await
 }
 
-/// Everything once, in dependency order, for `check`.
+/// Everything once, for `check`: one cycle of the collection graph over every source, then
+/// the live samples.
 pub async fn collect_once(
     api: &dyn AwsApi,
     resolver: &dyn Resolver,
@@ -507,12 +185,11 @@ pub async fn collect_once(
         source: source.to_string(),
         live: settings.live,
     });
-    let deadline = Instant::now() + settings.timeout;
-    let (cluster, origin) = tokio::join!(
-        fetch_cluster(api, &name, deadline),
-        fetch_origin(api, settings.from_vpc.as_deref(), deadline)
-    );
-    if let Fetched::Cluster(Err(e)) = &cluster
+    let mut graph = Graph::new(settings.from_vpc.clone(), settings.timeout);
+    graph
+        .cycle(api, &mut model, Scope::All, clock, None, &mut |_| {})
+        .await;
+    if let Some(e) = model.cluster.error()
         && e.kind == ErrorKind::NotFound
     {
         return Err(CollectError::UnknownCluster {
@@ -521,36 +198,8 @@ pub async fn collect_once(
             available: api.list_clusters().await.unwrap_or_default(),
         });
     }
-    model.apply(cluster, clock.now());
-    model.apply(origin, clock.now());
 
-    let deadline = Instant::now() + settings.timeout;
-    let vpcs = vpc_ids(&model);
-    let origin_vpc = model.origin().map(|o| o.vpc_id.clone());
-    let cluster_vpc = model.cluster.value().and_then(|c| c.vpc_id.clone());
     let host = model.endpoint_host();
-    let (enis, network, path, route53) = tokio::join!(
-        fetch_enis(api, &name, deadline),
-        fetch_network(api, &vpcs, deadline),
-        fetch_privatelink_and_lb(api, origin_vpc.as_deref(), cluster_vpc.as_deref(), deadline),
-        async {
-            match &host {
-                Some(h) => fetch_route53(api, h, deadline).await,
-                None => vec![
-                    Fetched::HostedZones(Err(SourceError::blocked("eks:DescribeCluster"))),
-                    Fetched::Records(Err(SourceError::blocked("eks:DescribeCluster"))),
-                ],
-            }
-        }
-    );
-    for f in [enis, network, path, route53].into_iter().flatten() {
-        model.apply(f, clock.now());
-    }
-    let deadline = Instant::now() + settings.timeout;
-    for f in fetch_security_groups(api, &security_group_ids(&model), deadline).await {
-        model.apply(f, clock.now());
-    }
-
     if settings.live.dns
         && let Some(host) = &host
     {

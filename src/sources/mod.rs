@@ -5,22 +5,27 @@ pub mod aws;
 pub mod collect;
 pub mod demo;
 pub mod dns;
+pub mod fetch;
+pub mod graph;
 pub mod live;
 pub mod poll;
 pub mod probe;
 
 use crate::model::{
-    Cluster, DnsSample, EndpointConnection, EndpointService, Eni, HostedZone, InterfaceEndpoint,
-    Listener, LoadBalancer, Origin, Peering, ProbeSample, Record, RouteTable, SecurityGroup,
-    SourceError, Subnet, Target, TargetGroup, Vpc,
+    Cluster, DnsSample, EndpointConnection, EndpointService, Eni, EniAddress, HostedZone,
+    InterfaceEndpoint, LbAttributes, Listener, LoadBalancer, NlbAddress, Origin, Peering,
+    ProbeSample, Record, RouteTable, SecurityGroup, SourceError, Subnet, Target, TargetGroup, Vpc,
+    ZoneVpc,
 };
 use async_trait::async_trait;
 use std::net::IpAddr;
 
 pub type ApiResult<T> = Result<T, SourceError>;
 
-/// The read-only AWS calls the tool makes. Implementations paginate and map errors to
-/// [`SourceError`] kinds; they never filter beyond what each method says.
+/// The read-only AWS calls the tool makes, one or a few per catalogue source
+/// ([`crate::model::Source`]). Implementations paginate and map errors to [`SourceError`]
+/// kinds; they never filter beyond what each method says. Each method is one round trip (or
+/// one paged listing), so the collection graph decides what runs side by side.
 #[async_trait]
 pub trait AwsApi: Send + Sync {
     /// Region the client talks to.
@@ -47,20 +52,28 @@ pub trait AwsApi: Send + Sync {
     async fn security_groups(&self, ids: &[String]) -> ApiResult<Vec<SecurityGroup>>;
     /// Peering connections with either side in one of these VPCs.
     async fn peerings(&self, vpc_ids: &[String]) -> ApiResult<Vec<Peering>>;
-    /// Interface endpoints in this VPC.
+    /// Interface endpoints in this VPC, with their ENI ids and no IPs yet.
     async fn interface_endpoints(&self, vpc_id: &str) -> ApiResult<Vec<InterfaceEndpoint>>;
+    /// The private IPs of these network interfaces.
+    async fn interface_addresses(&self, eni_ids: &[String]) -> ApiResult<Vec<EniAddress>>;
     /// Endpoint services this account provides.
     async fn endpoint_services(&self) -> ApiResult<Vec<EndpointService>>;
     /// Connections to this endpoint service.
     async fn endpoint_connections(&self, service_id: &str) -> ApiResult<Vec<EndpointConnection>>;
-    /// These load balancers; with no ARNs, every load balancer in the region.
+    /// These load balancers, as listed (no attributes, only the addresses they list); with
+    /// no ARNs, every load balancer in the region.
     async fn load_balancers(&self, arns: &[String]) -> ApiResult<Vec<LoadBalancer>>;
+    async fn lb_attributes(&self, lb_arn: &str) -> ApiResult<LbAttributes>;
+    /// The private IPs of these NLBs' own ENIs, found by their description.
+    async fn nlb_addresses(&self, lb_arns: &[String]) -> ApiResult<Vec<NlbAddress>>;
     async fn listeners(&self, lb_arn: &str) -> ApiResult<Vec<Listener>>;
     /// Target groups attached to this load balancer.
     async fn target_groups(&self, lb_arn: &str) -> ApiResult<Vec<TargetGroup>>;
     async fn target_health(&self, tg_arn: &str) -> ApiResult<Vec<Target>>;
-    /// Private hosted zones whose name is `host` or a parent domain of it, with their VPCs.
-    async fn hosted_zones(&self, host: &str) -> ApiResult<Vec<HostedZone>>;
+    /// Private hosted zones named exactly `name`, without their VPCs.
+    async fn hosted_zones(&self, name: &str) -> ApiResult<Vec<HostedZone>>;
+    /// The VPCs this private zone is associated with.
+    async fn zone_vpcs(&self, zone_id: &str) -> ApiResult<Vec<ZoneVpc>>;
     /// Records in this zone named exactly `name`.
     async fn records(&self, zone_id: &str, name: &str) -> ApiResult<Vec<Record>>;
 }

@@ -1,31 +1,31 @@
-//! Background pollers for the interactive view: one task per source group, each with its
-//! own interval, no overlapping requests (each waits for its own call), a shared refresh
-//! signal and a cancellation token. They send owned updates; the app merges them.
+//! Background pollers for the interactive view: one task drives the collection graph, a
+//! full cycle every slow interval (or on refresh) and a fast-tier cycle every fast one;
+//! cycles never overlap and missed ticks are skipped. The live poller samples DNS and
+//! probes on its own interval as soon as the cluster is known. They send owned updates;
+//! the app merges them.
 
-use super::collect::{
-    fetch_cluster, fetch_enis, fetch_network, fetch_origin, fetch_privatelink_and_lb,
-    fetch_route53, fetch_security_groups,
-};
+use super::graph::{Graph, Scope};
 use super::live::{LiveTarget, run_live};
 use super::{AwsApi, Prober, Resolver};
-use crate::model::{Cluster, Fetched, LiveMode, Origin};
-use std::collections::BTreeSet;
-use std::sync::Arc;
+use crate::clock::Clock;
+use crate::model::{Context, Fetched, LiveMode, Model, Source, Tier};
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::{Notify, mpsc, watch};
 use tokio::task::JoinSet;
-use tokio::time::{Instant, MissedTickBehavior};
+use tokio::time::MissedTickBehavior;
 use tokio_util::sync::CancellationToken;
 
 #[derive(Debug, Clone)]
 pub struct Intervals {
-    /// ENIs and target health: what changes during a rotation.
+    /// The fast tier: ENIs and target health, what changes during a rotation.
     pub fast: Duration,
-    /// Cluster, network, zones, security groups.
+    /// Every source.
     pub slow: Duration,
     /// DNS samples and probes.
     pub live: Duration,
-    /// Limit for one poll of one source.
+    /// Limit for one fetch.
     pub timeout: Duration,
 }
 
@@ -40,19 +40,12 @@ impl Default for Intervals {
     }
 }
 
-/// What the pollers learned that other pollers need.
-#[derive(Debug, Clone, Default)]
-struct Scope {
-    cluster: Option<Cluster>,
-    /// `Some(None)`: located, and nowhere known.
-    origin: Option<Option<Origin>>,
-    sg_ids: BTreeSet<String>,
-}
-
 pub struct Pollers {
     pub tasks: JoinSet<()>,
     pub refresh: Arc<Notify>,
     pub cancel: CancellationToken,
+    /// Fetches made so far, per source, updated after each cycle.
+    pub fetches: Arc<Mutex<BTreeMap<Source, u64>>>,
 }
 
 impl Pollers {
@@ -73,7 +66,7 @@ pub struct Sources {
     pub prober: Arc<dyn Prober>,
 }
 
-/// Start every poller for `cluster`; updates go to `tx`.
+/// Start the pollers for `cluster`; updates go to `tx`.
 pub fn spawn(
     src: Sources,
     cluster: String,
@@ -84,198 +77,36 @@ pub fn spawn(
 ) -> Pollers {
     let refresh = Arc::new(Notify::new());
     let cancel = CancellationToken::new();
-    let (scope_tx, scope_rx) = watch::channel(Scope::default());
-    let scope_tx = Arc::new(scope_tx);
+    let fetches = Arc::new(Mutex::new(BTreeMap::new()));
+    let (target_tx, target_rx) = watch::channel(None::<LiveTarget>);
     let mut tasks = JoinSet::new();
-    let ctx = Poll {
-        api: src.api,
-        tx,
-        refresh: refresh.clone(),
-        cancel: cancel.clone(),
-        timeout: every.timeout,
+    let context = Context {
+        cluster_name: cluster,
+        region: src.api.region(),
+        source: String::new(),
+        live,
     };
-
-    {
-        let (p, scope, name) = (ctx.clone(), scope_tx.clone(), cluster.clone());
-        tasks.spawn(p.clone().every(every.slow, move || {
-            let (p, scope, name) = (p.clone(), scope.clone(), name.clone());
-            async move {
-                let f = fetch_cluster(p.api.as_ref(), &name, p.deadline()).await;
-                if let Fetched::Cluster(Ok(c)) = &f {
-                    let c = c.clone();
-                    scope.send_modify(|s| {
-                        s.sg_ids.extend(c.eni_sgs());
-                        s.cluster = Some(c);
-                    });
-                }
-                vec![f]
-            }
-        }));
-    }
-    {
-        let (p, scope) = (ctx.clone(), scope_tx.clone());
-        tasks.spawn(p.clone().every(every.slow, move || {
-            let (p, scope, vpc) = (p.clone(), scope.clone(), from_vpc.clone());
-            async move {
-                let f = fetch_origin(p.api.as_ref(), vpc.as_deref(), p.deadline()).await;
-                if let Fetched::Origin(Ok(o)) = &f {
-                    let o = o.clone();
-                    scope.send_modify(|s| {
-                        if let Some(o) = &o {
-                            s.sg_ids.extend(o.sg_ids.iter().cloned());
-                        }
-                        s.origin = Some(o);
-                    });
-                }
-                vec![f]
-            }
-        }));
-    }
-    {
-        let (p, scope, name) = (ctx.clone(), scope_tx.clone(), cluster.clone());
-        tasks.spawn(p.clone().every(every.fast, move || {
-            let (p, scope, name) = (p.clone(), scope.clone(), name.clone());
-            async move {
-                let out = fetch_enis(p.api.as_ref(), &name, p.deadline()).await;
-                if let Some(Fetched::Enis(Ok(enis))) = out.first() {
-                    let ids: Vec<String> = enis.iter().flat_map(|e| e.sg_ids.clone()).collect();
-                    scope.send_if_modified(|s| extend_changed(&mut s.sg_ids, ids));
-                }
-                out
-            }
-        }));
-    }
-    {
-        let (p, rx) = (ctx.clone(), scope_rx.clone());
-        tasks.spawn(p.clone().after_scope(
-            rx,
-            every.slow,
-            |s| s.cluster.is_some() && s.origin.is_some(),
-            |p, s| async move {
-                let mut vpcs: BTreeSet<String> =
-                    s.cluster.iter().filter_map(|c| c.vpc_id.clone()).collect();
-                vpcs.extend(s.origin.flatten().map(|o| o.vpc_id));
-                fetch_network(
-                    p.api.as_ref(),
-                    &vpcs.into_iter().collect::<Vec<_>>(),
-                    p.deadline(),
-                )
-                .await
-            },
-        ));
-    }
-    {
-        let (p, rx, scope) = (ctx.clone(), scope_rx.clone(), scope_tx.clone());
-        tasks.spawn(p.clone().after_scope(
-            rx,
-            every.fast,
-            |s| s.cluster.is_some() && s.origin.is_some(),
-            move |p, s| {
-                let scope = scope.clone();
-                async move {
-                    let origin_vpc = s.origin.flatten().map(|o| o.vpc_id);
-                    let cluster_vpc = s.cluster.and_then(|c| c.vpc_id);
-                    let out = fetch_privatelink_and_lb(
-                        p.api.as_ref(),
-                        origin_vpc.as_deref(),
-                        cluster_vpc.as_deref(),
-                        p.deadline(),
-                    )
-                    .await;
-                    let mut ids = Vec::new();
-                    for f in &out {
-                        match f {
-                            Fetched::InterfaceEndpoints(Ok(v)) => {
-                                ids.extend(v.iter().flat_map(|e| e.sg_ids.clone()))
-                            }
-                            Fetched::LoadBalancers(Ok(v)) => {
-                                ids.extend(v.iter().flat_map(|l| l.sg_ids.clone()))
-                            }
-                            _ => {}
-                        }
-                    }
-                    scope.send_if_modified(|s| extend_changed(&mut s.sg_ids, ids));
-                    out
-                }
-            },
-        ));
-    }
-    {
-        let (p, rx) = (ctx.clone(), scope_rx.clone());
-        tasks.spawn(p.clone().after_scope(
-            rx,
-            every.slow,
-            |s| s.cluster.is_some(),
-            |p, s| async move {
-                let host = s.cluster.map(|c| c.host()).unwrap_or_default();
-                fetch_route53(p.api.as_ref(), &host, p.deadline()).await
-            },
-        ));
-    }
-    {
-        // Groups found later (endpoints, NLBs) wake this poller through the scope.
-        let (p, mut rx) = (ctx.clone(), scope_rx.clone());
-        tasks.spawn(async move {
-            let mut polled: BTreeSet<String> = BTreeSet::new();
-            let mut iv = tokio::time::interval(every.slow);
-            iv.set_missed_tick_behavior(MissedTickBehavior::Skip);
-            loop {
-                let ids = rx.borrow_and_update().sg_ids.clone();
-                if !ids.is_empty() {
-                    let out = fetch_security_groups(
-                        p.api.as_ref(),
-                        &ids.iter().cloned().collect::<Vec<_>>(),
-                        p.deadline(),
-                    )
-                    .await;
-                    polled = ids;
-                    if !p.send(out).await {
-                        return;
-                    }
-                }
-                tokio::select! {
-                    _ = iv.tick() => {}
-                    _ = p.refresh.notified() => {}
-                    changed = rx.changed() => {
-                        if changed.is_err() || rx.borrow().sg_ids == polled { continue; }
-                    }
-                    _ = p.cancel.cancelled() => return,
-                }
-            }
-        });
-    }
+    tasks.spawn(collect(
+        src.api,
+        Graph::new(from_vpc, every.timeout),
+        Model::new(context),
+        every.clone(),
+        Wake {
+            refresh: refresh.clone(),
+            cancel: cancel.clone(),
+        },
+        tx.clone(),
+        target_tx,
+        fetches.clone(),
+    ));
     if live.dns {
-        // The live poller starts as soon as the cluster (its host and CA) is known.
-        let (target_tx, target_rx) = watch::channel(None::<LiveTarget>);
-        let mut rx = scope_rx;
-        let stop = cancel.clone();
-        tasks.spawn(async move {
-            loop {
-                let target = rx.borrow_and_update().cluster.as_ref().map(|c| LiveTarget {
-                    host: c.host(),
-                    port: 443,
-                    ca_data: c.ca_data.clone(),
-                });
-                target_tx.send_if_modified(|t| {
-                    let changed = target.is_some() && *t != target;
-                    if changed {
-                        *t = target;
-                    }
-                    changed
-                });
-                tokio::select! {
-                    r = rx.changed() => if r.is_err() { return },
-                    _ = stop.cancelled() => return,
-                }
-            }
-        });
         tasks.spawn(run_live(
             src.resolver,
             src.prober,
             target_rx,
             every.live,
             live.probe,
-            ctx.tx.clone(),
+            tx,
             cancel.clone(),
         ));
     }
@@ -283,81 +114,80 @@ pub fn spawn(
         tasks,
         refresh,
         cancel,
+        fetches,
     }
 }
 
-fn extend_changed(set: &mut BTreeSet<String>, ids: Vec<String>) -> bool {
-    let before = set.len();
-    set.extend(ids);
-    set.len() != before
-}
-
-#[derive(Clone)]
-struct Poll {
-    api: Arc<dyn AwsApi>,
-    tx: mpsc::Sender<Fetched>,
+struct Wake {
     refresh: Arc<Notify>,
     cancel: CancellationToken,
-    timeout: Duration,
 }
 
-impl Poll {
-    fn deadline(&self) -> Instant {
-        Instant::now() + self.timeout
-    }
-
-    /// False once the app is gone.
-    async fn send(&self, out: Vec<Fetched>) -> bool {
-        for f in out {
-            if self.tx.send(f).await.is_err() {
-                return false;
-            }
+/// The graph's task. It keeps its own copy of the model, fed the same updates as the app's,
+/// to derive what each source needs.
+#[allow(clippy::too_many_arguments)]
+async fn collect(
+    api: Arc<dyn AwsApi>,
+    mut graph: Graph,
+    mut model: Model,
+    every: Intervals,
+    wake: Wake,
+    tx: mpsc::Sender<Fetched>,
+    target: watch::Sender<Option<LiveTarget>>,
+    fetches: Arc<Mutex<BTreeMap<Source, u64>>>,
+) {
+    let clock = Clock::system();
+    let mut slow = tokio::time::interval(every.slow);
+    let mut fast = tokio::time::interval(every.fast);
+    slow.set_missed_tick_behavior(MissedTickBehavior::Skip);
+    fast.set_missed_tick_behavior(MissedTickBehavior::Skip);
+    // Both fire at once: the first cycle reads everything.
+    fast.tick().await;
+    let mut scope = Scope::All;
+    // The live poller starts the moment the cluster (its host, port and CA) is known.
+    let mut seen = |f: &Fetched| {
+        if let Fetched::Cluster(Ok(c)) = f {
+            let t = Some(LiveTarget {
+                host: c.host(),
+                port: c.endpoint_port(),
+                ca_data: c.ca_data.clone(),
+            });
+            target.send_if_modified(|old| {
+                let changed = *old != t;
+                if changed {
+                    *old = t;
+                }
+                changed
+            });
         }
-        true
-    }
-
-    /// Poll now, then every `period` or on refresh, until cancelled.
-    async fn every<F, Fut>(self, period: Duration, mut poll: F)
-    where
-        F: FnMut() -> Fut + Send,
-        Fut: std::future::Future<Output = Vec<Fetched>> + Send,
-    {
-        let mut iv = tokio::time::interval(period);
-        iv.set_missed_tick_behavior(MissedTickBehavior::Skip);
-        loop {
-            tokio::select! {
-                _ = iv.tick() => {}
-                _ = self.refresh.notified() => {}
-                _ = self.cancel.cancelled() => return,
-            }
-            let out = tokio::select! {
-                out = poll() => out,
-                _ = self.cancel.cancelled() => return,
-            };
-            if !self.send(out).await {
-                return;
-            }
+    };
+    loop {
+        if scope == Scope::All {
+            slow.reset();
         }
-    }
-
-    /// Like `every`, once the scope satisfies `ready`; each poll sees the latest scope.
-    async fn after_scope<R, F, Fut>(
-        self,
-        mut rx: watch::Receiver<Scope>,
-        period: Duration,
-        ready: R,
-        poll: F,
-    ) where
-        R: Fn(&Scope) -> bool + Send,
-        F: Fn(Poll, Scope) -> Fut + Send,
-        Fut: std::future::Future<Output = Vec<Fetched>> + Send,
-    {
-        tokio::select! {
-            r = rx.wait_for(|s| ready(s)) => if r.is_err() { return },
-            _ = self.cancel.cancelled() => return,
+        let cycle = graph.cycle(
+            api.as_ref(),
+            &mut model,
+            scope,
+            &clock,
+            Some(&tx),
+            &mut seen,
+        );
+        let open = tokio::select! {
+            open = cycle => open,
+            _ = wake.cancel.cancelled() => return,
+        };
+        if !open {
+            return;
         }
-        let me = self.clone();
-        self.every(period, move || poll(me.clone(), rx.borrow().clone()))
-            .await
+        if let Ok(mut f) = fetches.lock() {
+            f.clone_from(graph.fetches());
+        }
+        scope = tokio::select! {
+            _ = slow.tick() => Scope::All,
+            _ = fast.tick() => Scope::Tier(Tier::Fast),
+            _ = wake.refresh.notified() => Scope::All,
+            _ = wake.cancel.cancelled() => return,
+        };
     }
 }

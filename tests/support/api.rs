@@ -4,13 +4,16 @@
 
 use async_trait::async_trait;
 use eksnet_tui::model::{
-    Cluster, EndpointConnection, EndpointService, Eni, HostedZone, InterfaceEndpoint, Listener,
-    LoadBalancer, Origin, Peering, Record, RouteTable, SecurityGroup, Subnet, Target, TargetGroup,
-    Vpc,
+    Cluster, EndpointConnection, EndpointService, Eni, EniAddress, HostedZone, InterfaceEndpoint,
+    LbAttributes, Listener, LoadBalancer, NlbAddress, Origin, Peering, Record, RouteTable,
+    SecurityGroup, Subnet, Target, TargetGroup, Vpc, ZoneVpc,
 };
 use eksnet_tui::sources::demo::DemoEnv;
 use eksnet_tui::sources::{ApiResult, AwsApi};
 use std::net::Ipv4Addr;
+
+/// ENI ids the loopback endpoint's addresses are handed out under.
+const LOOPBACK_ENI: &str = "eni-loopback-";
 
 pub struct LoopbackApi {
     pub demo: DemoEnv,
@@ -63,9 +66,41 @@ impl AwsApi for LoopbackApi {
             .iter_mut()
             .filter(|ie| ie.service_name.contains(".vpce-svc-"))
         {
-            ie.ips = self.endpoint_ips.clone();
+            ie.eni_ids = (0..self.endpoint_ips.len())
+                .map(|i| format!("{LOOPBACK_ENI}{i}"))
+                .collect();
         }
         Ok(all)
+    }
+    async fn interface_addresses(&self, eni_ids: &[String]) -> ApiResult<Vec<EniAddress>> {
+        let (ours, theirs): (Vec<String>, Vec<String>) = eni_ids
+            .iter()
+            .cloned()
+            .partition(|id| id.starts_with(LOOPBACK_ENI));
+        let mut out = if theirs.is_empty() {
+            Vec::new()
+        } else {
+            self.demo.interface_addresses(&theirs).await?
+        };
+        for id in ours {
+            let i: usize = id[LOOPBACK_ENI.len()..]
+                .parse()
+                .expect("loopback ENI index");
+            out.push(EniAddress {
+                eni_id: id,
+                ip: self.endpoint_ips[i],
+            });
+        }
+        Ok(out)
+    }
+    async fn lb_attributes(&self, lb_arn: &str) -> ApiResult<LbAttributes> {
+        self.demo.lb_attributes(lb_arn).await
+    }
+    async fn nlb_addresses(&self, lb_arns: &[String]) -> ApiResult<Vec<NlbAddress>> {
+        self.demo.nlb_addresses(lb_arns).await
+    }
+    async fn zone_vpcs(&self, zone_id: &str) -> ApiResult<Vec<ZoneVpc>> {
+        self.demo.zone_vpcs(zone_id).await
     }
     async fn endpoint_services(&self) -> ApiResult<Vec<EndpointService>> {
         self.demo.endpoint_services().await

@@ -127,30 +127,39 @@ pub async fn vpcs(ec2: &Client, ids: &[String]) -> ApiResult<Vec<Vpc>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let found: Vec<t::Vpc> = ec2
+    // The attributes are read by the ids asked for, alongside the listing, not after it.
+    let attributes = futures::future::join_all(ids.iter().map(|id| async move {
+        let (support, hostnames) = tokio::join!(
+            dns_attribute(ec2, id, VpcAttributeName::EnableDnsSupport),
+            dns_attribute(ec2, id, VpcAttributeName::EnableDnsHostnames),
+        );
+        (id.clone(), (support, hostnames))
+    }));
+    let listing = ec2
         .describe_vpcs()
         .filters(filter("vpc-id", ids))
         .into_paginator()
         .items()
         .send()
-        .try_collect()
-        .await
-        .map_err(|e| source_error("ec2:DescribeVpcs", e))?;
-    let with_attrs = found.iter().map(|v| async move {
-        let id = s(v.vpc_id());
-        let (support, hostnames) = tokio::join!(
-            dns_attribute(ec2, &id, VpcAttributeName::EnableDnsSupport),
-            dns_attribute(ec2, &id, VpcAttributeName::EnableDnsHostnames),
-        );
-        Vpc {
-            id,
-            name: name_tag(v.tags()),
-            cidrs: vpc_cidrs(v),
-            dns_support: support,
-            dns_hostnames: hostnames,
-        }
-    });
-    Ok(futures::future::join_all(with_attrs).await)
+        .try_collect();
+    let (found, attributes) = tokio::join!(listing, attributes);
+    let found: Vec<t::Vpc> = found.map_err(|e| source_error("ec2:DescribeVpcs", e))?;
+    let attributes: BTreeMap<String, (Option<bool>, Option<bool>)> =
+        attributes.into_iter().collect();
+    Ok(found
+        .iter()
+        .map(|v| {
+            let id = s(v.vpc_id());
+            let (support, hostnames) = attributes.get(&id).copied().unwrap_or_default();
+            Vpc {
+                name: name_tag(v.tags()),
+                cidrs: vpc_cidrs(v),
+                dns_support: support,
+                dns_hostnames: hostnames,
+                id,
+            }
+        })
+        .collect())
 }
 
 pub async fn subnets(ec2: &Client, vpc_ids: &[String]) -> ApiResult<Vec<Subnet>> {

@@ -1,8 +1,10 @@
-//! ELBv2: the NLBs in front of the ENIs, their listeners, target groups and target health.
+//! ELBv2: the NLBs in front of the ENIs, their attributes and own addresses, listeners,
+//! target groups and target health.
 
 use super::ec2::{filter, network_interfaces};
 use super::errors::source_error;
-use crate::model::{LbZone, Listener, LoadBalancer, Target, TargetGroup};
+use crate::model::lb::nlb_eni_description;
+use crate::model::{LbAttributes, LbZone, Listener, LoadBalancer, NlbAddress, Target, TargetGroup};
 use crate::sources::ApiResult;
 use aws_sdk_elasticloadbalancingv2::Client;
 use aws_sdk_elasticloadbalancingv2::types as t;
@@ -52,84 +54,57 @@ fn lb(x: &t::LoadBalancer) -> LoadBalancer {
     }
 }
 
-/// `load_balancing.cross_zone.enabled`; unknown when the attributes cannot be read.
-async fn cross_zone(elb: &Client, arn: &str) -> Option<bool> {
+/// `load_balancing.cross_zone.enabled` of one load balancer.
+pub async fn attributes(elb: &Client, arn: &str) -> ApiResult<LbAttributes> {
     let out = elb
         .describe_load_balancer_attributes()
         .load_balancer_arn(arn)
         .send()
         .await
-        .map_err(|e| {
-            let e = source_error("elasticloadbalancing:DescribeLoadBalancerAttributes", e);
-            tracing::warn!("{arn}: {e}");
-        })
-        .ok()?;
-    out.attributes()
-        .iter()
-        .find(|a| a.key() == Some("load_balancing.cross_zone.enabled"))
-        .and_then(|a| a.value())
-        .map(|v| v.eq_ignore_ascii_case("true"))
-}
-
-/// The description AWS gives an NLB's own ENIs: `ELB net/NAME/ID`.
-fn eni_description(arn: &str) -> Option<String> {
-    arn.split_once(":loadbalancer/")
-        .map(|(_, rest)| format!("ELB {rest}"))
-}
-
-/// An internal NLB lists addresses only when they were chosen at creation; otherwise its
-/// IPs are those of the ENIs AWS made for it, found by their description in one call.
-async fn fill_ips_from_enis(ec2: &aws_sdk_ec2::Client, lbs: &mut [LoadBalancer]) {
-    let wanted: Vec<String> = lbs
-        .iter()
-        .filter(|lb| lb.kind.eq_ignore_ascii_case("network") && lb.private_ips().next().is_none())
-        .filter_map(|lb| eni_description(&lb.arn))
-        .collect();
-    if wanted.is_empty() {
-        return;
-    }
-    let enis = match network_interfaces(ec2, vec![filter("description", &wanted)]).await {
-        Ok(e) => e,
-        Err(e) => {
-            tracing::warn!("NLB addresses: {e}");
-            return;
-        }
-    };
-    for lb in lbs.iter_mut() {
-        let Some(desc) = eni_description(&lb.arn) else {
-            continue;
-        };
-        for n in enis
+        .map_err(|e| source_error("elasticloadbalancing:DescribeLoadBalancerAttributes", e))?;
+    Ok(LbAttributes {
+        lb_arn: arn.to_string(),
+        cross_zone: out
+            .attributes()
             .iter()
-            .filter(|n| n.description() == Some(desc.as_str()))
-        {
-            let Some(ip) = n
-                .private_ip_address()
-                .and_then(|ip| ip.parse::<Ipv4Addr>().ok())
-            else {
-                continue;
-            };
-            let zone = lb
-                .zones
-                .iter_mut()
-                .find(|z| Some(z.subnet_id.as_str()) == n.subnet_id());
-            match zone {
-                Some(z) => z.private_ips.push(ip),
-                None => lb.zones.push(LbZone {
-                    az: n.availability_zone().unwrap_or_default().to_string(),
-                    subnet_id: n.subnet_id().unwrap_or_default().to_string(),
-                    private_ips: vec![ip],
-                }),
-            }
-        }
-    }
+            .find(|a| a.key() == Some("load_balancing.cross_zone.enabled"))
+            .and_then(|a| a.value())
+            .map(|v| v.eq_ignore_ascii_case("true")),
+    })
 }
 
-pub async fn load_balancers(
-    elb: &Client,
+/// An internal NLB lists addresses only when they were chosen at creation; its IPs are
+/// those of the ENIs AWS made for it, found by their description in one call.
+pub async fn nlb_addresses(
     ec2: &aws_sdk_ec2::Client,
     arns: &[String],
-) -> ApiResult<Vec<LoadBalancer>> {
+) -> ApiResult<Vec<NlbAddress>> {
+    let by_description: Vec<(String, &String)> = arns
+        .iter()
+        .filter_map(|arn| Some((nlb_eni_description(arn)?, arn)))
+        .collect();
+    if by_description.is_empty() {
+        return Ok(Vec::new());
+    }
+    let wanted: Vec<String> = by_description.iter().map(|(d, _)| d.clone()).collect();
+    let enis = network_interfaces(ec2, vec![filter("description", &wanted)]).await?;
+    Ok(enis
+        .iter()
+        .filter_map(|n| {
+            let (_, arn) = by_description
+                .iter()
+                .find(|(d, _)| n.description() == Some(d.as_str()))?;
+            Some(NlbAddress {
+                lb_arn: arn.to_string(),
+                subnet_id: n.subnet_id().unwrap_or_default().to_string(),
+                az: n.availability_zone().unwrap_or_default().to_string(),
+                ip: n.private_ip_address()?.parse::<Ipv4Addr>().ok()?,
+            })
+        })
+        .collect())
+}
+
+pub async fn load_balancers(elb: &Client, arns: &[String]) -> ApiResult<Vec<LoadBalancer>> {
     let action = "elasticloadbalancing:DescribeLoadBalancers";
     let mut found: Vec<t::LoadBalancer> = Vec::new();
     if arns.is_empty() {
@@ -155,20 +130,7 @@ pub async fn load_balancers(
             found.extend(page);
         }
     }
-    let mut lbs: Vec<LoadBalancer> = found.iter().map(lb).collect();
-    let zones = futures::future::join_all(
-        lbs.iter()
-            .filter(|l| l.kind.eq_ignore_ascii_case("network"))
-            .map(|l| async move { (l.arn.clone(), cross_zone(elb, &l.arn).await) }),
-    )
-    .await;
-    for (arn, cz) in zones {
-        if let Some(l) = lbs.iter_mut().find(|l| l.arn == arn) {
-            l.cross_zone = cz;
-        }
-    }
-    fill_ips_from_enis(ec2, &mut lbs).await;
-    Ok(lbs)
+    Ok(found.iter().map(lb).collect())
 }
 
 pub async fn listeners(elb: &Client, lb_arn: &str) -> ApiResult<Vec<Listener>> {

@@ -21,9 +21,9 @@ pub use kubeconfig::KubeContext;
 
 use super::{ApiResult, AwsApi};
 use crate::model::{
-    Cluster, EndpointConnection, EndpointService, Eni, HostedZone, InterfaceEndpoint, Listener,
-    LoadBalancer, Origin, Peering, Record, RouteTable, SecurityGroup, Subnet, Target, TargetGroup,
-    Vpc,
+    Cluster, EndpointConnection, EndpointService, Eni, EniAddress, HostedZone, InterfaceEndpoint,
+    LbAttributes, Listener, LoadBalancer, NlbAddress, Origin, Peering, Record, RouteTable,
+    SecurityGroup, Subnet, Target, TargetGroup, Vpc, ZoneVpc,
 };
 use async_trait::async_trait;
 use aws_config::SdkConfig;
@@ -156,6 +156,10 @@ impl AwsApi for AwsClient {
         vpce::interface_endpoints(&self.ec2, vpc_id).await
     }
 
+    async fn interface_addresses(&self, eni_ids: &[String]) -> ApiResult<Vec<EniAddress>> {
+        vpce::interface_addresses(&self.ec2, eni_ids).await
+    }
+
     async fn endpoint_services(&self) -> ApiResult<Vec<EndpointService>> {
         vpce::endpoint_services(&self.ec2).await
     }
@@ -165,7 +169,15 @@ impl AwsApi for AwsClient {
     }
 
     async fn load_balancers(&self, arns: &[String]) -> ApiResult<Vec<LoadBalancer>> {
-        elb::load_balancers(&self.elb, &self.ec2, arns).await
+        elb::load_balancers(&self.elb, arns).await
+    }
+
+    async fn lb_attributes(&self, lb_arn: &str) -> ApiResult<LbAttributes> {
+        elb::attributes(&self.elb, lb_arn).await
+    }
+
+    async fn nlb_addresses(&self, lb_arns: &[String]) -> ApiResult<Vec<NlbAddress>> {
+        elb::nlb_addresses(&self.ec2, lb_arns).await
     }
 
     async fn listeners(&self, lb_arn: &str) -> ApiResult<Vec<Listener>> {
@@ -180,8 +192,12 @@ impl AwsApi for AwsClient {
         elb::target_health(&self.elb, tg_arn).await
     }
 
-    async fn hosted_zones(&self, host: &str) -> ApiResult<Vec<HostedZone>> {
-        route53::hosted_zones(&self.route53, host).await
+    async fn hosted_zones(&self, name: &str) -> ApiResult<Vec<HostedZone>> {
+        route53::hosted_zones(&self.route53, name).await
+    }
+
+    async fn zone_vpcs(&self, zone_id: &str) -> ApiResult<Vec<ZoneVpc>> {
+        route53::zone_vpcs(&self.route53, zone_id).await
     }
 
     async fn records(&self, zone_id: &str, name: &str) -> ApiResult<Vec<Record>> {

@@ -15,15 +15,6 @@ fn plain_zone_id(id: &str) -> String {
     id.trim_start_matches("/hostedzone/").to_string()
 }
 
-/// `host` and each parent domain of at least two labels: zones that could serve it.
-pub fn candidate_zone_names(host: &str) -> Vec<String> {
-    let host = normalize_dns_name(host);
-    let labels: Vec<&str> = host.split('.').filter(|l| !l.is_empty()).collect();
-    (0..labels.len().saturating_sub(1))
-        .map(|i| labels[i..].join("."))
-        .collect()
-}
-
 /// Zones named exactly `name`, read from the by-name listing starting there.
 async fn zones_named(r53: &Client, name: &str) -> ApiResult<Vec<t::HostedZone>> {
     let mut out = Vec::new();
@@ -59,45 +50,43 @@ async fn zones_named(r53: &Client, name: &str) -> ApiResult<Vec<t::HostedZone>> 
     }
 }
 
-pub async fn hosted_zones(r53: &Client, host: &str) -> ApiResult<Vec<HostedZone>> {
-    let mut private = Vec::new();
-    // One name at a time: Route53 allows five requests per second per account.
-    for name in candidate_zone_names(host) {
-        for z in zones_named(r53, &name).await? {
-            if z.config().is_some_and(|c| c.private_zone()) {
-                private.push(z);
-            }
-        }
-    }
-    let mut out = Vec::new();
-    for z in private {
-        let id = plain_zone_id(z.id());
-        let got = r53
-            .get_hosted_zone()
-            .id(&id)
-            .send()
-            .await
-            .map_err(|e| source_error("route53:GetHostedZone", e))?;
-        out.push(HostedZone {
+/// Private zones named exactly `name`, without their VPCs.
+pub async fn hosted_zones(r53: &Client, name: &str) -> ApiResult<Vec<HostedZone>> {
+    let name = normalize_dns_name(name);
+    Ok(zones_named(r53, &name)
+        .await?
+        .iter()
+        .filter(|z| z.config().is_some_and(|c| c.private_zone()))
+        .map(|z| HostedZone {
+            id: plain_zone_id(z.id()),
             name: normalize_dns_name(z.name()),
             private: true,
-            vpcs: got
-                .vpcs()
-                .iter()
-                .filter_map(|v| {
-                    Some(ZoneVpc {
-                        vpc_id: v.vpc_id()?.to_string(),
-                        region: v
-                            .vpc_region()
-                            .map(|r| r.as_str().to_string())
-                            .unwrap_or_default(),
-                    })
-                })
-                .collect(),
-            id,
-        });
-    }
-    Ok(out)
+            vpcs: Vec::new(),
+        })
+        .collect())
+}
+
+/// The VPCs a private zone is associated with.
+pub async fn zone_vpcs(r53: &Client, zone_id: &str) -> ApiResult<Vec<ZoneVpc>> {
+    let got = r53
+        .get_hosted_zone()
+        .id(plain_zone_id(zone_id))
+        .send()
+        .await
+        .map_err(|e| source_error("route53:GetHostedZone", e))?;
+    Ok(got
+        .vpcs()
+        .iter()
+        .filter_map(|v| {
+            Some(ZoneVpc {
+                vpc_id: v.vpc_id()?.to_string(),
+                region: v
+                    .vpc_region()
+                    .map(|r| r.as_str().to_string())
+                    .unwrap_or_default(),
+            })
+        })
+        .collect())
 }
 
 fn record(zone_id: &str, r: &t::ResourceRecordSet) -> Record {
@@ -157,7 +146,7 @@ pub async fn records(r53: &Client, zone_id: &str, name: &str) -> ApiResult<Vec<R
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use crate::model::route53::candidate_zone_names;
 
     #[test]
     fn candidates_are_the_host_and_its_parents() {

@@ -1,14 +1,12 @@
-//! PrivateLink: interface endpoints in a VPC (with their ENI IPs), this account's endpoint
+//! PrivateLink: interface endpoints in a VPC and their ENIs' IPs, this account's endpoint
 //! services, and the connections made to them.
 
 use super::ec2::{filter, network_interfaces};
 use super::errors::source_error;
-use crate::model::{EndpointConnection, EndpointService, InterfaceEndpoint};
+use crate::model::{EndpointConnection, EndpointService, EniAddress, InterfaceEndpoint};
 use crate::sources::ApiResult;
 use aws_sdk_ec2::Client;
 use aws_sdk_ec2::types as t;
-use std::collections::BTreeMap;
-use std::net::Ipv4Addr;
 
 fn s(v: Option<&str>) -> String {
     v.unwrap_or_default().to_string()
@@ -19,7 +17,7 @@ fn is_interface(e: &t::VpcEndpoint) -> bool {
         .is_some_and(|k| k.as_str().eq_ignore_ascii_case("interface"))
 }
 
-/// Interface endpoints in `vpc_id`; their IPs come from their ENIs (one filtered call).
+/// Interface endpoints in `vpc_id`, with the ids of their ENIs.
 pub async fn interface_endpoints(ec2: &Client, vpc_id: &str) -> ApiResult<Vec<InterfaceEndpoint>> {
     let found: Vec<t::VpcEndpoint> = ec2
         .describe_vpc_endpoints()
@@ -35,24 +33,6 @@ pub async fn interface_endpoints(ec2: &Client, vpc_id: &str) -> ApiResult<Vec<In
         .iter()
         .filter(|e| is_interface(e) && e.vpc_id() == Some(vpc_id))
         .collect();
-    let eni_ids: Vec<String> = found
-        .iter()
-        .flat_map(|e| e.network_interface_ids().iter().cloned())
-        .collect();
-    let ips: BTreeMap<String, Ipv4Addr> = if eni_ids.is_empty() {
-        BTreeMap::new()
-    } else {
-        network_interfaces(ec2, vec![filter("network-interface-id", &eni_ids)])
-            .await?
-            .iter()
-            .filter_map(|n| {
-                Some((
-                    n.network_interface_id()?.to_string(),
-                    n.private_ip_address()?.parse().ok()?,
-                ))
-            })
-            .collect()
-    };
     Ok(found
         .iter()
         .map(|e| InterfaceEndpoint {
@@ -64,11 +44,8 @@ pub async fn interface_endpoints(ec2: &Client, vpc_id: &str) -> ApiResult<Vec<In
                 .map(|x| x.as_str().to_string())
                 .unwrap_or_default(),
             subnet_ids: e.subnet_ids().to_vec(),
-            ips: e
-                .network_interface_ids()
-                .iter()
-                .filter_map(|id| ips.get(id).copied())
-                .collect(),
+            eni_ids: e.network_interface_ids().to_vec(),
+            ips: Vec::new(),
             dns_names: e
                 .dns_entries()
                 .iter()
@@ -83,6 +60,22 @@ pub async fn interface_endpoints(ec2: &Client, vpc_id: &str) -> ApiResult<Vec<In
                 .collect(),
         })
         .collect())
+}
+
+/// The private IPs of these ENIs, in one filtered call.
+pub async fn interface_addresses(ec2: &Client, eni_ids: &[String]) -> ApiResult<Vec<EniAddress>> {
+    Ok(
+        network_interfaces(ec2, vec![filter("network-interface-id", eni_ids)])
+            .await?
+            .iter()
+            .filter_map(|n| {
+                Some(EniAddress {
+                    eni_id: n.network_interface_id()?.to_string(),
+                    ip: n.private_ip_address()?.parse().ok()?,
+                })
+            })
+            .collect(),
+    )
 }
 
 pub async fn endpoint_services(ec2: &Client) -> ApiResult<Vec<EndpointService>> {

@@ -3,10 +3,11 @@
 use super::DemoEnv;
 use super::ids::REGION;
 use super::world::World;
+use crate::model::privatelink::normalize_dns_name;
 use crate::model::{
-    Cluster, EndpointConnection, EndpointService, Eni, HostedZone, InterfaceEndpoint, Listener,
-    LoadBalancer, Origin, Peering, Record, RouteTable, SecurityGroup, SourceError, Subnet, Target,
-    TargetGroup, Vpc,
+    Cluster, EndpointConnection, EndpointService, Eni, EniAddress, HostedZone, InterfaceEndpoint,
+    LbAttributes, Listener, LoadBalancer, NlbAddress, Origin, Peering, Record, RouteTable,
+    SecurityGroup, SourceError, Subnet, Target, TargetGroup, Vpc, ZoneVpc,
 };
 use crate::sources::{ApiResult, AwsApi};
 use async_trait::async_trait;
@@ -37,6 +38,11 @@ fn in_vpcs<T: Clone>(items: &[T], vpc_ids: &[String], vpc_of: impl Fn(&T) -> &st
         .filter(|i| vpc_ids.iter().any(|v| v == vpc_of(i)))
         .cloned()
         .collect()
+}
+
+/// The id the demo gives the `i`th ENI of an interface endpoint.
+fn endpoint_eni(endpoint_id: &str, i: usize) -> String {
+    format!("eni-{}-{i}", endpoint_id.trim_start_matches("vpce-"))
 }
 
 fn known_lb(w: &World, arn: &str) -> ApiResult<()> {
@@ -125,11 +131,27 @@ impl AwsApi for DemoEnv {
 
     async fn interface_endpoints(&self, vpc_id: &str) -> ApiResult<Vec<InterfaceEndpoint>> {
         let w = self.world();
-        Ok(in_vpcs(
-            &w.interface_endpoints,
-            &[vpc_id.to_string()],
-            |e| &e.vpc_id,
-        ))
+        let mut found = in_vpcs(&w.interface_endpoints, &[vpc_id.to_string()], |e| &e.vpc_id);
+        for e in &mut found {
+            e.eni_ids = (0..e.ips.len()).map(|i| endpoint_eni(&e.id, i)).collect();
+            e.ips.clear();
+        }
+        Ok(found)
+    }
+
+    async fn interface_addresses(&self, eni_ids: &[String]) -> ApiResult<Vec<EniAddress>> {
+        let all: Vec<EniAddress> = self
+            .world()
+            .interface_endpoints
+            .iter()
+            .flat_map(|e| {
+                e.ips.iter().enumerate().map(|(i, ip)| EniAddress {
+                    eni_id: endpoint_eni(&e.id, i),
+                    ip: *ip,
+                })
+            })
+            .collect();
+        by_ids(&all, eni_ids, |a| &a.eni_id, "network interface")
     }
 
     async fn endpoint_services(&self) -> ApiResult<Vec<EndpointService>> {
@@ -147,10 +169,48 @@ impl AwsApi for DemoEnv {
 
     async fn load_balancers(&self, arns: &[String]) -> ApiResult<Vec<LoadBalancer>> {
         let w = self.world();
-        if arns.is_empty() {
-            return Ok(w.load_balancers);
+        let mut found = if arns.is_empty() {
+            w.load_balancers
+        } else {
+            by_ids(&w.load_balancers, arns, |lb| &lb.arn, "load balancer")?
+        };
+        // As listed: attributes and the addresses of internal NLBs come from other calls.
+        for lb in &mut found {
+            lb.cross_zone = None;
+            for z in &mut lb.zones {
+                z.private_ips.clear();
+            }
         }
-        by_ids(&w.load_balancers, arns, |lb| &lb.arn, "load balancer")
+        Ok(found)
+    }
+
+    async fn lb_attributes(&self, lb_arn: &str) -> ApiResult<LbAttributes> {
+        let w = self.world();
+        known_lb(&w, lb_arn)?;
+        let lb = w.load_balancers.iter().find(|lb| lb.arn == lb_arn);
+        Ok(LbAttributes {
+            lb_arn: lb_arn.to_string(),
+            cross_zone: lb.and_then(|lb| lb.cross_zone),
+        })
+    }
+
+    async fn nlb_addresses(&self, lb_arns: &[String]) -> ApiResult<Vec<NlbAddress>> {
+        Ok(self
+            .world()
+            .load_balancers
+            .iter()
+            .filter(|lb| lb_arns.contains(&lb.arn))
+            .flat_map(|lb| {
+                lb.zones.iter().flat_map(move |z| {
+                    z.private_ips.iter().map(move |ip| NlbAddress {
+                        lb_arn: lb.arn.clone(),
+                        subnet_id: z.subnet_id.clone(),
+                        az: z.az.clone(),
+                        ip: *ip,
+                    })
+                })
+            })
+            .collect())
     }
 
     async fn listeners(&self, lb_arn: &str) -> ApiResult<Vec<Listener>> {
@@ -181,13 +241,30 @@ impl AwsApi for DemoEnv {
         Ok(w.targets_of(tg_arn))
     }
 
-    async fn hosted_zones(&self, host: &str) -> ApiResult<Vec<HostedZone>> {
+    async fn hosted_zones(&self, name: &str) -> ApiResult<Vec<HostedZone>> {
+        let name = normalize_dns_name(name);
         Ok(self
             .world()
             .hosted_zones
             .into_iter()
-            .filter(|z| z.private && z.covers(host))
+            .filter(|z| z.private && normalize_dns_name(&z.name) == name)
+            .map(|z| HostedZone {
+                vpcs: Vec::new(),
+                ..z
+            })
             .collect())
+    }
+
+    async fn zone_vpcs(&self, zone_id: &str) -> ApiResult<Vec<ZoneVpc>> {
+        let zone_id = zone_id.trim_start_matches("/hostedzone/");
+        self.world()
+            .hosted_zones
+            .into_iter()
+            .find(|z| z.id == zone_id)
+            .map(|z| z.vpcs)
+            .ok_or_else(|| {
+                SourceError::not_found(format!("no hosted zone found with ID: {zone_id}"))
+            })
     }
 
     async fn records(&self, zone_id: &str, name: &str) -> ApiResult<Vec<Record>> {

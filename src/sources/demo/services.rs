@@ -174,6 +174,7 @@ pub fn interface_endpoints(s: Scenario) -> Vec<InterfaceEndpoint> {
             service_name: SVC_NAME.into(),
             state: pending_or_available(s).into(),
             subnet_ids: vec![SUBNET_OPS_A.into(), SUBNET_OPS_B.into()],
+            eni_ids: vec![],
             ips,
             dns_names: vec![
                 vpce_regional_name(id, suffix),
@@ -188,6 +189,7 @@ pub fn interface_endpoints(s: Scenario) -> Vec<InterfaceEndpoint> {
             service_name: SSM_SERVICE.into(),
             state: "available".into(),
             subnet_ids: vec![SUBNET_OPS_A.into(), SUBNET_OPS_B.into()],
+            eni_ids: vec![],
             ips: VPCE_SSM_IPS.to_vec(),
             dns_names: vec![
                 format!("{VPCE_SSM}-{ssm_suffix}.ssm.{REGION}.vpce.amazonaws.com"),

@@ -178,7 +178,7 @@ fn notes(sources: &[(&str, SourceNote)], now: DateTime<Utc>) -> Vec<(String, Rol
 
 fn src<T>(l: &Loadable<T>) -> SourceNote {
     Some((
-        l.state_name(),
+        l.state().as_str(),
         l.error().map(|e| e.to_string()),
         l.fetched_at(),
     ))

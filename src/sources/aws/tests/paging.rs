@@ -134,8 +134,14 @@ async fn zones_page_by_name_and_stop_past_it() {
     let zones = c.hosted_zones(host).await.unwrap();
     let ids: Vec<&str> = zones.iter().map(|z| z.id.as_str()).collect();
     assert_eq!(ids, ["Z1", "Z2"]);
-    assert!(zones[0].associated_with("vpc-ops") && zones[1].associated_with("vpc-other"));
     assert_eq!(zones[0].name, "api.example.com");
+    assert!(
+        c.hosted_zones("example.com").await.unwrap().is_empty(),
+        "public"
+    );
+    let vpc_of = |v: Vec<crate::model::ZoneVpc>| v[0].vpc_id.clone();
+    assert_eq!(vpc_of(c.zone_vpcs("Z1").await.unwrap()), "vpc-ops");
+    assert_eq!(vpc_of(c.zone_vpcs("Z2").await.unwrap()), "vpc-other");
     let reqs = replay.requests();
     assert!(reqs[1].contains("hostedzoneid=Z2"), "{}", reqs[1]);
     assert!(reqs[2].contains("dnsname=example.com"), "{}", reqs[2]);

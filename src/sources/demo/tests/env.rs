@@ -215,9 +215,12 @@ async fn route53_calls_return_private_covering_zones_and_exact_records() {
         "public zone"
     );
     assert_eq!(
-        e.hosted_zones("git.corp.internal").await.unwrap()[0].id,
+        e.hosted_zones(CORP_ZONE_NAME).await.unwrap()[0].id,
         ZONE_CORP
     );
+    assert!(zones[0].vpcs.is_empty(), "the listing has no associations");
+    assert!(!e.zone_vpcs(ZONE_API).await.unwrap().is_empty());
+    assert!(e.zone_vpcs("Znope").await.is_err());
     let recs = e.records(ZONE_API, ENDPOINT_HOST).await.unwrap();
     let types: Vec<&str> = recs.iter().map(|r| r.rtype.as_str()).collect();
     assert_eq!(types, ["A", "NS", "SOA"]);

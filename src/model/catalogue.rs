@@ -1,0 +1,360 @@
+//! The source catalogue: every remote source named once, with what it is called, the IAM
+//! actions it needs, how often it is refreshed and the inputs it waits for. The `Source`
+//! enum, the [`Fetched`] update, the [`Model`] fields and the sources table all come from
+//! the one table at the bottom of this file.
+
+use super::cluster::{Cluster, Eni, Origin};
+use super::events::EventLog;
+use super::lb::{LbAttributes, Listener, LoadBalancer, NlbAddress, Target, TargetGroup};
+use super::live::{DnsSample, LiveHistory, ProbeSample};
+use super::loadable::{Loadable, SourceError};
+use super::network::{Peering, RouteTable, SecurityGroup, Subnet, Vpc};
+use super::privatelink::{EndpointConnection, EndpointService, EniAddress, InterfaceEndpoint};
+use super::route53::{HostedZone, Record, ZoneAssociations};
+use super::{Context, Input};
+use serde::Serialize;
+
+/// How often the interactive view re-reads a source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Tier {
+    /// What changes during a control-plane update: ENIs and target health.
+    Fast,
+    /// Everything else.
+    Slow,
+}
+
+/// One catalogue entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Spec {
+    /// Short id, in the sources table, JSON and logs: `route-tables`.
+    pub name: &'static str,
+    /// What the operator is told is missing: `route tables`.
+    pub what: &'static str,
+    /// IAM actions the fetch calls, the first being the main one.
+    pub actions: &'static [&'static str],
+    pub tier: Tier,
+    /// What must be known before the fetch can start.
+    pub inputs: &'static [Input],
+}
+
+impl Spec {
+    /// The main IAM action, e.g. `ec2:DescribeVpcs`.
+    pub fn action(&self) -> &'static str {
+        self.actions[0]
+    }
+
+    /// The API service the source is read from, e.g. `ec2`.
+    pub fn service(&self) -> &'static str {
+        self.action().split(':').next().unwrap_or_default()
+    }
+
+    /// `route tables (ec2:DescribeRouteTables)`: how UNKNOWN reasons name the source.
+    pub fn label(&self) -> String {
+        format!("{} ({})", self.what, self.actions.join(", "))
+    }
+}
+
+/// Actions used only to discover what to look at, not as a source of the model.
+pub const DISCOVERY_ACTIONS: &[&str] = &["eks:ListClusters"];
+
+macro_rules! catalogue {
+    ($(
+        $(#[$doc:meta])*
+        $id:ident => $field:ident: $ty:ty {
+            name: $name:literal,
+            what: $what:literal,
+            actions: [$($action:literal),+ $(,)?],
+            tier: $tier:ident,
+            inputs: [$($input:ident),* $(,)?] $(,)?
+        }
+    )+) => {
+        /// A remote source of the model.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+        pub enum Source {
+            $($(#[$doc])* $id,)+
+        }
+
+        impl Source {
+            pub const ALL: &'static [Source] = &[$(Source::$id,)+];
+
+            pub fn spec(self) -> &'static Spec {
+                match self {
+                    $(Source::$id => &Spec {
+                        name: $name,
+                        what: $what,
+                        actions: &[$($action),+],
+                        tier: Tier::$tier,
+                        inputs: &[$(Input::$input),*],
+                    },)+
+                }
+            }
+        }
+
+        /// One update from a source. Sources send these; only [`Model::apply`] merges them.
+        #[derive(Debug, Clone)]
+        pub enum Fetched {
+            $($id(Result<$ty, SourceError>),)+
+            Dns(DnsSample),
+            Probe(ProbeSample),
+        }
+
+        impl Fetched {
+            /// The catalogue source this update is from; `None` for live samples.
+            pub fn source(&self) -> Option<Source> {
+                match self {
+                    $(Fetched::$id(_) => Some(Source::$id),)+
+                    Fetched::Dns(_) | Fetched::Probe(_) => None,
+                }
+            }
+
+            /// The error of a failed fetch.
+            pub fn error(&self) -> Option<&SourceError> {
+                match self {
+                    $(Fetched::$id(Err(e)) => Some(e),)+
+                    _ => None,
+                }
+            }
+
+            /// This source, failed with `error`.
+            pub fn failed(source: Source, error: SourceError) -> Fetched {
+                match source {
+                    $(Source::$id => Fetched::$id(Err(error)),)+
+                }
+            }
+        }
+
+        /// Everything the tool knows about the account and this host.
+        #[derive(Debug, Clone, PartialEq)]
+        pub struct Model {
+            pub context: Context,
+            $(pub $field: Loadable<$ty>,)+
+            /// Interface endpoints joined with the IPs of their ENIs.
+            pub interface_endpoints: Loadable<Vec<InterfaceEndpoint>>,
+            /// Load balancers joined with their attributes and the IPs of their ENIs.
+            pub load_balancers: Loadable<Vec<LoadBalancer>>,
+            /// Private zones joined with their VPC associations.
+            pub hosted_zones: Loadable<Vec<HostedZone>>,
+            pub live: LiveHistory,
+            pub events: EventLog,
+        }
+
+        impl Model {
+            pub fn new(context: Context) -> Self {
+                Self {
+                    context,
+                    $($field: Loadable::Loading,)+
+                    interface_endpoints: Loadable::Loading,
+                    load_balancers: Loadable::Loading,
+                    hosted_zones: Loadable::Loading,
+                    live: LiveHistory::default(),
+                    events: EventLog::default(),
+                }
+            }
+
+            /// Merge one catalogue update into its field; live samples are not handled here.
+            pub(super) fn store(&mut self, update: Fetched, now: chrono::DateTime<chrono::Utc>) {
+                match update {
+                    $(Fetched::$id(r) => self.$field.update(r, now),)+
+                    Fetched::Dns(_) | Fetched::Probe(_) => {}
+                }
+            }
+
+            /// The load state of one source.
+            pub fn state_of(&self, source: Source) -> super::SourceState<'_> {
+                match source {
+                    $(Source::$id => super::SourceState::of(&self.$field),)+
+                }
+            }
+        }
+    };
+}
+
+catalogue! {
+    Cluster => cluster: Cluster {
+        name: "cluster",
+        what: "the cluster",
+        actions: ["eks:DescribeCluster"],
+        tier: Slow,
+        inputs: [ClusterName],
+    }
+    /// Where this host is: instance metadata, then its instance.
+    Origin => origin: Option<Origin> {
+        name: "origin",
+        what: "this host (instance metadata)",
+        actions: ["ec2:DescribeInstances"],
+        tier: Slow,
+        inputs: [],
+    }
+    Enis => enis: Vec<Eni> {
+        name: "enis",
+        what: "EKS-owned ENIs",
+        actions: ["ec2:DescribeNetworkInterfaces"],
+        tier: Fast,
+        inputs: [ClusterName],
+    }
+    Vpcs => vpcs: Vec<Vpc> {
+        name: "vpcs",
+        what: "VPCs",
+        actions: ["ec2:DescribeVpcs", "ec2:DescribeVpcAttribute"],
+        tier: Slow,
+        inputs: [PathVpcs],
+    }
+    Subnets => subnets: Vec<Subnet> {
+        name: "subnets",
+        what: "subnets",
+        actions: ["ec2:DescribeSubnets"],
+        tier: Slow,
+        inputs: [PathVpcs],
+    }
+    RouteTables => route_tables: Vec<RouteTable> {
+        name: "route-tables",
+        what: "route tables",
+        actions: ["ec2:DescribeRouteTables"],
+        tier: Slow,
+        inputs: [PathVpcs],
+    }
+    Peerings => peerings: Vec<Peering> {
+        name: "peerings",
+        what: "peering connections",
+        actions: ["ec2:DescribeVpcPeeringConnections"],
+        tier: Slow,
+        inputs: [PathVpcs],
+    }
+    SecurityGroups => security_groups: Vec<SecurityGroup> {
+        name: "security-groups",
+        what: "security groups",
+        actions: ["ec2:DescribeSecurityGroups"],
+        tier: Slow,
+        inputs: [SecurityGroupIds],
+    }
+    /// Interface endpoints in this host's VPC, without their IPs.
+    InterfaceEndpoints => listed_endpoints: Vec<InterfaceEndpoint> {
+        name: "interface-endpoints",
+        what: "interface endpoints",
+        actions: ["ec2:DescribeVpcEndpoints"],
+        tier: Slow,
+        inputs: [OriginVpc],
+    }
+    /// The IPs of the interface endpoints' ENIs.
+    EndpointAddresses => endpoint_addresses: Vec<EniAddress> {
+        name: "endpoint-addresses",
+        what: "interface endpoint IPs",
+        actions: ["ec2:DescribeNetworkInterfaces"],
+        tier: Slow,
+        inputs: [EndpointEniIds],
+    }
+    EndpointServices => endpoint_services: Vec<EndpointService> {
+        name: "endpoint-services",
+        what: "endpoint services",
+        actions: ["ec2:DescribeVpcEndpointServiceConfigurations"],
+        tier: Slow,
+        inputs: [],
+    }
+    EndpointConnections => endpoint_connections: Vec<EndpointConnection> {
+        name: "endpoint-connections",
+        what: "endpoint connections",
+        actions: ["ec2:DescribeVpcEndpointConnections"],
+        tier: Slow,
+        inputs: [ServiceIds],
+    }
+    /// The endpoint services' NLBs, else the cluster VPC's.
+    LoadBalancers => listed_lbs: Vec<LoadBalancer> {
+        name: "load-balancers",
+        what: "load balancers",
+        actions: ["elasticloadbalancing:DescribeLoadBalancers"],
+        tier: Slow,
+        inputs: [ServiceNlbArns, ClusterVpc],
+    }
+    LbAttributes => lb_attributes: Vec<LbAttributes> {
+        name: "lb-attributes",
+        what: "load balancer attributes",
+        actions: ["elasticloadbalancing:DescribeLoadBalancerAttributes"],
+        tier: Slow,
+        inputs: [LbArns],
+    }
+    /// The IPs of the NLBs' own ENIs (`ELB net/NAME/ID`).
+    NlbAddresses => nlb_addresses: Vec<NlbAddress> {
+        name: "nlb-addresses",
+        what: "NLB IPs",
+        actions: ["ec2:DescribeNetworkInterfaces"],
+        tier: Slow,
+        inputs: [LbArns],
+    }
+    Listeners => listeners: Vec<Listener> {
+        name: "listeners",
+        what: "listeners",
+        actions: ["elasticloadbalancing:DescribeListeners"],
+        tier: Slow,
+        inputs: [LbArns],
+    }
+    TargetGroups => target_groups: Vec<TargetGroup> {
+        name: "target-groups",
+        what: "target groups",
+        actions: ["elasticloadbalancing:DescribeTargetGroups"],
+        tier: Slow,
+        inputs: [LbArns],
+    }
+    Targets => targets: Vec<Target> {
+        name: "targets",
+        what: "target health",
+        actions: ["elasticloadbalancing:DescribeTargetHealth"],
+        tier: Fast,
+        inputs: [TargetGroupArns],
+    }
+    /// Private zones named after the endpoint or a parent domain, without their VPCs.
+    HostedZones => listed_zones: Vec<HostedZone> {
+        name: "hosted-zones",
+        what: "private hosted zones",
+        actions: ["route53:ListHostedZonesByName"],
+        tier: Slow,
+        inputs: [Host],
+    }
+    ZoneAssociations => zone_associations: Vec<ZoneAssociations> {
+        name: "zone-vpcs",
+        what: "hosted zone VPCs",
+        actions: ["route53:GetHostedZone"],
+        tier: Slow,
+        inputs: [ZoneIds],
+    }
+    Records => records: Vec<Record> {
+        name: "records",
+        what: "records",
+        actions: ["route53:ListResourceRecordSets"],
+        tier: Slow,
+        inputs: [ZoneIds, Host],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    #[test]
+    fn names_are_unique_and_actions_are_reads() {
+        let names: BTreeSet<_> = Source::ALL.iter().map(|s| s.spec().name).collect();
+        assert_eq!(names.len(), Source::ALL.len());
+        for s in Source::ALL {
+            for a in s.spec().actions {
+                let (service, op) = a.split_once(':').expect("service:Action");
+                assert!(!service.is_empty());
+                assert!(
+                    ["Describe", "List", "Get"]
+                        .iter()
+                        .any(|v| op.starts_with(v)),
+                    "{a} is not a read"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn fast_tier_is_what_a_rotation_changes() {
+        let fast: Vec<_> = Source::ALL
+            .iter()
+            .filter(|s| s.spec().tier == Tier::Fast)
+            .collect();
+        assert_eq!(fast, [&Source::Enis, &Source::Targets]);
+    }
+}

@@ -1,0 +1,227 @@
+//! What a fetch waits for, derived from the model: the keys that the collection graph hands
+//! each source. An input is ready once every source it is read from has settled in this
+//! collection cycle; a source that failed makes only the inputs read from it blocked.
+
+use super::{Loadable, Model, Source, SourceError};
+use std::collections::BTreeSet;
+
+/// One kind of key a fetch needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Input {
+    /// The cluster asked about; known before anything is read.
+    ClusterName,
+    /// The endpoint's host name.
+    Host,
+    /// The cluster's VPC; empty when the cluster could not be read.
+    ClusterVpc,
+    /// This host's VPC.
+    OriginVpc,
+    /// The cluster's VPC and this host's, as far as either is known.
+    PathVpcs,
+    /// The ENIs of the interface endpoints in this host's VPC.
+    EndpointEniIds,
+    /// The endpoint services those endpoints use (all of this account's when none match).
+    ServiceIds,
+    /// The NLBs behind those services; empty when the services could not be read.
+    ServiceNlbArns,
+    /// The services' NLBs, else the network load balancers found in the cluster's VPC.
+    LbArns,
+    /// Target groups of type `ip` on those NLBs.
+    TargetGroupArns,
+    /// Private hosted zones that could answer for the endpoint name.
+    ZoneIds,
+    /// Every security group on the path.
+    SecurityGroupIds,
+}
+
+/// An input's value, or why there is none yet.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Derived {
+    /// A source it is read from has not settled in this cycle.
+    Wait,
+    Ready(Vec<String>),
+    /// The source it is read from failed.
+    Blocked(SourceError),
+}
+
+/// Value of `l` once `source` has settled in this cycle.
+fn settled<'a, T>(
+    source: Source,
+    l: &'a Loadable<T>,
+    pending: &dyn Fn(Source) -> bool,
+) -> Result<Option<&'a T>, Derived> {
+    if pending(source) || l.is_loading() {
+        return Err(Derived::Wait);
+    }
+    Ok(l.value())
+}
+
+/// Like [`settled`], but a failure blocks the input.
+fn needed<'a, T>(
+    source: Source,
+    l: &'a Loadable<T>,
+    pending: &dyn Fn(Source) -> bool,
+) -> Result<&'a T, Derived> {
+    settled(source, l, pending)?
+        .ok_or_else(|| Derived::Blocked(SourceError::blocked(source.spec().action())))
+}
+
+fn sorted(ids: impl IntoIterator<Item = String>) -> Vec<String> {
+    ids.into_iter()
+        .filter(|s| !s.is_empty())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect()
+}
+
+impl Input {
+    /// The sources this input is read from.
+    pub fn read_from(self) -> &'static [Source] {
+        use Source as S;
+        match self {
+            Input::ClusterName => &[],
+            Input::Host | Input::ClusterVpc => &[S::Cluster],
+            Input::OriginVpc => &[S::Origin],
+            Input::PathVpcs => &[S::Cluster, S::Origin],
+            Input::EndpointEniIds => &[S::InterfaceEndpoints],
+            Input::ServiceIds | Input::ServiceNlbArns => {
+                &[S::InterfaceEndpoints, S::EndpointServices]
+            }
+            Input::LbArns => &[S::InterfaceEndpoints, S::EndpointServices, S::LoadBalancers],
+            Input::TargetGroupArns => &[S::TargetGroups],
+            Input::ZoneIds => &[S::HostedZones],
+            Input::SecurityGroupIds => &[
+                S::Cluster,
+                S::Origin,
+                S::Enis,
+                S::InterfaceEndpoints,
+                S::LoadBalancers,
+            ],
+        }
+    }
+
+    /// This input's value in `m`, where `pending` says which sources have not settled yet.
+    pub fn derive(self, m: &Model, pending: &dyn Fn(Source) -> bool) -> Derived {
+        match self.try_derive(m, pending) {
+            Ok(v) => Derived::Ready(v),
+            Err(d) => d,
+        }
+    }
+
+    fn try_derive(
+        self,
+        m: &Model,
+        pending: &dyn Fn(Source) -> bool,
+    ) -> Result<Vec<String>, Derived> {
+        use Source as S;
+        Ok(match self {
+            Input::ClusterName => vec![m.context.cluster_name.clone()],
+            Input::Host => vec![needed(S::Cluster, &m.cluster, pending)?.host()],
+            // Only a filter for the fallback listing: without the cluster, none.
+            Input::ClusterVpc => {
+                sorted(settled(S::Cluster, &m.cluster, pending)?.and_then(|c| c.vpc_id.clone()))
+            }
+            Input::OriginVpc => match needed(S::Origin, &m.origin, pending)? {
+                Some(o) => vec![o.vpc_id.clone()],
+                None => return Err(Derived::Blocked(SourceError::blocked("origin"))),
+            },
+            Input::PathVpcs => {
+                let c = settled(S::Cluster, &m.cluster, pending)?;
+                let o = settled(S::Origin, &m.origin, pending)?;
+                if c.is_none() && o.is_none() {
+                    return Err(Derived::Blocked(SourceError::blocked(
+                        S::Cluster.spec().action(),
+                    )));
+                }
+                let origin = o.and_then(|o| o.as_ref()).map(|o| o.vpc_id.clone());
+                sorted(c.and_then(|c| c.vpc_id.clone()).into_iter().chain(origin))
+            }
+            Input::EndpointEniIds => sorted(
+                needed(S::InterfaceEndpoints, &m.listed_endpoints, pending)?
+                    .iter()
+                    .flat_map(|e| e.eni_ids.iter().cloned()),
+            ),
+            Input::ServiceIds => {
+                needed(S::EndpointServices, &m.endpoint_services, pending)?;
+                sorted(used_services(m, pending)?.into_iter().map(|s| s.id.clone()))
+            }
+            Input::ServiceNlbArns => sorted(
+                used_services(m, pending)?
+                    .into_iter()
+                    .flat_map(|s| s.nlb_arns.iter().cloned()),
+            ),
+            Input::LbArns => {
+                let arns = Input::ServiceNlbArns.try_derive(m, pending)?;
+                if !arns.is_empty() {
+                    return Ok(arns);
+                }
+                sorted(
+                    needed(S::LoadBalancers, &m.listed_lbs, pending)?
+                        .iter()
+                        .map(|lb| lb.arn.clone()),
+                )
+            }
+            Input::TargetGroupArns => sorted(
+                needed(S::TargetGroups, &m.target_groups, pending)?
+                    .iter()
+                    .filter(|g| g.is_ip())
+                    .map(|g| g.arn.clone()),
+            ),
+            Input::ZoneIds => sorted(
+                needed(S::HostedZones, &m.listed_zones, pending)?
+                    .iter()
+                    .filter(|z| z.private)
+                    .map(|z| z.id.clone()),
+            ),
+            Input::SecurityGroupIds => {
+                let mut ids = Vec::new();
+                if let Some(c) = settled(S::Cluster, &m.cluster, pending)? {
+                    ids.extend(c.eni_sgs());
+                }
+                if let Some(Some(o)) = settled(S::Origin, &m.origin, pending)? {
+                    ids.extend(o.sg_ids.iter().cloned());
+                }
+                for e in settled(S::Enis, &m.enis, pending)?.into_iter().flatten() {
+                    ids.extend(e.sg_ids.iter().cloned());
+                }
+                let endpoints = settled(S::InterfaceEndpoints, &m.listed_endpoints, pending)?;
+                for e in endpoints.into_iter().flatten() {
+                    ids.extend(e.sg_ids.iter().cloned());
+                }
+                for lb in settled(S::LoadBalancers, &m.listed_lbs, pending)?
+                    .into_iter()
+                    .flatten()
+                {
+                    ids.extend(lb.sg_ids.iter().cloned());
+                }
+                sorted(ids)
+            }
+        })
+    }
+}
+
+/// The endpoint services the interface endpoints here use; all of this account's when none
+/// match (the endpoint may be in another account's VPC), none when they cannot be read.
+fn used_services<'a>(
+    m: &'a Model,
+    pending: &dyn Fn(Source) -> bool,
+) -> Result<Vec<&'a super::EndpointService>, Derived> {
+    let endpoints = settled(Source::InterfaceEndpoints, &m.listed_endpoints, pending)?;
+    let Some(all) = settled(Source::EndpointServices, &m.endpoint_services, pending)? else {
+        return Ok(Vec::new());
+    };
+    let used: BTreeSet<&str> = endpoints
+        .into_iter()
+        .flatten()
+        .map(|e| e.service_name.as_str())
+        .collect();
+    let picked: Vec<_> = all
+        .iter()
+        .filter(|s| used.contains(s.name.as_str()))
+        .collect();
+    Ok(if picked.is_empty() {
+        all.iter().collect()
+    } else {
+        picked
+    })
+}

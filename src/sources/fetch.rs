@@ -1,0 +1,159 @@
+//! One fetch per catalogue source: the calls that read it, given the keys its inputs
+//! derived. The collection graph decides when each runs; this decides only how.
+
+use super::{ApiResult, AwsApi};
+use crate::model::route53::candidate_zone_names;
+use crate::model::{ErrorKind, Fetched, Input, LbAttributes, Source};
+use futures::stream::{self, StreamExt};
+use std::collections::BTreeMap;
+use std::future::Future;
+
+/// Calls in flight at once within one fetch that makes one call per key.
+const FAN_OUT: usize = 5;
+
+/// The values of a fetch's inputs.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct Keys(pub BTreeMap<Input, Vec<String>>);
+
+impl Keys {
+    pub fn get(&self, input: Input) -> &[String] {
+        self.0.get(&input).map(Vec::as_slice).unwrap_or_default()
+    }
+
+    /// The single value of an input such as the cluster name.
+    pub fn one(&self, input: Input) -> &str {
+        self.get(input)
+            .first()
+            .map(String::as_str)
+            .unwrap_or_default()
+    }
+}
+
+/// Read `source` with `keys`.
+pub async fn fetch(api: &dyn AwsApi, source: Source, keys: &Keys) -> Fetched {
+    use Input as I;
+    use Source as S;
+    match source {
+        S::Cluster => Fetched::Cluster(api.describe_cluster(keys.one(I::ClusterName)).await),
+        S::Origin => Fetched::Origin(api.locate_origin().await),
+        S::Enis => Fetched::Enis(api.cluster_enis(keys.one(I::ClusterName)).await),
+        S::Vpcs => Fetched::Vpcs(api.vpcs(keys.get(I::PathVpcs)).await),
+        S::Subnets => Fetched::Subnets(api.subnets(keys.get(I::PathVpcs)).await),
+        S::RouteTables => Fetched::RouteTables(api.route_tables(keys.get(I::PathVpcs)).await),
+        S::Peerings => Fetched::Peerings(api.peerings(keys.get(I::PathVpcs)).await),
+        S::SecurityGroups => Fetched::SecurityGroups(
+            unless_empty(keys.get(I::SecurityGroupIds), |ids| {
+                api.security_groups(ids)
+            })
+            .await,
+        ),
+        S::InterfaceEndpoints => {
+            Fetched::InterfaceEndpoints(api.interface_endpoints(keys.one(I::OriginVpc)).await)
+        }
+        S::EndpointAddresses => Fetched::EndpointAddresses(
+            unless_empty(keys.get(I::EndpointEniIds), |ids| {
+                api.interface_addresses(ids)
+            })
+            .await,
+        ),
+        S::EndpointServices => Fetched::EndpointServices(api.endpoint_services().await),
+        S::EndpointConnections => Fetched::EndpointConnections(
+            each(keys.get(I::ServiceIds), false, |id| {
+                api.endpoint_connections(id)
+            })
+            .await,
+        ),
+        S::LoadBalancers => {
+            let arns = keys.get(I::ServiceNlbArns);
+            let vpc = keys.get(I::ClusterVpc).first();
+            Fetched::LoadBalancers(api.load_balancers(arns).await.map(|all| {
+                all.into_iter()
+                    .filter(|lb| lb.kind.eq_ignore_ascii_case("network"))
+                    .filter(|lb| !arns.is_empty() || vpc.is_none_or(|v| &lb.vpc_id == v))
+                    .collect()
+            }))
+        }
+        S::LbAttributes => Fetched::LbAttributes(
+            each(keys.get(I::LbArns), true, |arn| async move {
+                api.lb_attributes(arn).await.map(|a| vec![a])
+            })
+            .await
+            .map(|v: Vec<LbAttributes>| v),
+        ),
+        S::NlbAddresses => Fetched::NlbAddresses(
+            unless_empty(keys.get(I::LbArns), |arns| api.nlb_addresses(arns)).await,
+        ),
+        S::Listeners => {
+            Fetched::Listeners(each(keys.get(I::LbArns), true, |arn| api.listeners(arn)).await)
+        }
+        S::TargetGroups => Fetched::TargetGroups(
+            each(keys.get(I::LbArns), true, |arn| api.target_groups(arn))
+                .await
+                .map(|mut gs| {
+                    let mut seen = std::collections::BTreeSet::new();
+                    gs.retain(|g| seen.insert(g.arn.clone()));
+                    gs
+                }),
+        ),
+        S::Targets => Fetched::Targets(
+            each(keys.get(I::TargetGroupArns), false, |arn| {
+                api.target_health(arn)
+            })
+            .await,
+        ),
+        S::HostedZones => {
+            let names = candidate_zone_names(keys.one(I::Host));
+            Fetched::HostedZones(each(&names, false, |name| api.hosted_zones(name)).await)
+        }
+        S::ZoneAssociations => Fetched::ZoneAssociations(
+            each(keys.get(I::ZoneIds), false, |id| async move {
+                api.zone_vpcs(id).await.map(|vpcs| {
+                    vec![crate::model::ZoneAssociations {
+                        zone_id: id.to_string(),
+                        vpcs,
+                    }]
+                })
+            })
+            .await,
+        ),
+        S::Records => {
+            let host = keys.one(I::Host);
+            Fetched::Records(each(keys.get(I::ZoneIds), false, |id| api.records(id, host)).await)
+        }
+    }
+}
+
+/// No call at all for no ids: an empty filter would list the whole account.
+async fn unless_empty<'a, T, F, Fut>(ids: &'a [String], call: F) -> ApiResult<Vec<T>>
+where
+    F: FnOnce(&'a [String]) -> Fut,
+    Fut: Future<Output = ApiResult<Vec<T>>>,
+{
+    if ids.is_empty() {
+        Ok(Vec::new())
+    } else {
+        call(ids).await
+    }
+}
+
+/// One call per key, a few at a time, in key order; the first error fails the source.
+/// With `gone_is_empty`, a key the service says does not exist has nothing under it (a
+/// list-by-parent call on a parent that went away).
+async fn each<'a, T, F, Fut>(keys: &'a [String], gone_is_empty: bool, call: F) -> ApiResult<Vec<T>>
+where
+    F: Fn(&'a str) -> Fut,
+    Fut: Future<Output = ApiResult<Vec<T>>>,
+{
+    // Built before streaming: a closure inside the stream's type defeats the Send proof.
+    let calls: Vec<Fut> = keys.iter().map(|k| call(k)).collect();
+    let results: Vec<ApiResult<Vec<T>>> = stream::iter(calls).buffered(FAN_OUT).collect().await;
+    let mut all = Vec::new();
+    for r in results {
+        match r {
+            Ok(v) => all.extend(v),
+            Err(e) if gone_is_empty && e.kind == ErrorKind::NotFound => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(all)
+}

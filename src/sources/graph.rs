@@ -1,0 +1,246 @@
+//! The collection graph: every catalogue source starts the moment the inputs it declares
+//! are known, and a failed source blocks only the sources that read from it. `check` runs
+//! one cycle over every source; the interactive pollers run a cycle per refresh tier, and
+//! re-read a source outside that tier only when the keys its inputs derive have changed.
+
+use super::AwsApi;
+use super::fetch::{Keys, fetch};
+use crate::clock::Clock;
+use crate::model::{Derived, Fetched, Model, Origin, Source, SourceError, Tier};
+use futures::stream::{FuturesUnordered, StreamExt};
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{Semaphore, mpsc};
+
+/// Fetches in flight at once per API service: well under each service's rate limit
+/// (Route 53 allows five requests a second per account).
+fn service_limit(service: &str) -> usize {
+    match service {
+        "route53" => 3,
+        _ => 8,
+    }
+}
+
+/// What a cycle asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Every source.
+    All,
+    /// The sources of one tier, and whatever depends on what changed.
+    Tier(Tier),
+}
+
+impl Scope {
+    fn wants(self, s: Source) -> bool {
+        match self {
+            Scope::All => true,
+            Scope::Tier(t) => s.spec().tier == t,
+        }
+    }
+}
+
+/// Collection state that outlives one cycle: the keys each source was last read with.
+pub struct Graph {
+    from_vpc: Option<String>,
+    timeout: Duration,
+    /// `None`: the source was blocked by a failed input last time.
+    last: BTreeMap<Source, Option<Keys>>,
+    limits: BTreeMap<&'static str, Arc<Semaphore>>,
+    fetches: BTreeMap<Source, u64>,
+}
+
+/// The sources that read, directly or not, from one in `from`.
+fn dependents_closure(from: &BTreeSet<Source>) -> BTreeSet<Source> {
+    let mut out = from.clone();
+    loop {
+        let more: Vec<Source> = Source::ALL
+            .iter()
+            .filter(|s| !out.contains(s))
+            .filter(|s| {
+                s.spec()
+                    .inputs
+                    .iter()
+                    .any(|i| i.read_from().iter().any(|r| out.contains(r)))
+            })
+            .copied()
+            .collect();
+        if more.is_empty() {
+            return out;
+        }
+        out.extend(more);
+    }
+}
+
+/// The keys of `source`'s inputs, or why they are not there yet.
+fn keys_of(source: Source, m: &Model, pending: &dyn Fn(Source) -> bool) -> Result<Keys, Derived> {
+    let mut keys = Keys::default();
+    for &input in source.spec().inputs {
+        match input.derive(m, pending) {
+            Derived::Ready(v) => {
+                keys.0.insert(input, v);
+            }
+            other => return Err(other),
+        }
+    }
+    Ok(keys)
+}
+
+enum Step {
+    Start(Source, Keys),
+    Settle(Source, Option<Box<Fetched>>, Option<Keys>),
+}
+
+impl Graph {
+    /// `from_vpc` places this host without instance metadata; `timeout` bounds each fetch.
+    pub fn new(from_vpc: Option<String>, timeout: Duration) -> Self {
+        let limits = Source::ALL
+            .iter()
+            .map(|s| s.spec().service())
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .map(|svc| (svc, Arc::new(Semaphore::new(service_limit(svc)))))
+            .collect();
+        Self {
+            from_vpc,
+            timeout,
+            last: BTreeMap::new(),
+            limits,
+            fetches: BTreeMap::new(),
+        }
+    }
+
+    /// Fetches made so far, per source.
+    pub fn fetches(&self) -> &BTreeMap<Source, u64> {
+        &self.fetches
+    }
+
+    /// Run one cycle: apply every update to `model` as it arrives, and send it on `tx` when
+    /// given (false once the receiver is gone). `seen` hears of each update first.
+    pub async fn cycle(
+        &mut self,
+        api: &dyn AwsApi,
+        model: &mut Model,
+        scope: Scope,
+        clock: &Clock,
+        tx: Option<&mpsc::Sender<Fetched>>,
+        seen: &mut (dyn FnMut(&Fetched) + Send),
+    ) -> bool {
+        let wanted: BTreeSet<Source> = Source::ALL
+            .iter()
+            .copied()
+            .filter(|s| scope.wants(*s))
+            .collect();
+        let maybe = dependents_closure(&wanted);
+        let mut settled: BTreeSet<Source> = BTreeSet::new();
+        let mut flying: BTreeSet<Source> = BTreeSet::new();
+        let mut running = FuturesUnordered::new();
+        loop {
+            let steps = self.plan(model, &wanted, &maybe, &settled, &flying);
+            let progressed = !steps.is_empty();
+            for step in steps {
+                match step {
+                    Step::Start(source, keys) => {
+                        flying.insert(source);
+                        *self.fetches.entry(source).or_default() += 1;
+                        running.push(self.start(api, source, keys));
+                    }
+                    Step::Settle(source, update, keys) => {
+                        settled.insert(source);
+                        self.last.insert(source, keys);
+                        if let Some(f) = update
+                            && !deliver(model, *f, clock, tx, seen).await
+                        {
+                            return false;
+                        }
+                    }
+                }
+            }
+            if progressed {
+                continue;
+            }
+            let Some((source, keys, update)) = running.next().await else {
+                break;
+            };
+            flying.remove(&source);
+            settled.insert(source);
+            self.last.insert(source, Some(keys));
+            if !deliver(model, update, clock, tx, seen).await {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// What can start or settle now, without waiting.
+    fn plan(
+        &self,
+        model: &Model,
+        wanted: &BTreeSet<Source>,
+        maybe: &BTreeSet<Source>,
+        settled: &BTreeSet<Source>,
+        flying: &BTreeSet<Source>,
+    ) -> Vec<Step> {
+        let pending = |s: Source| maybe.contains(&s) && !settled.contains(&s);
+        let mut steps = Vec::new();
+        for &s in maybe {
+            if settled.contains(&s) || flying.contains(&s) {
+                continue;
+            }
+            let again = |keys: Option<&Keys>| {
+                wanted.contains(&s) || self.last.get(&s) != Some(&keys.cloned())
+            };
+            match keys_of(s, model, &pending) {
+                Err(Derived::Wait) => {}
+                Err(Derived::Blocked(e)) => {
+                    let update = again(None).then(|| Box::new(Fetched::failed(s, e)));
+                    steps.push(Step::Settle(s, update, None));
+                }
+                Err(Derived::Ready(_)) => unreachable!("keys_of returns ready keys as Ok"),
+                Ok(keys) if again(Some(&keys)) => steps.push(Step::Start(s, keys)),
+                Ok(keys) => steps.push(Step::Settle(s, None, Some(keys))),
+            }
+        }
+        steps
+    }
+
+    fn start<'a>(
+        &self,
+        api: &'a dyn AwsApi,
+        source: Source,
+        keys: Keys,
+    ) -> impl Future<Output = (Source, Keys, Fetched)> + Send + 'a {
+        let limit = self.limits[source.spec().service()].clone();
+        let timeout = self.timeout;
+        let from_vpc = self.from_vpc.clone();
+        async move {
+            let _permit = limit.acquire_owned().await;
+            let update = match (source, from_vpc) {
+                (Source::Origin, Some(vpc)) => Fetched::Origin(Ok(Some(Origin::from_vpc(&vpc)))),
+                _ => tokio::time::timeout(timeout, fetch(api, source, &keys))
+                    .await
+                    .unwrap_or_else(|_| {
+                        Fetched::failed(source, SourceError::timeout(source.spec().action()))
+                    }),
+            };
+            (source, keys, update)
+        }
+    }
+}
+
+async fn deliver(
+    model: &mut Model,
+    update: Fetched,
+    clock: &Clock,
+    tx: Option<&mpsc::Sender<Fetched>>,
+    seen: &mut (dyn FnMut(&Fetched) + Send),
+) -> bool {
+    seen(&update);
+    if let Some(tx) = tx {
+        model.apply(update.clone(), clock.now());
+        tx.send(update).await.is_ok()
+    } else {
+        model.apply(update, clock.now());
+        true
+    }
+}

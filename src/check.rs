@@ -3,13 +3,11 @@
 use crate::cli::{CheckOpts, Opts, Output};
 use crate::diagnose::diagnose;
 use crate::env::build_env;
+use crate::exit::ExitCode;
 use crate::model::LiveMode;
 use crate::report;
 use crate::sources::collect::{Settings, collect_once};
 use std::io::IsTerminal;
-
-/// Exit code when `check` could not run at all.
-pub const EXIT_CANNOT_RUN: i32 = 3;
 
 pub fn settings(opts: &Opts, check: Option<&CheckOpts>, demo: bool) -> Settings {
     let mut s = Settings {
@@ -34,7 +32,7 @@ pub fn settings(opts: &Opts, check: Option<&CheckOpts>, demo: bool) -> Settings 
     s
 }
 
-pub async fn run(opts: &Opts, check: &CheckOpts) -> i32 {
+pub async fn run(opts: &Opts, check: &CheckOpts) -> ExitCode {
     // The report does not use colours from a theme, but a broken theme or config is
     // still an error the user wants to hear about from any command.
     if let Err(msg) = crate::config::load(opts.config.as_deref()).and_then(|cfg| {
@@ -42,13 +40,13 @@ pub async fn run(opts: &Opts, check: &CheckOpts) -> i32 {
         spec.map_or(Ok(()), |s| crate::ui::theme::load(&s).map(drop))
     }) {
         eprintln!("eksnet-tui: {msg}");
-        return EXIT_CANNOT_RUN;
+        return ExitCode::CannotRun;
     }
     let env = match build_env(opts).await {
         Ok(env) => env,
         Err(msg) => {
             eprintln!("eksnet-tui: {msg}");
-            return EXIT_CANNOT_RUN;
+            return ExitCode::CannotRun;
         }
     };
     let settings = settings(opts, Some(check), opts.demo.is_some());
@@ -65,7 +63,7 @@ pub async fn run(opts: &Opts, check: &CheckOpts) -> i32 {
         Ok(m) => m,
         Err(e) => {
             eprintln!("eksnet-tui: {e}");
-            return EXIT_CANNOT_RUN;
+            return ExitCode::CannotRun;
         }
     };
     let d = diagnose(&model);

@@ -7,6 +7,7 @@ pub mod clock;
 pub mod config;
 pub mod diagnose;
 pub mod env;
+pub mod exit;
 pub mod keymap;
 pub mod model;
 pub mod report;

@@ -1,33 +1,34 @@
-use eksnet_tui::check::{self, EXIT_CANNOT_RUN};
+use eksnet_tui::check;
 use eksnet_tui::cli::{self, Command};
+use eksnet_tui::exit::ExitCode;
 use eksnet_tui::sources::demo::Scenario;
 use std::path::Path;
 
-fn main() {
-    std::process::exit(real_main());
+fn main() -> std::process::ExitCode {
+    real_main().into()
 }
 
-fn real_main() -> i32 {
+fn real_main() -> ExitCode {
     let cli = match cli::parse(std::env::args_os()) {
         Ok(Ok(cli)) => cli,
         Ok(Err(help)) => {
             print!("{help}");
-            return 0;
+            return ExitCode::Ok;
         }
         Err(msg) => {
             eprintln!("eksnet-tui: {msg}");
-            return EXIT_CANNOT_RUN;
+            return ExitCode::CannotRun;
         }
     };
     if cli.opts.demo.as_deref() == Some("list") {
         for s in Scenario::ALL {
             println!("{:<20} {}", s.name(), s.description());
         }
-        return 0;
+        return ExitCode::Ok;
     }
     if let Err(msg) = init_logging(cli.opts.log_file.as_deref()) {
         eprintln!("eksnet-tui: {msg}");
-        return EXIT_CANNOT_RUN;
+        return ExitCode::CannotRun;
     }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -36,7 +37,7 @@ fn real_main() -> i32 {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("eksnet-tui: cannot start the async runtime: {e}");
-            return EXIT_CANNOT_RUN;
+            return ExitCode::CannotRun;
         }
     };
     match &cli.command {

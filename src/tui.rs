@@ -5,6 +5,7 @@ use crate::app::{App, Effect, Msg};
 use crate::cli::Opts;
 use crate::config::{self, Config};
 use crate::env::build_env;
+use crate::exit::ExitCode;
 use crate::model::{Context, Model};
 use crate::sources::collect::{CollectError, choose_cluster};
 use crate::sources::poll::{self, Intervals, Sources};
@@ -16,8 +17,6 @@ use std::io::IsTerminal;
 use std::time::Duration;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc;
-
-const EXIT_CANNOT_RUN: i32 = 3;
 
 /// The chosen theme first, then the other built-ins for `t` to cycle through.
 pub fn themes(spec: &str) -> Result<Vec<theme::Theme>, String> {
@@ -42,19 +41,19 @@ pub fn intervals(opts: &Opts, cfg: &Config) -> Intervals {
     every
 }
 
-pub async fn run(opts: &Opts) -> i32 {
+pub async fn run(opts: &Opts) -> ExitCode {
     match prepare(opts).await {
         Ok((app, sources, every)) => match event_loop(opts, app, sources, every).await {
-            Ok(()) => 0,
+            Ok(()) => ExitCode::Ok,
             Err(e) => {
                 terminal::restore();
                 eprintln!("eksnet-tui: terminal error: {e}");
-                EXIT_CANNOT_RUN
+                ExitCode::CannotRun
             }
         },
         Err(msg) => {
             eprintln!("eksnet-tui: {msg}");
-            EXIT_CANNOT_RUN
+            ExitCode::CannotRun
         }
     }
 }

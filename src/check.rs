@@ -35,10 +35,17 @@ pub fn settings(opts: &Opts, check: Option<&CheckOpts>, demo: bool) -> Settings 
 pub async fn run(opts: &Opts, check: &CheckOpts) -> ExitCode {
     // The report does not use colours from a theme, but a broken theme or config is
     // still an error the user wants to hear about from any command.
-    if let Err(msg) = crate::config::load(opts.config.as_deref()).and_then(|cfg| {
-        let spec = opts.theme.clone().or(cfg.theme);
-        spec.map_or(Ok(()), |s| crate::ui::theme::load(&s).map(drop))
-    }) {
+    if let Err(msg) = crate::config::load(opts.config.as_deref())
+        .map_err(|e| e.to_string())
+        .and_then(|cfg| {
+            let spec = opts.theme.clone().or(cfg.theme);
+            spec.map_or(Ok(()), |s| {
+                crate::ui::theme::load(&s)
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            })
+        })
+    {
         eprintln!("eksnet-tui: {msg}");
         return ExitCode::CannotRun;
     }

@@ -65,7 +65,8 @@ async fn aws_api(opts: &Opts) -> Result<Arc<dyn AwsApi>, String> {
         region: opts.region.clone(),
         endpoint_url: opts.endpoint_url.clone(),
     })
-    .await?;
+    .await
+    .map_err(|e| e.to_string())?;
     Ok(Arc::new(client))
 }
 
@@ -76,12 +77,12 @@ pub type LiveSources = (Arc<dyn Resolver>, Arc<dyn Prober>);
 pub fn live_sources(opts: &Opts) -> Result<LiveSources, String> {
     let clock = Clock::system();
     let resolver = match opts.resolver {
-        Some(addr) => DnsResolver::at(addr, clock)?,
+        Some(addr) => DnsResolver::at(addr, clock).map_err(|e| e.to_string())?,
         // A host without a resolver configuration can still run the rest with --no-live.
-        None if opts.no_live => {
-            DnsResolver::system(clock).or_else(|_| DnsResolver::servers(&[], DNS_TIMEOUT, clock))?
-        }
-        None => DnsResolver::system(clock)?,
+        None if opts.no_live => DnsResolver::system(clock)
+            .or_else(|_| DnsResolver::servers(&[], DNS_TIMEOUT, clock))
+            .map_err(|e| e.to_string())?,
+        None => DnsResolver::system(clock).map_err(|e| e.to_string())?,
     };
     Ok((Arc::new(resolver), Arc::new(TlsProber::new(clock))))
 }

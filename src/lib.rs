@@ -13,5 +13,6 @@ pub mod model;
 pub mod report;
 pub mod sources;
 pub mod terminal;
+pub mod toml_error;
 pub mod tui;
 pub mod ui;

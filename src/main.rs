@@ -1,5 +1,5 @@
 use eksnet_tui::check;
-use eksnet_tui::cli::{self, Command};
+use eksnet_tui::cli::{self, Command, Parsed};
 use eksnet_tui::exit::ExitCode;
 use eksnet_tui::sources::demo::Scenario;
 use std::path::Path;
@@ -10,8 +10,8 @@ fn main() -> std::process::ExitCode {
 
 fn real_main() -> ExitCode {
     let cli = match cli::parse(std::env::args_os()) {
-        Ok(Ok(cli)) => cli,
-        Ok(Err(help)) => {
+        Ok(Parsed::Run(cli)) => *cli,
+        Ok(Parsed::Print(help)) => {
             print!("{help}");
             return ExitCode::Ok;
         }

@@ -20,7 +20,7 @@ use tokio::sync::mpsc;
 
 /// The chosen theme first, then the other built-ins for `t` to cycle through.
 pub fn themes(spec: &str) -> Result<Vec<theme::Theme>, String> {
-    let first = theme::load(spec)?;
+    let first = theme::load(spec).map_err(|e| e.to_string())?;
     let mut all = vec![first.clone()];
     for name in theme::builtin_names() {
         if name != first.name {
@@ -60,7 +60,7 @@ pub async fn run(opts: &Opts) -> ExitCode {
 
 /// Everything that can fail with a message, before the screen is taken over.
 async fn prepare(opts: &Opts) -> Result<(App, Sources, Intervals), String> {
-    let cfg = config::load(opts.config.as_deref())?;
+    let cfg = config::load(opts.config.as_deref()).map_err(|e| e.to_string())?;
     let spec = opts
         .theme
         .clone()

@@ -12,6 +12,7 @@ pub mod keymap;
 pub mod model;
 pub mod report;
 pub mod sources;
+pub mod startup;
 pub mod terminal;
 pub mod toml_error;
 pub mod tui;

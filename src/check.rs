@@ -1,75 +1,27 @@
 //! `eksnet-tui check`: collect once, judge, print, exit with the verdict's code.
 
-use crate::cli::{CheckOpts, Opts, Output};
+use crate::cli::Output;
 use crate::diagnose::diagnose;
 use crate::env::build_env;
-use crate::model::LiveMode;
+use crate::exit::ExitCode;
 use crate::report;
-use crate::sources::collect::{Settings, collect_once};
+use crate::sources::collect::collect_once;
+use crate::startup::{Startup, StartupError};
 use std::io::IsTerminal;
 
-/// Exit code when `check` could not run at all.
-pub const EXIT_CANNOT_RUN: i32 = 3;
-
-pub fn settings(opts: &Opts, check: Option<&CheckOpts>, demo: bool) -> Settings {
-    let mut s = Settings {
-        cluster: opts.cluster.clone(),
-        from_vpc: opts.from_vpc.clone(),
-        live: LiveMode {
-            dns: !opts.no_live,
-            probe: !opts.no_live && !opts.no_probe,
-        },
-        ..Settings::default()
-    };
-    if let Some(c) = check {
-        s.samples = c.samples;
-        s.timeout = c.timeout;
-    }
-    // The simulated resolver answers instantly; spacing its samples only adds wall time.
-    s.gap = match (opts.interval, demo) {
-        (Some(i), _) => i,
-        (None, true) => std::time::Duration::ZERO,
-        (None, false) => s.gap,
-    };
-    s
-}
-
-pub async fn run(opts: &Opts, check: &CheckOpts) -> i32 {
-    // The report does not use colours from a theme, but a broken theme or config is
-    // still an error the user wants to hear about from any command.
-    if let Err(msg) = crate::config::load(opts.config.as_deref()).and_then(|cfg| {
-        let spec = opts.theme.clone().or(cfg.theme);
-        spec.map_or(Ok(()), |s| crate::ui::theme::load(&s).map(drop))
-    }) {
-        eprintln!("eksnet-tui: {msg}");
-        return EXIT_CANNOT_RUN;
-    }
-    let env = match build_env(opts).await {
-        Ok(env) => env,
-        Err(msg) => {
-            eprintln!("eksnet-tui: {msg}");
-            return EXIT_CANNOT_RUN;
-        }
-    };
-    let settings = settings(opts, Some(check), opts.demo.is_some());
-    let model = match collect_once(
+pub async fn run(startup: &Startup) -> Result<ExitCode, StartupError> {
+    let env = build_env(startup).await?;
+    let model = collect_once(
         env.api.as_ref(),
         env.resolver.as_ref(),
         env.prober.as_ref(),
-        &settings,
+        &startup.settings,
         &env.clock,
         &env.source,
     )
-    .await
-    {
-        Ok(m) => m,
-        Err(e) => {
-            eprintln!("eksnet-tui: {e}");
-            return EXIT_CANNOT_RUN;
-        }
-    };
+    .await?;
     let d = diagnose(&model);
-    match opts.output {
+    match startup.opts.output {
         Output::Json => {
             let doc = report::json(&model, &d, env.clock.now());
             println!(
@@ -83,5 +35,5 @@ pub async fn run(opts: &Opts, check: &CheckOpts) -> i32 {
             print!("{}", report::text(&model, &d, color));
         }
     }
-    report::exit_code(&d)
+    Ok(report::exit_code(&d))
 }

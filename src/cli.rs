@@ -124,8 +124,44 @@ pub fn parse_resolver(s: &str) -> Result<SocketAddr, String> {
     ))
 }
 
-/// Parse argv. Errors become one line for stderr; help and version are `Ok(Err(text))`.
-pub fn parse<I, T>(args: I) -> Result<Result<Cli, String>, String>
+const HINT: &str = "run 'eksnet-tui --help' for the accepted flags";
+
+/// What the command line asked for, when it is not a run: text to print, then exit 0.
+#[derive(Debug)]
+pub enum Parsed {
+    Run(Box<Cli>),
+    /// `--help` or `--version`.
+    Print(String),
+}
+
+/// Flags that cannot be run, as one line: what was wrong and what is accepted.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FlagError {
+    #[error("unknown flag '{flag}'{}; {HINT}", did_you_mean(.suggestion.as_deref()))]
+    UnknownFlag {
+        flag: String,
+        suggestion: Option<String>,
+    },
+    #[error("unknown command '{0}'; accepted: check, or none for the interactive view")]
+    UnknownCommand(String),
+    #[error("invalid value '{value}' for {flag}; accepted: {accepted}")]
+    InvalidValue {
+        flag: String,
+        value: String,
+        accepted: String,
+    },
+    /// Anything else clap refuses, in its own words (first line only).
+    #[error("{0}")]
+    Invalid(String),
+}
+
+fn did_you_mean(suggestion: Option<&str>) -> String {
+    suggestion
+        .map(|s| format!(" (did you mean '{s}'?)"))
+        .unwrap_or_default()
+}
+
+pub fn parse<I, T>(args: I) -> Result<Parsed, FlagError>
 where
     I: IntoIterator<Item = T>,
     T: Into<std::ffi::OsString> + Clone,
@@ -138,12 +174,14 @@ where
         args[i] = "--demo=healthy".into();
     }
     match Cli::try_parse_from(args) {
-        Ok(cli) => Ok(Ok(cli)),
+        Ok(cli) => Ok(Parsed::Run(Box::new(cli))),
         Err(e) => match e.kind() {
             ErrorKind::DisplayHelp
             | ErrorKind::DisplayVersion
-            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => Ok(Err(e.to_string())),
-            _ => Err(one_line(&e)),
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+                Ok(Parsed::Print(e.to_string()))
+            }
+            _ => Err(flag_error(&e)),
         },
     }
 }
@@ -157,40 +195,30 @@ fn ctx_str(e: &clap::Error, kind: ContextKind) -> Option<String> {
     }
 }
 
-fn one_line(e: &clap::Error) -> String {
-    let arg = ctx_str(e, ContextKind::InvalidArg);
-    let value = ctx_str(e, ContextKind::InvalidValue);
-    let accepted = ctx_str(e, ContextKind::ValidValue);
-    let suggested = ctx_str(e, ContextKind::SuggestedArg);
-    let hint = "run 'eksnet-tui --help' for the accepted flags";
-    match e.kind() {
-        ErrorKind::UnknownArgument => {
-            let did_you_mean = suggested
-                .map(|s| format!(" (did you mean '{s}'?)"))
-                .unwrap_or_default();
-            format!(
-                "unknown flag '{}'{did_you_mean}; {hint}",
-                arg.unwrap_or_default()
-            )
-        }
-        ErrorKind::InvalidSubcommand => format!(
-            "unknown command '{}'; accepted: check, or none for the interactive view",
-            ctx_str(e, ContextKind::InvalidSubcommand).unwrap_or_default()
+fn flag_error(e: &clap::Error) -> FlagError {
+    let arg = || ctx_str(e, ContextKind::InvalidArg).unwrap_or_default();
+    match (e.kind(), ctx_str(e, ContextKind::ValidValue)) {
+        (ErrorKind::UnknownArgument, _) => FlagError::UnknownFlag {
+            flag: arg(),
+            suggestion: ctx_str(e, ContextKind::SuggestedArg),
+        },
+        (ErrorKind::InvalidSubcommand, _) => FlagError::UnknownCommand(
+            ctx_str(e, ContextKind::InvalidSubcommand).unwrap_or_default(),
         ),
-        ErrorKind::InvalidValue if accepted.is_some() => format!(
-            "invalid value '{}' for {}; accepted: {}",
-            value.unwrap_or_default(),
-            arg.unwrap_or_default(),
-            accepted.unwrap_or_default()
-        ),
+        (ErrorKind::InvalidValue, Some(accepted)) => FlagError::InvalidValue {
+            flag: arg(),
+            value: ctx_str(e, ContextKind::InvalidValue).unwrap_or_default(),
+            accepted,
+        },
         _ => {
             let text = e.to_string();
             let first = text.lines().next().unwrap_or("invalid arguments");
             let first = first.trim_start_matches("error: ").trim();
+            // Our value parsers already say what is accepted; clap's generic errors do not.
             if first.contains("accepted") || first.contains("--help") {
-                first.to_string()
+                FlagError::Invalid(first.to_string())
             } else {
-                format!("{first}; {hint}")
+                FlagError::Invalid(format!("{first}; {HINT}"))
             }
         }
     }
@@ -200,14 +228,15 @@ fn one_line(e: &clap::Error) -> String {
 mod tests {
     use super::*;
 
-    fn err(args: &[&str]) -> String {
+    fn err(args: &[&str]) -> FlagError {
         parse(std::iter::once("eksnet-tui").chain(args.iter().copied())).unwrap_err()
     }
 
     fn ok(args: &[&str]) -> Cli {
-        parse(std::iter::once("eksnet-tui").chain(args.iter().copied()))
-            .unwrap()
-            .unwrap()
+        match parse(std::iter::once("eksnet-tui").chain(args.iter().copied())).unwrap() {
+            Parsed::Run(cli) => *cli,
+            Parsed::Print(text) => panic!("{text}"),
+        }
     }
 
     #[test]
@@ -230,22 +259,38 @@ mod tests {
     fn bad_flags_are_one_line_with_what_is_accepted() {
         let e = err(&["--bogus"]);
         assert!(
-            e.contains("unknown flag '--bogus'") && !e.contains('\n'),
-            "{e}"
+            matches!(&e, FlagError::UnknownFlag { flag, .. } if flag == "--bogus"),
+            "{e:?}"
         );
+        assert!(e.to_string().contains("unknown flag '--bogus'"), "{e}");
         let e = err(&["check", "--output", "yaml"]);
-        assert!(
-            e.contains("'yaml'") && e.contains("text, json") && !e.contains('\n'),
-            "{e}"
+        assert_eq!(
+            e,
+            FlagError::InvalidValue {
+                flag: "--output <OUTPUT>".into(),
+                value: "yaml".into(),
+                accepted: "text, json".into(),
+            }
         );
-        let e = err(&["--interval", "-3"]);
+        let e = err(&["--interval", "-3"]).to_string();
         assert!(e.contains("accepted") || e.contains("--help"), "{e}");
         let e = err(&["--resolver", "nonsense"]);
-        assert!(e.contains("ADDR:PORT") && !e.contains('\n'), "{e}");
-        let e = err(&["--from-vpc", "subnet-1"]);
+        assert!(matches!(e, FlagError::Invalid(_)), "{e:?}");
+        assert!(e.to_string().contains("ADDR:PORT"), "{e}");
+        let e = err(&["--from-vpc", "subnet-1"]).to_string();
         assert!(e.contains("vpc-"), "{e}");
-        let e = err(&["frobnicate"]);
-        assert!(e.contains("unknown command 'frobnicate'"), "{e}");
+        assert_eq!(
+            err(&["frobnicate"]),
+            FlagError::UnknownCommand("frobnicate".into())
+        );
+        for args in [
+            &["--bogus"][..],
+            &["--interval", "x"],
+            &["check", "--samples", "0"],
+        ] {
+            let e = err(args).to_string();
+            assert!(!e.contains('\n'), "one line: {e}");
+        }
     }
 
     #[test]
@@ -267,6 +312,9 @@ mod tests {
 
     #[test]
     fn help_is_not_an_error() {
-        assert!(parse(["eksnet-tui", "--help"]).unwrap().is_err());
+        assert!(matches!(
+            parse(["eksnet-tui", "--help"]),
+            Ok(Parsed::Print(_))
+        ));
     }
 }

@@ -1,6 +1,7 @@
 //! The optional config file: `--config PATH`, else `$XDG_CONFIG_HOME/eksnet-tui/config.toml`
 //! (or `~/.config/...`). Flags win over the file.
 
+use crate::toml_error::TomlProblem;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
@@ -15,6 +16,38 @@ pub struct Config {
     pub refresh: Option<f64>,
 }
 
+const ACCEPTED_KEYS: &str = "theme, interval, refresh";
+
+/// Why the config file cannot be used; each names the file.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read config file {}: {source}", .path.display())]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("config {origin}{problem}{}", accepted_keys(.problem))]
+    Invalid {
+        origin: String,
+        problem: TomlProblem,
+    },
+    #[error("config {origin}: {key} = {value} is out of range; accepted: 0.1 to 3600 seconds")]
+    OutOfRange {
+        origin: String,
+        key: &'static str,
+        value: f64,
+    },
+}
+
+/// Only a located problem is about a key; a file the parser could not place is not.
+fn accepted_keys(p: &TomlProblem) -> String {
+    match p.line {
+        Some(_) => format!("; accepted keys: {ACCEPTED_KEYS}"),
+        None => String::new(),
+    }
+}
+
 pub fn default_path() -> Option<PathBuf> {
     let base = std::env::var_os("XDG_CONFIG_HOME")
         .map(PathBuf::from)
@@ -24,7 +57,7 @@ pub fn default_path() -> Option<PathBuf> {
 }
 
 /// The explicit file must exist; the default one may be absent.
-pub fn load(explicit: Option<&Path>) -> Result<Config, String> {
+pub fn load(explicit: Option<&Path>) -> Result<Config, ConfigError> {
     let (path, required) = match explicit {
         Some(p) => (p.to_path_buf(), true),
         None => match default_path() {
@@ -37,30 +70,25 @@ pub fn load(explicit: Option<&Path>) -> Result<Config, String> {
         Err(e) if !required && e.kind() == std::io::ErrorKind::NotFound => {
             return Ok(Config::default());
         }
-        Err(e) => return Err(format!("cannot read config file {}: {e}", path.display())),
+        Err(source) => return Err(ConfigError::Read { path, source }),
     };
     parse(&text, &path.display().to_string())
 }
 
-pub fn parse(text: &str, origin: &str) -> Result<Config, String> {
-    let cfg: Config = toml::from_str(text).map_err(|e| {
-        let msg = e.message().trim().replace('\n', " ");
-        match e.span() {
-            Some(span) => {
-                let n = text[..span.start.min(text.len())].matches('\n').count() + 1;
-                let line = text.lines().nth(n - 1).unwrap_or("").trim();
-                format!("config {origin}, line {n} ({line}): {msg}; accepted keys: theme, interval, refresh")
-            }
-            None => format!("config {origin}: {msg}"),
-        }
+pub fn parse(text: &str, origin: &str) -> Result<Config, ConfigError> {
+    let cfg: Config = toml::from_str(text).map_err(|e| ConfigError::Invalid {
+        origin: origin.to_string(),
+        problem: TomlProblem::new(text, &e),
     })?;
     for (key, v) in [("interval", cfg.interval), ("refresh", cfg.refresh)] {
-        if let Some(v) = v
-            && !(0.1..=3600.0).contains(&v)
+        if let Some(value) = v
+            && !(0.1..=3600.0).contains(&value)
         {
-            return Err(format!(
-                "config {origin}: {key} = {v} is out of range; accepted: 0.1 to 3600 seconds"
-            ));
+            return Err(ConfigError::OutOfRange {
+                origin: origin.to_string(),
+                key,
+                value,
+            });
         }
     }
     Ok(cfg)
@@ -71,21 +99,39 @@ mod tests {
     use super::*;
 
     #[test]
-    fn valid_and_invalid_configs() {
+    fn valid_config() {
         let c = parse("theme = \"light\"\ninterval = 5\n", "c.toml").unwrap();
         assert_eq!(c.theme.as_deref(), Some("light"));
         assert_eq!(c.interval, Some(5.0));
+    }
+
+    #[test]
+    fn unknown_key_names_file_line_and_accepted_keys() {
         let e = parse("colour = 1\n", "c.toml").unwrap_err();
+        let ConfigError::Invalid { problem, .. } = &e else {
+            panic!("{e:?}")
+        };
+        assert_eq!(problem.line_number(), Some(1));
+        let e = e.to_string();
         assert!(
-            e.contains("c.toml, line 1") && e.contains("colour") && e.contains("accepted keys"),
+            e.contains("c.toml, line 1 (colour = 1)") && e.contains("accepted keys"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn out_of_range_and_unreadable() {
         let e = parse("interval = -1\n", "c.toml").unwrap_err();
-        assert!(e.contains("out of range"), "{e}");
         assert!(
-            load(Some(Path::new("/nonexistent/x.toml")))
-                .unwrap_err()
-                .contains("cannot read")
+            matches!(e, ConfigError::OutOfRange { key: "interval", value, .. } if value == -1.0),
+            "{e:?}"
+        );
+        assert!(e.to_string().contains("out of range"), "{e}");
+        let e = load(Some(Path::new("/nonexistent/x.toml"))).unwrap_err();
+        assert!(matches!(e, ConfigError::Read { .. }), "{e:?}");
+        assert!(
+            e.to_string()
+                .starts_with("cannot read config file /nonexistent/x.toml: ")
         );
     }
 }

@@ -1,13 +1,14 @@
-//! Which sources the flags ask for: the demo environment, or the real account plus live
+//! The sources the startup asks for: the demo environment, or the real account plus live
 //! DNS and probes from this host.
 
 use crate::cli::Opts;
 use crate::clock::Clock;
-use crate::sources::aws::{AwsClient, AwsOptions};
-use crate::sources::demo::{DemoEnv, Scenario};
-use crate::sources::dns::{DNS_TIMEOUT, DnsResolver};
+use crate::sources::aws::AwsClient;
+use crate::sources::demo::DemoEnv;
+use crate::sources::dns::{DNS_TIMEOUT, DnsResolver, ResolverSetupError};
 use crate::sources::probe::TlsProber;
 use crate::sources::{AwsApi, Prober, Resolver};
+use crate::startup::{Backend, Startup, StartupError};
 use std::sync::Arc;
 
 /// The three source traits and how to describe where they point.
@@ -20,35 +21,24 @@ pub struct Env {
     pub source: String,
 }
 
-pub fn scenario(name: &str) -> Result<Scenario, String> {
-    Scenario::from_name(name).ok_or_else(|| {
-        format!(
-            "unknown demo scenario '{name}'; accepted: {} (or 'list')",
-            Scenario::ALL
-                .iter()
-                .map(|s| s.name())
-                .collect::<Vec<_>>()
-                .join(", ")
-        )
-    })
-}
-
-/// `Err` is a one-line reason to exit 3.
-pub async fn build_env(opts: &Opts) -> Result<Env, String> {
-    if let Some(name) = &opts.demo {
-        let scenario = scenario(name)?;
-        let clock = Clock::system();
-        let demo = Arc::new(DemoEnv::new(scenario, clock));
-        return Ok(Env {
-            api: demo.clone(),
-            resolver: demo.clone(),
-            prober: demo,
-            clock,
-            source: format!("demo:{}", scenario.name()),
-        });
-    }
-    let api = aws_api(opts).await?;
-    let (resolver, prober) = live_sources(opts)?;
+/// The account is reached here, so missing credentials fail before any collection.
+pub async fn build_env(startup: &Startup) -> Result<Env, StartupError> {
+    let aws = match &startup.backend {
+        Backend::Demo(scenario) => {
+            let clock = Clock::system();
+            let demo = Arc::new(DemoEnv::new(*scenario, clock));
+            return Ok(Env {
+                api: demo.clone(),
+                resolver: demo.clone(),
+                prober: demo,
+                clock,
+                source: format!("demo:{}", scenario.name()),
+            });
+        }
+        Backend::Aws(aws) => aws,
+    };
+    let api: Arc<dyn AwsApi> = Arc::new(AwsClient::connect(aws).await?);
+    let (resolver, prober) = live_sources(&startup.opts)?;
     Ok(Env {
         api,
         resolver,
@@ -58,22 +48,11 @@ pub async fn build_env(opts: &Opts) -> Result<Env, String> {
     })
 }
 
-/// The real account through the AWS SDK, configured like the AWS CLI.
-async fn aws_api(opts: &Opts) -> Result<Arc<dyn AwsApi>, String> {
-    let client = AwsClient::connect(&AwsOptions {
-        profile: opts.profile.clone(),
-        region: opts.region.clone(),
-        endpoint_url: opts.endpoint_url.clone(),
-    })
-    .await?;
-    Ok(Arc::new(client))
-}
-
 /// The resolver and the prober.
 pub type LiveSources = (Arc<dyn Resolver>, Arc<dyn Prober>);
 
 /// DNS and probes from this host: the system resolver (or `--resolver`) and the TLS prober.
-pub fn live_sources(opts: &Opts) -> Result<LiveSources, String> {
+pub fn live_sources(opts: &Opts) -> Result<LiveSources, ResolverSetupError> {
     let clock = Clock::system();
     let resolver = match opts.resolver {
         Some(addr) => DnsResolver::at(addr, clock)?,

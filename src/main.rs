@@ -1,64 +1,42 @@
-use eksnet_tui::check::{self, EXIT_CANNOT_RUN};
-use eksnet_tui::cli::{self, Command};
+use eksnet_tui::cli::{self, Parsed};
+use eksnet_tui::exit::ExitCode;
 use eksnet_tui::sources::demo::Scenario;
-use std::path::Path;
+use eksnet_tui::startup::{self, Mode, StartupError};
+use eksnet_tui::{check, tui};
 
-fn main() {
-    std::process::exit(real_main());
+fn main() -> std::process::ExitCode {
+    match run() {
+        Ok(code) => code.into(),
+        Err(e) => {
+            tracing::error!("{e}");
+            eprintln!("eksnet-tui: {e}");
+            e.exit_code().into()
+        }
+    }
 }
 
-fn real_main() -> i32 {
-    let cli = match cli::parse(std::env::args_os()) {
-        Ok(Ok(cli)) => cli,
-        Ok(Err(help)) => {
-            print!("{help}");
-            return 0;
-        }
-        Err(msg) => {
-            eprintln!("eksnet-tui: {msg}");
-            return EXIT_CANNOT_RUN;
+fn run() -> Result<ExitCode, StartupError> {
+    let cli = match cli::parse(std::env::args_os())? {
+        Parsed::Run(cli) => *cli,
+        Parsed::Print(text) => {
+            print!("{text}");
+            return Ok(ExitCode::Ok);
         }
     };
     if cli.opts.demo.as_deref() == Some("list") {
         for s in Scenario::ALL {
             println!("{:<20} {}", s.name(), s.description());
         }
-        return 0;
+        return Ok(ExitCode::Ok);
     }
-    if let Err(msg) = init_logging(cli.opts.log_file.as_deref()) {
-        eprintln!("eksnet-tui: {msg}");
-        return EXIT_CANNOT_RUN;
-    }
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
+    startup::logging::init(cli.opts.log_file.as_deref())?;
+    let startup = startup::resolve(cli)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-    {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("eksnet-tui: cannot start the async runtime: {e}");
-            return EXIT_CANNOT_RUN;
-        }
-    };
-    match &cli.command {
-        Some(Command::Check(c)) => runtime.block_on(check::run(&cli.opts, c)),
-        None => runtime.block_on(eksnet_tui::tui::run(&cli.opts)),
+        .map_err(StartupError::Runtime)?;
+    match startup.mode {
+        Mode::Check => runtime.block_on(check::run(&startup)),
+        Mode::Interactive => runtime.block_on(tui::run(&startup)).map(|()| ExitCode::Ok),
     }
-}
-
-/// Logs go to a file, never to the screen (the terminal belongs to the UI or the report).
-fn init_logging(path: Option<&Path>) -> Result<(), String> {
-    let Some(path) = path else { return Ok(()) };
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)
-        .map_err(|e| format!("cannot open log file {}: {e}", path.display()))?;
-    let filter = tracing_subscriber::EnvFilter::try_from_env("EKSNET_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_ansi(false)
-        .with_writer(std::sync::Mutex::new(file))
-        .try_init()
-        .map_err(|e| format!("cannot start logging: {e}"))
 }

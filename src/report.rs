@@ -1,6 +1,7 @@
 //! `check` output: a human report (coloured on a terminal) and a stable JSON document.
 
 use crate::diagnose::{Diagnosis, HopStatus, Severity};
+use crate::exit::ExitCode;
 use crate::model::Model;
 use crossterm::style::{Color, Stylize};
 use serde_json::{Value, json};
@@ -8,12 +9,12 @@ use serde_json::{Value, json};
 /// Version of the JSON document; bumped only on incompatible changes.
 pub const SCHEMA_VERSION: u32 = 1;
 
-/// 0 all ok, 1 warnings or unknown hops, 2 failures.
-pub fn exit_code(d: &Diagnosis) -> i32 {
+/// Skipped hops were not asked for, so they count as OK; UNKNOWN counts as a warning.
+pub fn exit_code(d: &Diagnosis) -> ExitCode {
     match d.verdict {
-        HopStatus::Ok | HopStatus::Skipped => 0,
-        HopStatus::Warn | HopStatus::Unknown => 1,
-        HopStatus::Fail => 2,
+        HopStatus::Ok | HopStatus::Skipped => ExitCode::Ok,
+        HopStatus::Warn | HopStatus::Unknown => ExitCode::Warn,
+        HopStatus::Fail => ExitCode::Fail,
     }
 }
 
@@ -49,7 +50,7 @@ pub fn json(m: &Model, d: &Diagnosis, generated_at: chrono::DateTime<chrono::Utc
     json!({
         "schema_version": SCHEMA_VERSION,
         "verdict": d.verdict,
-        "exit_code": exit_code(d),
+        "exit_code": exit_code(d).code(),
         "cluster": cluster.unwrap_or(json!({"name": m.context.cluster_name, "region": m.context.region})),
         "origin": m.origin(),
         "route": d.route,

@@ -2,12 +2,11 @@
 //! something visible changed.
 
 use crate::app::{App, Effect, Msg};
-use crate::cli::Opts;
-use crate::config::{self, Config};
 use crate::env::build_env;
 use crate::model::{Context, Model};
 use crate::sources::collect::{CollectError, choose_cluster};
-use crate::sources::poll::{self, Intervals, Sources};
+use crate::sources::poll::{self, Sources};
+use crate::startup::{Startup, StartupError};
 use crate::terminal;
 use crate::ui::theme;
 use crossterm::event::EventStream;
@@ -17,91 +16,44 @@ use std::time::Duration;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc;
 
-const EXIT_CANNOT_RUN: i32 = 3;
-
-/// The chosen theme first, then the other built-ins for `t` to cycle through.
-pub fn themes(spec: &str) -> Result<Vec<theme::Theme>, String> {
-    let first = theme::load(spec)?;
-    let mut all = vec![first.clone()];
-    for name in theme::builtin_names() {
-        if name != first.name {
-            all.extend(theme::builtin(name));
-        }
-    }
-    Ok(all)
-}
-
-pub fn intervals(opts: &Opts, cfg: &Config) -> Intervals {
-    let mut every = Intervals::default();
-    if let Some(i) = opts.interval.or(cfg.interval.map(Duration::from_secs_f64)) {
-        every.live = i;
-    }
-    if let Some(r) = cfg.refresh {
-        every.fast = Duration::from_secs_f64(r);
-    }
-    every
-}
-
-pub async fn run(opts: &Opts) -> i32 {
-    match prepare(opts).await {
-        Ok((app, sources, every)) => match event_loop(opts, app, sources, every).await {
-            Ok(()) => 0,
-            Err(e) => {
-                terminal::restore();
-                eprintln!("eksnet-tui: terminal error: {e}");
-                EXIT_CANNOT_RUN
-            }
-        },
-        Err(msg) => {
-            eprintln!("eksnet-tui: {msg}");
-            EXIT_CANNOT_RUN
-        }
-    }
-}
-
-/// Everything that can fail with a message, before the screen is taken over.
-async fn prepare(opts: &Opts) -> Result<(App, Sources, Intervals), String> {
-    let cfg = config::load(opts.config.as_deref())?;
-    let spec = opts
-        .theme
-        .clone()
-        .or_else(|| cfg.theme.clone())
-        .unwrap_or_else(|| "default".into());
-    let themes = themes(&spec)?;
+pub async fn run(startup: &Startup) -> Result<(), StartupError> {
     if !std::io::stdout().is_terminal() {
-        return Err(
-            "the interactive view needs a terminal; use 'eksnet-tui check' for a report".into(),
-        );
+        return Err(StartupError::NotATerminal);
     }
-    let env = build_env(opts).await?;
-    let cluster = match choose_cluster(env.api.as_ref(), opts.cluster.as_deref()).await {
+    let (app, sources) = prepare(startup).await?;
+    event_loop(startup, app, sources)
+        .await
+        .map_err(StartupError::Terminal)
+}
+
+/// Everything that can fail with a message, before the screen is taken over for good.
+async fn prepare(startup: &Startup) -> Result<(App, Sources), StartupError> {
+    let env = build_env(startup).await?;
+    let cluster = match choose_cluster(env.api.as_ref(), startup.settings.cluster.as_deref()).await
+    {
         Ok(c) => c,
         // Several clusters and nothing to tell them apart: the operator picks one.
         Err(CollectError::ChooseCluster { available, .. }) if available.len() > 1 => {
-            let (mut term, _guard) = terminal::init().map_err(|e| e.to_string())?;
-            match pick_cluster(&mut term, &available, &themes[0])
+            let (mut term, _guard) = terminal::init().map_err(StartupError::Terminal)?;
+            pick_cluster(&mut term, &available, startup.theme())
                 .await
-                .map_err(|e| e.to_string())?
-            {
-                Some(c) => c,
-                None => return Err("no cluster chosen".into()),
-            }
+                .map_err(StartupError::Terminal)?
+                .ok_or(StartupError::NoClusterChosen)?
         }
-        Err(e) => return Err(e.to_string()),
+        Err(e) => return Err(e.into()),
     };
-    let settings = crate::check::settings(opts, None, opts.demo.is_some());
     let model = Model::new(Context {
         cluster_name: cluster,
         region: env.api.region(),
         source: env.source.clone(),
-        live: settings.live,
+        live: startup.live(),
     });
     let sources = Sources {
         api: env.api,
         resolver: env.resolver,
         prober: env.prober,
     };
-    Ok((App::new(model, themes), sources, intervals(opts, &cfg)))
+    Ok((App::new(model, startup.themes.clone()), sources))
 }
 
 /// A list of clusters to choose from; `None` when the operator quits.
@@ -133,21 +85,16 @@ async fn pick_cluster(
     }
 }
 
-async fn event_loop(
-    opts: &Opts,
-    mut app: App,
-    sources: Sources,
-    every: Intervals,
-) -> std::io::Result<()> {
+async fn event_loop(startup: &Startup, mut app: App, sources: Sources) -> std::io::Result<()> {
     let clock = crate::clock::Clock::system();
     let (mut term, _guard) = terminal::init()?;
     let (tx, mut rx) = mpsc::channel(256);
     let pollers = poll::spawn(
         sources,
         app.model.context.cluster_name.clone(),
-        opts.from_vpc.clone(),
+        startup.settings.from_vpc.clone(),
         app.model.context.live,
-        every,
+        startup.intervals.clone(),
         tx,
     );
     let mut input = EventStream::new();

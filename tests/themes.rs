@@ -1,7 +1,7 @@
 //! Every theme in themes/ loads; every way a theme file can be wrong fails with the file,
 //! the key, the bad value and what is accepted.
 
-use eksnet_tui::ui::theme;
+use eksnet_tui::ui::theme::{self, ThemeError};
 use std::process::Command;
 
 #[test]
@@ -34,7 +34,19 @@ fn fixture_error(name: &str) -> String {
         "{}/tests/fixtures/themes/{name}",
         env!("CARGO_MANIFEST_DIR")
     );
-    theme::load(&path).expect_err(name)
+    theme::load(&path).expect_err(name).to_string()
+}
+
+/// The line the parser placed the problem on, and its complaint.
+fn fixture_problem(name: &str) -> (Option<usize>, String) {
+    let path = format!(
+        "{}/tests/fixtures/themes/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    match theme::load(&path).expect_err(name) {
+        ThemeError::Invalid { problem, .. } => (problem.line_number(), problem.message),
+        other => panic!("{name}: {other:?}"),
+    }
 }
 
 #[test]
@@ -48,6 +60,9 @@ fn bad_colour_names_file_key_value_and_accepted() {
     );
     let e = fixture_error("bad-hex.toml");
     assert!(e.contains("selection_bg") && e.contains("#12345"), "{e}");
+    let (line, message) = fixture_problem("bad-colour.toml");
+    assert!(line.is_some(), "located");
+    assert!(message.starts_with("invalid colour"), "{message}");
 }
 
 #[test]
@@ -58,10 +73,16 @@ fn unknown_and_missing_keys_and_broken_toml() {
         "{e}"
     );
     assert!(e.contains("line 19 (glow = \"red\")"), "{e}");
+    assert_eq!(fixture_problem("unknown-key.toml").0, Some(19));
     let e = fixture_error("missing-role.toml");
     assert!(e.contains("missing field `warn`"), "{e}");
     let e = fixture_error("not-toml.toml");
     assert!(e.contains("not-toml.toml, line"), "{e}");
+    let unreadable = theme::load("/nonexistent/theme.toml").unwrap_err();
+    assert!(
+        matches!(unreadable, ThemeError::Read { .. }),
+        "{unreadable:?}"
+    );
     for e in [
         fixture_error("unknown-key.toml"),
         fixture_error("not-toml.toml"),

@@ -25,6 +25,19 @@ pub const DNS_TIMEOUT: Duration = Duration::from_secs(2);
 
 const SYSTEM_HOSTS: &str = "/etc/hosts";
 
+/// Why no resolver could be set up; the system ones say how to name a server instead.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ResolverSetupError {
+    #[error(
+        "cannot read the system resolver configuration (/etc/resolv.conf): {reason}; pass --resolver ADDR[:PORT]"
+    )]
+    SystemConfig { reason: String },
+    #[error("/etc/resolv.conf lists no name server; pass --resolver ADDR[:PORT]")]
+    NoNameServer,
+    #[error("cannot set up a resolver for {addr}: {reason}")]
+    Build { addr: SocketAddr, reason: String },
+}
+
 struct Server {
     addr: SocketAddr,
     resolver: TokioResolver,
@@ -41,9 +54,11 @@ pub struct DnsResolver {
 
 impl DnsResolver {
     /// The name servers of `/etc/resolv.conf`, after `/etc/hosts`.
-    pub fn system(clock: Clock) -> Result<Self, String> {
+    pub fn system(clock: Clock) -> Result<Self, ResolverSetupError> {
         let (config, _) = hickory_resolver::system_conf::read_system_conf().map_err(|e| {
-            format!("cannot read the system resolver configuration (/etc/resolv.conf): {e}; pass --resolver ADDR[:PORT]")
+            ResolverSetupError::SystemConfig {
+                reason: e.to_string(),
+            }
         })?;
         let mut addrs: Vec<SocketAddr> = Vec::new();
         for ns in config.name_servers() {
@@ -54,9 +69,7 @@ impl DnsResolver {
             }
         }
         if addrs.is_empty() {
-            return Err(
-                "/etc/resolv.conf lists no name server; pass --resolver ADDR[:PORT]".into(),
-            );
+            return Err(ResolverSetupError::NoNameServer);
         }
         let mut r = Self::servers(&addrs, DNS_TIMEOUT, clock)?;
         r.hosts_file = Some(PathBuf::from(SYSTEM_HOSTS));
@@ -64,12 +77,16 @@ impl DnsResolver {
     }
 
     /// Only this server; no hosts file, since the user asked for this server's view.
-    pub fn at(addr: SocketAddr, clock: Clock) -> Result<Self, String> {
+    pub fn at(addr: SocketAddr, clock: Clock) -> Result<Self, ResolverSetupError> {
         Self::servers(&[addr], DNS_TIMEOUT, clock)
     }
 
     /// These servers in order, each given `timeout` for one attempt.
-    pub fn servers(addrs: &[SocketAddr], timeout: Duration, clock: Clock) -> Result<Self, String> {
+    pub fn servers(
+        addrs: &[SocketAddr],
+        timeout: Duration,
+        clock: Clock,
+    ) -> Result<Self, ResolverSetupError> {
         let servers = addrs
             .iter()
             .map(|&addr| {
@@ -78,7 +95,7 @@ impl DnsResolver {
                     resolver: build(addr, timeout)?,
                 })
             })
-            .collect::<Result<Vec<_>, String>>()?;
+            .collect::<Result<Vec<_>, ResolverSetupError>>()?;
         Ok(Self {
             servers,
             hosts_file: None,
@@ -116,7 +133,7 @@ impl DnsResolver {
     }
 }
 
-fn build(addr: SocketAddr, timeout: Duration) -> Result<TokioResolver, String> {
+fn build(addr: SocketAddr, timeout: Duration) -> Result<TokioResolver, ResolverSetupError> {
     let mut udp = ConnectionConfig::udp();
     udp.port = addr.port();
     // TCP only serves truncated answers, on the same port.
@@ -136,7 +153,10 @@ fn build(addr: SocketAddr, timeout: Duration) -> Result<TokioResolver, String> {
     )
     .with_options(opts)
     .build()
-    .map_err(|e| format!("cannot set up a resolver for {addr}: {e}"))
+    .map_err(|e| ResolverSetupError::Build {
+        addr,
+        reason: e.to_string(),
+    })
 }
 
 fn addresses<'a>(records: impl Iterator<Item = (&'a RData, u32)>) -> Vec<DnsAnswer> {

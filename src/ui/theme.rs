@@ -1,5 +1,6 @@
 //! Colour themes: TOML files of named roles, compiled in or loaded by path.
 
+use crate::toml_error::TomlProblem;
 use ratatui::style::{Color, Modifier, Style};
 use serde::Deserialize;
 use std::path::Path;
@@ -48,7 +49,16 @@ impl<'de> Deserialize<'de> for ThemeColor {
     }
 }
 
-pub fn parse_color(s: &str) -> Result<Color, String> {
+/// A colour value that is none of the accepted forms; its text is what the file says.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid colour \"{0}\"; accepted: {names}, #rrggbb, or 0-255", names = color_names())]
+pub struct InvalidColor(pub String);
+
+fn color_names() -> String {
+    NAMED.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
+}
+
+pub fn parse_color(s: &str) -> Result<Color, InvalidColor> {
     let lower = s.trim().to_ascii_lowercase();
     if let Some((_, c)) = NAMED.iter().find(|(n, _)| *n == lower) {
         return Ok(*c);
@@ -56,17 +66,33 @@ pub fn parse_color(s: &str) -> Result<Color, String> {
     if let Some(hex) = lower.strip_prefix('#')
         && hex.len() == 6
         && hex.chars().all(|c| c.is_ascii_hexdigit())
+        && let Ok(v) = u32::from_str_radix(hex, 16)
     {
-        let v = u32::from_str_radix(hex, 16).map_err(|e| e.to_string())?;
         return Ok(Color::Rgb((v >> 16) as u8, (v >> 8) as u8, v as u8));
     }
     if let Ok(i) = lower.parse::<u8>() {
         return Ok(Color::Indexed(i));
     }
-    Err(format!(
-        "invalid colour \"{s}\"; accepted: {}, #rrggbb, or 0-255",
-        NAMED.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
-    ))
+    Err(InvalidColor(s.to_string()))
+}
+
+/// Why a theme cannot be used: the file, the line with its key and value, and what is accepted.
+#[derive(Debug, thiserror::Error)]
+pub enum ThemeError {
+    /// Not TOML, an unknown or missing role, or a colour in none of the accepted forms.
+    #[error("theme {origin}{problem}")]
+    Invalid {
+        origin: String,
+        problem: TomlProblem,
+    },
+    #[error("cannot read theme file {path}: {source}")]
+    Read {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("unknown theme '{name}'; accepted: {}, or a path to a .toml theme file", builtin_names().join(", "))]
+    Unknown { name: String },
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -145,18 +171,10 @@ impl Theme {
     }
 }
 
-/// Parse theme text; errors name the file, the line with its key and value, and what is accepted.
-pub fn parse(text: &str, origin: &str) -> Result<Theme, String> {
-    toml::from_str::<Theme>(text).map_err(|e| {
-        let msg = e.message().trim().replace('\n', " ");
-        match e.span() {
-            Some(span) => {
-                let line_no = text[..span.start.min(text.len())].matches('\n').count() + 1;
-                let line = text.lines().nth(line_no - 1).unwrap_or("").trim();
-                format!("theme {origin}, line {line_no} ({line}): {msg}")
-            }
-            None => format!("theme {origin}: {msg}"),
-        }
+pub fn parse(text: &str, origin: &str) -> Result<Theme, ThemeError> {
+    toml::from_str::<Theme>(text).map_err(|e| ThemeError::Invalid {
+        origin: origin.to_string(),
+        problem: TomlProblem::new(text, &e),
     })
 }
 
@@ -172,20 +190,21 @@ pub fn builtin_names() -> Vec<&'static str> {
 }
 
 /// `--theme NAME|PATH`: a built-in name, else a TOML file.
-pub fn load(spec: &str) -> Result<Theme, String> {
+pub fn load(spec: &str) -> Result<Theme, ThemeError> {
     if let Some(t) = builtin(spec) {
         return Ok(t);
     }
     let path = Path::new(spec);
     if path.exists() || spec.ends_with(".toml") || spec.contains('/') {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("cannot read theme file {spec}: {e}"))?;
+        let text = std::fs::read_to_string(path).map_err(|source| ThemeError::Read {
+            path: spec.to_string(),
+            source,
+        })?;
         return parse(&text, spec);
     }
-    Err(format!(
-        "unknown theme '{spec}'; accepted: {}, or a path to a .toml theme file",
-        builtin_names().join(", ")
-    ))
+    Err(ThemeError::Unknown {
+        name: spec.to_string(),
+    })
 }
 
 #[cfg(test)]
@@ -198,6 +217,8 @@ mod tests {
         assert_eq!(parse_color("#00ff80").unwrap(), Color::Rgb(0, 255, 128));
         assert_eq!(parse_color("208").unwrap(), Color::Indexed(208));
         let e = parse_color("gren").unwrap_err();
+        assert_eq!(e, InvalidColor("gren".into()));
+        let e = e.to_string();
         assert!(e.contains("\"gren\"") && e.contains("#rrggbb"), "{e}");
     }
 
@@ -205,13 +226,16 @@ mod tests {
     fn unknown_names_list_the_builtins() {
         let e = load("neon").unwrap_err();
         assert!(
-            e.contains("default, light, high-contrast, solarized"),
-            "{e}"
+            matches!(&e, ThemeError::Unknown { name } if name == "neon"),
+            "{e:?}"
         );
         assert!(
-            load("/nonexistent/x.toml")
-                .unwrap_err()
-                .contains("cannot read")
+            e.to_string()
+                .contains("default, light, high-contrast, solarized"),
+            "{e}"
         );
+        let e = load("/nonexistent/x.toml").unwrap_err();
+        assert!(matches!(e, ThemeError::Read { .. }), "{e:?}");
+        assert!(e.to_string().contains("cannot read"), "{e}");
     }
 }

@@ -25,7 +25,27 @@ pub const CREDENTIALS_TIMEOUT: Duration = Duration::from_secs(5);
 /// Throttled calls are retried with the standard jittered backoff, then reported.
 pub const MAX_ATTEMPTS: u32 = 3;
 
-pub async fn load(opts: &AwsOptions) -> Result<SdkConfig, String> {
+/// Why the account cannot be read at all; each says what to do or what was tried.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AwsConfigError {
+    #[error("no AWS region: pass --region, set AWS_REGION, or set region in the profile")]
+    NoRegion,
+    #[error("no AWS credentials provider; {}", tried(.profile.as_deref()))]
+    NoProvider { profile: Option<String> },
+    /// `reason` is what the providers answered, on one line.
+    #[error("no AWS credentials: {}; last error: {reason}", tried(.profile.as_deref()))]
+    NoCredentials {
+        profile: Option<String>,
+        reason: String,
+    },
+    #[error("no AWS credentials within {}s: {}", .after.as_secs(), tried(.profile.as_deref()))]
+    CredentialsTimedOut {
+        profile: Option<String>,
+        after: Duration,
+    },
+}
+
+pub async fn load(opts: &AwsOptions) -> Result<SdkConfig, AwsConfigError> {
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
         .retry_config(RetryConfig::standard().with_max_attempts(MAX_ATTEMPTS))
         .timeout_config(
@@ -46,9 +66,7 @@ pub async fn load(opts: &AwsOptions) -> Result<SdkConfig, String> {
     }
     let conf = loader.load().await;
     if conf.region().is_none() {
-        return Err(
-            "no AWS region: pass --region, set AWS_REGION, or set region in the profile".into(),
-        );
+        return Err(AwsConfigError::NoRegion);
     }
     Ok(conf)
 }
@@ -61,9 +79,13 @@ fn tried(profile: Option<&str>) -> String {
 }
 
 /// Resolve credentials once, so a missing login fails before any collection starts.
-pub async fn check_credentials(conf: &SdkConfig, profile: Option<&str>) -> Result<(), String> {
+pub async fn check_credentials(
+    conf: &SdkConfig,
+    profile: Option<&str>,
+) -> Result<(), AwsConfigError> {
+    let profile = profile.map(str::to_string);
     let Some(provider) = conf.credentials_provider() else {
-        return Err(format!("no AWS credentials provider; {}", tried(profile)));
+        return Err(AwsConfigError::NoProvider { profile });
     };
     match tokio::time::timeout(CREDENTIALS_TIMEOUT, provider.provide_credentials()).await {
         Ok(Ok(_)) => Ok(()),
@@ -78,20 +100,16 @@ pub async fn check_credentials(conf: &SdkConfig, profile: Option<&str>) -> Resul
                 }
                 src = inner.source();
             }
-            let why = parts
+            let reason = parts
                 .join(": ")
                 .split_whitespace()
                 .collect::<Vec<_>>()
                 .join(" ");
-            Err(format!(
-                "no AWS credentials: {}; last error: {why}",
-                tried(profile)
-            ))
+            Err(AwsConfigError::NoCredentials { profile, reason })
         }
-        Err(_) => Err(format!(
-            "no AWS credentials within {}s: {}",
-            CREDENTIALS_TIMEOUT.as_secs(),
-            tried(profile)
-        )),
+        Err(_) => Err(AwsConfigError::CredentialsTimedOut {
+            profile,
+            after: CREDENTIALS_TIMEOUT,
+        }),
     }
 }

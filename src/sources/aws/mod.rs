@@ -41,9 +41,9 @@ pub struct AwsClient {
 }
 
 impl AwsClient {
-    /// Load the configuration like the AWS CLI and check that credentials resolve; `Err`
-    /// is a one-line reason for the user.
-    pub async fn connect(opts: &AwsOptions) -> Result<Self, String> {
+    /// Load the configuration like the AWS CLI and check that credentials resolve, so a
+    /// missing login stops the program before any collection.
+    pub async fn connect(opts: &AwsOptions) -> Result<Self, config::AwsConfigError> {
         let conf = config::load(opts).await?;
         config::check_credentials(&conf, opts.profile.as_deref()).await?;
         Ok(Self::from_conf(&conf)

@@ -1,0 +1,66 @@
+//! Everything that stops the program before (or instead of) a verdict. Each variant's
+//! message is the one line the user reads after `eksnet-tui: `; all of them exit 3.
+
+use crate::cli::FlagError;
+use crate::config::ConfigError;
+use crate::exit::ExitCode;
+use crate::sources::aws::config::AwsConfigError;
+use crate::sources::collect::CollectError;
+use crate::sources::demo::Scenario;
+use crate::sources::dns::ResolverSetupError;
+use crate::ui::theme::ThemeError;
+use std::path::PathBuf;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error(transparent)]
+    Flags(#[from] FlagError),
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error(transparent)]
+    Theme(#[from] ThemeError),
+    #[error(
+        "unknown demo scenario '{name}'; accepted: {} (or 'list')",
+        scenario_names()
+    )]
+    UnknownScenario { name: String },
+    /// No region or no credentials: the account cannot be read at all.
+    #[error(transparent)]
+    Aws(#[from] AwsConfigError),
+    #[error(transparent)]
+    Resolver(#[from] ResolverSetupError),
+    /// The named cluster does not exist, or nothing tells which one to read.
+    #[error(transparent)]
+    Cluster(#[from] CollectError),
+    #[error("no cluster chosen")]
+    NoClusterChosen,
+    #[error("the interactive view needs a terminal; use 'eksnet-tui check' for a report")]
+    NotATerminal,
+    #[error("cannot open log file {}: {source}", .path.display())]
+    LogFile {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot start logging: {0}")]
+    Logging(#[source] Box<dyn std::error::Error + Send + Sync>),
+    #[error("cannot start the async runtime: {0}")]
+    Runtime(#[source] std::io::Error),
+    /// The terminal could not be taken over, drawn on or read from.
+    #[error("terminal error: {0}")]
+    Terminal(#[source] std::io::Error),
+}
+
+impl StartupError {
+    pub fn exit_code(&self) -> ExitCode {
+        ExitCode::CannotRun
+    }
+}
+
+fn scenario_names() -> String {
+    Scenario::ALL
+        .iter()
+        .map(|s| s.name())
+        .collect::<Vec<_>>()
+        .join(", ")
+}

@@ -1,0 +1,148 @@
+//! Flags, config file, theme and run settings, resolved once for `check` and the
+//! interactive view alike, before anything touches the network or the terminal: a bad
+//! config or theme stops either mode the same way.
+
+mod error;
+pub mod logging;
+
+pub use error::StartupError;
+
+use crate::cli::{CheckOpts, Cli, Command, Opts};
+use crate::config::{self, Config};
+use crate::model::LiveMode;
+use crate::sources::aws::AwsOptions;
+use crate::sources::collect::Settings;
+use crate::sources::demo::Scenario;
+use crate::sources::poll::Intervals;
+use crate::ui::theme::{self, Theme};
+use std::time::Duration;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Collect once, report, exit with the verdict's code.
+    Check,
+    Interactive,
+}
+
+/// Where the cluster's data comes from.
+#[derive(Debug, Clone)]
+pub enum Backend {
+    Demo(Scenario),
+    Aws(AwsOptions),
+}
+
+/// What both modes run on; nothing after this reads the flags' raw form to decide policy.
+#[derive(Debug, Clone)]
+pub struct Startup {
+    pub mode: Mode,
+    /// The flags as given, for what is only passed through (resolver, output format).
+    pub opts: Opts,
+    pub config: Config,
+    /// The chosen theme first, then the other built-ins for `t` to cycle through.
+    pub themes: Vec<Theme>,
+    pub backend: Backend,
+    /// Collection for `check` and the cluster, origin and live mode of the interactive view.
+    pub settings: Settings,
+    /// Poll intervals of the interactive view.
+    pub intervals: Intervals,
+}
+
+impl Startup {
+    pub fn live(&self) -> LiveMode {
+        self.settings.live
+    }
+
+    pub fn theme(&self) -> &Theme {
+        &self.themes[0]
+    }
+}
+
+pub fn resolve(cli: Cli) -> Result<Startup, StartupError> {
+    let Cli { command, opts } = cli;
+    let config = config::load(opts.config.as_deref())?;
+    let spec = opts
+        .theme
+        .as_deref()
+        .or(config.theme.as_deref())
+        .unwrap_or("default");
+    let themes = themes(spec)?;
+    let backend = backend(&opts)?;
+    let check = command.as_ref().map(|Command::Check(c)| c);
+    let settings = settings(&opts, check, matches!(backend, Backend::Demo(_)));
+    let intervals = intervals(&opts, &config);
+    Ok(Startup {
+        mode: match command {
+            Some(Command::Check(_)) => Mode::Check,
+            None => Mode::Interactive,
+        },
+        opts,
+        config,
+        themes,
+        backend,
+        settings,
+        intervals,
+    })
+}
+
+/// The chosen theme first, then the other built-ins for `t` to cycle through.
+pub fn themes(spec: &str) -> Result<Vec<Theme>, StartupError> {
+    let first = theme::load(spec)?;
+    let mut all = vec![first.clone()];
+    for name in theme::builtin_names() {
+        if name != first.name {
+            all.extend(theme::builtin(name));
+        }
+    }
+    Ok(all)
+}
+
+fn backend(opts: &Opts) -> Result<Backend, StartupError> {
+    match &opts.demo {
+        Some(name) => Scenario::from_name(name)
+            .map(Backend::Demo)
+            .ok_or_else(|| StartupError::UnknownScenario { name: name.clone() }),
+        None => Ok(Backend::Aws(AwsOptions {
+            profile: opts.profile.clone(),
+            region: opts.region.clone(),
+            endpoint_url: opts.endpoint_url.clone(),
+        })),
+    }
+}
+
+fn settings(opts: &Opts, check: Option<&CheckOpts>, demo: bool) -> Settings {
+    let mut s = Settings {
+        cluster: opts.cluster.clone(),
+        from_vpc: opts.from_vpc.clone(),
+        live: LiveMode {
+            dns: !opts.no_live,
+            probe: !opts.no_live && !opts.no_probe,
+        },
+        ..Settings::default()
+    };
+    if let Some(c) = check {
+        s.samples = c.samples;
+        s.timeout = c.timeout;
+    }
+    // The simulated resolver answers instantly; spacing its samples only adds wall time.
+    // The config file's interval is for the view's sampling, not `check`'s.
+    s.gap = match (opts.interval, demo) {
+        (Some(i), _) => i,
+        (None, true) => Duration::ZERO,
+        (None, false) => s.gap,
+    };
+    s
+}
+
+fn intervals(opts: &Opts, cfg: &Config) -> Intervals {
+    let mut every = Intervals::default();
+    if let Some(i) = opts.interval.or(cfg.interval.map(Duration::from_secs_f64)) {
+        every.live = i;
+    }
+    if let Some(r) = cfg.refresh {
+        every.fast = Duration::from_secs_f64(r);
+    }
+    every
+}
+
+#[cfg(test)]
+mod tests;

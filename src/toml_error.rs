@@ -1,0 +1,39 @@
+//! Where a TOML file went wrong, in the words a user can act on: the line number, the line
+//! as written (so the key and the value show), and the parser's complaint on one line.
+
+use std::fmt;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TomlProblem {
+    /// 1-based line number and that line, trimmed; `None` when the parser gave no position.
+    pub line: Option<(usize, String)>,
+    /// The parser's message, folded onto one line.
+    pub message: String,
+}
+
+impl TomlProblem {
+    pub fn new(text: &str, e: &toml::de::Error) -> Self {
+        let line = e.span().map(|span| {
+            let n = text[..span.start.min(text.len())].matches('\n').count() + 1;
+            (n, text.lines().nth(n - 1).unwrap_or("").trim().to_string())
+        });
+        Self {
+            line,
+            message: e.message().trim().replace('\n', " "),
+        }
+    }
+
+    pub fn line_number(&self) -> Option<usize> {
+        self.line.as_ref().map(|(n, _)| *n)
+    }
+}
+
+/// Written to follow a file name: `, line N (text): message`, or `: message`.
+impl fmt::Display for TomlProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.line {
+            Some((n, text)) => write!(f, ", line {n} ({text}): {}", self.message),
+            None => write!(f, ": {}", self.message),
+        }
+    }
+}

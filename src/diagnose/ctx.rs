@@ -4,7 +4,7 @@ use super::classify::{AnswerClass, classify};
 use super::finding::{Missing, list};
 use crate::model::{
     Cluster, DnsOutcome, EndpointService, InterfaceEndpoint, LoadBalancer, Loadable, Model, Origin,
-    TargetGroup,
+    Source, TargetGroup,
 };
 use serde::Serialize;
 use std::collections::BTreeSet;
@@ -52,12 +52,19 @@ pub struct Ctx<'a> {
     pub path: PathResources<'a>,
 }
 
-/// Data a rule needs, or why it is missing.
-pub fn need<'a, T>(l: &'a Loadable<T>, what: &str) -> Result<&'a T, Missing> {
+/// Data a rule needs from `source`, or why it is missing, naming the source as the
+/// catalogue does.
+pub fn need<T>(l: &Loadable<T>, source: Source) -> Result<&T, Missing> {
+    need_as(l, source, source.spec().what)
+}
+
+/// Like [`need`], for a part of the source the rule names itself (`this host's VPC CIDR`).
+pub fn need_as<'a, T>(l: &'a Loadable<T>, source: Source, what: &str) -> Result<&'a T, Missing> {
+    let what = || format!("{what} ({})", source.spec().actions.join(", "));
     match l {
         Loadable::Loaded { value, .. } | Loadable::Stale { value, .. } => Ok(value),
-        Loadable::Loading => Err(Missing::new(what, "not loaded yet")),
-        Loadable::Failed { error, .. } => Err(Missing::new(what, error.to_string())),
+        Loadable::Loading => Err(Missing::new(what(), "not loaded yet")),
+        Loadable::Failed { error, .. } => Err(Missing::new(what(), error.to_string())),
     }
 }
 
@@ -77,12 +84,12 @@ impl<'a> Ctx<'a> {
     }
 
     pub fn cluster(&self) -> Result<&'a Cluster, Missing> {
-        need(&self.m.cluster, "cluster (eks:DescribeCluster)")
+        need(&self.m.cluster, Source::Cluster)
     }
 
     /// The origin, or why it is unknown.
     pub fn origin(&self) -> Result<&'a Origin, Missing> {
-        match need(&self.m.origin, "origin")? {
+        match need(&self.m.origin, Source::Origin)? {
             Some(o) => Ok(o),
             None => Err(Missing::new(
                 "origin",

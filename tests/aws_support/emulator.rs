@@ -107,6 +107,11 @@ impl Emulator {
         );
     }
 
+    /// Delay every answer to the caller with access key `key` by `ms` milliseconds.
+    pub fn latency(&self, key: &str, ms: u64) {
+        self.ext("/_ext/latency", &format!(r#"{{"key":"{key}","ms":{ms}}}"#));
+    }
+
     /// `eksnet-tui ARGS --endpoint-url URL`, see [`Emulator::base_command`].
     pub fn command(&self, key: &str, args: &[&str]) -> Command {
         let mut cmd = self.base_command(key);

@@ -2,7 +2,7 @@
 
 use crate::diagnose::ctx::{Ctx, need};
 use crate::diagnose::finding::{Finding, HopName, Missing, Severity};
-use crate::model::EndpointMode;
+use crate::model::{EndpointMode, Source};
 
 /// Endpoint mode is always reported; public access open to the world is a warning.
 pub fn endpoint_mode(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
@@ -80,19 +80,19 @@ pub fn cluster_status(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
 pub fn vpc_dns(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
     let c = ctx.cluster()?;
     let cluster_vpc = ctx.cluster_vpc_id()?;
-    let vpcs = need(&ctx.m.vpcs, "VPCs (ec2:DescribeVpcs)")?;
+    let vpcs = need(&ctx.m.vpcs, Source::Vpcs)?;
     let mut out = Vec::new();
     let mut check = |vpc_id: &str, role: &str, severity: Severity, hop: Option<HopName>| {
         let Some(vpc) = vpcs.iter().find(|v| v.id == vpc_id) else {
             return Err(Missing::new(
                 format!("{role} VPC {vpc_id}"),
-                "not returned by DescribeVpcs",
+                format!("not returned by {}", Source::Vpcs.spec().action()),
             ));
         };
         let (Some(support), Some(hostnames)) = (vpc.dns_support, vpc.dns_hostnames) else {
             return Err(Missing::new(
                 format!("DNS attributes of {vpc_id}"),
-                "ec2:DescribeVpcAttribute gave no answer",
+                format!("{} gave no answer", Source::Vpcs.spec().label()),
             ));
         };
         let mut off = Vec::new();

@@ -2,6 +2,7 @@
 
 use crate::diagnose::ctx::{Ctx, need};
 use crate::diagnose::finding::{Finding, HopName, Missing, Severity, list};
+use crate::model::Source;
 use std::collections::BTreeSet;
 
 const HOP: Option<HopName> = Some(HopName::EksEnis);
@@ -12,10 +13,7 @@ pub const RECOMMENDED_FREE_IPS: u32 = 16;
 
 pub fn enis(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
     let c = ctx.cluster()?;
-    let enis = need(
-        &ctx.m.enis,
-        "EKS-owned ENIs (ec2:DescribeNetworkInterfaces)",
-    )?;
+    let enis = need(&ctx.m.enis, Source::Enis)?;
     let resource = format!("Amazon EKS {}", c.name);
     if enis.is_empty() {
         let severity = if c.private_access {
@@ -74,7 +72,7 @@ pub fn enis(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
 
 pub fn subnet_headroom(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
     let c = ctx.cluster()?;
-    let subnets = need(&ctx.m.subnets, "subnets (ec2:DescribeSubnets)")?;
+    let subnets = need(&ctx.m.subnets, Source::Subnets)?;
     let mut out = Vec::new();
     for id in &c.subnet_ids {
         let Some(s) = subnets.iter().find(|s| &s.id == id) else {

@@ -4,7 +4,7 @@ use crate::diagnose::classify::AnswerClass;
 use crate::diagnose::ctx::Ctx;
 use crate::diagnose::finding::{Finding, HopName, Missing, Severity, list};
 use crate::model::stats::answer_changes;
-use crate::model::{DnsOutcome, ProbeOutcome, ProbeSample};
+use crate::model::{DnsOutcome, ProbeOutcome, ProbeSample, Source};
 
 const DNS: Option<HopName> = Some(HopName::Dns);
 const API: Option<HopName> = Some(HopName::ApiServer);
@@ -202,7 +202,10 @@ pub fn probes(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
     if failed.is_empty() && current.iter().any(|p| unverified(&p)) {
         return Err(Missing::new(
             "cluster CA",
-            "eks:DescribeCluster gave no certificate authority, so the endpoint's certificate cannot be verified",
+            format!(
+                "{} gave no certificate authority, so the endpoint's certificate cannot be verified",
+                Source::Cluster.spec().action()
+            ),
         ));
     }
     let sev = if failed.len() == current.len() {

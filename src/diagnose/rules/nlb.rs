@@ -2,22 +2,14 @@
 
 use crate::diagnose::ctx::{Ctx, Route, need};
 use crate::diagnose::finding::{Finding, HopName, Missing, Severity, list};
+use crate::model::Source;
 
 const HOP: Option<HopName> = Some(HopName::Nlb);
 
 pub fn nlb_wiring(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
-    need(
-        &ctx.m.load_balancers,
-        "load balancers (elasticloadbalancing:DescribeLoadBalancers)",
-    )?;
-    let listeners = need(
-        &ctx.m.listeners,
-        "listeners (elasticloadbalancing:DescribeListeners)",
-    )?;
-    let groups = need(
-        &ctx.m.target_groups,
-        "target groups (elasticloadbalancing:DescribeTargetGroups)",
-    )?;
+    need(&ctx.m.load_balancers, Source::LoadBalancers)?;
+    let listeners = need(&ctx.m.listeners, Source::Listeners)?;
+    let groups = need(&ctx.m.target_groups, Source::TargetGroups)?;
     if ctx.path.nlbs.is_empty() {
         if ctx.route == Route::Privatelink {
             let why = match ctx.path.services.first() {

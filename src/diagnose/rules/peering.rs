@@ -2,6 +2,7 @@
 
 use crate::diagnose::ctx::{Ctx, Route, need};
 use crate::diagnose::finding::{Finding, HopName, Missing, Severity};
+use crate::model::Source;
 use crate::model::network::table_for_subnet;
 use crate::model::{Peering, RouteTable, RouteTarget};
 use std::net::Ipv4Addr;
@@ -27,10 +28,7 @@ fn peerings_between<'a>(ctx: &Ctx<'a>) -> Result<Option<Between<'a>>, Missing> {
     if origin.vpc_id == cluster_vpc {
         return Ok(None);
     }
-    let all = need(
-        &ctx.m.peerings,
-        "peering connections (ec2:DescribeVpcPeeringConnections)",
-    )?;
+    let all = need(&ctx.m.peerings, Source::Peerings)?;
     let between = all
         .iter()
         .filter(|p| p.joins(&origin.vpc_id, cluster_vpc))
@@ -117,14 +115,8 @@ pub fn peering_routes(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
     let Some(pcx) = between.iter().find(|p| p.is_active()) else {
         return Ok(vec![]);
     };
-    let tables = need(
-        &ctx.m.route_tables,
-        "route tables (ec2:DescribeRouteTables)",
-    )?;
-    let enis = need(
-        &ctx.m.enis,
-        "EKS-owned ENIs (ec2:DescribeNetworkInterfaces)",
-    )?;
+    let tables = need(&ctx.m.route_tables, Source::RouteTables)?;
+    let enis = need(&ctx.m.enis, Source::Enis)?;
     let origin = ctx.origin()?;
     let sev = severity(ctx);
     let mut gaps = Vec::new();

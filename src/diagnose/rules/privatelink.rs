@@ -2,6 +2,7 @@
 
 use crate::diagnose::ctx::{Ctx, Route, need};
 use crate::diagnose::finding::{Finding, HopName, Missing, Severity};
+use crate::model::Source;
 
 const SERVICE: Option<HopName> = Some(HopName::EndpointService);
 const ENDPOINT: Option<HopName> = Some(HopName::InterfaceEndpoint);
@@ -11,10 +12,7 @@ fn is_pending(state: &str) -> bool {
 }
 
 pub fn endpoint_service(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
-    let services = need(
-        &ctx.m.endpoint_services,
-        "endpoint services (ec2:DescribeVpcEndpointServiceConfigurations)",
-    )?;
+    let services = need(&ctx.m.endpoint_services, Source::EndpointServices)?;
     if ctx.path.services.is_empty() {
         if ctx.route == Route::Privatelink {
             if let Some(ie) = ctx.path.endpoints.first() {
@@ -94,10 +92,7 @@ pub fn endpoint_service(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
 
 pub fn interface_endpoint(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
     let origin = ctx.origin()?;
-    need(
-        &ctx.m.interface_endpoints,
-        "interface endpoints (ec2:DescribeVpcEndpoints)",
-    )?;
+    need(&ctx.m.interface_endpoints, Source::InterfaceEndpoints)?;
     if ctx.path.endpoints.is_empty() {
         if ctx.route == Route::Privatelink {
             return Ok(vec![Finding::new(

@@ -2,7 +2,7 @@
 
 use crate::diagnose::ctx::{Ctx, need};
 use crate::diagnose::finding::{Finding, HopName, Missing, Severity, list};
-use crate::model::{HostedZone, Record};
+use crate::model::{HostedZone, Record, Source};
 use std::net::Ipv4Addr;
 
 const HOP: Option<HopName> = Some(HopName::Dns);
@@ -14,10 +14,7 @@ pub fn private_zone(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
     if ctx.origin_in_cluster_vpc()? || !cluster.private_access {
         return Ok(vec![]);
     }
-    let zones = need(
-        &ctx.m.hosted_zones,
-        "hosted zones (route53:ListHostedZonesByName)",
-    )?;
+    let zones = need(&ctx.m.hosted_zones, Source::HostedZones)?;
     let host = cluster.host();
     // Without public access nothing else resolves usefully; with it, traffic silently goes public.
     let sev = if cluster.public_access {
@@ -99,7 +96,7 @@ pub fn private_zone(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
             "keep one zone for the endpoint name so that changes land where they take effect",
         ));
     }
-    let records = need(&ctx.m.records, "records (route53:ListResourceRecordSets)")?;
+    let records = need(&ctx.m.records, Source::Records)?;
     let rec: Vec<&Record> = records
         .iter()
         .filter(|r| {
@@ -132,10 +129,7 @@ pub fn private_zone(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
 
 /// The record must lead to an interface endpoint (alias or CNAME) or to known IPs.
 fn check_target(ctx: &Ctx, rec: &Record, host: &str) -> Result<Vec<Finding>, Missing> {
-    let endpoints = need(
-        &ctx.m.interface_endpoints,
-        "interface endpoints (ec2:DescribeVpcEndpoints)",
-    )?;
+    let endpoints = need(&ctx.m.interface_endpoints, Source::InterfaceEndpoints)?;
     let name_target = rec.alias.as_ref().map(|a| a.dns_name.clone()).or_else(|| {
         rec.rtype
             .eq_ignore_ascii_case("CNAME")

@@ -1,7 +1,7 @@
 //! Security groups on the path: the ENIs must admit the NLB (PrivateLink) or this host
 //! (direct), and the interface endpoint must admit this host.
 
-use crate::diagnose::ctx::{Ctx, Route, need};
+use crate::diagnose::ctx::{Ctx, Route, need, need_as};
 use crate::diagnose::finding::{Finding, HopName, Missing, Severity, list};
 use crate::diagnose::sg::{Allowed, Source, tcp_allowed};
 use crate::model::{Origin, SecurityGroup};
@@ -34,10 +34,14 @@ fn origin_source<'a>(ctx: &Ctx, origin: &'a Origin) -> Result<Vec<Source<'a>>, M
             range: None,
         }]);
     }
-    let vpc = need(&ctx.m.vpcs, "this host's VPC CIDR (ec2:DescribeVpcs)")?
-        .iter()
-        .find(|v| v.id == origin.vpc_id)
-        .ok_or_else(|| Missing::new("this host's IP or VPC CIDR", "not known"))?;
+    let vpc = need_as(
+        &ctx.m.vpcs,
+        crate::model::Source::Vpcs,
+        "this host's VPC CIDR",
+    )?
+    .iter()
+    .find(|v| v.id == origin.vpc_id)
+    .ok_or_else(|| Missing::new("this host's IP or VPC CIDR", "not known"))?;
     Ok(vpc
         .cidrs
         .iter()
@@ -71,17 +75,11 @@ fn check(
 /// The EKS ENIs' groups must admit TCP 443 from the NLB's IPs (health checks and
 /// forwarded traffic) on the PrivateLink route, and from this host on the direct route.
 pub fn eni_security_groups(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
-    let enis = need(
-        &ctx.m.enis,
-        "EKS-owned ENIs (ec2:DescribeNetworkInterfaces)",
-    )?;
+    let enis = need(&ctx.m.enis, crate::model::Source::Enis)?;
     if enis.is_empty() {
         return Ok(vec![]);
     }
-    let all = need(
-        &ctx.m.security_groups,
-        "security groups (ec2:DescribeSecurityGroups)",
-    )?;
+    let all = need(&ctx.m.security_groups, crate::model::Source::SecurityGroups)?;
     let ids: BTreeSet<String> = enis.iter().flat_map(|e| e.sg_ids.iter().cloned()).collect();
     let gs = groups(all, &ids)?;
     let mut denied = Vec::new();
@@ -143,10 +141,7 @@ pub fn endpoint_security_groups(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
         return Ok(vec![]);
     }
     let origin = ctx.origin()?;
-    let all = need(
-        &ctx.m.security_groups,
-        "security groups (ec2:DescribeSecurityGroups)",
-    )?;
+    let all = need(&ctx.m.security_groups, crate::model::Source::SecurityGroups)?;
     let mut out = Vec::new();
     for ie in &ctx.path.endpoints {
         let ids: BTreeSet<String> = ie.sg_ids.iter().cloned().collect();

@@ -2,25 +2,19 @@
 
 use crate::diagnose::ctx::{Ctx, need};
 use crate::diagnose::finding::{Finding, HopName, Missing, Severity, list};
-use crate::model::{Target, TargetGroup};
+use crate::model::{Source, Target, TargetGroup};
 use std::collections::BTreeSet;
 use std::net::Ipv4Addr;
 
 const HOP: Option<HopName> = Some(HopName::Targets);
 
 fn path_targets<'a>(ctx: &Ctx<'a>, tg: &TargetGroup) -> Result<Vec<&'a Target>, Missing> {
-    let targets = need(
-        &ctx.m.targets,
-        "target health (elasticloadbalancing:DescribeTargetHealth)",
-    )?;
+    let targets = need(&ctx.m.targets, Source::Targets)?;
     Ok(targets.iter().filter(|t| t.tg_arn == tg.arn).collect())
 }
 
 fn ip_groups<'a>(ctx: &Ctx<'a>) -> Result<Vec<&'a TargetGroup>, Missing> {
-    need(
-        &ctx.m.target_groups,
-        "target groups (elasticloadbalancing:DescribeTargetGroups)",
-    )?;
+    need(&ctx.m.target_groups, Source::TargetGroups)?;
     Ok(ctx
         .path
         .target_groups
@@ -33,10 +27,7 @@ fn ip_groups<'a>(ctx: &Ctx<'a>) -> Result<Vec<&'a TargetGroup>, Missing> {
 /// Registered targets that are no EKS ENI are stale (cleanup broken); ENI IPs that are not
 /// registered are missing (registration broken).
 pub fn targets_vs_enis(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
-    let enis = need(
-        &ctx.m.enis,
-        "EKS-owned ENIs (ec2:DescribeNetworkInterfaces)",
-    )?;
+    let enis = need(&ctx.m.enis, Source::Enis)?;
     let eni_ips: BTreeSet<Ipv4Addr> = enis.iter().map(|e| e.ip).collect();
     let mut out = Vec::new();
     for tg in ip_groups(ctx)? {

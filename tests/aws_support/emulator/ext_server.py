@@ -1,6 +1,8 @@
 """moto's server on loopback, extended with what moto 5 cannot do on its own.
 
 Extensions (each used by the Rust tests, and named there):
+- latency per access key: POST /_ext/latency {"key", "ms"} delays every answer to that
+  caller, as a far-away region would, so benchmarks can count round trips.
 - fault injection per access key: a caller whose access key id was registered through
   POST /_ext/fault gets AccessDenied (403), throttling or a slow answer for one IAM action,
   in that service's own error format. Other callers are unaffected, so tests share a server.
@@ -34,6 +36,7 @@ from moto.elbv2 import models as elbv2_models
 
 ACCOUNT = "123456789012"
 FAULTS = {}  # access key id -> {iam action -> kind}
+LATENCY = {}  # access key id -> seconds added before every answer
 HEALTH = {}  # (target group arn, target id) -> (state, reason, description)
 
 _health_for = elbv2_models.FakeTargetGroup.health_for
@@ -169,6 +172,8 @@ def control(path, doc):
         return {"ready": True}
     if path == "/_ext/fault":
         FAULTS.setdefault(doc["key"], {})[doc["action"]] = doc["kind"]
+    elif path == "/_ext/latency":
+        LATENCY[doc["key"]] = doc["ms"] / 1000.0
     elif path == "/_ext/target-health":
         HEALTH[(doc["tg_arn"], doc["id"])] = (
             doc["state"],
@@ -210,6 +215,8 @@ class Extended:
         op = operation(service, environ, params)
         action = f"{service}:{op}"
         kind = FAULTS.get(key, {}).get(action)
+        if key in LATENCY:
+            time.sleep(LATENCY[key])
         if kind == "slow":
             time.sleep(30)
         reply = fault_response(service, action, kind) if kind else None

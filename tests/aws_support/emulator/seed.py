@@ -2,6 +2,7 @@
 optionally broken by named faults, and with unrelated noise for scale tests.
 
 usage: seed.py ENDPOINT_URL REGION [--fault NAME]... [--noise VPCS,ENIS,TARGETS]
+               [--second-listener TARGETS]
 Prints a JSON document of the ids the tests assert on.
 """
 
@@ -324,12 +325,33 @@ class Seeder:
                 )
 
 
+    def second_listener(self, targets):
+        """Another listener on the API's NLB, TCP 8443, to a group that is not the API's."""
+        tg = self.elb.create_target_group(
+            Name="other-app", Protocol="TCP", Port=8443, VpcId=self.ids["eks_vpc"], TargetType="ip"
+        )["TargetGroups"][0]["TargetGroupArn"]
+        self.elb.create_listener(
+            LoadBalancerArn=self.ids["nlb"],
+            Protocol="TCP",
+            Port=8443,
+            DefaultActions=[{"Type": "forward", "TargetGroupArn": tg}],
+        )
+        ips = [f"192.168.{30 + j // 250}.{10 + j % 240}" for j in range(targets)]
+        for k in range(0, len(ips), 50):
+            self.elb.register_targets(
+                TargetGroupArn=tg,
+                Targets=[{"Id": ip, "Port": 8443} for ip in ips[k : k + 50]],
+            )
+        self.ids["other_tg"] = tg
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("url")
     p.add_argument("region")
     p.add_argument("--fault", action="append", default=[], choices=FAULTS)
     p.add_argument("--noise", default="")
+    p.add_argument("--second-listener", type=int, default=0, metavar="TARGETS")
     p.add_argument("--cluster", default="prod")
     p.add_argument("--extra-cluster", action="append", default=[])
     a = p.parse_args()
@@ -346,6 +368,8 @@ def main():
     if a.noise:
         vpcs, enis, targets = (int(x) for x in a.noise.split(","))
         s.noise(vpcs, enis, targets)
+    if a.second_listener:
+        s.second_listener(a.second_listener)
     json.dump(s.ids, sys.stdout)
     print()
 

@@ -1,6 +1,6 @@
 //! Any list of rows: resource kinds, findings, events.
 
-use super::role_style;
+use super::{clip, role_style};
 use crate::ui::Scene;
 use crate::ui::rows::{self, Note, Table};
 use crate::ui::state::Kind;
@@ -82,11 +82,13 @@ fn render_table(
     } else {
         0
     };
+    // No cell is wider than the table.
+    let width = table_area.width as usize;
     let body = rows.iter().skip(first).take(fits).map(|r| {
         Row::new(
             r.cells
                 .iter()
-                .map(|c| Cell::from(Span::styled(c.text.as_str(), role_style(t, c.role)))),
+                .map(|c| Cell::from(Span::styled(clip(&c.text, width), role_style(t, c.role)))),
         )
     });
     let mut state = TableState::default();

@@ -26,8 +26,11 @@ pub enum Effect {
 }
 
 pub struct App {
+    /// Change it through [`App::update`]: the diagnosis and the rows follow it there.
     pub model: Model,
+    /// Judged once per model change, never per frame or key.
     pub diagnosis: Diagnosis,
+    rows: rows::Cache,
     pub ui: UiState,
     pub themes: Vec<Theme>,
     /// Set when the next frame differs from the last.
@@ -43,6 +46,7 @@ impl App {
         let mut app = Self {
             model,
             diagnosis,
+            rows: rows::Cache::default(),
             ui: UiState::default(),
             themes,
             dirty: true,
@@ -56,6 +60,7 @@ impl App {
         let scene = crate::ui::Scene {
             model: &self.model,
             diagnosis: &self.diagnosis,
+            rows: &self.rows,
             ui: &self.ui,
             theme: self.theme(),
             now,
@@ -81,7 +86,7 @@ impl App {
             }
             Msg::Input(Event::Key(k)) if k.kind != KeyEventKind::Release => {
                 self.dirty = true;
-                self.on_key(k, now)
+                self.on_key(k)
             }
             Msg::Input(Event::Mouse(m)) => {
                 let action = match m.kind {
@@ -92,7 +97,7 @@ impl App {
                 match action {
                     Some(a) => {
                         self.dirty = true;
-                        self.act(a, now)
+                        self.act(a)
                     }
                     None => vec![],
                 }
@@ -109,6 +114,8 @@ impl App {
     fn rediagnose(&mut self, now: DateTime<Utc>) {
         let before = self.diagnosis.verdict;
         self.diagnosis = diagnose(&self.model);
+        // The event below is a model change too; the rows are built after it.
+        self.rows.clear();
         let after = self.diagnosis.verdict;
         self.follow_failure();
         let settled = self
@@ -148,7 +155,7 @@ impl App {
             .unwrap_or(0);
     }
 
-    fn on_key(&mut self, k: KeyEvent, now: DateTime<Utc>) -> Vec<Effect> {
+    fn on_key(&mut self, k: KeyEvent) -> Vec<Effect> {
         if is_ctrl_c(&k) {
             return vec![Effect::Quit];
         }
@@ -170,7 +177,7 @@ impl App {
                 vec![]
             }
             Mode::Normal => match action_for(&k) {
-                Some(a) => self.act(a, now),
+                Some(a) => self.act(a),
                 None => vec![],
             },
         }
@@ -248,22 +255,22 @@ impl App {
     }
 
     /// Rows of the list the keys act on, after its filter.
-    pub fn visible_rows(&self, kind: Kind, now: DateTime<Utc>) -> Vec<rows::Row> {
+    pub fn visible_rows(&self, kind: Kind) -> impl Iterator<Item = &rows::Row> {
         let filter = self.ui.filter(kind.name());
-        rows::build(kind, &self.model, &self.diagnosis, now)
+        self.rows
+            .table(kind, &self.model, &self.diagnosis)
             .rows
-            .into_iter()
-            .filter(|r| r.matches(filter))
-            .collect()
+            .iter()
+            .filter(move |r| r.matches(filter))
     }
 
     fn current_list(&self) -> Option<Kind> {
         self.ui.list_key().and_then(Kind::from_name)
     }
 
-    fn move_selection(&mut self, delta: isize, now: DateTime<Utc>) {
+    fn move_selection(&mut self, delta: isize) {
         if let Some(kind) = self.current_list() {
-            let n = self.visible_rows(kind, now).len();
+            let n = self.visible_rows(kind).count();
             let cur = self.ui.selection(kind.name()).min(n.saturating_sub(1)) as isize;
             let next = (cur + delta).clamp(0, n.saturating_sub(1) as isize) as usize;
             self.ui.selected.insert(kind.name(), next);
@@ -276,31 +283,28 @@ impl App {
         }
     }
 
-    fn selected_row(&self, now: DateTime<Utc>) -> Option<(Kind, rows::Row)> {
+    fn selected_row(&self) -> Option<(Kind, rows::Row)> {
         let kind = self.current_list()?;
-        let rows = self.visible_rows(kind, now);
-        let i = self
-            .ui
-            .selection(kind.name())
-            .min(rows.len().saturating_sub(1));
-        rows.into_iter().nth(i).map(|r| (kind, r))
+        let n = self.visible_rows(kind).count();
+        let i = self.ui.selection(kind.name()).min(n.saturating_sub(1));
+        self.visible_rows(kind).nth(i).map(|r| (kind, r.clone()))
     }
 
-    fn act(&mut self, a: Action, now: DateTime<Utc>) -> Vec<Effect> {
+    fn act(&mut self, a: Action) -> Vec<Effect> {
         self.ui.status = None;
         let on_path = matches!(self.ui.view(), View::Main) && self.ui.focus == Pane::Path;
         match a {
             Action::Quit => return vec![Effect::Quit],
-            Action::Up => self.move_selection(-1, now),
-            Action::Down => self.move_selection(1, now),
-            Action::Left if on_path => self.move_selection(-1, now),
-            Action::Right if on_path => self.move_selection(1, now),
+            Action::Up => self.move_selection(-1),
+            Action::Down => self.move_selection(1),
+            Action::Left if on_path => self.move_selection(-1),
+            Action::Right if on_path => self.move_selection(1),
             Action::Left | Action::Right => {}
-            Action::PageUp => self.move_selection(-(PAGE as isize), now),
-            Action::PageDown => self.move_selection(PAGE as isize, now),
-            Action::Top => self.move_selection(-(isize::MAX / 2), now),
-            Action::Bottom => self.move_selection(isize::MAX / 2, now),
-            Action::Enter => self.enter(now),
+            Action::PageUp => self.move_selection(-(PAGE as isize)),
+            Action::PageDown => self.move_selection(PAGE as isize),
+            Action::Top => self.move_selection(-(isize::MAX / 2)),
+            Action::Bottom => self.move_selection(isize::MAX / 2),
+            Action::Enter => self.enter(),
             Action::Back => {
                 if !self.ui.pop() {
                     self.ui.focus = Pane::Path;
@@ -327,7 +331,7 @@ impl App {
                 self.ui.status = Some("refreshing every source…".into());
                 return vec![Effect::Refresh];
             }
-            Action::Copy => return self.copy(now),
+            Action::Copy => return self.copy(),
             Action::NextPane | Action::PrevPane => self.cycle(a == Action::NextPane),
             Action::CycleTheme => {
                 self.ui.theme = (self.ui.theme + 1) % self.themes.len();
@@ -366,7 +370,7 @@ impl App {
         }
     }
 
-    fn enter(&mut self, now: DateTime<Utc>) {
+    fn enter(&mut self) {
         match self.ui.view().clone() {
             View::Main if self.ui.focus == Pane::Path => {
                 if let Some(h) = self.diagnosis.hops.get(self.ui.hop) {
@@ -376,14 +380,14 @@ impl App {
             View::Hop(h) => self.ui.push(View::List(Kind::for_hop(h))),
             View::Row { .. } => {}
             _ => {
-                if let Some((kind, row)) = self.selected_row(now) {
+                if let Some((kind, row)) = self.selected_row() {
                     self.ui.push(View::Row { kind, id: row.id });
                 }
             }
         }
     }
 
-    fn copy(&mut self, now: DateTime<Utc>) -> Vec<Effect> {
+    fn copy(&mut self) -> Vec<Effect> {
         let id = match self.ui.view() {
             View::Row { id, .. } => Some(id.clone()),
             View::Hop(h) => Some(h.to_string()),
@@ -392,7 +396,7 @@ impl App {
                 .hops
                 .get(self.ui.hop)
                 .map(|h| h.name.to_string()),
-            _ => self.selected_row(now).map(|(_, r)| r.id),
+            _ => self.selected_row().map(|(_, r)| r.id),
         };
         match id {
             Some(id) => {

@@ -41,7 +41,7 @@ fn loaded() {
     snap(&mut app, &clock, "loaded");
     // A row's detail and the help overlay.
     app.ui.stack = vec![View::Main, View::List(Kind::Enis)];
-    let id = app.visible_rows(Kind::Enis, clock.now())[0].id.clone();
+    let id = app.visible_rows(Kind::Enis).next().unwrap().id.clone();
     app.ui.stack.push(View::Row {
         kind: Kind::Enis,
         id,

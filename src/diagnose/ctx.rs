@@ -7,7 +7,7 @@ use crate::model::{
     Source, TargetGroup,
 };
 use serde::Serialize;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::net::{IpAddr, Ipv4Addr};
 
 /// How traffic from this host reaches the API server.
@@ -42,6 +42,30 @@ pub struct PathResources<'a> {
     pub services: Vec<&'a EndpointService>,
     pub nlbs: Vec<&'a LoadBalancer>,
     pub target_groups: Vec<&'a TargetGroup>,
+}
+
+/// The ids of [`PathResources`], for whoever shows them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct PathIds {
+    /// Interface endpoint ids.
+    pub endpoints: Vec<String>,
+    /// Endpoint service ids.
+    pub services: Vec<String>,
+    /// Load balancer ARNs.
+    pub nlbs: Vec<String>,
+    /// Target group ARNs.
+    pub target_groups: Vec<String>,
+}
+
+impl PathResources<'_> {
+    pub fn ids(&self) -> PathIds {
+        PathIds {
+            endpoints: self.endpoints.iter().map(|e| e.id.clone()).collect(),
+            services: self.services.iter().map(|s| s.id.clone()).collect(),
+            nlbs: self.nlbs.iter().map(|lb| lb.arn.clone()).collect(),
+            target_groups: self.target_groups.iter().map(|tg| tg.arn.clone()).collect(),
+        }
+    }
 }
 
 pub struct Ctx<'a> {
@@ -123,6 +147,19 @@ impl<'a> Ctx<'a> {
             .interface_endpoints
             .value()
             .map(|ies| ies.iter().flat_map(|ie| ie.ips.iter().copied()).collect())
+    }
+
+    /// Every address a kept DNS sample answered, classified once.
+    pub fn all_answers(&self) -> BTreeMap<IpAddr, AnswerClass> {
+        self.m
+            .live
+            .dns
+            .iter()
+            .flat_map(|s| s.ips())
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .map(|ip| (ip, classify(ip, self)))
+            .collect()
     }
 
     /// The DNS answers of the latest sample, classified; `None` without a sample.

@@ -6,15 +6,20 @@ pub mod finding;
 pub mod path;
 pub mod rules;
 pub mod sg;
+pub mod states;
 #[cfg(test)]
 pub mod testkit;
 
-pub use ctx::{Ctx, Route};
+pub use classify::AnswerClass;
+pub use ctx::{Ctx, PathIds, Route};
 pub use finding::{Finding, HopName, Missing, Severity, Unknown};
 pub use path::{Hop, HopStatus};
+pub use states::{Aspect, States};
 
 use crate::model::Model;
 use serde::Serialize;
+use std::collections::BTreeMap;
+use std::net::IpAddr;
 
 /// Everything `check` prints and the TUI shows about the state of the path.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -28,6 +33,12 @@ pub struct Diagnosis {
     /// Worst first.
     pub findings: Vec<Finding>,
     pub unknowns: Vec<Unknown>,
+    /// What each address in the kept DNS samples points at.
+    pub answers: BTreeMap<IpAddr, AnswerClass>,
+    /// The resources that carry this host's traffic on the PrivateLink route.
+    pub path: PathIds,
+    /// How each resource's own state reads, for lists that colour states.
+    pub states: States,
 }
 
 pub fn diagnose(model: &Model) -> Diagnosis {
@@ -60,6 +71,9 @@ pub fn diagnose(model: &Model) -> Diagnosis {
         first_failure,
         findings,
         unknowns,
+        answers: ctx.all_answers(),
+        path: ctx.path.ids(),
+        states: states::judge(&ctx),
     }
 }
 
@@ -89,6 +103,23 @@ mod tests {
             ]
         );
         assert!(problems(&d.findings).is_empty());
+    }
+
+    #[test]
+    fn the_diagnosis_carries_answer_classes_path_ids_and_states() {
+        let d = diagnose(&healthy());
+        let ie = |ip: &str| d.answers.get(&ip.parse().unwrap()).cloned();
+        assert_eq!(
+            ie("172.20.1.50"),
+            Some(AnswerClass::InterfaceEndpoint("vpce-1".into()))
+        );
+        assert_eq!(d.path.nlbs, [NLB]);
+        assert_eq!(d.path.target_groups, [TG]);
+        assert_eq!(d.path.endpoints, ["vpce-1"]);
+        assert_eq!(
+            d.states.get(Aspect::EniStatus, "eni-a"),
+            Some(HopStatus::Ok)
+        );
     }
 
     #[test]

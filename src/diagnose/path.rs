@@ -3,6 +3,7 @@
 use super::classify::classify;
 use super::ctx::{Ctx, Route};
 use super::finding::{Finding, HopName, Severity, Unknown, list};
+use super::rules::hops::{Standing, standing_of};
 use crate::model::DnsOutcome;
 use serde::Serialize;
 
@@ -79,8 +80,9 @@ fn judge(ctx: &Ctx, name: HopName, findings: &[Finding], unknowns: &[Unknown]) -
         .filter(|f| f.hop == Some(name) && f.severity >= Severity::Warn)
         .collect();
     let missing: Vec<&Unknown> = unknowns.iter().filter(|u| u.hop == Some(name)).collect();
-    let (own_status, summary) = summary(ctx, name);
-    let mut evidence = vec![summary];
+    let standing = standing_of(ctx, name);
+    let own_status = standing.as_ref().map(|s| s.status);
+    let mut evidence = vec![summary(ctx, name, standing.as_ref())];
     evidence.extend(problems.iter().map(|f| format!("{}: {}", f.id, f.evidence)));
     evidence.extend(
         missing
@@ -108,59 +110,41 @@ fn judge(ctx: &Ctx, name: HopName, findings: &[Finding], unknowns: &[Unknown]) -
     }
 }
 
-/// A one-line account of the hop, and a status when the hop itself (not a rule) decides it.
-fn summary(ctx: &Ctx, name: HopName) -> (Option<HopStatus>, String) {
+/// A one-line account of the hop. A rule's standing, when there is one, explains the hop
+/// better than its resources do.
+fn summary(ctx: &Ctx, name: HopName, standing: Option<&Standing>) -> String {
     let m = ctx.m;
-    let live = m.context.live;
+    // The API server's line names the cluster whatever the probes say.
+    if let Some(s) = standing
+        && name != HopName::ApiServer
+    {
+        return s.why.clone();
+    }
     match name {
-        HopName::Origin => match &m.origin {
-            crate::model::Loadable::Loaded { value: Some(o), .. }
-            | crate::model::Loadable::Stale { value: Some(o), .. } => {
-                (None, format!("{} (found by {})", o.label(), o.found_by))
-            }
-            crate::model::Loadable::Loaded { value: None, .. }
-            | crate::model::Loadable::Stale { value: None, .. } => (
-                Some(HopStatus::Unknown),
-                "this host's VPC is unknown: not on EC2 (no instance metadata) and no --from-vpc"
-                    .into(),
-            ),
-            crate::model::Loadable::Loading => {
-                (Some(HopStatus::Unknown), "locating this host...".into())
-            }
-            crate::model::Loadable::Failed { error, .. } => (
-                Some(HopStatus::Unknown),
-                format!("could not locate this host: {error}"),
-            ),
+        HopName::Origin => match m.origin() {
+            Some(o) => format!("{} (found by {})", o.label(), o.found_by),
+            None => "origin not known".into(),
         },
-        HopName::Dns => {
-            if !live.dns {
-                return (Some(HopStatus::Skipped), "live DNS off (--no-live)".into());
-            }
-            match m.live.dns.latest() {
-                None => (Some(HopStatus::Unknown), "no DNS sample yet".into()),
-                Some(s) => match &s.outcome {
-                    DnsOutcome::Answers(_) => {
-                        let classes: Vec<String> = s
-                            .ips()
-                            .into_iter()
-                            .map(|ip| format!("{ip} ({})", classify(ip, ctx).label()))
-                            .collect();
-                        (
-                            None,
-                            format!(
-                                "{} -> {} [{} sample(s)]",
-                                s.host,
-                                classes.join(", "),
-                                m.live.dns.len()
-                            ),
-                        )
-                    }
-                    _ => (None, format!("{} -> {}", s.host, s.outcome_label())),
-                },
-            }
-        }
-        HopName::InterfaceEndpoint => (
-            None,
+        HopName::Dns => match m.live.dns.latest() {
+            None => "no DNS sample yet".into(),
+            Some(s) => match &s.outcome {
+                DnsOutcome::Answers(_) => {
+                    let classes: Vec<String> = s
+                        .ips()
+                        .into_iter()
+                        .map(|ip| format!("{ip} ({})", classify(ip, ctx).label()))
+                        .collect();
+                    format!(
+                        "{} -> {} [{} sample(s)]",
+                        s.host,
+                        classes.join(", "),
+                        m.live.dns.len()
+                    )
+                }
+                _ => format!("{} -> {}", s.host, s.outcome_label()),
+            },
+        },
+        HopName::InterfaceEndpoint => {
             if ctx.path.endpoints.is_empty() {
                 "no interface endpoint to the cluster's service in this VPC".into()
             } else {
@@ -176,10 +160,9 @@ fn summary(ctx: &Ctx, name: HopName) -> (Option<HopStatus>, String) {
                         }
                     )
                 }))
-            },
-        ),
-        HopName::EndpointService => (
-            None,
+            }
+        }
+        HopName::EndpointService => {
             if ctx.path.services.is_empty() {
                 "no endpoint service found".into()
             } else {
@@ -189,10 +172,9 @@ fn summary(ctx: &Ctx, name: HopName) -> (Option<HopStatus>, String) {
                         .iter()
                         .map(|s| format!("{} {}", s.id, s.state)),
                 )
-            },
-        ),
-        HopName::Nlb => (
-            None,
+            }
+        }
+        HopName::Nlb => {
             if ctx.path.nlbs.is_empty() {
                 "no NLB found".into()
             } else {
@@ -202,8 +184,8 @@ fn summary(ctx: &Ctx, name: HopName) -> (Option<HopStatus>, String) {
                         .iter()
                         .map(|lb| format!("{} {} {}", lb.name, lb.scheme, lb.state)),
                 )
-            },
-        ),
+            }
+        }
         HopName::Targets => {
             let targets = m.targets.value();
             let parts: Vec<String> = ctx
@@ -220,66 +202,49 @@ fn summary(ctx: &Ctx, name: HopName) -> (Option<HopStatus>, String) {
                     format!("{}: {healthy}/{} healthy", tg.name, ts.len())
                 })
                 .collect();
-            (
-                None,
-                if parts.is_empty() {
-                    "no target group found".into()
-                } else {
-                    parts.join("; ")
-                },
-            )
+            if parts.is_empty() {
+                "no target group found".into()
+            } else {
+                parts.join("; ")
+            }
         }
-        HopName::EksEnis => (
-            None,
-            match m.enis.value() {
-                Some(enis) => {
-                    let in_use: Vec<_> = enis.iter().filter(|e| e.in_use()).collect();
-                    format!(
-                        "{} in-use of {}: {}",
-                        in_use.len(),
-                        enis.len(),
-                        list(enis.iter().map(|e| format!("{} {}", e.ip, e.az)))
-                    )
-                }
-                None => "ENIs not collected".into(),
-            },
-        ),
+        HopName::EksEnis => match m.enis.value() {
+            Some(enis) => {
+                let in_use: Vec<_> = enis.iter().filter(|e| e.in_use()).collect();
+                format!(
+                    "{} in-use of {}: {}",
+                    in_use.len(),
+                    enis.len(),
+                    list(enis.iter().map(|e| format!("{} {}", e.ip, e.az)))
+                )
+            }
+            None => "ENIs not collected".into(),
+        },
         HopName::Peering => {
             let origin = m.origin();
             let cluster_vpc = m.cluster.value().and_then(|c| c.vpc_id.as_deref());
             match (origin, cluster_vpc, m.peerings.value()) {
-                (Some(o), Some(cv), _) if o.vpc_id == cv => (
-                    Some(HopStatus::Skipped),
-                    "this host is in the cluster VPC: no peering needed".into(),
-                ),
-                (Some(o), Some(cv), Some(ps)) => (None, {
+                (Some(o), Some(cv), Some(ps)) => {
                     let between: Vec<_> = ps.iter().filter(|p| p.joins(&o.vpc_id, cv)).collect();
                     if between.is_empty() {
                         "no peering between the VPCs".into()
                     } else {
                         list(between.iter().map(|p| format!("{} {}", p.id, p.status)))
                     }
-                }),
-                _ => (None, "peering not known".into()),
+                }
+                _ => "peering not known".into(),
             }
         }
         HopName::PublicEndpoint => match m.cluster.value() {
-            Some(c) if c.public_access => (
-                None,
-                format!(
-                    "public access on, allowed from {}",
-                    if c.public_cidrs.is_empty() {
-                        "0.0.0.0/0".into()
-                    } else {
-                        list(&c.public_cidrs)
-                    }
-                ),
+            Some(c) => format!(
+                "public access on, allowed from {}",
+                if c.public_cidrs.is_empty() {
+                    "0.0.0.0/0".into()
+                } else {
+                    list(&c.public_cidrs)
+                }
             ),
-            Some(_) => (
-                Some(HopStatus::Fail),
-                "public access is off: the public endpoint refuses this host".into(),
-            ),
-            None => (Some(HopStatus::Unknown), "cluster not loaded".into()),
+            None => "cluster not loaded".into(),
         },
         HopName::ApiServer => {
             let cluster = m
@@ -287,43 +252,33 @@ fn summary(ctx: &Ctx, name: HopName) -> (Option<HopStatus>, String) {
                 .value()
                 .map(|c| format!("cluster {} {} v{}", c.name, c.status, c.version));
             let cluster = cluster.unwrap_or_else(|| "cluster not loaded".into());
-            if !(live.probe && live.dns) {
-                return (Some(HopStatus::Skipped), format!("{cluster}; probes off"));
-            }
-            let probes = m.live.current_probes();
-            if probes.is_empty() {
-                // Without an address nothing reached the API server: not OK, not known.
-                let no_address = m.live.dns.latest().is_some_and(|d| d.ips().is_empty());
-                return if no_address {
-                    (
-                        Some(HopStatus::Unknown),
-                        format!("{cluster}; nothing to probe: DNS gave no address"),
-                    )
-                } else {
-                    (None, format!("{cluster}; no probe yet"))
-                };
-            }
-            let ok = probes.iter().filter(|p| p.ok()).count();
-            let mut lat: Vec<f64> = probes
-                .iter()
-                .filter(|p| p.ok())
-                .filter_map(|p| p.total())
-                .map(|d| d.as_secs_f64() * 1000.0)
-                .collect();
-            lat.sort_by(|a, b| a.total_cmp(b));
-            let median = lat
-                .get(lat.len() / 2)
-                .map(|v| format!(", {v:.1} ms"))
-                .unwrap_or_default();
-            (
-                None,
-                format!(
-                    "{cluster}; {ok}/{} answers reached the API server{median}",
-                    probes.len()
-                ),
-            )
+            let probes = standing.map_or_else(|| probe_summary(ctx), |s| s.why.clone());
+            format!("{cluster}; {probes}")
         }
     }
+}
+
+fn probe_summary(ctx: &Ctx) -> String {
+    let probes = ctx.m.live.current_probes();
+    if probes.is_empty() {
+        return "no probe yet".into();
+    }
+    let ok = probes.iter().filter(|p| p.ok()).count();
+    let mut lat: Vec<f64> = probes
+        .iter()
+        .filter(|p| p.ok())
+        .filter_map(|p| p.total())
+        .map(|d| d.as_secs_f64() * 1000.0)
+        .collect();
+    lat.sort_by(|a, b| a.total_cmp(b));
+    let median = lat
+        .get(lat.len() / 2)
+        .map(|v| format!(", {v:.1} ms"))
+        .unwrap_or_default();
+    format!(
+        "{ok}/{} answers reached the API server{median}",
+        probes.len()
+    )
 }
 
 /// The overall verdict: any failure fails; missing data on the path is UNKNOWN; then warnings.

@@ -173,7 +173,7 @@ macro_rules! catalogue {
 catalogue! {
     Cluster => cluster: Cluster {
         name: "cluster",
-        what: "the cluster",
+        what: "cluster",
         actions: ["eks:DescribeCluster"],
         tier: Slow,
         inputs: [ClusterName],
@@ -181,7 +181,7 @@ catalogue! {
     /// Where this host is: instance metadata, then its instance.
     Origin => origin: Option<Origin> {
         name: "origin",
-        what: "this host (instance metadata)",
+        what: "this host",
         actions: ["ec2:DescribeInstances"],
         tier: Slow,
         inputs: [],

@@ -1,4 +1,5 @@
-//! Rendering: a pure function of the model, the diagnosis, the UI state, the theme and `now`.
+//! Rendering: a pure function of the model, the diagnosis (and the rows built from both),
+//! the UI state, the theme and `now`.
 
 pub mod panes;
 pub mod rows;
@@ -25,6 +26,8 @@ pub const MIN_HEIGHT: u16 = 15;
 pub struct Scene<'a> {
     pub model: &'a Model,
     pub diagnosis: &'a Diagnosis,
+    /// The lists' rows for this model and diagnosis.
+    pub rows: &'a rows::Cache,
     pub ui: &'a UiState,
     pub theme: &'a Theme,
     pub now: DateTime<Utc>,

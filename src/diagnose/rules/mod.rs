@@ -2,6 +2,7 @@
 
 pub mod cluster;
 pub mod eni;
+pub mod hops;
 pub mod live;
 pub mod nlb;
 pub mod peering;

@@ -3,7 +3,7 @@
 use super::{role_style, status_style};
 use crate::diagnose::HopName;
 use crate::ui::Scene;
-use crate::ui::rows::{self, Role};
+use crate::ui::rows::Role;
 use crate::ui::state::Kind;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -113,7 +113,7 @@ pub fn render_hop(f: &mut Frame, area: Rect, s: &Scene, name: HopName) {
 
 pub fn render_row(f: &mut Frame, area: Rect, s: &Scene, kind: Kind, id: &str) {
     let t = s.theme;
-    let table = rows::build(kind, s.model, s.diagnosis, s.now);
+    let table = s.rows.table(kind, s.model, s.diagnosis);
     let mut lines = Vec::new();
     match table.rows.iter().find(|r| r.id == id) {
         Some(row) => {

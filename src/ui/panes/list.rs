@@ -1,8 +1,8 @@
 //! Any list of rows: resource kinds, findings, events.
 
-use super::role_style;
+use super::{clip, role_style};
 use crate::ui::Scene;
-use crate::ui::rows::{self, Table};
+use crate::ui::rows::{self, Note, Table};
 use crate::ui::state::Kind;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -10,11 +10,20 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table as TableWidget, TableState};
 
 pub fn render_kind(f: &mut Frame, area: Rect, s: &Scene, kind: Kind, focused: bool) {
-    let table = rows::build(kind, s.model, s.diagnosis, s.now);
-    render_table(f, area, s, kind, &table, focused);
+    let table = s.rows.table(kind, s.model, s.diagnosis);
+    let notes = rows::notes(kind, s.model, s.diagnosis, s.now);
+    render_table(f, area, s, kind, table, &notes, focused);
 }
 
-fn render_table(f: &mut Frame, area: Rect, s: &Scene, kind: Kind, table: &Table, focused: bool) {
+fn render_table(
+    f: &mut Frame,
+    area: Rect,
+    s: &Scene,
+    kind: Kind,
+    table: &Table,
+    notes: &[Note],
+    focused: bool,
+) {
     let t = s.theme;
     let filter = s.ui.filter(kind.name());
     let rows: Vec<&rows::Row> = table.rows.iter().filter(|r| r.matches(filter)).collect();
@@ -32,20 +41,19 @@ fn render_table(f: &mut Frame, area: Rect, s: &Scene, kind: Kind, table: &Table,
     let inner = block.inner(area);
     f.render_widget(block, area);
 
-    let notes_h = (table.notes.len() as u16).min(inner.height.saturating_sub(2) / 2);
+    let notes_h = (notes.len() as u16).min(inner.height.saturating_sub(2) / 2);
     let [notes_area, table_area] =
         Layout::vertical([Constraint::Length(notes_h), Constraint::Min(0)]).areas(inner);
-    let notes: Vec<Line> = table
-        .notes
+    let note_lines: Vec<Line> = notes
         .iter()
         .map(|(text, role)| Line::styled(text.clone(), role_style(t, *role)))
         .collect();
-    f.render_widget(Paragraph::new(notes), notes_area);
+    f.render_widget(Paragraph::new(note_lines), notes_area);
 
     if rows.is_empty() {
         let msg = if !filter.is_empty() {
             format!("no row matches /{filter}")
-        } else if table.notes.is_empty() {
+        } else if notes.is_empty() {
             "nothing here".into()
         } else {
             String::new()
@@ -65,17 +73,27 @@ fn render_table(f: &mut Frame, area: Rect, s: &Scene, kind: Kind, table: &Table,
         })
         .collect();
     let header = Row::new(table.columns.iter().map(|(h, _)| Cell::from(*h))).style(t.muted());
-    let body = rows.iter().map(|r| {
+    let selected = s.ui.selection(kind.name()).min(rows.len() - 1);
+    // Only the rows that fit become widgets: scrolled as the table would scroll a fresh
+    // state, the selection on the last line once it passes the bottom.
+    let fits = (table_area.height.saturating_sub(1) as usize).max(1);
+    let first = if focused {
+        (selected + 1).saturating_sub(fits)
+    } else {
+        0
+    };
+    // No cell is wider than the table.
+    let width = table_area.width as usize;
+    let body = rows.iter().skip(first).take(fits).map(|r| {
         Row::new(
             r.cells
                 .iter()
-                .map(|c| Cell::from(Span::styled(c.text.clone(), role_style(t, c.role)))),
+                .map(|c| Cell::from(Span::styled(clip(&c.text, width), role_style(t, c.role)))),
         )
     });
-    let selected = s.ui.selection(kind.name()).min(rows.len() - 1);
     let mut state = TableState::default();
     if focused {
-        state.select(Some(selected));
+        state.select(Some(selected - first));
     }
     let widget = TableWidget::new(body, widths)
         .header(header)

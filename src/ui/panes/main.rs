@@ -1,6 +1,6 @@
 //! The main screen: the path on top, findings and events below.
 
-use super::{list, path};
+use super::{clip, list, path};
 use crate::ui::Scene;
 use crate::ui::state::{Kind, Pane};
 use ratatui::Frame;
@@ -21,7 +21,9 @@ pub fn render(f: &mut Frame, area: Rect, s: &Scene) {
             .iter()
             .enumerate()
             .map(|(i, e)| {
-                rows(e.chars().count() + if i == 0 { h.name.as_str().len() + 2 } else { 2 })
+                // The pane is at most half the area high: longer text cannot change its size.
+                let shown = clip(e, inner * area.height as usize).chars().count();
+                rows(shown + if i == 0 { h.name.as_str().len() + 2 } else { 2 })
             })
             .sum()
     });

@@ -31,3 +31,24 @@ pub fn role_style(t: &Theme, r: Role) -> Style {
 pub fn status_style(t: &Theme, s: HopStatus) -> Style {
     role_style(t, Role::of_status(s))
 }
+
+/// At most `max` characters of `text`. A pane shows no more characters than it has cells,
+/// and wrapping or measuring the rest of a long evidence line costs milliseconds a frame.
+pub fn clip(text: &str, max: usize) -> &str {
+    match text.char_indices().nth(max) {
+        Some((end, _)) => &text[..end],
+        None => text,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::clip;
+
+    #[test]
+    fn clip_counts_characters_not_bytes() {
+        assert_eq!(clip("→ab", 2), "→a");
+        assert_eq!(clip("ab", 5), "ab");
+        assert_eq!(clip("", 0), "");
+    }
+}

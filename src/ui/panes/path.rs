@@ -1,6 +1,6 @@
 //! The hop chain, left to right, and the evidence of the selected hop.
 
-use super::status_style;
+use super::{clip, status_style};
 use crate::ui::Scene;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -29,6 +29,8 @@ pub fn render(f: &mut Frame, area: Rect, s: &Scene, focused: bool) {
         ));
     }
     let mut lines = vec![Line::from(chain), Line::default()];
+    // One more row than fits, so the clipped text wraps like the whole would on screen.
+    let cells = area.width.saturating_sub(2) as usize * (area.height as usize + 1);
     if let Some(h) = d.hops.get(selected) {
         for (i, e) in h.evidence.iter().enumerate() {
             let style = if i == 0 {
@@ -45,7 +47,7 @@ pub fn render(f: &mut Frame, area: Rect, s: &Scene, focused: bool) {
                     },
                     t.accent(),
                 ),
-                Span::styled(e.clone(), style),
+                Span::styled(clip(e, cells), style),
             ]));
         }
     }

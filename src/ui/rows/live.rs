@@ -1,35 +1,40 @@
 //! What this host sampled: DNS answers and probes.
 
 use super::*;
-use crate::diagnose::HopStatus;
-use crate::diagnose::classify::classify;
-use crate::diagnose::ctx::Ctx;
 use crate::model::stats::probe_stats;
-use crate::model::{Model, ProbeOutcome};
+use crate::model::{DnsOutcome, Model, ProbeOutcome};
 
-pub(super) fn dns(m: &Model) -> Table {
-    let ctx = Ctx::new(m);
-    let mut notes = Vec::new();
+pub(super) fn dns_notes(m: &Model) -> Vec<Note> {
     if !m.context.live.dns {
-        notes.push(("live DNS is off (--no-live)".to_string(), Role::Skipped));
+        vec![("live DNS is off (--no-live)".to_string(), Role::Skipped)]
     } else if m.live.dns.is_empty() {
-        notes.push(("no DNS sample yet".to_string(), Role::Muted));
+        vec![("no DNS sample yet".to_string(), Role::Muted)]
+    } else {
+        vec![]
     }
+}
+
+pub(super) fn dns(m: &Model, d: &Diagnosis) -> Table {
     let rows = m
         .live
         .dns
         .iter()
+        .zip(&d.states.dns)
         .rev()
-        .map(|s| {
+        .map(|(s, status)| {
             let answers: Vec<String> = s
                 .ips()
                 .into_iter()
-                .map(|ip| format!("{ip} {}", classify(ip, &ctx).label()))
+                .map(|ip| match d.answers.get(&ip) {
+                    Some(class) => format!("{ip} {}", class.label()),
+                    None => ip.to_string(),
+                })
                 .collect();
-            let outcome = match &s.outcome {
-                crate::model::DnsOutcome::Answers(_) => st(HopStatus::Ok, "NOERROR"),
-                _ => st(HopStatus::Fail, s.outcome_label()),
+            let word = match &s.outcome {
+                DnsOutcome::Answers(_) => "NOERROR".to_string(),
+                _ => s.outcome_label(),
             };
+            let outcome = st(*status, word);
             Row {
                 id: s.at.format("%H:%M:%S%.3f").to_string(),
                 cells: vec![
@@ -52,7 +57,6 @@ pub(super) fn dns(m: &Model) -> Table {
             ("SERVER", 0),
         ],
         rows,
-        notes,
     }
 }
 
@@ -78,16 +82,20 @@ pub fn sparkline(samples: &[Option<f64>], width: usize) -> String {
         .collect()
 }
 
-pub(super) fn probes(m: &Model) -> Table {
-    let mut notes = Vec::new();
+pub(super) fn probe_notes(m: &Model) -> Vec<Note> {
     if !(m.context.live.probe && m.context.live.dns) {
-        notes.push((
+        vec![(
             "probes are off (--no-probe or --no-live)".to_string(),
             Role::Skipped,
-        ));
+        )]
     } else if m.live.probes.is_empty() {
-        notes.push(("no probe yet".to_string(), Role::Muted));
+        vec![("no probe yet".to_string(), Role::Muted)]
+    } else {
+        vec![]
     }
+}
+
+pub(super) fn probes(m: &Model, d: &Diagnosis) -> Table {
     let rows = m
         .live
         .probes
@@ -106,19 +114,22 @@ pub(super) fn probes(m: &Model) -> Table {
                 })
                 .collect();
             let last = all.last().expect("rings are never empty");
-            let outcome = match &last.outcome {
-                ProbeOutcome::Ok => st(
-                    HopStatus::Ok,
-                    format!(
-                        "HTTP {}",
-                        last.http_status.map(|s| s.to_string()).unwrap_or_default()
-                    ),
+            let key = ip.to_string();
+            let word = match &last.outcome {
+                ProbeOutcome::Ok => format!(
+                    "HTTP {}",
+                    last.http_status.map(|s| s.to_string()).unwrap_or_default()
                 ),
-                ProbeOutcome::TcpFailed(r) => st(HopStatus::Fail, format!("TCP: {r}")),
-                ProbeOutcome::TlsFailed(r) => st(HopStatus::Fail, format!("TLS: {r}")),
-                ProbeOutcome::HttpFailed(r) => st(HopStatus::Fail, format!("HTTP: {r}")),
+                ProbeOutcome::TcpFailed(r) => format!("TCP: {r}"),
+                ProbeOutcome::TlsFailed(r) => format!("TLS: {r}"),
+                ProbeOutcome::HttpFailed(r) => format!("HTTP: {r}"),
             };
+            let outcome = judged(d, Aspect::ProbeLast, &key, word);
             let ratio = stats.as_ref().map_or(0.0, |s| s.success_ratio);
+            let success = d
+                .states
+                .get(Aspect::ProbeSuccess, &key)
+                .map_or(Role::Unknown, Role::of_status);
             let latency =
                 stats
                     .as_ref()
@@ -135,16 +146,7 @@ pub(super) fn probes(m: &Model) -> Table {
                 cells: vec![
                     cr(ip.to_string(), Role::Accent),
                     outcome,
-                    cr(
-                        format!("{:.0}% of {}", ratio * 100.0, all.len()),
-                        if ratio >= 0.999 {
-                            Role::Ok
-                        } else if ratio > 0.0 {
-                            Role::Warn
-                        } else {
-                            Role::Fail
-                        },
-                    ),
+                    cr(format!("{:.0}% of {}", ratio * 100.0, all.len()), success),
                     c(latency),
                     cr(sparkline(&spark, 40), Role::Accent),
                 ],
@@ -161,7 +163,6 @@ pub(super) fn probes(m: &Model) -> Table {
             ("LATENCY", 0),
         ],
         rows,
-        notes,
     }
 }
 

@@ -1,9 +1,11 @@
-//! Every list the UI shows, as plain rows built from the model: one function per kind.
-//! Render and key handling use the same rows, so what is selected is what is shown.
+//! Every list the UI shows, as plain rows built from the model and its diagnosis: one
+//! function per kind. Render and key handling use the same rows, so what is selected is
+//! what is shown. Rows do not depend on the clock, so they are built once per model change
+//! ([`Cache`]); the notes above them (source ages) are built per frame.
 
 use super::state::Kind;
-use crate::diagnose::{Diagnosis, HopStatus, Severity};
-use crate::model::{EventLevel, Loadable, Model};
+use crate::diagnose::{Aspect, Diagnosis, HopStatus, Severity};
+use crate::model::{EventLevel, LoadState, Model, Source};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
@@ -69,6 +71,14 @@ fn st(s: HopStatus, word: impl Into<String>) -> Cell {
     )
 }
 
+/// A resource's state word, marked as the diagnosis reads it; `?` when it cannot tell.
+fn judged(d: &Diagnosis, aspect: Aspect, id: &str, word: impl Into<String>) -> Cell {
+    match d.states.get(aspect, id) {
+        Some(s) => st(s, word),
+        None => cr(format!("? {}", word.into()), Role::Unknown),
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Row {
     /// What `c` copies and what a detail view finds the row by.
@@ -96,9 +106,10 @@ impl Row {
 pub struct Table {
     pub columns: Vec<(&'static str, u16)>,
     pub rows: Vec<Row>,
-    /// Source problems to show above the rows (loading, errors, stale data).
-    pub notes: Vec<(String, Role)>,
 }
+
+/// A line above the rows: source problems (loading, errors, stale data) or why it is empty.
+pub type Note = (String, Role);
 
 /// Fields of any serializable value as `path: value` lines.
 pub fn fields<T: Serialize>(v: &T) -> Vec<(String, String)> {
@@ -148,40 +159,24 @@ fn scalar(v: &serde_json::Value) -> String {
     }
 }
 
-/// A source's state, error and fetch time.
-type SourceNote = Option<(&'static str, Option<String>, Option<DateTime<Utc>>)>;
-
-/// Loading / error / stale notes for the sources a list draws on.
-fn notes(sources: &[(&str, SourceNote)], now: DateTime<Utc>) -> Vec<(String, Role)> {
-    let mut out = Vec::new();
-    for (name, s) in sources {
-        let Some((state, err, at)) = s else { continue };
-        match *state {
-            "loading" => out.push((format!("{name}: loading…"), Role::Muted)),
-            "error" => out.push((
-                format!("{name}: {}", err.clone().unwrap_or_default()),
-                Role::Fail,
-            )),
-            "stale" => out.push((
-                format!(
-                    "{name}: showing data from {} ago; refresh failed: {}",
-                    age(now, at.unwrap_or(now)),
-                    err.clone().unwrap_or_default()
-                ),
-                Role::Warn,
-            )),
-            _ => {}
-        }
+/// The loading / error / stale note of one source a list draws on.
+fn source_note(m: &Model, source: Source, now: DateTime<Utc>) -> Option<Note> {
+    let name = source.spec().what;
+    let st = m.state_of(source);
+    let error = || st.error.map(|e| e.to_string()).unwrap_or_default();
+    match st.state {
+        LoadState::Loaded => None,
+        LoadState::Loading => Some((format!("{name}: loading…"), Role::Muted)),
+        LoadState::Error => Some((format!("{name}: {}", error()), Role::Fail)),
+        LoadState::Stale => Some((
+            format!(
+                "{name}: showing data from {} ago; refresh failed: {}",
+                age(now, st.fetched_at.unwrap_or(now)),
+                error()
+            ),
+            Role::Warn,
+        )),
     }
-    out
-}
-
-fn src<T>(l: &Loadable<T>) -> SourceNote {
-    Some((
-        l.state().as_str(),
-        l.error().map(|e| e.to_string()),
-        l.fetched_at(),
-    ))
 }
 
 pub fn age(now: DateTime<Utc>, at: DateTime<Utc>) -> String {
@@ -193,28 +188,79 @@ pub fn age(now: DateTime<Utc>, at: DateTime<Utc>) -> String {
     }
 }
 
+mod cache;
 mod live;
 mod network;
 mod path;
 
+pub use cache::Cache;
 pub use live::sparkline;
 use live::{dns, probes};
 use network::{cluster, peering, vpcs};
 use path::{endpoints, enis, targets, zones};
 
-pub fn build(kind: Kind, m: &Model, d: &Diagnosis, now: DateTime<Utc>) -> Table {
+pub fn build(kind: Kind, m: &Model, d: &Diagnosis) -> Table {
     match kind {
         Kind::Findings => findings(d),
-        Kind::Vpcs => vpcs(m, now),
-        Kind::Peering => peering(m, now),
-        Kind::Cluster => cluster(m, now),
-        Kind::Enis => enis(m, now),
-        Kind::Targets => targets(m, now),
-        Kind::Endpoints => endpoints(m, now),
-        Kind::Zones => zones(m, now),
-        Kind::Dns => dns(m),
-        Kind::Probes => probes(m),
+        Kind::Vpcs => vpcs(m, d),
+        Kind::Peering => peering(m, d),
+        Kind::Cluster => cluster(m, d),
+        Kind::Enis => enis(m, d),
+        Kind::Targets => targets(m, d),
+        Kind::Endpoints => endpoints(m, d),
+        Kind::Zones => zones(m, d),
+        Kind::Dns => dns(m, d),
+        Kind::Probes => probes(m, d),
         Kind::Events => events(m),
+    }
+}
+
+/// What to say above a list's rows: its sources' problems, or why it has none.
+pub fn notes(kind: Kind, m: &Model, d: &Diagnosis, now: DateTime<Utc>) -> Vec<Note> {
+    use Source as S;
+    let sources = |list: &[Source]| {
+        list.iter()
+            .filter_map(|s| source_note(m, *s, now))
+            .collect()
+    };
+    match kind {
+        Kind::Findings => d
+            .unknowns
+            .iter()
+            .map(|u| {
+                (
+                    format!("? {}: {} ({})", u.rule, u.missing, u.reason),
+                    Role::Unknown,
+                )
+            })
+            .collect(),
+        Kind::Vpcs => sources(&[S::Vpcs, S::Subnets, S::RouteTables]),
+        Kind::Peering => sources(&[S::Peerings, S::RouteTables]),
+        Kind::Cluster => sources(&[S::Cluster, S::SecurityGroups]),
+        Kind::Enis => sources(&[S::Enis, S::Subnets, S::Targets]),
+        Kind::Targets => sources(&[
+            S::LoadBalancers,
+            S::LbAttributes,
+            S::NlbAddresses,
+            S::Listeners,
+            S::TargetGroups,
+            S::Targets,
+            S::Enis,
+        ]),
+        Kind::Endpoints => sources(&[
+            S::EndpointServices,
+            S::EndpointConnections,
+            S::InterfaceEndpoints,
+            S::EndpointAddresses,
+        ]),
+        Kind::Zones => sources(&[S::HostedZones, S::ZoneAssociations, S::Records]),
+        Kind::Dns => live::dns_notes(m),
+        Kind::Probes => live::probe_notes(m),
+        Kind::Events if m.events.is_empty() => vec![(
+            "no events yet: transitions appear here as they happen".to_string(),
+            Role::Muted,
+        )],
+        Kind::Events => vec![],
     }
 }
 
@@ -236,20 +282,9 @@ fn findings(d: &Diagnosis) -> Table {
             detail: fields(f),
         })
         .collect();
-    let notes = d
-        .unknowns
-        .iter()
-        .map(|u| {
-            (
-                format!("? {}: {} ({})", u.rule, u.missing, u.reason),
-                Role::Unknown,
-            )
-        })
-        .collect();
     Table {
         columns: vec![("SEV", 4), ("ID", 27), ("RESOURCE", 22), ("EVIDENCE", 0)],
         rows,
-        notes,
     }
 }
 
@@ -277,18 +312,9 @@ fn events(m: &Model) -> Table {
             }
         })
         .collect();
-    let notes = if m.events.is_empty() {
-        vec![(
-            "no events yet: transitions appear here as they happen".to_string(),
-            Role::Muted,
-        )]
-    } else {
-        vec![]
-    };
     Table {
         columns: vec![("TIME", 9), ("LEVEL", 6), ("EVENT", 0)],
         rows,
-        notes,
     }
 }
 

@@ -1,19 +1,14 @@
 //! VPCs, subnets, route tables, peering and the cluster endpoint.
 
+use super::path::headroom_role;
 use super::*;
-use crate::diagnose::HopStatus;
+use crate::diagnose::states::pair;
 use crate::model::Model;
-use chrono::{DateTime, Utc};
 
-pub(super) fn vpcs(m: &Model, now: DateTime<Utc>) -> Table {
+pub(super) fn vpcs(m: &Model, d: &Diagnosis) -> Table {
     let cluster_vpc = m.cluster.value().and_then(|c| c.vpc_id.clone());
     let origin_vpc = m.origin().map(|o| o.vpc_id.clone());
     let mut rows = Vec::new();
-    let onoff = |b: Option<bool>| match b {
-        Some(true) => cr("✔ on", Role::Ok),
-        Some(false) => cr("✖ off", Role::Fail),
-        None => cr("? unknown", Role::Unknown),
-    };
     for v in m.vpcs.value().into_iter().flatten() {
         let role = match (
             Some(&v.id) == cluster_vpc.as_ref(),
@@ -30,16 +25,21 @@ pub(super) fn vpcs(m: &Model, now: DateTime<Utc>) -> Table {
             .map(ToString::to_string)
             .collect::<Vec<_>>()
             .join(", ");
-        let mut dns = onoff(v.dns_support.zip(v.dns_hostnames).map(|(a, b)| a && b));
-        // Name the attribute that is off; "on" says it all otherwise.
-        if v.dns_support != Some(true) || v.dns_hostnames != Some(true) {
-            dns.text = format!(
-                "{} (support {}, hostnames {})",
-                dns.text,
-                yn(v.dns_support),
-                yn(v.dns_hostnames)
-            );
-        }
+        // Name each attribute unless both are on: "on" says it all then.
+        let dns = match d.states.get(Aspect::VpcDns, &v.id) {
+            Some(HopStatus::Ok) => st(HopStatus::Ok, "on"),
+            judged => {
+                let attrs = format!(
+                    "(support {}, hostnames {})",
+                    yn(v.dns_support),
+                    yn(v.dns_hostnames)
+                );
+                match judged {
+                    Some(s) => st(s, format!("off {attrs}")),
+                    None => cr(format!("? unknown {attrs}"), Role::Unknown),
+                }
+            }
+        };
         rows.push(Row {
             id: v.id.clone(),
             cells: vec![
@@ -58,14 +58,7 @@ pub(super) fn vpcs(m: &Model, now: DateTime<Utc>) -> Table {
             .flatten()
             .filter(|s| s.vpc_id == v.id)
         {
-            let free = cr(
-                format!("{} free", s.free_ips),
-                if s.free_ips < 6 {
-                    Role::Warn
-                } else {
-                    Role::Text
-                },
-            );
+            let free = cr(format!("{} free", s.free_ips), headroom_role(d, &s.id));
             let name = s
                 .name
                 .as_deref()
@@ -94,25 +87,26 @@ pub(super) fn vpcs(m: &Model, now: DateTime<Utc>) -> Table {
                 .routes
                 .iter()
                 .map(|r| {
+                    let key = pair(&t.id, &r.destination.to_string());
+                    let dead = d.states.get(Aspect::Route, &key) != Some(HopStatus::Ok);
                     format!(
                         "{}→{}{}",
                         r.destination,
                         r.target,
-                        if r.is_active() { "" } else { " (blackhole)" }
+                        if dead { " (blackhole)" } else { "" }
                     )
                 })
                 .collect::<Vec<_>>()
                 .join(", ");
-            let bad = t.routes.iter().any(|r| !r.is_active());
+            let table = d.states.get(Aspect::RouteTable, &t.id);
             rows.push(Row {
                 id: t.id.clone(),
                 cells: vec![
                     cr("└ routes", Role::Muted),
                     c(format!("{}{}", t.id, if t.main { " (main)" } else { "" })),
-                    if bad {
-                        cr("! blackhole", Role::Warn)
-                    } else {
-                        c("")
+                    match table {
+                        Some(HopStatus::Ok) | None => c(""),
+                        Some(s) => st(s, "blackhole"),
                     },
                     c(""),
                     c(routes),
@@ -130,14 +124,6 @@ pub(super) fn vpcs(m: &Model, now: DateTime<Utc>) -> Table {
             ("CIDR / ROUTES", 0),
         ],
         rows,
-        notes: notes(
-            &[
-                ("VPCs", src(&m.vpcs)),
-                ("subnets", src(&m.subnets)),
-                ("route tables", src(&m.route_tables)),
-            ],
-            now,
-        ),
     }
 }
 
@@ -149,14 +135,10 @@ fn yn(b: Option<bool>) -> &'static str {
     }
 }
 
-pub(super) fn peering(m: &Model, now: DateTime<Utc>) -> Table {
+pub(super) fn peering(m: &Model, d: &Diagnosis) -> Table {
     let mut rows = Vec::new();
     for p in m.peerings.value().into_iter().flatten() {
-        let status = if p.is_active() {
-            st(HopStatus::Ok, &p.status)
-        } else {
-            st(HopStatus::Warn, &p.status)
-        };
+        let status = judged(d, Aspect::Peering, &p.id, &p.status);
         let side = |s: &crate::model::PeerSide| {
             format!(
                 "{} {} dns:{}",
@@ -186,11 +168,8 @@ pub(super) fn peering(m: &Model, now: DateTime<Utc>) -> Table {
                 .iter()
                 .filter(|r| r.target == crate::model::RouteTarget::Peering(p.id.clone()))
             {
-                let state = if r.is_active() {
-                    st(HopStatus::Ok, &r.state)
-                } else {
-                    st(HopStatus::Fail, &r.state)
-                };
+                let key = pair(&t.id, &r.destination.to_string());
+                let state = judged(d, Aspect::Route, &key, &r.state);
                 rows.push(Row {
                     id: format!("{} {}", t.id, r.destination),
                     cells: vec![
@@ -214,31 +193,19 @@ pub(super) fn peering(m: &Model, now: DateTime<Utc>) -> Table {
             ("ACCEPTER", 0),
         ],
         rows,
-        notes: notes(
-            &[
-                ("peerings", src(&m.peerings)),
-                ("route tables", src(&m.route_tables)),
-            ],
-            now,
-        ),
     }
 }
 
-pub(super) fn cluster(m: &Model, now: DateTime<Utc>) -> Table {
+pub(super) fn cluster(m: &Model, d: &Diagnosis) -> Table {
     let mut rows = Vec::new();
     if let Some(cl) = m.cluster.value() {
         let mode = cl.mode().label();
-        let open = cl.public_access
-            && (cl.public_cidrs.is_empty() || cl.public_cidrs.iter().any(|x| x == "0.0.0.0/0"));
+        let open = d.states.get(Aspect::PublicAccess, &cl.name) == Some(HopStatus::Warn);
         let kv: Vec<(&str, Cell)> = vec![
             ("name", c(&cl.name)),
             (
                 "status",
-                if cl.status.eq_ignore_ascii_case("active") {
-                    st(HopStatus::Ok, &cl.status)
-                } else {
-                    st(HopStatus::Warn, &cl.status)
-                },
+                judged(d, Aspect::ClusterStatus, &cl.name, &cl.status),
             ),
             ("version", c(&cl.version)),
             ("endpoint", c(&cl.endpoint)),
@@ -311,12 +278,5 @@ pub(super) fn cluster(m: &Model, now: DateTime<Utc>) -> Table {
     Table {
         columns: vec![("FIELD", 14), ("VALUE", 0)],
         rows,
-        notes: notes(
-            &[
-                ("cluster", src(&m.cluster)),
-                ("security groups", src(&m.security_groups)),
-            ],
-            now,
-        ),
     }
 }

@@ -1,20 +1,10 @@
 //! The resources on the PrivateLink path: ENIs, NLB and targets, endpoints, zones.
 
 use super::*;
-use crate::diagnose::HopStatus;
-use crate::diagnose::ctx::Ctx;
+use crate::diagnose::states::{pair, record_key};
 use crate::model::Model;
-use chrono::{DateTime, Utc};
-use std::collections::BTreeSet;
 
-pub(super) fn enis(m: &Model, now: DateTime<Utc>) -> Table {
-    let registered: BTreeSet<String> = m
-        .targets
-        .value()
-        .into_iter()
-        .flatten()
-        .map(|t| t.id.clone())
-        .collect();
+pub(super) fn enis(m: &Model, d: &Diagnosis) -> Table {
     let rows = m
         .enis
         .value()
@@ -26,21 +16,12 @@ pub(super) fn enis(m: &Model, now: DateTime<Utc>) -> Table {
                 .value()
                 .and_then(|s| s.iter().find(|s| s.id == e.subnet_id));
             let free = subnet.map_or(cr("?", Role::Unknown), |s| {
-                cr(
-                    s.free_ips.to_string(),
-                    if s.free_ips < 6 {
-                        Role::Warn
-                    } else {
-                        Role::Text
-                    },
-                )
+                cr(s.free_ips.to_string(), headroom_role(d, &s.id))
             });
-            let reg = if m.targets.value().is_none() {
-                cr("?", Role::Unknown)
-            } else if registered.contains(&e.ip.to_string()) {
-                st(HopStatus::Ok, "registered")
-            } else {
-                st(HopStatus::Fail, "missing")
+            let reg = match d.states.get(Aspect::EniRegistered, &e.id) {
+                None => cr("?", Role::Unknown),
+                Some(HopStatus::Ok) => st(HopStatus::Ok, "registered"),
+                Some(s) => st(s, "missing"),
             };
             Row {
                 id: e.id.clone(),
@@ -49,11 +30,7 @@ pub(super) fn enis(m: &Model, now: DateTime<Utc>) -> Table {
                     cr(e.ip.to_string(), Role::Accent),
                     c(&e.az),
                     c(&e.subnet_id),
-                    if e.in_use() {
-                        st(HopStatus::Ok, &e.status)
-                    } else {
-                        st(HopStatus::Warn, &e.status)
-                    },
+                    judged(d, Aspect::EniStatus, &e.id, &e.status),
                     free,
                     reg,
                 ],
@@ -72,25 +49,20 @@ pub(super) fn enis(m: &Model, now: DateTime<Utc>) -> Table {
             ("TARGET", 0),
         ],
         rows,
-        notes: notes(
-            &[
-                ("ENIs", src(&m.enis)),
-                ("subnets", src(&m.subnets)),
-                ("targets", src(&m.targets)),
-            ],
-            now,
-        ),
     }
 }
 
-pub(super) fn targets(m: &Model, now: DateTime<Utc>) -> Table {
-    let ctx = Ctx::new(m);
-    let eni_ips: Option<BTreeSet<String>> = m
-        .enis
-        .value()
-        .map(|v| v.iter().map(|e| e.ip.to_string()).collect());
+/// Path resources in the diagnosis's order, found by id.
+fn on_path<'a, T>(all: Option<&'a Vec<T>>, ids: &[String], id: impl Fn(&T) -> &str) -> Vec<&'a T> {
+    let all = all.map(Vec::as_slice).unwrap_or_default();
+    ids.iter()
+        .filter_map(|want| all.iter().find(|x| id(x) == want))
+        .collect()
+}
+
+pub(super) fn targets(m: &Model, d: &Diagnosis) -> Table {
     let mut rows = Vec::new();
-    for lb in &ctx.path.nlbs {
+    for lb in on_path(m.load_balancers.value(), &d.path.nlbs, |lb| &lb.arn) {
         let listeners = m
             .listeners
             .value()
@@ -119,7 +91,7 @@ pub(super) fn targets(m: &Model, now: DateTime<Utc>) -> Table {
             detail: fields(lb),
         });
     }
-    for tg in &ctx.path.target_groups {
+    for tg in on_path(m.target_groups.value(), &d.path.target_groups, |tg| &tg.arn) {
         rows.push(Row {
             id: tg.arn.clone(),
             cells: vec![
@@ -140,17 +112,12 @@ pub(super) fn targets(m: &Model, now: DateTime<Utc>) -> Table {
             .filter(|t| t.tg_arn == tg.arn)
             .collect();
         for t in &ts {
-            let health = if t.healthy() {
-                st(HopStatus::Ok, &t.state)
-            } else if t.unhealthy() {
-                st(HopStatus::Fail, &t.state)
-            } else {
-                st(HopStatus::Warn, &t.state)
-            };
-            let mark = match &eni_ips {
+            let key = pair(&t.tg_arn, &t.id);
+            let health = judged(d, Aspect::TargetHealth, &key, &t.state);
+            let mark = match d.states.get(Aspect::TargetIsEni, &key) {
                 None => cr("? ENIs unknown", Role::Unknown),
-                Some(s) if s.contains(&t.id) => st(HopStatus::Ok, "current ENI"),
-                Some(_) => st(HopStatus::Warn, "STALE"),
+                Some(HopStatus::Ok) => st(HopStatus::Ok, "current ENI"),
+                Some(s) => st(s, "STALE"),
             };
             rows.push(Row {
                 id: t.id.clone(),
@@ -165,24 +132,20 @@ pub(super) fn targets(m: &Model, now: DateTime<Utc>) -> Table {
                 detail: fields(*t),
             });
         }
-        if let Some(s) = &eni_ips {
-            for ip in s.iter().filter(|ip| !ts.iter().any(|t| &&t.id == ip)) {
-                rows.push(Row {
-                    id: ip.clone(),
-                    cells: vec![
-                        cr("└ target", Role::Muted),
-                        c(format!("{ip}:{}", tg.port)),
-                        st(HopStatus::Fail, "not registered"),
-                        c("EKS-owned ENI IP missing from the group"),
-                        c(""),
-                        st(HopStatus::Fail, "MISSING"),
-                    ],
-                    detail: vec![
-                        ("ip".into(), ip.clone()),
-                        ("target group".into(), tg.arn.clone()),
-                    ],
-                });
-            }
+        for ip in d.states.unregistered.get(&tg.arn).into_iter().flatten() {
+            let ip = ip.to_string();
+            rows.push(Row {
+                id: ip.clone(),
+                cells: vec![
+                    cr("└ target", Role::Muted),
+                    c(format!("{ip}:{}", tg.port)),
+                    st(HopStatus::Fail, "not registered"),
+                    c("EKS-owned ENI IP missing from the group"),
+                    c(""),
+                    st(HopStatus::Fail, "MISSING"),
+                ],
+                detail: vec![("ip".into(), ip), ("target group".into(), tg.arn.clone())],
+            });
         }
     }
     Table {
@@ -195,37 +158,19 @@ pub(super) fn targets(m: &Model, now: DateTime<Utc>) -> Table {
             ("ENI", 0),
         ],
         rows,
-        notes: notes(
-            &[
-                ("load balancers", src(&m.load_balancers)),
-                ("listeners", src(&m.listeners)),
-                ("target groups", src(&m.target_groups)),
-                ("target health", src(&m.targets)),
-                ("ENIs", src(&m.enis)),
-            ],
-            now,
-        ),
     }
 }
 
-pub(super) fn endpoints(m: &Model, now: DateTime<Utc>) -> Table {
-    let ctx = Ctx::new(m);
+pub(super) fn endpoints(m: &Model, d: &Diagnosis) -> Table {
     let mut rows = Vec::new();
-    let ok_state = |s: &str, good: &str| {
-        if s.eq_ignore_ascii_case(good) {
-            st(HopStatus::Ok, s)
-        } else {
-            st(HopStatus::Fail, s)
-        }
-    };
     for s in m.endpoint_services.value().into_iter().flatten() {
-        let on_path = ctx.path.services.iter().any(|p| p.id == s.id);
+        let on_path = d.path.services.contains(&s.id);
         rows.push(Row {
             id: s.id.clone(),
             cells: vec![
                 cr("service", Role::Accent),
                 c(&s.id),
-                ok_state(&s.state, "available"),
+                judged(d, Aspect::ServiceState, &s.id, &s.state),
                 c(&s.name),
                 c(if on_path { "on path" } else { "" }),
             ],
@@ -243,7 +188,12 @@ pub(super) fn endpoints(m: &Model, now: DateTime<Utc>) -> Table {
                 cells: vec![
                     cr("└ conn", Role::Muted),
                     c(&cn.endpoint_id),
-                    ok_state(&cn.state, "available"),
+                    judged(
+                        d,
+                        Aspect::ConnectionState,
+                        &pair(&cn.service_id, &cn.endpoint_id),
+                        &cn.state,
+                    ),
                     c(cn.owner.clone().unwrap_or_default()),
                     c(""),
                 ],
@@ -252,7 +202,7 @@ pub(super) fn endpoints(m: &Model, now: DateTime<Utc>) -> Table {
         }
     }
     for e in m.interface_endpoints.value().into_iter().flatten() {
-        let on_path = ctx.path.endpoints.iter().any(|p| p.id == e.id);
+        let on_path = d.path.endpoints.contains(&e.id);
         let ips = if e.ips.is_empty() {
             "no IPs".into()
         } else {
@@ -267,7 +217,7 @@ pub(super) fn endpoints(m: &Model, now: DateTime<Utc>) -> Table {
             cells: vec![
                 cr("endpoint", Role::Accent),
                 c(&e.id),
-                ok_state(&e.state, "available"),
+                judged(d, Aspect::EndpointState, &e.id, &e.state),
                 c(format!("{ips} · {}", e.service_name)),
                 c(if on_path { "on path" } else { "" }),
             ],
@@ -290,25 +240,15 @@ pub(super) fn endpoints(m: &Model, now: DateTime<Utc>) -> Table {
             ("PATH", 0),
         ],
         rows,
-        notes: notes(
-            &[
-                ("endpoint services", src(&m.endpoint_services)),
-                ("connections", src(&m.endpoint_connections)),
-                ("interface endpoints", src(&m.interface_endpoints)),
-            ],
-            now,
-        ),
     }
 }
 
-pub(super) fn zones(m: &Model, now: DateTime<Utc>) -> Table {
-    let origin = m.origin().map(|o| o.vpc_id.clone());
-    let ies = m.interface_endpoints.value();
+pub(super) fn zones(m: &Model, d: &Diagnosis) -> Table {
     let mut rows = Vec::new();
     for z in m.hosted_zones.value().into_iter().flatten() {
-        let assoc = match &origin {
-            Some(o) if z.associated_with(o) => st(HopStatus::Ok, "this VPC"),
-            Some(_) => st(HopStatus::Fail, "not this VPC"),
+        let assoc = match d.states.get(Aspect::ZoneAssociation, &z.id) {
+            Some(HopStatus::Ok) => st(HopStatus::Ok, "this VPC"),
+            Some(s) => st(s, "not this VPC"),
             None => cr("? origin unknown", Role::Unknown),
         };
         let vpcs = z
@@ -334,16 +274,13 @@ pub(super) fn zones(m: &Model, now: DateTime<Utc>) -> Table {
             .flatten()
             .filter(|r| r.zone_id == z.id)
         {
-            let (target, matched) = match &r.alias {
-                Some(a) => {
-                    let hit = ies.map(|v| v.iter().any(|e| e.answers_to(&a.dns_name)));
-                    (format!("alias → {}", a.dns_name.trim_end_matches('.')), hit)
-                }
-                None => (r.values.join(", "), None),
+            let target = match &r.alias {
+                Some(a) => format!("alias → {}", a.dns_name.trim_end_matches('.')),
+                None => r.values.join(", "),
             };
-            let mark = match matched {
-                Some(true) => st(HopStatus::Ok, "matches endpoint"),
-                Some(false) => st(HopStatus::Fail, "DANGLING"),
+            let mark = match d.states.get(Aspect::RecordAlias, &record_key(r)) {
+                Some(HopStatus::Ok) => st(HopStatus::Ok, "matches endpoint"),
+                Some(s) => st(s, "DANGLING"),
                 None => c(""),
             };
             rows.push(Row {
@@ -361,12 +298,14 @@ pub(super) fn zones(m: &Model, now: DateTime<Utc>) -> Table {
     Table {
         columns: vec![("KIND", 9), ("NAME", 56), ("STATE", 20), ("DETAIL", 0)],
         rows,
-        notes: notes(
-            &[
-                ("hosted zones", src(&m.hosted_zones)),
-                ("records", src(&m.records)),
-            ],
-            now,
-        ),
+    }
+}
+
+/// Free IPs are a number, not a status word: plain text unless short of room.
+pub(super) fn headroom_role(d: &Diagnosis, subnet: &str) -> Role {
+    match d.states.get(Aspect::SubnetHeadroom, subnet) {
+        Some(HopStatus::Ok) => Role::Text,
+        Some(s) => Role::of_status(s),
+        None => Role::Unknown,
     }
 }

@@ -6,26 +6,11 @@ use eksnet_tui::clock::Clock;
 use eksnet_tui::diagnose::diagnose;
 use eksnet_tui::model::Model;
 use eksnet_tui::report;
-use eksnet_tui::sources::collect::{Settings, collect_once};
 use eksnet_tui::sources::demo::{DemoEnv, Scenario};
 use std::hint::black_box;
 
 fn model(scenario: Scenario) -> Model {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
-    rt.block_on(async {
-        let clock = Clock::fixed();
-        let env = DemoEnv::new(scenario, clock);
-        let settings = Settings {
-            gap: std::time::Duration::ZERO,
-            ..Settings::default()
-        };
-        collect_once(&env, &env, &env, &settings, &clock, scenario.name())
-            .await
-            .expect("demo collects")
-    })
+    DemoEnv::model_at_start(scenario)
 }
 
 fn bench(c: &mut Criterion) {

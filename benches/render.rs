@@ -11,7 +11,6 @@ use criterion::Criterion;
 use eksnet_tui::app::{App, Msg};
 use eksnet_tui::clock::Clock;
 use eksnet_tui::model::{Eni, Fetched, Model};
-use eksnet_tui::sources::collect::{Settings, collect_once};
 use eksnet_tui::sources::demo::{DemoEnv, Scenario};
 use eksnet_tui::ui::rows;
 use eksnet_tui::ui::state::{Kind, View};
@@ -27,21 +26,7 @@ const TARGET: Duration = Duration::from_millis(1);
 const SIZES: [(u16, u16); 2] = [(200, 60), (80, 24)];
 
 fn demo_model() -> Model {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
-    rt.block_on(async {
-        let clock = Clock::fixed();
-        let env = DemoEnv::new(Scenario::Healthy, clock);
-        let settings = Settings {
-            gap: Duration::ZERO,
-            ..Settings::default()
-        };
-        collect_once(&env, &env, &env, &settings, &clock, "healthy")
-            .await
-            .expect("demo collects")
-    })
+    DemoEnv::model_at_start(Scenario::Healthy)
 }
 
 /// The demo's ENIs plus `EXTRA_ENIS` more, spread over the cluster's subnets. Their IPs

@@ -225,3 +225,44 @@ fn the_scanner_sees_calls_split_across_lines() {
         "DescribeVpcEndpointServiceConfigurations"
     );
 }
+
+#[test]
+fn the_policy_is_exactly_the_actions_the_catalogue_names() {
+    use eksnet_tui::model::{DISCOVERY_ACTIONS, Source};
+    let named: BTreeSet<String> = Source::ALL
+        .iter()
+        .flat_map(|s| s.spec().actions.iter())
+        .chain(DISCOVERY_ACTIONS)
+        .map(|a| a.to_string())
+        .collect();
+    assert_eq!(named, policy_actions());
+}
+
+/// IAM actions are written down in the catalogue and in the SDK code that calls them; every
+/// other place (rules, panes, reports, collection) derives them from the catalogue.
+#[test]
+fn actions_are_named_only_by_the_catalogue_and_the_sdk_calls() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    rust_files(&root.join("src"), &mut files);
+    let allowed = [
+        root.join("src/model/catalogue.rs"),
+        root.join("src/sources/aws"),
+    ];
+    let services = ["\"ec2:", "\"eks:", "\"elasticloadbalancing:", "\"route53:"];
+    let mut found = Vec::new();
+    for f in files
+        .iter()
+        .filter(|f| !allowed.iter().any(|a| f.starts_with(a)))
+    {
+        let text = std::fs::read_to_string(f).unwrap();
+        // Unit tests may name an action as data.
+        let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+        for (n, line) in code.lines().enumerate() {
+            if services.iter().any(|s| line.contains(s)) {
+                found.push(format!("{}:{}: {}", f.display(), n + 1, line.trim()));
+            }
+        }
+    }
+    assert!(found.is_empty(), "{}", found.join("\n"));
+}

@@ -291,3 +291,21 @@ fn tiny_terminal_says_what_it_needs() {
         "{s}"
     );
 }
+
+/// A fast-tier cycle reads only ENIs and target health; everything else is read once per
+/// full cycle, and a source outside the tier only when its keys change.
+#[test]
+fn fast_cycles_read_only_enis_and_target_health() {
+    use eksnet_tui::model::{Source, Tier};
+    let fetches = common::poll_fetches(Scenario::Healthy, 5);
+    let full = fetches[&Source::Cluster];
+    // One cycle at start and one per minute.
+    assert_eq!(full, 6, "{fetches:?}");
+    for s in Source::ALL {
+        let n = fetches.get(s).copied().unwrap_or(0);
+        match s.spec().tier {
+            Tier::Fast => assert_eq!(n, 31, "{s:?}: one per 10 s: {fetches:?}"),
+            Tier::Slow => assert_eq!(n, full, "{s:?} outside full cycles: {fetches:?}"),
+        }
+    }
+}

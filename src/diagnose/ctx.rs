@@ -2,6 +2,7 @@
 
 use super::classify::{AnswerClass, classify};
 use super::finding::{Missing, list};
+use crate::model::lb::groups_for_port;
 use crate::model::{
     Cluster, DnsOutcome, EndpointService, InterfaceEndpoint, LoadBalancer, Loadable, Model, Origin,
     Source, TargetGroup,
@@ -240,7 +241,7 @@ fn path_resources(m: &Model) -> PathResources<'_> {
             .filter(|lb| services.iter().any(|s| s.nlb_arns.contains(&lb.arn)))
             .collect()
     };
-    let target_groups = m
+    let attached: Vec<&TargetGroup> = m
         .target_groups
         .value()
         .map(|v| {
@@ -255,6 +256,15 @@ fn path_resources(m: &Model) -> PathResources<'_> {
                 .collect()
         })
         .unwrap_or_default();
+    // Other listeners on the same NLB serve other things; the API's group is the one the
+    // listener on the endpoint's port forwards to.
+    let lb_arns: Vec<&str> = nlbs.iter().map(|lb| lb.arn.as_str()).collect();
+    let target_groups = groups_for_port(
+        attached,
+        m.listeners.value().map(Vec::as_slice),
+        &lb_arns,
+        m.endpoint_port(),
+    );
     PathResources {
         endpoints,
         services,

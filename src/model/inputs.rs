@@ -2,6 +2,7 @@
 //! each source. An input is ready once every source it is read from has settled in this
 //! collection cycle; a source that failed makes only the inputs read from it blocked.
 
+use super::lb::groups_for_port;
 use super::{Loadable, Model, Source, SourceError};
 use std::collections::BTreeSet;
 
@@ -26,7 +27,8 @@ pub enum Input {
     ServiceNlbArns,
     /// The services' NLBs, else the network load balancers found in the cluster's VPC.
     LbArns,
-    /// Target groups of type `ip` on those NLBs.
+    /// The `ip` target groups on those NLBs that the listener on the endpoint's port
+    /// forwards to (all of them when that cannot be told).
     TargetGroupArns,
     /// Private hosted zones that could answer for the endpoint name.
     ZoneIds,
@@ -88,7 +90,14 @@ impl Input {
                 &[S::InterfaceEndpoints, S::EndpointServices]
             }
             Input::LbArns => &[S::InterfaceEndpoints, S::EndpointServices, S::LoadBalancers],
-            Input::TargetGroupArns => &[S::TargetGroups],
+            Input::TargetGroupArns => &[
+                S::TargetGroups,
+                S::Listeners,
+                S::Cluster,
+                S::InterfaceEndpoints,
+                S::EndpointServices,
+                S::LoadBalancers,
+            ],
             Input::ZoneIds => &[S::HostedZones],
             Input::SecurityGroupIds => &[
                 S::Cluster,
@@ -161,12 +170,21 @@ impl Input {
                         .map(|lb| lb.arn.clone()),
                 )
             }
-            Input::TargetGroupArns => sorted(
-                needed(S::TargetGroups, &m.target_groups, pending)?
-                    .iter()
-                    .filter(|g| g.is_ip())
-                    .map(|g| g.arn.clone()),
-            ),
+            Input::TargetGroupArns => {
+                let groups = needed(S::TargetGroups, &m.target_groups, pending)?;
+                let listeners = settled(S::Listeners, &m.listeners, pending)?;
+                settled(S::Cluster, &m.cluster, pending)?;
+                let lb_arns = Input::LbArns.try_derive(m, pending)?;
+                let lb_arns: Vec<&str> = lb_arns.iter().map(String::as_str).collect();
+                let ip = groups.iter().filter(|g| g.is_ip()).collect();
+                let api = groups_for_port(
+                    ip,
+                    listeners.map(Vec::as_slice),
+                    &lb_arns,
+                    m.endpoint_port(),
+                );
+                sorted(api.into_iter().map(|g| g.arn.clone()))
+            }
             Input::ZoneIds => sorted(
                 needed(S::HostedZones, &m.listed_zones, pending)?
                     .iter()

@@ -137,6 +137,11 @@ impl Model {
         self.cluster.value().map(Cluster::host)
     }
 
+    /// The port the API listens on: the endpoint URL's, else HTTPS's.
+    pub fn endpoint_port(&self) -> u16 {
+        self.cluster.value().map_or(443, Cluster::endpoint_port)
+    }
+
     pub fn origin(&self) -> Option<&Origin> {
         self.origin.value().and_then(|o| o.as_ref())
     }

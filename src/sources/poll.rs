@@ -162,8 +162,10 @@ async fn collect(
         }
     };
     loop {
+        // A full cycle reads the fast tier too.
         if scope == Scope::All {
             slow.reset();
+            fast.reset();
         }
         let cycle = graph.cycle(
             api.as_ref(),
@@ -184,10 +186,12 @@ async fn collect(
             f.clone_from(graph.fetches());
         }
         scope = tokio::select! {
+            // When both are due, the full cycle covers the fast one.
+            biased;
+            _ = wake.cancel.cancelled() => return,
             _ = slow.tick() => Scope::All,
             _ = fast.tick() => Scope::Tier(Tier::Fast),
             _ = wake.refresh.notified() => Scope::All,
-            _ = wake.cancel.cancelled() => return,
         };
     }
 }

@@ -34,6 +34,28 @@ pub fn empty_app() -> App {
     )
 }
 
+/// The real pollers over the demo's cluster with the default intervals.
+fn demo_pollers(
+    scenario: Scenario,
+    clock: Clock,
+    live: LiveMode,
+    tx: tokio::sync::mpsc::Sender<Fetched>,
+) -> poll::Pollers {
+    let env = Arc::new(DemoEnv::new(scenario, clock));
+    poll::spawn(
+        Sources {
+            api: env.clone(),
+            resolver: env.clone(),
+            prober: env,
+        },
+        "demo-private".into(),
+        None,
+        live,
+        Intervals::default(),
+        tx,
+    )
+}
+
 /// The app after `secs` seconds of the demo scenario (0 = the first poll of every source).
 pub fn demo_app(scenario: Scenario, secs: u64) -> (App, Clock) {
     let rt = tokio::runtime::Builder::new_current_thread()
@@ -43,22 +65,10 @@ pub fn demo_app(scenario: Scenario, secs: u64) -> (App, Clock) {
         .expect("runtime");
     rt.block_on(async move {
         let clock = Clock::fixed();
-        let env = Arc::new(DemoEnv::new(scenario, clock));
         let (tx, mut rx) = tokio::sync::mpsc::channel(1024);
         let mut app = empty_app();
         app.model.context.source = format!("demo:{}", scenario.name());
-        let pollers = poll::spawn(
-            Sources {
-                api: env.clone(),
-                resolver: env.clone(),
-                prober: env,
-            },
-            "demo-private".into(),
-            None,
-            LiveMode::ALL,
-            Intervals::default(),
-            tx,
-        );
+        let pollers = demo_pollers(scenario, clock, LiveMode::ALL, tx);
         // Let every first poll land, then advance second by second.
         let end =
             tokio::time::Instant::now() + Duration::from_secs(secs) + Duration::from_millis(500);
@@ -99,3 +109,26 @@ pub fn text(buf: &Buffer) -> String {
 }
 
 pub mod screens;
+
+/// The pollers over the demo for `minutes` of paused time, with live sampling off: how many
+/// times each source was fetched.
+pub fn poll_fetches(
+    scenario: Scenario,
+    minutes: u64,
+) -> std::collections::BTreeMap<eksnet_tui::model::Source, u64> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .start_paused(true)
+        .build()
+        .expect("runtime");
+    rt.block_on(async move {
+        let (tx, mut rx) = tokio::sync::mpsc::channel(1024);
+        let pollers = demo_pollers(scenario, Clock::fixed(), LiveMode::OFF, tx);
+        let drain = tokio::spawn(async move { while rx.recv().await.is_some() {} });
+        tokio::time::sleep(Duration::from_secs(minutes * 60) + Duration::from_millis(500)).await;
+        let counts = pollers.fetches.lock().expect("counts").clone();
+        drop(pollers);
+        drain.abort();
+        counts
+    })
+}

@@ -60,6 +60,27 @@ impl DemoEnv {
     pub fn world(&self) -> World {
         world(self.scenario, self.elapsed())
     }
+
+    /// What `check` collects from `scenario` at its start, on a fixed clock: a complete model
+    /// for benchmarks and examples.
+    pub fn model_at_start(scenario: Scenario) -> crate::model::Model {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a runtime for the demo");
+        rt.block_on(async {
+            let clock = Clock::fixed();
+            let env = DemoEnv::new(scenario, clock);
+            let settings = crate::sources::collect::Settings {
+                gap: Duration::ZERO,
+                ..Default::default()
+            };
+            let source = format!("demo:{}", scenario.name());
+            crate::sources::collect::collect_once(&env, &env, &env, &settings, &clock, &source)
+                .await
+                .expect("the demo names its cluster")
+        })
+    }
 }
 
 #[async_trait]

@@ -317,12 +317,7 @@ class Seeder:
                 Port=443,
                 DefaultActions=[{"Type": "forward", "TargetGroupArn": tg}],
             )
-            ips = [f"10.{j // 250}.{j % 250}.10" for j in range(targets)]
-            for k in range(0, len(ips), 50):
-                self.elb.register_targets(
-                    TargetGroupArn=tg,
-                    Targets=[{"Id": ip, "Port": 443} for ip in ips[k : k + 50]],
-                )
+            self.register(tg, [f"10.{j // 250}.{j % 250}.10" for j in range(targets)], 443)
 
 
     def second_listener(self, targets):
@@ -336,13 +331,15 @@ class Seeder:
             Port=8443,
             DefaultActions=[{"Type": "forward", "TargetGroupArn": tg}],
         )
-        ips = [f"192.168.{30 + j // 250}.{10 + j % 240}" for j in range(targets)]
+        self.register(tg, [f"192.168.{30 + j // 240}.{10 + j % 240}" for j in range(targets)], 8443)
+        self.ids["other_tg"] = tg
+
+    def register(self, tg, ips, port):
         for k in range(0, len(ips), 50):
             self.elb.register_targets(
                 TargetGroupArn=tg,
-                Targets=[{"Id": ip, "Port": 8443} for ip in ips[k : k + 50]],
+                Targets=[{"Id": ip, "Port": port} for ip in ips[k : k + 50]],
             )
-        self.ids["other_tg"] = tg
 
 
 def main():

@@ -31,7 +31,7 @@ pub struct CheckOpts {
     /// DNS samples to take before judging.
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=100))]
     pub samples: u32,
-    /// Seconds to wait for each collection stage.
+    /// Seconds to wait for each read of a source.
     #[arg(long, value_name = "SECS", default_value = "20", value_parser = parse_secs)]
     pub timeout: Duration,
 }

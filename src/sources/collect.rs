@@ -10,7 +10,7 @@ use futures::stream::{self, StreamExt};
 use std::net::IpAddr;
 use std::time::Duration;
 
-/// Calls in flight at once for per-resource fan-out (listeners, target health, records).
+/// Calls in flight at once when choosing a cluster by its endpoint, and probes at once.
 const FAN_OUT: usize = 4;
 
 #[derive(Debug, Clone)]

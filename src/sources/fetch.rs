@@ -3,12 +3,14 @@
 
 use super::{ApiResult, AwsApi};
 use crate::model::route53::candidate_zone_names;
-use crate::model::{ErrorKind, Fetched, Input, LbAttributes, Source};
+use crate::model::{ErrorKind, Fetched, Input, Source};
 use futures::stream::{self, StreamExt};
 use std::collections::BTreeMap;
 use std::future::Future;
+use tokio::sync::Semaphore;
 
-/// Calls in flight at once within one fetch that makes one call per key.
+/// Calls in flight at once within one fetch that makes one call per key; the service's
+/// bound applies across fetches too.
 const FAN_OUT: usize = 5;
 
 /// The values of a fetch's inputs.
@@ -29,36 +31,42 @@ impl Keys {
     }
 }
 
-/// Read `source` with `keys`.
-pub async fn fetch(api: &dyn AwsApi, source: Source, keys: &Keys) -> Fetched {
+/// Read `source` with `keys`; every call takes a permit of `limit`, its service's bound.
+pub async fn fetch(api: &dyn AwsApi, source: Source, keys: &Keys, limit: &Semaphore) -> Fetched {
     use Input as I;
     use Source as S;
     match source {
-        S::Cluster => Fetched::Cluster(api.describe_cluster(keys.one(I::ClusterName)).await),
-        S::Origin => Fetched::Origin(api.locate_origin().await),
-        S::Enis => Fetched::Enis(api.cluster_enis(keys.one(I::ClusterName)).await),
-        S::Vpcs => Fetched::Vpcs(api.vpcs(keys.get(I::PathVpcs)).await),
-        S::Subnets => Fetched::Subnets(api.subnets(keys.get(I::PathVpcs)).await),
-        S::RouteTables => Fetched::RouteTables(api.route_tables(keys.get(I::PathVpcs)).await),
-        S::Peerings => Fetched::Peerings(api.peerings(keys.get(I::PathVpcs)).await),
+        S::Cluster => {
+            Fetched::Cluster(limited(limit, api.describe_cluster(keys.one(I::ClusterName))).await)
+        }
+        S::Origin => Fetched::Origin(limited(limit, api.locate_origin()).await),
+        S::Enis => Fetched::Enis(limited(limit, api.cluster_enis(keys.one(I::ClusterName))).await),
+        S::Vpcs => Fetched::Vpcs(limited(limit, api.vpcs(keys.get(I::PathVpcs))).await),
+        S::Subnets => Fetched::Subnets(limited(limit, api.subnets(keys.get(I::PathVpcs))).await),
+        S::RouteTables => {
+            Fetched::RouteTables(limited(limit, api.route_tables(keys.get(I::PathVpcs))).await)
+        }
+        S::Peerings => Fetched::Peerings(limited(limit, api.peerings(keys.get(I::PathVpcs))).await),
         S::SecurityGroups => Fetched::SecurityGroups(
             unless_empty(keys.get(I::SecurityGroupIds), |ids| {
-                api.security_groups(ids)
+                limited(limit, api.security_groups(ids))
             })
             .await,
         ),
-        S::InterfaceEndpoints => {
-            Fetched::InterfaceEndpoints(api.interface_endpoints(keys.one(I::OriginVpc)).await)
-        }
+        S::InterfaceEndpoints => Fetched::InterfaceEndpoints(
+            limited(limit, api.interface_endpoints(keys.one(I::OriginVpc))).await,
+        ),
         S::EndpointAddresses => Fetched::EndpointAddresses(
             unless_empty(keys.get(I::EndpointEniIds), |ids| {
-                api.interface_addresses(ids)
+                limited(limit, api.interface_addresses(ids))
             })
             .await,
         ),
-        S::EndpointServices => Fetched::EndpointServices(api.endpoint_services().await),
+        S::EndpointServices => {
+            Fetched::EndpointServices(limited(limit, api.endpoint_services()).await)
+        }
         S::EndpointConnections => Fetched::EndpointConnections(
-            each(keys.get(I::ServiceIds), false, |id| {
+            each(limit, keys.get(I::ServiceIds), false, |id| {
                 api.endpoint_connections(id)
             })
             .await,
@@ -66,7 +74,8 @@ pub async fn fetch(api: &dyn AwsApi, source: Source, keys: &Keys) -> Fetched {
         S::LoadBalancers => {
             let arns = keys.get(I::ServiceNlbArns);
             let vpc = keys.get(I::ClusterVpc).first();
-            Fetched::LoadBalancers(api.load_balancers(arns).await.map(|all| {
+            let listed = limited(limit, api.load_balancers(arns)).await;
+            Fetched::LoadBalancers(listed.map(|all| {
                 all.into_iter()
                     .filter(|lb| lb.kind.eq_ignore_ascii_case("network"))
                     .filter(|lb| !arns.is_empty() || vpc.is_none_or(|v| &lb.vpc_id == v))
@@ -74,39 +83,43 @@ pub async fn fetch(api: &dyn AwsApi, source: Source, keys: &Keys) -> Fetched {
             }))
         }
         S::LbAttributes => Fetched::LbAttributes(
-            each(keys.get(I::LbArns), true, |arn| async move {
+            each(limit, keys.get(I::LbArns), true, |arn| async move {
                 api.lb_attributes(arn).await.map(|a| vec![a])
             })
-            .await
-            .map(|v: Vec<LbAttributes>| v),
+            .await,
         ),
         S::NlbAddresses => Fetched::NlbAddresses(
-            unless_empty(keys.get(I::LbArns), |arns| api.nlb_addresses(arns)).await,
+            unless_empty(keys.get(I::LbArns), |arns| {
+                limited(limit, api.nlb_addresses(arns))
+            })
+            .await,
         ),
-        S::Listeners => {
-            Fetched::Listeners(each(keys.get(I::LbArns), true, |arn| api.listeners(arn)).await)
-        }
+        S::Listeners => Fetched::Listeners(
+            each(limit, keys.get(I::LbArns), true, |arn| api.listeners(arn)).await,
+        ),
         S::TargetGroups => Fetched::TargetGroups(
-            each(keys.get(I::LbArns), true, |arn| api.target_groups(arn))
-                .await
-                .map(|mut gs| {
-                    let mut seen = std::collections::BTreeSet::new();
-                    gs.retain(|g| seen.insert(g.arn.clone()));
-                    gs
-                }),
+            each(limit, keys.get(I::LbArns), true, |arn| {
+                api.target_groups(arn)
+            })
+            .await
+            .map(|mut gs| {
+                let mut seen = std::collections::BTreeSet::new();
+                gs.retain(|g| seen.insert(g.arn.clone()));
+                gs
+            }),
         ),
         S::Targets => Fetched::Targets(
-            each(keys.get(I::TargetGroupArns), false, |arn| {
+            each(limit, keys.get(I::TargetGroupArns), false, |arn| {
                 api.target_health(arn)
             })
             .await,
         ),
         S::HostedZones => {
             let names = candidate_zone_names(keys.one(I::Host));
-            Fetched::HostedZones(each(&names, false, |name| api.hosted_zones(name)).await)
+            Fetched::HostedZones(each(limit, &names, false, |name| api.hosted_zones(name)).await)
         }
         S::ZoneAssociations => Fetched::ZoneAssociations(
-            each(keys.get(I::ZoneIds), false, |id| async move {
+            each(limit, keys.get(I::ZoneIds), false, |id| async move {
                 api.zone_vpcs(id).await.map(|vpcs| {
                     vec![crate::model::ZoneAssociations {
                         zone_id: id.to_string(),
@@ -118,7 +131,12 @@ pub async fn fetch(api: &dyn AwsApi, source: Source, keys: &Keys) -> Fetched {
         ),
         S::Records => {
             let host = keys.one(I::Host);
-            Fetched::Records(each(keys.get(I::ZoneIds), false, |id| api.records(id, host)).await)
+            Fetched::Records(
+                each(limit, keys.get(I::ZoneIds), false, |id| {
+                    api.records(id, host)
+                })
+                .await,
+            )
         }
     }
 }
@@ -136,16 +154,27 @@ where
     }
 }
 
+/// One call, once `limit` has a permit for it.
+async fn limited<T>(limit: &Semaphore, call: impl Future<Output = T>) -> T {
+    let _permit = limit.acquire().await;
+    call.await
+}
+
 /// One call per key, a few at a time, in key order; the first error fails the source.
 /// With `gone_is_empty`, a key the service says does not exist has nothing under it (a
 /// list-by-parent call on a parent that went away).
-async fn each<'a, T, F, Fut>(keys: &'a [String], gone_is_empty: bool, call: F) -> ApiResult<Vec<T>>
+async fn each<'a, T, F, Fut>(
+    limit: &Semaphore,
+    keys: &'a [String],
+    gone_is_empty: bool,
+    call: F,
+) -> ApiResult<Vec<T>>
 where
     F: Fn(&'a str) -> Fut,
     Fut: Future<Output = ApiResult<Vec<T>>>,
 {
     // Built before streaming: a closure inside the stream's type defeats the Send proof.
-    let calls: Vec<Fut> = keys.iter().map(|k| call(k)).collect();
+    let calls: Vec<_> = keys.iter().map(|k| limited(limit, call(k))).collect();
     let results: Vec<ApiResult<Vec<T>>> = stream::iter(calls).buffered(FAN_OUT).collect().await;
     let mut all = Vec::new();
     for r in results {

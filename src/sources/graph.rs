@@ -13,12 +13,13 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{Semaphore, mpsc};
 
-/// Fetches in flight at once per API service: well under each service's rate limit
-/// (Route 53 allows five requests a second per account).
+/// Calls in flight at once per API service, across all fetches: well under each
+/// service's rate limit. Route 53 allows five requests a second per account; its five
+/// parent-domain lookups are the most the endpoint name can need at once.
 fn service_limit(service: &str) -> usize {
     match service {
-        "route53" => 3,
-        _ => 8,
+        "route53" => 5,
+        _ => 10,
     }
 }
 
@@ -214,10 +215,9 @@ impl Graph {
         let timeout = self.timeout;
         let from_vpc = self.from_vpc.clone();
         async move {
-            let _permit = limit.acquire_owned().await;
             let update = match (source, from_vpc) {
                 (Source::Origin, Some(vpc)) => Fetched::Origin(Ok(Some(Origin::from_vpc(&vpc)))),
-                _ => tokio::time::timeout(timeout, fetch(api, source, &keys))
+                _ => tokio::time::timeout(timeout, fetch(api, source, &keys, &limit))
                     .await
                     .unwrap_or_else(|_| {
                         Fetched::failed(source, SourceError::timeout(source.spec().action()))

@@ -56,7 +56,7 @@ const DENIALS: &[Denial] = &[
     ),
     (
         "elasticloadbalancing:DescribeLoadBalancers",
-        &["load-balancers", "listeners", "target-groups", "targets"],
+        &["load-balancers", "nlb-addresses", "listeners", "target-groups", "targets"],
         &["nlb"],
     ),
     (

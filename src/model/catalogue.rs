@@ -279,7 +279,7 @@ catalogue! {
         what: "NLB IPs",
         actions: ["ec2:DescribeNetworkInterfaces"],
         tier: Slow,
-        inputs: [LbArns],
+        inputs: [AddresslessNlbArns],
     }
     Listeners => listeners: Vec<Listener> {
         name: "listeners",

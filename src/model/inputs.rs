@@ -27,6 +27,9 @@ pub enum Input {
     ServiceNlbArns,
     /// The services' NLBs, else the network load balancers found in the cluster's VPC.
     LbArns,
+    /// Those NLBs that list no private IPs of their own (an internal NLB whose addresses
+    /// AWS chose): their IPs are read from their ENIs.
+    AddresslessNlbArns,
     /// The `ip` target groups on those NLBs that the listener on the endpoint's port
     /// forwards to (all of them when that cannot be told).
     TargetGroupArns,
@@ -90,6 +93,9 @@ impl Input {
                 &[S::InterfaceEndpoints, S::EndpointServices]
             }
             Input::LbArns => &[S::InterfaceEndpoints, S::EndpointServices, S::LoadBalancers],
+            Input::AddresslessNlbArns => {
+                &[S::InterfaceEndpoints, S::EndpointServices, S::LoadBalancers]
+            }
             Input::TargetGroupArns => &[
                 S::TargetGroups,
                 S::Listeners,
@@ -167,6 +173,16 @@ impl Input {
                 sorted(
                     needed(S::LoadBalancers, &m.listed_lbs, pending)?
                         .iter()
+                        .map(|lb| lb.arn.clone()),
+                )
+            }
+            Input::AddresslessNlbArns => {
+                let arns = Input::LbArns.try_derive(m, pending)?;
+                let listed = needed(S::LoadBalancers, &m.listed_lbs, pending)?;
+                sorted(
+                    listed
+                        .iter()
+                        .filter(|lb| arns.contains(&lb.arn) && lb.private_ips().next().is_none())
                         .map(|lb| lb.arn.clone()),
                 )
             }

@@ -89,7 +89,7 @@ pub async fn fetch(api: &dyn AwsApi, source: Source, keys: &Keys, limit: &Semaph
             .await,
         ),
         S::NlbAddresses => Fetched::NlbAddresses(
-            unless_empty(keys.get(I::LbArns), |arns| {
+            unless_empty(keys.get(I::AddresslessNlbArns), |arns| {
                 limited(limit, api.nlb_addresses(arns))
             })
             .await,

@@ -244,3 +244,84 @@ async fn deliver(
         true
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Context, LiveMode};
+    use crate::sources::demo::{CLUSTER, DemoEnv, Scenario};
+    use tokio::time::Instant;
+
+    const RTT: Duration = Duration::from_millis(100);
+
+    fn model() -> Model {
+        Model::new(Context {
+            cluster_name: CLUSTER.into(),
+            region: None,
+            source: "demo".into(),
+            live: LiveMode::OFF,
+        })
+    }
+
+    /// In paused time, so the answer is exact: the PrivateLink path's sources all load after
+    /// three round trips, however many calls they make.
+    #[tokio::test(start_paused = true)]
+    async fn a_full_cycle_waits_on_three_round_trips() {
+        let clock = Clock::fixed();
+        let env = DemoEnv::new(Scenario::Healthy, clock).with_latency(RTT);
+        let origin = env.world().origin.vpc_id;
+        let mut m = model();
+        let mut graph = Graph::new(Some(origin), Duration::from_secs(20));
+        let started = Instant::now();
+        assert!(
+            graph
+                .cycle(&env, &mut m, Scope::All, &clock, None, &mut |_| {})
+                .await
+        );
+        assert_eq!(started.elapsed(), 3 * RTT);
+        for s in Source::ALL {
+            assert_eq!(
+                m.state_of(*s).state,
+                crate::model::LoadState::Loaded,
+                "{s:?}"
+            );
+        }
+        assert_eq!(
+            graph.fetches().values().sum::<u64>(),
+            Source::ALL.len() as u64
+        );
+    }
+
+    /// A fast cycle re-reads the fast tier, and nothing whose keys stayed the same.
+    #[tokio::test(start_paused = true)]
+    async fn a_fast_cycle_reads_only_the_fast_tier_when_keys_hold() {
+        let clock = Clock::fixed();
+        let env = DemoEnv::new(Scenario::Healthy, clock).with_latency(RTT);
+        let origin = env.world().origin.vpc_id;
+        let mut m = model();
+        let mut graph = Graph::new(Some(origin), Duration::from_secs(20));
+        graph
+            .cycle(&env, &mut m, Scope::All, &clock, None, &mut |_| {})
+            .await;
+        let before = graph.fetches().clone();
+        let started = Instant::now();
+        let mut seen = Vec::new();
+        graph
+            .cycle(
+                &env,
+                &mut m,
+                Scope::Tier(Tier::Fast),
+                &clock,
+                None,
+                &mut |f| seen.extend(f.source()),
+            )
+            .await;
+        seen.sort();
+        assert_eq!(seen, [Source::Enis, Source::Targets]);
+        assert_eq!(started.elapsed(), RTT, "both read side by side");
+        for (s, n) in graph.fetches() {
+            let extra = u64::from(s.spec().tier == Tier::Fast);
+            assert_eq!(*n, before[s] + extra, "{s:?}");
+        }
+    }
+}

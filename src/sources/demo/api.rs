@@ -62,6 +62,7 @@ impl AwsApi for DemoEnv {
     }
 
     async fn list_clusters(&self) -> ApiResult<Vec<String>> {
+        self.answer_delay().await;
         Ok(self
             .world()
             .clusters
@@ -71,6 +72,7 @@ impl AwsApi for DemoEnv {
     }
 
     async fn describe_cluster(&self, name: &str) -> ApiResult<Cluster> {
+        self.answer_delay().await;
         let w = self.world();
         w.clusters
             .iter()
@@ -86,26 +88,32 @@ impl AwsApi for DemoEnv {
     }
 
     async fn locate_origin(&self) -> ApiResult<Option<Origin>> {
+        self.answer_delay().await;
         Ok(Some(self.world().origin))
     }
 
     async fn cluster_enis(&self, cluster: &str) -> ApiResult<Vec<Eni>> {
+        self.answer_delay().await;
         Ok(self.world().enis_of(cluster))
     }
 
     async fn vpcs(&self, ids: &[String]) -> ApiResult<Vec<Vpc>> {
+        self.answer_delay().await;
         by_ids(&self.world().vpcs, ids, |v| &v.id, "VPC")
     }
 
     async fn subnets(&self, vpc_ids: &[String]) -> ApiResult<Vec<Subnet>> {
+        self.answer_delay().await;
         Ok(in_vpcs(&self.world().subnets, vpc_ids, |s| &s.vpc_id))
     }
 
     async fn route_tables(&self, vpc_ids: &[String]) -> ApiResult<Vec<RouteTable>> {
+        self.answer_delay().await;
         Ok(in_vpcs(&self.world().route_tables, vpc_ids, |t| &t.vpc_id))
     }
 
     async fn security_groups(&self, ids: &[String]) -> ApiResult<Vec<SecurityGroup>> {
+        self.answer_delay().await;
         by_ids(
             &self.world().security_groups,
             ids,
@@ -115,6 +123,7 @@ impl AwsApi for DemoEnv {
     }
 
     async fn peerings(&self, vpc_ids: &[String]) -> ApiResult<Vec<Peering>> {
+        self.answer_delay().await;
         let touches = |p: &&Peering| {
             vpc_ids
                 .iter()
@@ -130,6 +139,7 @@ impl AwsApi for DemoEnv {
     }
 
     async fn interface_endpoints(&self, vpc_id: &str) -> ApiResult<Vec<InterfaceEndpoint>> {
+        self.answer_delay().await;
         let w = self.world();
         let mut found = in_vpcs(&w.interface_endpoints, &[vpc_id.to_string()], |e| &e.vpc_id);
         for e in &mut found {
@@ -140,6 +150,7 @@ impl AwsApi for DemoEnv {
     }
 
     async fn interface_addresses(&self, eni_ids: &[String]) -> ApiResult<Vec<EniAddress>> {
+        self.answer_delay().await;
         let all: Vec<EniAddress> = self
             .world()
             .interface_endpoints
@@ -155,10 +166,12 @@ impl AwsApi for DemoEnv {
     }
 
     async fn endpoint_services(&self) -> ApiResult<Vec<EndpointService>> {
+        self.answer_delay().await;
         Ok(self.world().endpoint_services)
     }
 
     async fn endpoint_connections(&self, service_id: &str) -> ApiResult<Vec<EndpointConnection>> {
+        self.answer_delay().await;
         Ok(self
             .world()
             .endpoint_connections
@@ -168,6 +181,7 @@ impl AwsApi for DemoEnv {
     }
 
     async fn load_balancers(&self, arns: &[String]) -> ApiResult<Vec<LoadBalancer>> {
+        self.answer_delay().await;
         let w = self.world();
         let mut found = if arns.is_empty() {
             w.load_balancers
@@ -185,6 +199,7 @@ impl AwsApi for DemoEnv {
     }
 
     async fn lb_attributes(&self, lb_arn: &str) -> ApiResult<LbAttributes> {
+        self.answer_delay().await;
         let w = self.world();
         known_lb(&w, lb_arn)?;
         let lb = w.load_balancers.iter().find(|lb| lb.arn == lb_arn);
@@ -195,6 +210,7 @@ impl AwsApi for DemoEnv {
     }
 
     async fn nlb_addresses(&self, lb_arns: &[String]) -> ApiResult<Vec<NlbAddress>> {
+        self.answer_delay().await;
         Ok(self
             .world()
             .load_balancers
@@ -214,6 +230,7 @@ impl AwsApi for DemoEnv {
     }
 
     async fn listeners(&self, lb_arn: &str) -> ApiResult<Vec<Listener>> {
+        self.answer_delay().await;
         let w = self.world();
         known_lb(&w, lb_arn)?;
         Ok(w.listeners
@@ -223,6 +240,7 @@ impl AwsApi for DemoEnv {
     }
 
     async fn target_groups(&self, lb_arn: &str) -> ApiResult<Vec<TargetGroup>> {
+        self.answer_delay().await;
         let w = self.world();
         known_lb(&w, lb_arn)?;
         Ok(w.target_groups
@@ -232,6 +250,7 @@ impl AwsApi for DemoEnv {
     }
 
     async fn target_health(&self, tg_arn: &str) -> ApiResult<Vec<Target>> {
+        self.answer_delay().await;
         let w = self.world();
         if !w.target_groups.iter().any(|tg| tg.arn == tg_arn) {
             return Err(SourceError::not_found(format!(
@@ -242,6 +261,7 @@ impl AwsApi for DemoEnv {
     }
 
     async fn hosted_zones(&self, name: &str) -> ApiResult<Vec<HostedZone>> {
+        self.answer_delay().await;
         let name = normalize_dns_name(name);
         Ok(self
             .world()
@@ -256,6 +276,7 @@ impl AwsApi for DemoEnv {
     }
 
     async fn zone_vpcs(&self, zone_id: &str) -> ApiResult<Vec<ZoneVpc>> {
+        self.answer_delay().await;
         let zone_id = zone_id.trim_start_matches("/hostedzone/");
         self.world()
             .hosted_zones
@@ -268,6 +289,7 @@ impl AwsApi for DemoEnv {
     }
 
     async fn records(&self, zone_id: &str, name: &str) -> ApiResult<Vec<Record>> {
+        self.answer_delay().await;
         let w = self.world();
         let zone_id = zone_id.trim_start_matches("/hostedzone/");
         if !w.hosted_zones.iter().any(|z| z.id == zone_id) {

@@ -31,6 +31,8 @@ pub struct DemoEnv {
     scenario: Scenario,
     clock: Clock,
     offset: Duration,
+    /// How long each AWS call takes, as from a far-away region.
+    latency: Duration,
 }
 
 impl DemoEnv {
@@ -44,6 +46,20 @@ impl DemoEnv {
             scenario,
             clock,
             offset,
+            latency: Duration::ZERO,
+        }
+    }
+
+    /// Every AWS call answers `latency` late (in tokio time, so paused tests can count the
+    /// round trips collection waits on).
+    pub fn with_latency(mut self, latency: Duration) -> Self {
+        self.latency = latency;
+        self
+    }
+
+    async fn answer_delay(&self) {
+        if !self.latency.is_zero() {
+            tokio::time::sleep(self.latency).await;
         }
     }
 

@@ -56,7 +56,13 @@ const DENIALS: &[Denial] = &[
     ),
     (
         "elasticloadbalancing:DescribeLoadBalancers",
-        &["load-balancers", "nlb-addresses", "listeners", "target-groups", "targets"],
+        &[
+            "load-balancers",
+            "nlb-addresses",
+            "listeners",
+            "target-groups",
+            "targets",
+        ],
         &["nlb"],
     ),
     (

@@ -108,14 +108,6 @@ macro_rules! catalogue {
                 }
             }
 
-            /// The error of a failed fetch.
-            pub fn error(&self) -> Option<&SourceError> {
-                match self {
-                    $(Fetched::$id(Err(e)) => Some(e),)+
-                    _ => None,
-                }
-            }
-
             /// This source, failed with `error`.
             pub fn failed(source: Source, error: SourceError) -> Fetched {
                 match source {

@@ -254,24 +254,30 @@ mod tests {
 
     const RTT: Duration = Duration::from_millis(100);
 
-    fn model() -> Model {
-        Model::new(Context {
+    /// The healthy demo answering every call `RTT` late, seen from its bastion's VPC.
+    fn setup() -> (Clock, DemoEnv, Model, Graph) {
+        let clock = Clock::fixed();
+        let env = DemoEnv::new(Scenario::Healthy, clock).with_latency(RTT);
+        let origin = env.world().origin.vpc_id;
+        let model = Model::new(Context {
             cluster_name: CLUSTER.into(),
             region: None,
             source: "demo".into(),
             live: LiveMode::OFF,
-        })
+        });
+        (
+            clock,
+            env,
+            model,
+            Graph::new(Some(origin), Duration::from_secs(20)),
+        )
     }
 
     /// In paused time, so the answer is exact: the PrivateLink path's sources all load after
     /// three round trips, however many calls they make.
     #[tokio::test(start_paused = true)]
     async fn a_full_cycle_waits_on_three_round_trips() {
-        let clock = Clock::fixed();
-        let env = DemoEnv::new(Scenario::Healthy, clock).with_latency(RTT);
-        let origin = env.world().origin.vpc_id;
-        let mut m = model();
-        let mut graph = Graph::new(Some(origin), Duration::from_secs(20));
+        let (clock, env, mut m, mut graph) = setup();
         let started = Instant::now();
         assert!(
             graph
@@ -295,11 +301,7 @@ mod tests {
     /// A fast cycle re-reads the fast tier, and nothing whose keys stayed the same.
     #[tokio::test(start_paused = true)]
     async fn a_fast_cycle_reads_only_the_fast_tier_when_keys_hold() {
-        let clock = Clock::fixed();
-        let env = DemoEnv::new(Scenario::Healthy, clock).with_latency(RTT);
-        let origin = env.world().origin.vpc_id;
-        let mut m = model();
-        let mut graph = Graph::new(Some(origin), Duration::from_secs(20));
+        let (clock, env, mut m, mut graph) = setup();
         graph
             .cycle(&env, &mut m, Scope::All, &clock, None, &mut |_| {})
             .await;

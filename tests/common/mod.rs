@@ -34,6 +34,15 @@ pub fn empty_app() -> App {
     )
 }
 
+/// A runtime whose clock only moves when every task waits.
+fn paused_runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .start_paused(true)
+        .build()
+        .expect("runtime")
+}
+
 /// The real pollers over the demo's cluster with the default intervals.
 fn demo_pollers(
     scenario: Scenario,
@@ -58,11 +67,7 @@ fn demo_pollers(
 
 /// The app after `secs` seconds of the demo scenario (0 = the first poll of every source).
 pub fn demo_app(scenario: Scenario, secs: u64) -> (App, Clock) {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_time()
-        .start_paused(true)
-        .build()
-        .expect("runtime");
+    let rt = paused_runtime();
     rt.block_on(async move {
         let clock = Clock::fixed();
         let (tx, mut rx) = tokio::sync::mpsc::channel(1024);
@@ -116,11 +121,7 @@ pub fn poll_fetches(
     scenario: Scenario,
     minutes: u64,
 ) -> std::collections::BTreeMap<eksnet_tui::model::Source, u64> {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_time()
-        .start_paused(true)
-        .build()
-        .expect("runtime");
+    let rt = paused_runtime();
     rt.block_on(async move {
         let (tx, mut rx) = tokio::sync::mpsc::channel(1024);
         let pollers = demo_pollers(scenario, Clock::fixed(), LiveMode::OFF, tx);

@@ -240,10 +240,13 @@ fn used_services<'a>(
     m: &'a Model,
     pending: &dyn Fn(Source) -> bool,
 ) -> Result<Vec<&'a super::EndpointService>, Derived> {
-    let endpoints = settled(Source::InterfaceEndpoints, &m.listed_endpoints, pending)?;
-    let Some(all) = settled(Source::EndpointServices, &m.endpoint_services, pending)? else {
-        return Ok(Vec::new());
+    // Without services there is nothing to choose: no need to wait for the endpoints, so
+    // the fallback listing of the cluster VPC's NLBs starts a round earlier.
+    let all = match settled(Source::EndpointServices, &m.endpoint_services, pending)? {
+        Some(all) if !all.is_empty() => all,
+        _ => return Ok(Vec::new()),
     };
+    let endpoints = settled(Source::InterfaceEndpoints, &m.listed_endpoints, pending)?;
     let used: BTreeSet<&str> = endpoints
         .into_iter()
         .flatten()

@@ -298,6 +298,20 @@ mod tests {
         );
     }
 
+    /// Found through instance metadata, this host costs one round of its own before the
+    /// endpoints in its VPC can be listed.
+    #[tokio::test(start_paused = true)]
+    async fn locating_this_host_adds_one_round() {
+        let (clock, env, mut m, _) = setup();
+        let mut graph = Graph::new(None, Duration::from_secs(20));
+        let started = Instant::now();
+        graph
+            .cycle(&env, &mut m, Scope::All, &clock, None, &mut |_| {})
+            .await;
+        assert_eq!(started.elapsed(), 4 * RTT);
+        assert!(m.origin().is_some());
+    }
+
     /// A fast cycle re-reads the fast tier, and nothing whose keys stayed the same.
     #[tokio::test(start_paused = true)]
     async fn a_fast_cycle_reads_only_the_fast_tier_when_keys_hold() {

@@ -1,6 +1,6 @@
-//! `collect_once` and the diagnosis with the real resolver and prober: the demo account,
-//! its interface endpoint moved to 127.0.0.2 and 127.0.0.3, a DNS server and an API server
-//! on loopback. Probes stay off whenever an answer is not a loopback address.
+//! `collect_once` and the diagnosis with the real resolver and prober: the demo account
+//! rewired so its interface endpoint is on 127.0.0.2 and 127.0.0.3, a DNS server and an API
+//! server on loopback. Probes stay off whenever an answer is not a loopback address.
 
 mod support;
 
@@ -9,12 +9,11 @@ use eksnet_tui::diagnose::{Diagnosis, HopName, HopStatus, Route, Severity, diagn
 use eksnet_tui::model::{LiveMode, Model, ProbeOutcome};
 use eksnet_tui::sources::Resolver;
 use eksnet_tui::sources::collect::{Settings, collect_once};
-use eksnet_tui::sources::demo::{DemoEnv, Scenario};
+use eksnet_tui::sources::demo::{DemoEnv, Rewire, Scenario};
 use eksnet_tui::sources::dns::DnsResolver;
 use eksnet_tui::sources::probe::TlsProber;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::time::Duration;
-use support::api::LoopbackApi;
 use support::dns::{Misbehave, TestDns};
 use support::tls::{Behaviour, TestCa, TlsServer};
 
@@ -23,13 +22,17 @@ fn endpoint_host() -> String {
     h.to_ascii_lowercase()
 }
 
-fn api(ca: &TestCa, public_access: Option<bool>) -> LoopbackApi {
-    LoopbackApi {
-        demo: DemoEnv::new(Scenario::from_name("healthy").unwrap(), Clock::system()),
-        endpoint_ips: vec![Ipv4Addr::new(127, 0, 0, 2), Ipv4Addr::new(127, 0, 0, 3)],
+/// The demo account with its interface endpoint on 127.0.0.2 and 127.0.0.3 and the test CA
+/// as the cluster's.
+fn api(ca: &TestCa, public_access: Option<bool>) -> DemoEnv {
+    DemoEnv::new(Scenario::Healthy, Clock::system()).rewired(Rewire {
+        endpoint_ips: Some(vec![
+            Ipv4Addr::new(127, 0, 0, 2),
+            Ipv4Addr::new(127, 0, 0, 3),
+        ]),
         ca_data: Some(ca.ca_data()),
         public_access,
-    }
+    })
 }
 
 /// The same API server on 127.0.0.2 and 127.0.0.3 at one port.
@@ -47,7 +50,7 @@ async fn api_servers(ca: &TestCa) -> (TlsServer, TlsServer) {
     panic!("no port free on both 127.0.0.2 and 127.0.0.3");
 }
 
-async fn collect(api: &LoopbackApi, resolver: &dyn Resolver, port: u16, probe: bool) -> Model {
+async fn collect(api: &DemoEnv, resolver: &dyn Resolver, port: u16, probe: bool) -> Model {
     let settings = Settings {
         live: LiveMode { dns: true, probe },
         samples: 2,

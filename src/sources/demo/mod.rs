@@ -33,6 +33,17 @@ pub struct DemoEnv {
     offset: Duration,
     /// How long each AWS call takes, as from a far-away region.
     latency: Duration,
+    rewire: Rewire,
+}
+
+/// Changes to the simulated account that point it at servers a test runs on loopback.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Rewire {
+    /// The API's interface endpoint has these IPs.
+    pub endpoint_ips: Option<Vec<std::net::Ipv4Addr>>,
+    /// The cluster's CA, base64 PEM (`certificateAuthority.data`).
+    pub ca_data: Option<String>,
+    pub public_access: Option<bool>,
 }
 
 impl DemoEnv {
@@ -47,7 +58,14 @@ impl DemoEnv {
             clock,
             offset,
             latency: Duration::ZERO,
+            rewire: Rewire::default(),
         }
+    }
+
+    /// The same account with `rewire` applied to every answer.
+    pub fn rewired(mut self, rewire: Rewire) -> Self {
+        self.rewire = rewire;
+        self
     }
 
     /// Every AWS call answers `latency` late (in tokio time, so paused tests can count the
@@ -74,7 +92,24 @@ impl DemoEnv {
 
     /// The simulated account as it is now.
     pub fn world(&self) -> World {
-        world(self.scenario, self.elapsed())
+        let mut w = world(self.scenario, self.elapsed());
+        let r = &self.rewire;
+        for c in &mut w.clusters {
+            if let Some(ca) = &r.ca_data {
+                c.ca_data = Some(ca.clone());
+            }
+            if let Some(p) = r.public_access {
+                c.public_access = p;
+            }
+        }
+        if let Some(ips) = &r.endpoint_ips {
+            for e in w.interface_endpoints.iter_mut() {
+                if e.service_name == ids::SVC_NAME {
+                    e.ips = ips.clone();
+                }
+            }
+        }
+        w
     }
 
     /// What `check` collects from `scenario` at its start, on a fixed clock: a complete model

@@ -4,8 +4,8 @@ use super::classify::{AnswerClass, classify};
 use super::finding::{Missing, list};
 use crate::model::lb::groups_for_port;
 use crate::model::{
-    Cluster, DnsOutcome, EndpointService, InterfaceEndpoint, LoadBalancer, Loadable, Model, Origin,
-    Source, TargetGroup,
+    Cluster, DnsOutcome, EndpointService, ErrorKind, InterfaceEndpoint, LoadBalancer, Loadable,
+    Model, Origin, Source, TargetGroup,
 };
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -112,14 +112,40 @@ impl<'a> Ctx<'a> {
         need(&self.m.cluster, Source::Cluster)
     }
 
-    /// The origin, or why it is unknown.
+    /// The origin, or why it is unknown: not located, or in a VPC the account does not have.
     pub fn origin(&self) -> Result<&'a Origin, Missing> {
-        match need(&self.m.origin, Source::Origin)? {
-            Some(o) => Ok(o),
-            None => Err(Missing::new(
+        let o = match need(&self.m.origin, Source::Origin)? {
+            Some(o) => o,
+            None => {
+                return Err(Missing::new(
+                    "origin",
+                    "this host's VPC is unknown: run on the bastion (instance metadata) or pass --from-vpc",
+                ));
+            }
+        };
+        match self.origin_vpc_exists(o) {
+            Some(false) => Err(Missing::new(
                 "origin",
-                "this host's VPC is unknown: run on the bastion (instance metadata) or pass --from-vpc",
+                format!(
+                    "VPC {} ({}) does not exist in {}: {} does not return it",
+                    o.vpc_id,
+                    o.found_by,
+                    self.m.context.region.as_deref().unwrap_or("this region"),
+                    Source::Vpcs.spec().action()
+                ),
             )),
+            _ => Ok(o),
+        }
+    }
+
+    /// Whether DescribeVpcs knows this host's VPC; `None` when it could not be asked.
+    fn origin_vpc_exists(&self, o: &Origin) -> Option<bool> {
+        match &self.m.vpcs {
+            Loadable::Loaded { value, .. } | Loadable::Stale { value, .. } => {
+                Some(value.iter().any(|v| v.id == o.vpc_id))
+            }
+            Loadable::Failed { error, .. } if error.kind == ErrorKind::NotFound => Some(false),
+            _ => None,
         }
     }
 
@@ -326,7 +352,7 @@ fn topology_route(ctx: &Ctx) -> Option<(Route, String)> {
     if ctx.origin_in_cluster_vpc().unwrap_or(false) && cluster.private_access {
         return Some((Route::Direct, "this host is in the cluster VPC".into()));
     }
-    if let Some(origin) = ctx.m.origin() {
+    if let Ok(origin) = ctx.origin() {
         let host = cluster.host();
         let zones = ctx.m.hosted_zones.value().map(Vec::as_slice).unwrap_or(&[]);
         let records = ctx.m.records.value().map(Vec::as_slice).unwrap_or(&[]);
@@ -373,7 +399,7 @@ fn topology_route(ctx: &Ctx) -> Option<(Route, String)> {
     if cluster.public_access {
         return Some((Route::Public, "public access is on".into()));
     }
-    let origin = ctx.m.origin()?;
+    let origin = ctx.origin().ok()?;
     let peered = ctx.m.peerings.value()?.iter().any(|p| {
         cluster
             .vpc_id

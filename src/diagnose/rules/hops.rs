@@ -60,7 +60,10 @@ pub fn standing_of(ctx: &Ctx, hop: HopName) -> Option<Standing> {
 /// Every rule below depends on where this host is; without it nothing is OK.
 pub fn origin_located(ctx: &Ctx) -> Option<Standing> {
     match &ctx.m.origin {
-        Loadable::Loaded { value: Some(_), .. } | Loadable::Stale { value: Some(_), .. } => None,
+        Loadable::Loaded { value: Some(_), .. } | Loadable::Stale { value: Some(_), .. } => ctx
+            .origin()
+            .err()
+            .and_then(|m| standing(HopStatus::Unknown, m.why)),
         Loadable::Loaded { value: None, .. } | Loadable::Stale { value: None, .. } => standing(
             HopStatus::Unknown,
             "this host's VPC is unknown: not on EC2 (no instance metadata) and no --from-vpc",
@@ -149,6 +152,30 @@ mod tests {
         let mut m = healthy();
         m.origin = Loadable::Loading;
         assert_eq!(status(&m, HopName::Origin), Some(HopStatus::Unknown));
+    }
+
+    #[test]
+    fn origin_unknown_in_a_vpc_the_account_does_not_have() {
+        let mut m = healthy();
+        edit_origin(&mut m, |o| o.vpc_id = "vpc-nope".into());
+        let s = standing_of(&Ctx::new(&m), HopName::Origin).unwrap();
+        assert_eq!(s.status, HopStatus::Unknown);
+        assert!(
+            s.why.contains("vpc-nope") && s.why.contains("ec2:DescribeVpcs"),
+            "{}",
+            s.why
+        );
+        // Nothing is aimed at it.
+        let d = crate::diagnose::diagnose(&m);
+        assert!(
+            d.findings.iter().all(|f| !f.fix.contains("vpc-nope")),
+            "{:?}",
+            d.findings
+        );
+        // Without DescribeVpcs the VPC cannot be checked, and the origin stands as given.
+        let mut m = without(healthy(), Part::Vpcs);
+        edit_origin(&mut m, |o| o.vpc_id = "vpc-nope".into());
+        assert_eq!(status(&m, HopName::Origin), None);
     }
 
     #[test]

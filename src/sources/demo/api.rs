@@ -99,7 +99,13 @@ impl AwsApi for DemoEnv {
 
     async fn vpcs(&self, ids: &[String]) -> ApiResult<Vec<Vpc>> {
         self.answer_delay().await;
-        by_ids(&self.world().vpcs, ids, |v| &v.id, "VPC")
+        // The real fetch filters on `vpc-id`, which leaves unknown ids out without an error.
+        Ok(self
+            .world()
+            .vpcs
+            .into_iter()
+            .filter(|v| ids.contains(&v.id))
+            .collect())
     }
 
     async fn subnets(&self, vpc_ids: &[String]) -> ApiResult<Vec<Subnet>> {

@@ -55,6 +55,13 @@ fn healthy_topology_is_ok_on_the_privatelink_route() {
     ] {
         assert_eq!(hop_status(&doc, name), "ok", "{name}");
     }
+
+    // A --from-vpc the account does not have: the origin is unknown and nothing is aimed at it.
+    let (_, doc) = emu.check("healthy", "vpc-0123456789abcdef0", &["--cluster", "prod"]);
+    assert_eq!(hop_status(&doc, "origin"), "unknown", "{doc:#}");
+    assert_ne!(doc["verdict"], "ok");
+    let fixes = doc["findings"].to_string();
+    assert!(!fixes.contains("vpc-0123456789abcdef0"), "{fixes}");
 }
 
 /// (fault, ids that must be raised, ids that may also be raised)

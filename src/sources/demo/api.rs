@@ -100,12 +100,7 @@ impl AwsApi for DemoEnv {
     async fn vpcs(&self, ids: &[String]) -> ApiResult<Vec<Vpc>> {
         self.answer_delay().await;
         // The real fetch filters on `vpc-id`, which leaves unknown ids out without an error.
-        Ok(self
-            .world()
-            .vpcs
-            .into_iter()
-            .filter(|v| ids.contains(&v.id))
-            .collect())
+        Ok(in_vpcs(&self.world().vpcs, ids, |v| &v.id))
     }
 
     async fn subnets(&self, vpc_ids: &[String]) -> ApiResult<Vec<Subnet>> {

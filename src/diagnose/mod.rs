@@ -4,6 +4,7 @@ pub mod classify;
 pub mod ctx;
 pub mod finding;
 pub mod path;
+pub mod rests_on;
 pub mod rules;
 pub mod sg;
 pub mod states;

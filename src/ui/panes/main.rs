@@ -13,7 +13,11 @@ pub fn render(f: &mut Frame, area: Rect, s: &Scene) {
     let hops = &s.diagnosis.hops;
     let chain: usize = hops
         .iter()
-        .map(|h| h.name.as_str().chars().count() + 2)
+        .map(|h| {
+            h.name.as_str().chars().count()
+                + 2
+                + path::stale_mark(s, h.name).map_or(0, |m| m.chars().count() + 1)
+        })
         .sum::<usize>()
         + 3 * hops.len().saturating_sub(1);
     let evidence: u16 = hops.get(s.ui.hop).map_or(1, |h| {

@@ -3,6 +3,7 @@
 pub mod classify;
 pub mod ctx;
 pub mod finding;
+pub mod history;
 pub mod path;
 pub mod rests_on;
 pub mod rules;

@@ -26,6 +26,8 @@ pub const MIN_HEIGHT: u16 = 15;
 pub struct Scene<'a> {
     pub model: &'a Model,
     pub diagnosis: &'a Diagnosis,
+    /// Every hop's status over the last minutes.
+    pub history: &'a crate::diagnose::history::HopHistory,
     /// The lists' rows for this model and diagnosis.
     pub rows: &'a rows::Cache,
     pub ui: &'a UiState,

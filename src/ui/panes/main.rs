@@ -1,6 +1,6 @@
 //! The main screen: the path on top, findings and events below.
 
-use super::{clip, list, path};
+use super::{clip, history, list, path};
 use crate::ui::Scene;
 use crate::ui::state::{Kind, Pane};
 use ratatui::Frame;
@@ -32,9 +32,23 @@ pub fn render(f: &mut Frame, area: Rect, s: &Scene) {
             .sum()
     });
     let path_h = (rows(chain) + 1 + evidence + 2).clamp(5, area.height / 2);
-    let [top, bottom] =
-        Layout::vertical([Constraint::Length(path_h), Constraint::Min(3)]).areas(area);
+    // The header and footer take three rows of the terminal.
+    let roomy = area.width >= history::MIN_WIDTH && area.height + 3 >= history::MIN_HEIGHT;
+    let history_h = if roomy {
+        history::height(s).min(area.height.saturating_sub(path_h + 8))
+    } else {
+        0
+    };
+    let [top, middle, bottom] = Layout::vertical([
+        Constraint::Length(path_h),
+        Constraint::Length(history_h),
+        Constraint::Min(3),
+    ])
+    .areas(area);
     path::render(f, top, s, s.ui.focus == Pane::Path);
+    if history_h > 0 {
+        history::render(f, middle, s);
+    }
     if bottom.width >= 110 {
         let [left, right] =
             Layout::horizontal([Constraint::Percentage(62), Constraint::Percentage(38)])

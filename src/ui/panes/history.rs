@@ -173,3 +173,23 @@ fn dns_line<'a>(s: &Scene<'a>) -> Line<'a> {
         ),
     ])
 }
+
+/// Below the `:probes` list: each address's latency per window over the time axis.
+pub fn render_probes(f: &mut Frame, area: Rect, s: &Scene) {
+    let t = s.theme;
+    let mut lines = probe_lines(s);
+    lines.push(Line::from(vec![
+        Span::raw(" ".repeat(NAME)),
+        Span::styled(axis(), t.muted()),
+    ]));
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(t.border(false))
+        .title(Span::styled(" Probe history, last 10 minutes ", t.title()));
+    f.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+/// Rows the probe history needs.
+pub fn probes_height(s: &Scene) -> u16 {
+    (s.model.live.probes.len() + 1 + 2) as u16
+}

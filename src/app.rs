@@ -1,5 +1,6 @@
 //! The app state and `update`, the one place it changes.
 
+use crate::diagnose::history::{self, HopHistory};
 use crate::diagnose::{Diagnosis, HopStatus, diagnose};
 use crate::keymap::{Action, action_for, is_ctrl_c};
 use crate::model::{EventLevel, Fetched, LoadState, Model};
@@ -30,6 +31,8 @@ pub struct App {
     pub model: Model,
     /// Judged once per model change, never per frame or key.
     pub diagnosis: Diagnosis,
+    /// Every hop's status over the last minutes, noted each time it is judged.
+    pub history: HopHistory,
     rows: rows::Cache,
     pub ui: UiState,
     pub themes: Vec<Theme>,
@@ -46,6 +49,7 @@ impl App {
         let mut app = Self {
             model,
             diagnosis,
+            history: HopHistory::default(),
             rows: rows::Cache::default(),
             ui: UiState::default(),
             themes,
@@ -60,6 +64,7 @@ impl App {
         let scene = crate::ui::Scene {
             model: &self.model,
             diagnosis: &self.diagnosis,
+            history: &self.history,
             rows: &self.rows,
             ui: &self.ui,
             theme: self.theme(),
@@ -81,6 +86,8 @@ impl App {
                 vec![]
             }
             Msg::Tick => {
+                // The judgement stands until the next one: the current window shows it.
+                history::record(&mut self.history, &self.diagnosis, now);
                 self.dirty = true;
                 vec![]
             }
@@ -114,6 +121,7 @@ impl App {
     fn rediagnose(&mut self, now: DateTime<Utc>) {
         let before = self.diagnosis.verdict;
         self.diagnosis = diagnose(&self.model);
+        history::record(&mut self.history, &self.diagnosis, now);
         // The event below is a model change too; the rows are built after it.
         self.rows.clear();
         let after = self.diagnosis.verdict;

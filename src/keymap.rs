@@ -124,7 +124,7 @@ pub const BINDINGS: &[Binding] = &[
     Binding {
         keys: ":",
         action: Action::Command,
-        help: "jump to a resource kind (:vpcs :peering :cluster :enis :targets :endpoints :zones :dns :probes :events :findings)",
+        help: "jump to a resource kind (:vpcs :peering :cluster :enis :targets :endpoints :zones :dns :probes :events :findings :sources)",
         footer: Some("jump"),
         matches: |k| ch(k, ':'),
     },

@@ -3,7 +3,7 @@
 
 use crate::app::{App, Effect, Msg};
 use crate::env::build_env;
-use crate::model::{Context, Model};
+use crate::model::{Context, Model, Refresh};
 use crate::sources::collect::{CollectError, choose_cluster};
 use crate::sources::poll::{self, Sources};
 use crate::startup::{Startup, StartupError};
@@ -42,12 +42,18 @@ async fn prepare(startup: &Startup) -> Result<(App, Sources), StartupError> {
         }
         Err(e) => return Err(e.into()),
     };
-    let model = Model::new(Context {
+    let mut model = Model::new(Context {
         cluster_name: cluster,
         region: env.api.region(),
         source: env.source.clone(),
         live: startup.live(),
     });
+    let every = &startup.intervals;
+    model.refresh = Refresh {
+        fast: every.fast,
+        slow: every.slow,
+        live: every.live,
+    };
     let sources = Sources {
         api: env.api,
         resolver: env.resolver,

@@ -22,14 +22,23 @@ fn views() -> Vec<(String, View)> {
     v
 }
 
+/// The time of the newest data: the clock reads real time once the paused runtime is gone,
+/// and ages on screen must not depend on how long the test took.
+fn frozen(app: &App, clock: &Clock) -> chrono::DateTime<chrono::Utc> {
+    let sources = app.model.sources();
+    let newest = sources.iter().filter_map(|s| s.fetched_at).max();
+    newest.unwrap_or_else(|| clock.now())
+}
+
 fn snap(app: &mut App, clock: &Clock, state: &str) {
+    let now = frozen(app, clock);
     for (name, view) in views() {
         app.ui.stack = vec![View::Main];
         if view != View::Main {
             app.ui.stack.push(view);
         }
         for (w, h) in SIZES {
-            let screen = text(&draw(app, clock.now(), w, h));
+            let screen = text(&draw(app, now, w, h));
             insta::assert_snapshot!(format!("{state}-{name}-{w}x{h}"), screen);
         }
     }
@@ -49,7 +58,7 @@ fn loaded() {
     for (w, h) in SIZES {
         insta::assert_snapshot!(
             format!("loaded-row-eni-{w}x{h}"),
-            text(&draw(&app, clock.now(), w, h))
+            text(&draw(&app, frozen(&app, &clock), w, h))
         );
     }
     app.ui.stack.truncate(1);
@@ -57,7 +66,7 @@ fn loaded() {
     for (w, h) in SIZES {
         insta::assert_snapshot!(
             format!("loaded-help-{w}x{h}"),
-            text(&draw(&app, clock.now(), w, h))
+            text(&draw(&app, frozen(&app, &clock), w, h))
         );
     }
 }

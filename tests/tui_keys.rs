@@ -309,3 +309,52 @@ fn fast_cycles_read_only_enis_and_target_health() {
         }
     }
 }
+
+#[test]
+fn a_source_that_stops_answering_marks_its_hops_stale_logs_and_lists_it() {
+    use eksnet_tui::model::{Fetched, Source, SourceError};
+    let (mut app, clock) = demo_app(Scenario::Healthy, 0);
+    let s = screen(&app, &clock);
+    assert!(s.contains("✔ targets →") && !s.contains("(stale)"), "{s}");
+    let kept = app.model.targets.value().cloned().expect("targets loaded");
+    let later = clock.now() + chrono::Duration::seconds(3);
+    let timeout = SourceError::timeout("elasticloadbalancing:DescribeTargetHealth");
+    app.update(
+        Msg::Fetched(Box::new(Fetched::failed(Source::Targets, timeout))),
+        later,
+    );
+    let s = text(&draw(&app, later, 120, 40));
+    let marked = ["2s", "3s"]
+        .iter()
+        .any(|a| s.contains(&format!("✔ targets {a} old →")));
+    assert!(
+        marked,
+        "the hop keeps its status, marked with the data's age: {s}"
+    );
+    assert!(
+        s.contains("✔ origin →"),
+        "hops that do not rest on it are not: {s}"
+    );
+    assert!(
+        s.contains("(stale)"),
+        "the header says the verdict rests on stale data: {s}"
+    );
+    let logged = |app: &App, text: &str| app.model.events.iter().any(|e| e.text.starts_with(text));
+    assert!(logged(&app, "source targets failed: timed out"));
+
+    keys(&mut app, &clock, ":sources");
+    key(&mut app, &clock, KeyCode::Enter);
+    assert_eq!(app.ui.view(), &View::List(Kind::Sources));
+    let s = text(&draw(&app, later, 120, 40));
+    assert!(s.contains("targets: data ") && s.contains("s old"), "{s}");
+    let row = s.lines().find(|l| l.contains(" targets  "));
+    let row = row.expect("a row for target health");
+    assert!(row.contains("stale") && row.contains("timed out"), "{row}");
+
+    let again = later;
+    app.update(Msg::Fetched(Box::new(Fetched::Targets(Ok(kept)))), again);
+    key(&mut app, &clock, KeyCode::Esc);
+    let s = text(&draw(&app, again, 120, 40));
+    assert!(s.contains("✔ targets →") && !s.contains("(stale)"), "{s}");
+    assert!(logged(&app, "source targets recovered"));
+}

@@ -3,7 +3,9 @@
 pub mod classify;
 pub mod ctx;
 pub mod finding;
+pub mod history;
 pub mod path;
+pub mod rests_on;
 pub mod rules;
 pub mod sg;
 pub mod states;

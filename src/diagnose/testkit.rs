@@ -86,6 +86,11 @@ pub fn target(ip_s: &str, az: &str, state: &str) -> Target {
 
 /// Every source loaded; DNS answers the interface endpoint IPs; probes succeed.
 pub fn healthy() -> Model {
+    healthy_but(None)
+}
+
+/// [`healthy`], with the first read of `failed` denied, as collection would leave it.
+pub fn healthy_but(failed: Option<Source>) -> Model {
     let at = t0();
     let mut m = Model::new(Context {
         cluster_name: "demo".into(),
@@ -93,7 +98,13 @@ pub fn healthy() -> Model {
         source: "test".into(),
         live: LiveMode::ALL,
     });
-    let l = |m: &mut Model, f: Fetched| m.apply(f, at);
+    let l = |m: &mut Model, f: Fetched| {
+        let f = match (failed, f.source()) {
+            (Some(s), Some(x)) if s == x => Fetched::failed(s, SourceError::denied("test:Denied")),
+            _ => f,
+        };
+        m.apply(f, at)
+    };
     l(
         &mut m,
         Fetched::Cluster(Ok(Cluster {

@@ -5,6 +5,7 @@
 
 use super::cluster::{Cluster, Eni, Origin};
 use super::events::EventLog;
+use super::freshness::Refresh;
 use super::lb::{LbAttributes, Listener, LoadBalancer, NlbAddress, Target, TargetGroup};
 use super::live::{DnsSample, LiveHistory, ProbeSample};
 use super::loadable::{Loadable, SourceError};
@@ -129,6 +130,8 @@ macro_rules! catalogue {
             pub hosted_zones: Loadable<Vec<HostedZone>>,
             pub live: LiveHistory,
             pub events: EventLog,
+            /// How often the view re-reads each source: what makes held data stale.
+            pub refresh: Refresh,
         }
 
         impl Model {
@@ -141,6 +144,7 @@ macro_rules! catalogue {
                     hosted_zones: Loadable::Loading,
                     live: LiveHistory::default(),
                     events: EventLog::default(),
+                    refresh: Refresh::default(),
                 }
             }
 

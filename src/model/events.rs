@@ -1,8 +1,10 @@
 //! Transitions worth an operator's attention, kept in a bounded log.
 
+use super::catalogue::Source;
 use super::cluster::Eni;
 use super::lb::Target;
 use super::live::{DnsOutcome, DnsSample, ProbeOutcome, ProbeSample};
+use super::loadable::{ErrorKind, SourceError};
 use super::stats::answer_key;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -54,6 +56,44 @@ impl EventLog {
 
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
+    }
+}
+
+/// A source that starts failing, and one that answers again after failing. A source
+/// blocked by a failed upstream logs nothing: the upstream's own event says why.
+pub fn diff_source(
+    log: &mut EventLog,
+    source: Source,
+    before: Option<&SourceError>,
+    after: Option<&SourceError>,
+    kept: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) {
+    fn own(e: Option<&SourceError>) -> Option<&SourceError> {
+        e.filter(|e| !matches!(e.kind, ErrorKind::Blocked { .. }))
+    }
+    let name = source.spec().name;
+    match (own(before), own(after)) {
+        (None, Some(e)) => match kept {
+            Some(at) => log.push(
+                now,
+                EventLevel::Warn,
+                format!(
+                    "source {name} failed: {}; showing data from {}",
+                    e.label(),
+                    at.format("%H:%M:%S")
+                ),
+            ),
+            None => log.push(
+                now,
+                EventLevel::Fail,
+                format!("source {name} failed: {}", e.label()),
+            ),
+        },
+        (Some(_), None) if after.is_none() => {
+            log.push(now, EventLevel::Ok, format!("source {name} recovered"))
+        }
+        _ => {}
     }
 }
 
@@ -172,5 +212,53 @@ pub fn diff_probe(log: &mut EventLog, previous: Option<&ProbeSample>, new: &Prob
                 format!("probe {} failed: {r}", new.ip),
             )
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::model::{Context, EventLevel, Fetched, LiveMode, Model, SourceError};
+    use chrono::{TimeZone, Utc};
+
+    #[test]
+    fn a_source_logs_once_when_it_fails_and_once_when_it_recovers() {
+        let t = |s: i64| Utc.timestamp_opt(1_790_000_000 + s, 0).unwrap();
+        let mut m = Model::new(Context {
+            cluster_name: "c".into(),
+            region: None,
+            source: "test".into(),
+            live: LiveMode::OFF,
+        });
+        let texts = |m: &Model| m.events.iter().map(|e| e.text.clone()).collect::<Vec<_>>();
+        m.apply(Fetched::Vpcs(Ok(vec![])), t(0));
+        assert!(m.events.is_empty(), "a first success is no event");
+        let timeout = || Fetched::Vpcs(Err(SourceError::timeout("ec2:DescribeVpcs")));
+        m.apply(timeout(), t(60));
+        m.apply(timeout(), t(120));
+        m.apply(
+            Fetched::Subnets(Err(SourceError::blocked("ec2:DescribeVpcs"))),
+            t(120),
+        );
+        m.apply(Fetched::Vpcs(Ok(vec![])), t(180));
+        m.apply(Fetched::Vpcs(Ok(vec![])), t(240));
+        assert_eq!(
+            texts(&m),
+            [
+                "source vpcs failed: timed out; showing data from 14:13:20",
+                "source vpcs recovered"
+            ]
+        );
+        let levels: Vec<_> = m.events.iter().map(|e| e.level).collect();
+        assert_eq!(levels, [EventLevel::Warn, EventLevel::Ok]);
+        m.apply(
+            Fetched::Enis(Err(SourceError::denied("ec2:DescribeNetworkInterfaces"))),
+            t(250),
+        );
+        let last = m.events.iter().last().unwrap();
+        assert_eq!(last.level, EventLevel::Fail);
+        assert_eq!(
+            last.text,
+            "source enis failed: access denied (ec2:DescribeNetworkInterfaces)"
+        );
     }
 }

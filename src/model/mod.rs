@@ -3,6 +3,7 @@
 pub mod catalogue;
 pub mod cluster;
 pub mod events;
+pub mod freshness;
 pub mod inputs;
 mod join;
 pub mod lb;
@@ -12,10 +13,12 @@ pub mod network;
 pub mod privatelink;
 pub mod route53;
 pub mod stats;
+pub mod timeline;
 
 pub use catalogue::{DISCOVERY_ACTIONS, Fetched, Model, Source, Spec, Tier};
 pub use cluster::{Cluster, EndpointMode, Eni, Origin};
 pub use events::{Event, EventLevel};
+pub use freshness::{Basis, Freshness, Refresh, Summary};
 pub use inputs::{Derived, Input};
 pub use lb::{LbAttributes, LbZone, Listener, LoadBalancer, NlbAddress, Target, TargetGroup};
 pub use live::{DnsAnswer, DnsOutcome, DnsSample, LiveHistory, ProbeOutcome, ProbeSample};
@@ -89,6 +92,7 @@ impl Model {
     /// The one place remote data enters the model.
     pub fn apply(&mut self, update: Fetched, now: DateTime<Utc>) {
         let source = update.source();
+        let before = source.and_then(|s| self.state_of(s).error.cloned());
         match update {
             Fetched::Enis(Ok(new)) => {
                 events::diff_enis(&mut self.events, self.enis.value(), &new, now);
@@ -110,6 +114,16 @@ impl Model {
             other => self.store(other, now),
         }
         if let Some(source) = source {
+            let after = self.state_of(source);
+            let (error, kept) = (after.error.cloned(), after.fetched_at);
+            events::diff_source(
+                &mut self.events,
+                source,
+                before.as_ref(),
+                error.as_ref(),
+                kept,
+                now,
+            );
             join::rejoin(self, source);
         }
     }

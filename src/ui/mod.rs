@@ -26,6 +26,8 @@ pub const MIN_HEIGHT: u16 = 15;
 pub struct Scene<'a> {
     pub model: &'a Model,
     pub diagnosis: &'a Diagnosis,
+    /// Every hop's status over the last minutes.
+    pub history: &'a crate::diagnose::history::HopHistory,
     /// The lists' rows for this model and diagnosis.
     pub rows: &'a rows::Cache,
     pub ui: &'a UiState,
@@ -48,6 +50,13 @@ pub fn render(f: &mut Frame, s: &Scene) {
     panes::header::render(f, header, s);
     match s.ui.view() {
         View::Main => panes::main::render(f, body, s),
+        View::List(state::Kind::Probes) if !s.model.live.probes.is_empty() => {
+            let h = panes::history::probes_height(s).min(body.height / 2);
+            let [list, history] =
+                Layout::vertical([Constraint::Min(3), Constraint::Length(h)]).areas(body);
+            panes::list::render_kind(f, list, s, state::Kind::Probes, true);
+            panes::history::render_probes(f, history, s);
+        }
         View::List(k) => panes::list::render_kind(f, body, s, *k, true),
         View::Hop(h) => panes::detail::render_hop(f, body, s, *h),
         View::Row { kind, id } => panes::detail::render_row(f, body, s, *kind, id),

@@ -17,10 +17,11 @@ pub enum Kind {
     Dns,
     Probes,
     Events,
+    Sources,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 11] = [
+    pub const ALL: [Kind; 12] = [
         Kind::Findings,
         Kind::Vpcs,
         Kind::Peering,
@@ -32,6 +33,7 @@ impl Kind {
         Kind::Dns,
         Kind::Probes,
         Kind::Events,
+        Kind::Sources,
     ];
 
     pub fn name(self) -> &'static str {
@@ -47,6 +49,7 @@ impl Kind {
             Kind::Dns => "dns",
             Kind::Probes => "probes",
             Kind::Events => "events",
+            Kind::Sources => "sources",
         }
     }
 
@@ -63,6 +66,7 @@ impl Kind {
             Kind::Dns => "DNS from this host",
             Kind::Probes => "Probes",
             Kind::Events => "Event log",
+            Kind::Sources => "Sources",
         }
     }
 

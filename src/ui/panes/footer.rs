@@ -20,7 +20,7 @@ pub fn render(f: &mut Frame, area: Rect, s: &Scene) {
             Span::styled(":", t.accent()),
             Span::styled(format!("{}▏", s.ui.input), t.text()),
             Span::styled(
-                "  vpcs peering cluster enis targets endpoints zones dns probes events findings",
+                "  vpcs peering cluster enis targets endpoints zones dns probes events findings sources",
                 t.muted(),
             ),
         ]),

@@ -1,6 +1,7 @@
 //! Two lines: who and where, then the verdict, freshness and the breadcrumbs.
 
 use super::status_style;
+use crate::diagnose::rests_on::verdict_rests_on;
 use crate::ui::Scene;
 use crate::ui::rows::age;
 use ratatui::Frame;
@@ -47,17 +48,12 @@ pub fn render(f: &mut Frame, area: Rect, s: &Scene) {
         Span::styled(origin, t.text()),
     ]);
     let sources = m.sources();
-    let latest = sources.iter().filter_map(|s| s.fetched_at).max();
     let errors = sources.iter().filter(|s| s.error.is_some()).count();
-    let fresh = match latest {
-        Some(at) => format!("refreshed {} ago", age(s.now, at)),
-        None if errors > 0 => "no source answered".into(),
-        None => "loading…".into(),
-    };
+    let (fresh, stale) = freshness(s);
     let mut spans = vec![
         Span::styled(format!("route {}", d.route.label()), t.text()),
         sep(),
-        Span::styled(fresh, t.muted()),
+        Span::styled(fresh, if stale { t.warn() } else { t.muted() }),
         sep(),
         Span::styled(
             format!(
@@ -74,4 +70,23 @@ pub fn render(f: &mut Frame, area: Rect, s: &Scene) {
         spans.push(Span::styled(m.context.source.clone(), t.muted()));
     }
     f.render_widget(Paragraph::new(vec![line1, Line::from(spans)]), area);
+}
+
+/// How old the data the verdict rests on is: its oldest part, marked stale when a source it
+/// rests on failed its last read or missed two refreshes; `loading` until every part is in.
+pub fn freshness(s: &Scene) -> (String, bool) {
+    let bases = verdict_rests_on(s.diagnosis);
+    let sum = s.model.summary(&bases, s.now);
+    if sum.loading > 0 {
+        return (
+            format!("loading {}/{}", sum.total - sum.loading, sum.total),
+            false,
+        );
+    }
+    let stale = !sum.stale.is_empty();
+    match sum.oldest {
+        Some(at) if stale => (format!("data {} old (stale)", age(s.now, at)), true),
+        Some(at) => (format!("data {} old", age(s.now, at)), false),
+        None => ("no source answered".into(), false),
+    }
 }

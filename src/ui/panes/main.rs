@@ -1,6 +1,6 @@
 //! The main screen: the path on top, findings and events below.
 
-use super::{clip, list, path};
+use super::{clip, history, list, path};
 use crate::ui::Scene;
 use crate::ui::state::{Kind, Pane};
 use ratatui::Frame;
@@ -13,7 +13,11 @@ pub fn render(f: &mut Frame, area: Rect, s: &Scene) {
     let hops = &s.diagnosis.hops;
     let chain: usize = hops
         .iter()
-        .map(|h| h.name.as_str().chars().count() + 2)
+        .map(|h| {
+            h.name.as_str().chars().count()
+                + 2
+                + path::stale_mark(s, h.name).map_or(0, |m| m.chars().count() + 1)
+        })
         .sum::<usize>()
         + 3 * hops.len().saturating_sub(1);
     let evidence: u16 = hops.get(s.ui.hop).map_or(1, |h| {
@@ -28,9 +32,23 @@ pub fn render(f: &mut Frame, area: Rect, s: &Scene) {
             .sum()
     });
     let path_h = (rows(chain) + 1 + evidence + 2).clamp(5, area.height / 2);
-    let [top, bottom] =
-        Layout::vertical([Constraint::Length(path_h), Constraint::Min(3)]).areas(area);
+    // The header and footer take three rows of the terminal.
+    let roomy = area.width >= history::MIN_WIDTH && area.height + 3 >= history::MIN_HEIGHT;
+    let history_h = if roomy {
+        history::height(s).min(area.height.saturating_sub(path_h + 8))
+    } else {
+        0
+    };
+    let [top, middle, bottom] = Layout::vertical([
+        Constraint::Length(path_h),
+        Constraint::Length(history_h),
+        Constraint::Min(3),
+    ])
+    .areas(area);
     path::render(f, top, s, s.ui.focus == Pane::Path);
+    if history_h > 0 {
+        history::render(f, middle, s);
+    }
     if bottom.width >= 110 {
         let [left, right] =
             Layout::horizontal([Constraint::Percentage(62), Constraint::Percentage(38)])

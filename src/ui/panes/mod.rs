@@ -4,6 +4,7 @@ pub mod detail;
 pub mod footer;
 pub mod header;
 pub mod help;
+pub mod history;
 pub mod list;
 pub mod main;
 pub mod path;

@@ -1,7 +1,10 @@
 //! The hop chain, left to right, and the evidence of the selected hop.
 
 use super::{clip, status_style};
+use crate::diagnose::HopName;
+use crate::diagnose::rests_on::rests_on;
 use crate::ui::Scene;
+use crate::ui::rows::age;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Modifier;
@@ -27,6 +30,9 @@ pub fn render(f: &mut Frame, area: Rect, s: &Scene, focused: bool) {
             format!("{} {}", h.status.symbol(), h.name),
             style,
         ));
+        if let Some(mark) = stale_mark(s, h.name) {
+            chain.push(Span::styled(format!(" {mark}"), t.warn()));
+        }
     }
     let mut lines = vec![Line::from(chain), Line::default()];
     // One more row than fits, so the clipped text wraps like the whole would on screen.
@@ -69,4 +75,13 @@ pub fn render(f: &mut Frame, area: Rect, s: &Scene, focused: bool) {
             .block(block),
         area,
     );
+}
+
+/// `3m00s old` when data the hop rests on is stale: the status is from that long ago.
+pub fn stale_mark(s: &Scene, hop: HopName) -> Option<String> {
+    let sum = s.model.summary(&rests_on(hop), s.now);
+    if sum.stale.is_empty() {
+        return None;
+    }
+    sum.oldest.map(|at| format!("{} old", age(s.now, at)))
 }

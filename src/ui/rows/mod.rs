@@ -192,6 +192,7 @@ mod cache;
 mod live;
 mod network;
 mod path;
+mod sources;
 
 pub use cache::Cache;
 pub use live::sparkline;
@@ -212,6 +213,7 @@ pub fn build(kind: Kind, m: &Model, d: &Diagnosis) -> Table {
         Kind::Dns => dns(m, d),
         Kind::Probes => probes(m, d),
         Kind::Events => events(m),
+        Kind::Sources => sources::sources(m),
     }
 }
 
@@ -261,6 +263,7 @@ pub fn notes(kind: Kind, m: &Model, d: &Diagnosis, now: DateTime<Utc>) -> Vec<No
             Role::Muted,
         )],
         Kind::Events => vec![],
+        Kind::Sources => sources::notes(m, now),
     }
 }
 

@@ -51,8 +51,10 @@ pub fn render(f: &mut Frame, area: Rect, s: &Scene, focused: bool) {
             ]));
         }
     }
+    // Whatever counts from off the path is named, so the title never contradicts the hops.
     let verdict = match d.first_failure {
         Some(h) => format!(" ✖ broken at {h} "),
+        None if !d.elsewhere.is_empty() => format!(" {} {} ", d.verdict.symbol(), d.summary),
         None => format!(" {} {} ", d.verdict.symbol(), d.verdict.label()),
     };
     let block = Block::default()

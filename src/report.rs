@@ -37,7 +37,7 @@ pub fn json(m: &Model, d: &Diagnosis, generated_at: chrono::DateTime<chrono::Utc
     let hops: Vec<Value> = d
         .hops
         .iter()
-        .map(|h| json!({"name": h.name, "status": h.status, "evidence": h.evidence.join("; "), "details": h.evidence}))
+        .map(|h| json!({"name": h.name, "status": h.status, "evidence": h.evidence.join("; "), "details": h.evidence, "findings": h.findings}))
         .collect();
     let sources: Vec<Value> = m
         .sources()
@@ -56,6 +56,8 @@ pub fn json(m: &Model, d: &Diagnosis, generated_at: chrono::DateTime<chrono::Utc
         "route": d.route,
         "route_basis": d.route_basis,
         "first_failure": d.first_failure,
+        "elsewhere": d.elsewhere,
+        "summary": d.summary,
         "hops": hops,
         "findings": d.findings,
         "unknowns": d.unknowns,
@@ -156,10 +158,13 @@ pub fn text(m: &Model, d: &Diagnosis, color: bool) -> String {
     }
     line(String::new());
     let verdict = format!("verdict: {}", d.verdict.label().to_uppercase());
-    let first = d
-        .first_failure
-        .map(|h| format!(" (first failing hop: {h})"))
-        .unwrap_or_default();
+    let elsewhere = crate::diagnose::path::elsewhere_text(&d.elsewhere);
+    let first = match (d.first_failure, elsewhere) {
+        (Some(h), None) => format!(" (first failing hop: {h})"),
+        (Some(h), Some(e)) => format!(" (first failing hop: {h}; {e})"),
+        (None, Some(_)) => format!(" ({})", d.summary),
+        (None, None) => String::new(),
+    };
     line(format!(
         "{}{first}",
         paint(verdict, status_color(d.verdict), true)
@@ -185,7 +190,11 @@ pub fn text(m: &Model, d: &Diagnosis, color: bool) -> String {
         ));
         line(format!("       {}", f.evidence));
         if f.severity > Severity::Info {
-            line(format!("       fix: {}", f.fix));
+            let mut fix = f.fix.lines();
+            line(format!("       fix: {}", fix.next().unwrap_or("")));
+            for more in fix {
+                line(format!("            {more}"));
+            }
         }
     }
     if !d.unknowns.is_empty() {

@@ -98,6 +98,86 @@ fn every_scenario_gives_its_exit_code_and_findings() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
+/// In every scenario the verdict is the worst of the hops and of `elsewhere`, and a FAIL
+/// shows on a hop or is named by the summary.
+#[test]
+fn verdict_hops_and_elsewhere_never_contradict() {
+    let rank = |s: &Value| match s.as_str().unwrap() {
+        "ok" | "skipped" => 0,
+        "warn" => 1,
+        "unknown" => 2,
+        "fail" => 3,
+        other => panic!("status {other}"),
+    };
+    for (scenario, ..) in SCENARIOS {
+        let (_, doc) = check_json(scenario, &[]);
+        let hops = doc["hops"].as_array().unwrap();
+        let elsewhere = doc["elsewhere"].as_array().unwrap();
+        let worst = hops
+            .iter()
+            .map(|h| rank(&h["status"]))
+            .chain(elsewhere.iter().map(|e| rank(&e["status"])))
+            .max()
+            .unwrap();
+        assert_eq!(rank(&doc["verdict"]), worst, "{scenario}: {doc:#}");
+        let first = hops
+            .iter()
+            .find(|h| h["status"] == "fail")
+            .map(|h| h["name"].clone());
+        assert_eq!(
+            doc["first_failure"],
+            first.unwrap_or(Value::Null),
+            "{scenario}"
+        );
+        let summary = doc["summary"].as_str().unwrap();
+        for e in elsewhere {
+            assert!(
+                summary.contains(e["id"].as_str().unwrap()),
+                "{scenario}: {summary}"
+            );
+        }
+    }
+    let (_, doc) = check_json("vpc-dns-off", &[]);
+    assert_eq!(doc["first_failure"], Value::Null);
+    assert_eq!(doc["elsewhere"][0]["id"], "vpc-dns-disabled");
+    assert!(
+        doc["summary"]
+            .as_str()
+            .unwrap()
+            .starts_with("path OK from this host; 1 failure elsewhere: vpc-dns-disabled"),
+        "{}",
+        doc["summary"]
+    );
+    let (_, doc) = check_json("targets-unhealthy", &[]);
+    let targets = doc["hops"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["name"] == "targets")
+        .unwrap();
+    assert!(
+        targets["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f == "sg-blocks-443"),
+        "{targets:#}"
+    );
+    let sg = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["id"] == "sg-blocks-443")
+        .unwrap();
+    assert!(
+        sg["fix"]
+            .as_str()
+            .unwrap()
+            .starts_with("aws ec2 authorize-security-group-ingress --group-id sg-"),
+        "{sg:#}"
+    );
+}
+
 #[test]
 fn healthy_is_privatelink_with_every_hop_ok() {
     let (code, doc) = check_json("healthy", &[]);

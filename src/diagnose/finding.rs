@@ -71,6 +71,10 @@ pub struct Finding {
     pub fix: String,
     /// The hop this finding bears on, if any.
     pub hop: Option<HopName>,
+    /// Other hops this finding explains when they are not OK, e.g. a security group on
+    /// the ENIs that fails the NLB's health checks explains unhealthy targets.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub explains: Vec<HopName>,
 }
 
 impl Finding {
@@ -89,7 +93,14 @@ impl Finding {
             evidence: evidence.into(),
             fix: fix.into(),
             hop,
+            explains: Vec::new(),
         }
+    }
+
+    /// Name further hops that this finding explains.
+    pub fn explaining(mut self, hops: &[HopName]) -> Self {
+        self.explains.extend_from_slice(hops);
+        self
     }
 }
 

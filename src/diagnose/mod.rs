@@ -15,7 +15,7 @@ pub mod testkit;
 pub use classify::AnswerClass;
 pub use ctx::{Ctx, PathIds, Route};
 pub use finding::{Finding, HopName, Missing, Severity, Unknown};
-pub use path::{Hop, HopStatus};
+pub use path::{Elsewhere, Hop, HopStatus};
 pub use states::{Aspect, States};
 
 use crate::model::Model;
@@ -32,6 +32,10 @@ pub struct Diagnosis {
     pub hops: Vec<Hop>,
     /// The first hop of the chain that fails: where to look first.
     pub first_failure: Option<HopName>,
+    /// What counts in the verdict but bears on no hop of this host's path, worst first.
+    pub elsewhere: Vec<Elsewhere>,
+    /// The verdict in words: where the path breaks, and what counts from elsewhere.
+    pub summary: String,
     /// Worst first.
     pub findings: Vec<Finding>,
     pub unknowns: Vec<Unknown>,
@@ -64,13 +68,17 @@ pub fn diagnose(model: &Model) -> Diagnosis {
         .iter()
         .find(|h| h.status == HopStatus::Fail)
         .map(|h| h.name);
-    let verdict = path::verdict(&hops, &findings, &unknowns);
+    let elsewhere = path::elsewhere(&hops, &findings, &unknowns);
+    let verdict = path::verdict(&hops, &elsewhere);
+    let summary = path::verdict_summary(&hops, &elsewhere);
     Diagnosis {
         verdict,
         route: ctx.route,
         route_basis: ctx.route_basis.clone(),
         hops,
         first_failure,
+        elsewhere,
+        summary,
         findings,
         unknowns,
         answers: ctx.all_answers(),
@@ -217,6 +225,157 @@ mod tests {
             .unwrap();
         assert_eq!(api.status, HopStatus::Unknown, "{api:?}");
         assert_eq!(d.first_failure, Some(HopName::Dns));
+    }
+
+    /// The verdict, the hops, `first_failure` and `elsewhere` never contradict each other.
+    pub fn assert_consistent(d: &Diagnosis) {
+        let rank = |s: HopStatus| match s {
+            HopStatus::Skipped | HopStatus::Ok => 0,
+            HopStatus::Warn => 1,
+            HopStatus::Unknown => 2,
+            HopStatus::Fail => 3,
+        };
+        let worst = d
+            .hops
+            .iter()
+            .map(|h| h.status)
+            .chain(d.elsewhere.iter().map(|e| e.status))
+            .max_by_key(|s| rank(*s))
+            .map_or(0, rank);
+        assert_eq!(
+            rank(d.verdict),
+            worst,
+            "verdict vs hops and elsewhere: {d:#?}"
+        );
+        let first = d.hops.iter().find(|h| h.status == HopStatus::Fail);
+        assert_eq!(d.first_failure, first.map(|h| h.name), "{d:#?}");
+        if d.verdict == HopStatus::Fail && first.is_none() {
+            let named = d
+                .elsewhere
+                .iter()
+                .filter(|e| e.status == HopStatus::Fail)
+                .all(|e| d.summary.contains(e.id));
+            assert!(named && !d.elsewhere.is_empty(), "FAIL unexplained: {d:#?}");
+        }
+        // Every warning and failure shows on a hop or in `elsewhere`.
+        for f in d.findings.iter().filter(|f| f.severity >= Severity::Warn) {
+            let on_hop = d.hops.iter().any(|h| h.findings.contains(&f.id));
+            let off = d.elsewhere.iter().any(|e| e.id == f.id);
+            assert!(on_hop || off, "{} shows nowhere: {d:#?}", f.id);
+        }
+    }
+
+    #[test]
+    fn verdict_hops_and_elsewhere_agree_over_testkit_models() {
+        use crate::model::ProbeOutcome;
+        let mut models = vec![healthy()];
+        for part in Part::ALL {
+            models.push(without(healthy(), part));
+        }
+        let mut m = healthy();
+        edit_vpcs(&mut m, |v| {
+            if v.id == EKS_VPC {
+                v.dns_hostnames = Some(false);
+            }
+        });
+        models.push(m);
+        let mut m = healthy();
+        edit_vpcs(&mut m, |v| v.dns_support = None);
+        models.push(m);
+        let mut m = healthy();
+        push_dns(&mut m, &["198.51.100.23"], 2);
+        models.push(m);
+        let mut m = healthy();
+        push_dns(&mut m, &["192.168.10.21", "192.168.20.21"], 1);
+        models.push(m);
+        let mut m = healthy();
+        push_probe(
+            &mut m,
+            "172.20.1.50",
+            ProbeOutcome::TcpFailed("timed out".into()),
+            1,
+        );
+        models.push(m);
+        let mut m = healthy();
+        m.targets = crate::model::Loadable::loaded(
+            vec![target("192.168.10.5", "eu-west-1a", "unhealthy")],
+            t0(),
+        );
+        models.push(m);
+        for m in &models {
+            assert_consistent(&diagnose(m));
+        }
+    }
+
+    #[test]
+    fn a_failure_on_no_hop_is_named_by_the_verdict() {
+        let mut m = healthy();
+        edit_vpcs(&mut m, |v| {
+            if v.id == EKS_VPC {
+                v.dns_hostnames = Some(false);
+            }
+        });
+        let d = diagnose(&m);
+        assert!(
+            d.hops.iter().all(|h| h.status == HopStatus::Ok),
+            "{:?}",
+            d.hops
+        );
+        assert_eq!(d.verdict, HopStatus::Fail);
+        assert_eq!(d.first_failure, None);
+        assert_eq!(d.elsewhere.len(), 1);
+        assert_eq!(d.elsewhere[0].id, "vpc-dns-disabled");
+        assert!(
+            d.summary
+                .starts_with("path OK from this host; 1 failure elsewhere: vpc-dns-disabled"),
+            "{}",
+            d.summary
+        );
+        // A check that could not run and judges no hop is named too.
+        let mut m = healthy();
+        edit_vpcs(&mut m, |v| v.dns_support = None);
+        let d = diagnose(&m);
+        assert_eq!(d.verdict, HopStatus::Unknown);
+        assert!(
+            d.summary.contains("1 check not run elsewhere: vpc-dns"),
+            "{}",
+            d.summary
+        );
+    }
+
+    #[test]
+    fn a_cause_attached_elsewhere_explains_the_hop_it_breaks() {
+        let mut m = healthy();
+        if let crate::model::Loadable::Loaded { value, .. } = &mut m.security_groups {
+            let g = value.iter_mut().find(|g| g.id == CLUSTER_SG).unwrap();
+            g.ingress.clear();
+        }
+        m.targets = crate::model::Loadable::loaded(
+            vec![target("192.168.10.21", "eu-west-1a", "unhealthy")],
+            t0(),
+        );
+        let d = diagnose(&m);
+        let hop = |n: HopName| d.hops.iter().find(|h| h.name == n).unwrap();
+        assert_eq!(d.first_failure, Some(HopName::Targets));
+        assert!(
+            hop(HopName::Targets).findings.contains(&"sg-blocks-443"),
+            "{:?}",
+            hop(HopName::Targets)
+        );
+        assert!(
+            hop(HopName::Targets)
+                .evidence
+                .iter()
+                .any(|e| e.starts_with("sg-blocks-443 (on eks-enis)")),
+            "{:?}",
+            hop(HopName::Targets).evidence
+        );
+        // Healthy targets are not explained by it.
+        let mut m = m.clone();
+        m.targets = healthy().targets;
+        let d = diagnose(&m);
+        let t = d.hops.iter().find(|h| h.name == HopName::Targets).unwrap();
+        assert!(t.findings.is_empty(), "{t:?}");
     }
 
     #[test]

@@ -46,6 +46,9 @@ pub struct Hop {
     pub status: HopStatus,
     /// What we saw at this hop, first the summary, then each problem.
     pub evidence: Vec<String>,
+    /// Ids of the findings that explain this hop, its own first, then those attached to
+    /// another hop that explain this one (see [`Finding::explains`]).
+    pub findings: Vec<&'static str>,
 }
 
 pub fn route_hops(route: Route) -> &'static [HopName] {
@@ -84,6 +87,7 @@ fn judge(ctx: &Ctx, name: HopName, findings: &[Finding], unknowns: &[Unknown]) -
     let own_status = standing.as_ref().map(|s| s.status);
     let mut evidence = vec![summary(ctx, name, standing.as_ref())];
     evidence.extend(problems.iter().map(|f| format!("{}: {}", f.id, f.evidence)));
+    let mut ids: Vec<&'static str> = problems.iter().map(|f| f.id).collect();
     evidence.extend(
         missing
             .iter()
@@ -103,10 +107,26 @@ fn judge(ctx: &Ctx, name: HopName, findings: &[Finding], unknowns: &[Unknown]) -
     } else {
         HopStatus::Ok
     };
+    // A cause attached elsewhere explains this hop only while the hop is not OK.
+    if matches!(
+        status,
+        HopStatus::Fail | HopStatus::Warn | HopStatus::Unknown
+    ) {
+        for f in findings
+            .iter()
+            .filter(|f| f.severity >= Severity::Warn && f.explains.contains(&name))
+        {
+            let on = f.hop.map(|h| format!(" (on {h})")).unwrap_or_default();
+            evidence.push(format!("{}{on}: {}", f.id, f.evidence));
+            ids.push(f.id);
+        }
+    }
+    ids.dedup();
     Hop {
         name,
         status,
         evidence,
+        findings: ids,
     }
 }
 
@@ -281,27 +301,122 @@ fn probe_summary(ctx: &Ctx) -> String {
     )
 }
 
-/// The overall verdict: any failure fails; missing data on the path is UNKNOWN; then warnings.
-pub fn verdict(hops: &[Hop], findings: &[Finding], unknowns: &[Unknown]) -> HopStatus {
-    let on_path = |h: Option<HopName>| match h {
-        None => true,
-        Some(n) => hops
+/// A finding (warn or fail), or a check that could not run, that bears on no hop of this
+/// host's path: it still counts in the verdict, so the verdict names it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Elsewhere {
+    /// The finding's id, or the name of the rule that could not run.
+    pub id: &'static str,
+    pub status: HopStatus,
+    pub resource: String,
+    pub evidence: String,
+}
+
+fn on_path(hops: &[Hop], hop: Option<HopName>) -> bool {
+    hop.is_some_and(|n| {
+        hops.iter()
+            .any(|x| x.name == n && x.status != HopStatus::Skipped)
+    })
+}
+
+/// What counts in the verdict without showing on a hop: findings on no hop or on a hop of
+/// another route, and checks that could not run and judge no hop.
+pub fn elsewhere(hops: &[Hop], findings: &[Finding], unknowns: &[Unknown]) -> Vec<Elsewhere> {
+    let shown = |id: &str| hops.iter().any(|h| h.findings.contains(&id));
+    let mut out: Vec<Elsewhere> = findings
+        .iter()
+        .filter(|f| f.severity >= Severity::Warn && !on_path(hops, f.hop))
+        .filter(|f| !(f.hop.is_none() && shown(f.id)))
+        .map(|f| Elsewhere {
+            id: f.id,
+            status: if f.severity == Severity::Fail {
+                HopStatus::Fail
+            } else {
+                HopStatus::Warn
+            },
+            resource: f.resource.clone(),
+            evidence: f.evidence.clone(),
+        })
+        .collect();
+    out.extend(
+        unknowns
             .iter()
-            .any(|x| x.name == n && x.status != HopStatus::Skipped),
+            .filter(|u| u.hop.is_none())
+            .map(|u| Elsewhere {
+                id: u.rule,
+                status: HopStatus::Unknown,
+                resource: u.missing.clone(),
+                evidence: u.reason.clone(),
+            }),
+    );
+    out.sort_by_key(|e| std::cmp::Reverse(rank(e.status)));
+    out
+}
+
+/// Fail over unknown over warn over OK: missing data is worse than a warning.
+fn rank(s: HopStatus) -> u8 {
+    match s {
+        HopStatus::Skipped | HopStatus::Ok => 0,
+        HopStatus::Warn => 1,
+        HopStatus::Unknown => 2,
+        HopStatus::Fail => 3,
+    }
+}
+
+/// The overall verdict: the worst of the hops and of what bears on no hop.
+pub fn verdict(hops: &[Hop], elsewhere: &[Elsewhere]) -> HopStatus {
+    hops.iter()
+        .map(|h| h.status)
+        .chain(elsewhere.iter().map(|e| e.status))
+        .filter(|s| *s != HopStatus::Skipped)
+        .max_by_key(|s| rank(*s))
+        .unwrap_or(HopStatus::Ok)
+}
+
+/// `1 failure elsewhere: vpc-dns-disabled (vpc-1 (eks))`, or `None` when nothing is.
+pub fn elsewhere_text(elsewhere: &[Elsewhere]) -> Option<String> {
+    if elsewhere.is_empty() {
+        return None;
+    }
+    let count = |s: HopStatus, one: &str, many: &str| {
+        let n = elsewhere.iter().filter(|e| e.status == s).count();
+        (n > 0).then(|| format!("{n} {}", if n == 1 { one } else { many }))
     };
-    if hops.iter().any(|h| h.status == HopStatus::Fail)
-        || findings.iter().any(|f| f.severity == Severity::Fail)
-    {
-        HopStatus::Fail
-    } else if hops.iter().any(|h| h.status == HopStatus::Unknown)
-        || unknowns.iter().any(|u| on_path(u.hop))
-    {
-        HopStatus::Unknown
-    } else if hops.iter().any(|h| h.status == HopStatus::Warn)
-        || findings.iter().any(|f| f.severity == Severity::Warn)
-    {
-        HopStatus::Warn
+    let counts: Vec<String> = [
+        count(HopStatus::Fail, "failure", "failures"),
+        count(HopStatus::Unknown, "check not run", "checks not run"),
+        count(HopStatus::Warn, "warning", "warnings"),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    Some(format!(
+        "{} elsewhere: {}",
+        counts.join(", "),
+        list(
+            elsewhere
+                .iter()
+                .map(|e| format!("{} ({})", e.id, e.resource))
+        )
+    ))
+}
+
+/// The verdict in words: where the path breaks, and what counts from elsewhere.
+pub fn verdict_summary(hops: &[Hop], elsewhere: &[Elsewhere]) -> String {
+    let first = |s: HopStatus| hops.iter().find(|h| h.status == s).map(|h| h.name);
+    let path = if let Some(h) = first(HopStatus::Fail) {
+        format!("broken at {h}")
+    } else if let Some(h) = first(HopStatus::Unknown) {
+        format!("unknown at {h}")
+    } else if let Some(h) = first(HopStatus::Warn) {
+        format!("warning at {h}")
+    } else if hops.iter().all(|h| h.status == HopStatus::Skipped) {
+        "no hop checked".to_string()
     } else {
-        HopStatus::Ok
+        "path OK from this host".to_string()
+    };
+    match elsewhere_text(elsewhere) {
+        Some(e) => format!("{path}; {e}"),
+        None => path,
     }
 }

@@ -442,6 +442,28 @@ pub enum Part {
     Records,
 }
 
+impl Part {
+    pub const ALL: [Part; 17] = [
+        Part::Cluster,
+        Part::Origin,
+        Part::Enis,
+        Part::Vpcs,
+        Part::Subnets,
+        Part::RouteTables,
+        Part::SecurityGroups,
+        Part::Peerings,
+        Part::LoadBalancers,
+        Part::Listeners,
+        Part::TargetGroups,
+        Part::Targets,
+        Part::EndpointServices,
+        Part::EndpointConnections,
+        Part::InterfaceEndpoints,
+        Part::HostedZones,
+        Part::Records,
+    ];
+}
+
 /// The model with one source failed as if access were denied.
 pub fn without(mut m: Model, part: Part) -> Model {
     fn e<T>() -> Loadable<T> {

@@ -95,22 +95,36 @@ pub fn vpc_dns(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
                 format!("{} gave no answer", Source::Vpcs.spec().label()),
             ));
         };
-        let mut off = Vec::new();
-        if !support {
-            off.push("enableDnsSupport");
-        }
-        if !hostnames {
-            off.push("enableDnsHostnames");
-        }
+        // Hostnames need support, so support is switched on first.
+        let off: Vec<(&str, &str)> = [
+            (!support, ("enableDnsSupport", "--enable-dns-support")),
+            (!hostnames, ("enableDnsHostnames", "--enable-dns-hostnames")),
+        ]
+        .into_iter()
+        .filter_map(|(is_off, names)| is_off.then_some(names))
+        .collect();
         if !off.is_empty() {
-            let what = off.join(" and ");
+            let what = off
+                .iter()
+                .map(|(a, _)| *a)
+                .collect::<Vec<_>>()
+                .join(" and ");
+            let fix = off
+                .iter()
+                .map(|(_, flag)| {
+                    format!(
+                        "aws ec2 modify-vpc-attribute --vpc-id {vpc_id} {flag} '{{\"Value\":true}}'"
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("\n");
             out.push(Finding::new(
                 "vpc-dns-disabled",
                 severity,
                 hop,
                 vpc.label(),
                 format!("{role} VPC has {what} off: private hosted zones do not answer there"),
-                format!("aws ec2 modify-vpc-attribute --vpc-id {vpc_id} --enable-dns-support / --enable-dns-hostnames (one attribute per call)"),
+                fix,
             ));
         }
         Ok(())
@@ -196,6 +210,25 @@ mod tests {
         let f = run(&m, vpc_dns).unwrap();
         assert!(has(&f, "vpc-dns-disabled", Severity::Fail));
         assert!(f[0].evidence.contains("enableDnsHostnames"));
+        // One runnable command per attribute that is off, aimed at the VPC.
+        assert_eq!(
+            f[0].fix,
+            format!(
+                "aws ec2 modify-vpc-attribute --vpc-id {EKS_VPC} --enable-dns-hostnames '{{\"Value\":true}}'"
+            )
+        );
+        edit_vpcs(&mut m, |v| {
+            if v.id == EKS_VPC {
+                v.dns_support = Some(false);
+            }
+        });
+        let f = run(&m, vpc_dns).unwrap();
+        let cmds: Vec<&str> = f[0].fix.lines().collect();
+        assert_eq!(cmds.len(), 2, "{cmds:?}");
+        assert!(cmds[0].ends_with(&format!(
+            "--vpc-id {EKS_VPC} --enable-dns-support '{{\"Value\":true}}'"
+        )));
+        assert!(cmds[1].contains("--enable-dns-hostnames"));
         edit_cluster(&mut m, |c| c.public_access = true);
         assert!(has(
             &run(&m, vpc_dns).unwrap(),

@@ -26,6 +26,24 @@ fn groups<'a>(
 }
 
 /// This host as a traffic source: its IP, its groups, else its VPC's CIDRs.
+/// One `authorize-security-group-ingress` per refused source, deduplicated, aimed at `group`.
+fn authorize(group: &str, denied: &[Denied]) -> String {
+    let mut args: Vec<&str> = denied.iter().map(|d| d.admit.as_str()).collect();
+    args.dedup();
+    args.iter()
+        .map(|a| {
+            format!(
+                "aws ec2 authorize-security-group-ingress --group-id {group} --protocol tcp --port {PORT} {a}"
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn labels(denied: &[Denied]) -> String {
+    list(denied.iter().map(|d| d.label.as_str()))
+}
+
 fn origin_source<'a>(ctx: &Ctx, origin: &'a Origin) -> Result<Vec<Source<'a>>, Missing> {
     if origin.ip.is_some() || !origin.sg_ids.is_empty() {
         return Ok(vec![Source {
@@ -53,16 +71,38 @@ fn origin_source<'a>(ctx: &Ctx, origin: &'a Origin) -> Result<Vec<Source<'a>>, M
         .collect())
 }
 
+/// A source that was refused: how the evidence names it, and the `--source-group` or
+/// `--cidr` argument that would admit it.
+struct Denied {
+    label: String,
+    admit: String,
+}
+
+/// The narrowest rule that admits `src`: its security group, else its IP, else its range.
+fn admit_arg(src: &Source) -> Option<String> {
+    if let Some(g) = src.sg_ids.first() {
+        return Some(format!("--source-group {g}"));
+    }
+    src.ip
+        .map(|ip| format!("--cidr {ip}/32"))
+        .or_else(|| src.range.map(|r| format!("--cidr {r}")))
+}
+
 fn check(
     groups: &[&SecurityGroup],
     src: &Source,
     label: &str,
-    denied: &mut Vec<String>,
+    denied: &mut Vec<Denied>,
 ) -> Result<(), Missing> {
     match tcp_allowed(groups, PORT, src) {
         Allowed::Yes(_) => Ok(()),
         Allowed::No => {
-            denied.push(label.to_string());
+            if let Some(admit) = admit_arg(src) {
+                denied.push(Denied {
+                    label: label.to_string(),
+                    admit,
+                });
+            }
             Ok(())
         }
         Allowed::Maybe(why) => Err(Missing::new(
@@ -100,6 +140,7 @@ pub fn eni_security_groups(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
             check(&gs, &src, &format!("NLB {} IP {ip}", lb.name), &mut denied)?;
         }
     }
+    let nlb_denied = !denied.is_empty();
     if ctx.route == Route::Direct {
         let origin = ctx.origin()?;
         for src in origin_source(ctx, origin)? {
@@ -111,29 +152,36 @@ pub fn eni_security_groups(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
             check(&gs, &src, &label, &mut denied)?;
         }
     }
-    Ok(if denied.is_empty() {
-        vec![]
-    } else {
-        vec![Finding::new(
-            "sg-blocks-443",
-            Severity::Fail,
-            Some(HopName::EksEnis),
+    if denied.is_empty() {
+        return Ok(vec![]);
+    }
+    // The cluster security group is the one EKS puts on every ENI; a rule there admits all.
+    let group = ctx
+        .m
+        .cluster
+        .value()
+        .and_then(|c| c.cluster_sg.clone())
+        .filter(|g| ids.contains(g))
+        .or_else(|| ids.iter().next().cloned())
+        .unwrap_or_default();
+    let finding = Finding::new(
+        "sg-blocks-443",
+        Severity::Fail,
+        Some(HopName::EksEnis),
+        list(&ids),
+        format!(
+            "the EKS ENIs' security groups ({}) do not allow TCP 443 from {}",
             list(&ids),
-            format!(
-                "the EKS ENIs' security groups ({}) do not allow TCP 443 from {}",
-                list(&ids),
-                denied.join(", ")
-            ),
-            format!(
-                "add an inbound rule for TCP 443 from those addresses to {}",
-                ctx.m
-                    .cluster
-                    .value()
-                    .and_then(|c| c.cluster_sg.clone())
-                    .unwrap_or_else(|| list(&ids))
-            ),
-        )]
-    })
+            labels(&denied)
+        ),
+        authorize(&group, &denied),
+    );
+    // The NLB's health checks come from the same addresses: refused, the targets go unhealthy.
+    Ok(vec![if nlb_denied {
+        finding.explaining(&[HopName::Targets])
+    } else {
+        finding
+    }])
 }
 
 pub fn endpoint_security_groups(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
@@ -165,12 +213,9 @@ pub fn endpoint_security_groups(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
                     "the security groups of {} ({}) do not allow TCP 443 from {}",
                     ie.id,
                     list(&ids),
-                    denied.join(", ")
+                    labels(&denied)
                 ),
-                format!(
-                    "add an inbound rule for TCP 443 from this host's IP or security group to {}",
-                    list(&ids)
-                ),
+                authorize(ids.iter().next().map_or("", String::as_str), &denied),
             ));
         }
     }
@@ -214,6 +259,14 @@ mod tests {
             f[0].evidence
         );
         assert!(!f[0].evidence.contains("192.168.20.200"));
+        // A runnable command admitting the refused NLB address, on the cluster SG.
+        assert_eq!(
+            f[0].fix,
+            format!(
+                "aws ec2 authorize-security-group-ingress --group-id {CLUSTER_SG} --protocol tcp --port 443 --cidr 192.168.10.200/32"
+            )
+        );
+        assert_eq!(f[0].explains, [HopName::Targets]);
     }
 
     #[test]
@@ -231,6 +284,14 @@ mod tests {
             "{}",
             f[0].evidence
         );
+        // This host has a security group: admitting it is the narrowest rule.
+        assert!(
+            f[0].fix
+                .ends_with(&format!("--port 443 --source-group {BASTION_SG}")),
+            "{}",
+            f[0].fix
+        );
+        assert!(f[0].explains.is_empty(), "the NLB is admitted");
     }
 
     #[test]

@@ -58,11 +58,18 @@ pub fn render_hop(f: &mut Frame, area: Rect, s: &Scene, name: HopName) {
             t.muted(),
         )),
     }
+    // Its own findings, and those attached elsewhere that explain it.
+    let explains: &[&str] = s
+        .diagnosis
+        .hops
+        .iter()
+        .find(|h| h.name == name)
+        .map_or(&[], |h| h.findings.as_slice());
     let related: Vec<_> = s
         .diagnosis
         .findings
         .iter()
-        .filter(|f| f.hop == Some(name))
+        .filter(|f| f.hop == Some(name) || (explains.contains(&f.id) && f.explains.contains(&name)))
         .collect();
     if !related.is_empty() {
         lines.push(Line::default());
@@ -77,7 +84,10 @@ pub fn render_hop(f: &mut Frame, area: Rect, s: &Scene, name: HopName) {
                 Span::styled(fd.resource.clone(), t.text()),
             ]));
             lines.push(Line::styled(format!("      {}", fd.evidence), t.text()));
-            lines.push(Line::styled(format!("      fix: {}", fd.fix), t.muted()));
+            for (i, cmd) in fd.fix.lines().enumerate() {
+                let lead = if i == 0 { "fix: " } else { "     " };
+                lines.push(Line::styled(format!("      {lead}{cmd}"), t.muted()));
+            }
         }
     }
     let unknown: Vec<_> = s

@@ -57,8 +57,26 @@ pub fn render(f: &mut Frame, area: Rect, s: &Scene, focused: bool) {
             ]));
         }
     }
+    // Whatever counts from off the path is named, so the title never contradicts the hops.
     let verdict = match d.first_failure {
         Some(h) => format!(" ✖ broken at {h} "),
+        None if d.elsewhere.iter().any(|e| e.status == d.verdict)
+            && d.hops.iter().all(|h| h.status != d.verdict) =>
+        {
+            let ids: Vec<&str> = d
+                .elsewhere
+                .iter()
+                .filter(|e| e.status == d.verdict)
+                .map(|e| e.id)
+                .collect();
+            format!(
+                " {} {} · hops OK here, {} elsewhere: {} ",
+                d.verdict.symbol(),
+                d.verdict.label(),
+                ids.len(),
+                ids.join(", ")
+            )
+        }
         None => format!(" {} {} ", d.verdict.symbol(), d.verdict.label()),
     };
     let block = Block::default()

@@ -132,6 +132,31 @@ impl Model {
             .collect()
     }
 
+    /// Why AWS could not be reached, when no call got an answer: nothing loaded (an origin
+    /// from `--from-vpc` needs no call) and every failure is a transport failure or a
+    /// timeout, at least one of them a transport failure or all of them timeouts.
+    pub fn unreachable(&self) -> Option<&SourceError> {
+        let sources = self.sources();
+        let answered = sources.iter().any(|s| {
+            s.source != Source::Origin && matches!(s.state, LoadState::Loaded | LoadState::Stale)
+        });
+        let errors: Vec<&SourceError> = sources.iter().filter_map(|s| s.error).collect();
+        let transport = |e: &&SourceError| {
+            matches!(
+                e.kind,
+                ErrorKind::Unreachable | ErrorKind::Timeout | ErrorKind::Blocked { .. }
+            )
+        };
+        if answered || errors.is_empty() || !errors.iter().all(transport) {
+            return None;
+        }
+        errors
+            .iter()
+            .find(|e| e.kind == ErrorKind::Unreachable)
+            .or_else(|| errors.iter().find(|e| e.kind == ErrorKind::Timeout))
+            .copied()
+    }
+
     /// The cluster's endpoint host once the cluster is known.
     pub fn endpoint_host(&self) -> Option<String> {
         self.cluster.value().map(Cluster::host)
@@ -144,5 +169,48 @@ impl Model {
 
     pub fn origin(&self) -> Option<&Origin> {
         self.origin.value().and_then(|o| o.as_ref())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn model() -> Model {
+        Model::new(Context {
+            cluster_name: "x".into(),
+            region: Some("eu-west-1".into()),
+            source: "aws".into(),
+            live: LiveMode::OFF,
+        })
+    }
+
+    #[test]
+    fn unreachable_only_when_no_call_got_an_answer() {
+        let now = Utc.timestamp_opt(1_700_000_000, 0).unwrap();
+        let refused = SourceError::unreachable("connection refused");
+        let mut m = model();
+        assert!(m.unreachable().is_none(), "nothing failed yet");
+        // An origin from --from-vpc is no answer from AWS.
+        m.apply(Fetched::Origin(Ok(Some(Origin::from_vpc("vpc-1")))), now);
+        m.apply(Fetched::failed(Source::Cluster, refused.clone()), now);
+        m.apply(
+            Fetched::failed(Source::Enis, SourceError::timeout("ec2:DescribeNetworkInterfaces")),
+            now,
+        );
+        m.apply(
+            Fetched::failed(Source::Vpcs, SourceError::blocked("eks:DescribeCluster")),
+            now,
+        );
+        assert_eq!(m.unreachable(), Some(&refused));
+        let mut denied = m.clone();
+        denied.apply(
+            Fetched::failed(Source::Subnets, SourceError::denied("ec2:DescribeSubnets")),
+            now,
+        );
+        assert!(denied.unreachable().is_none(), "a denial is an answer");
+        m.apply(Fetched::EndpointServices(Ok(vec![])), now);
+        assert!(m.unreachable().is_none(), "one call answered");
     }
 }

@@ -49,10 +49,11 @@ pub fn render(f: &mut Frame, area: Rect, s: &Scene) {
     let sources = m.sources();
     let latest = sources.iter().filter_map(|s| s.fetched_at).max();
     let errors = sources.iter().filter(|s| s.error.is_some()).count();
-    let fresh = match latest {
-        Some(at) => format!("refreshed {} ago", age(s.now, at)),
-        None if errors > 0 => "no source answered".into(),
-        None => "loading…".into(),
+    let fresh = match (latest, m.unreachable()) {
+        (_, Some(e)) => e.to_string(),
+        (Some(at), None) => format!("refreshed {} ago", age(s.now, at)),
+        (None, None) if errors > 0 => "no source answered".into(),
+        (None, None) => "loading…".into(),
     };
     let mut spans = vec![
         Span::styled(format!("route {}", d.route.label()), t.text()),

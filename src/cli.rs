@@ -214,11 +214,13 @@ fn flag_error(e: &clap::Error) -> FlagError {
         (ErrorKind::InvalidSubcommand, _) => FlagError::UnknownCommand(
             ctx_str(e, ContextKind::InvalidSubcommand).unwrap_or_default(),
         ),
-        (ErrorKind::InvalidValue, Some(accepted)) if !accepted.is_empty() => FlagError::InvalidValue {
-            flag: arg(),
-            value: ctx_str(e, ContextKind::InvalidValue).unwrap_or_default(),
-            accepted,
-        },
+        (ErrorKind::InvalidValue, Some(accepted)) if !accepted.is_empty() => {
+            FlagError::InvalidValue {
+                flag: arg(),
+                value: ctx_str(e, ContextKind::InvalidValue).unwrap_or_default(),
+                accepted,
+            }
+        }
         (ErrorKind::InvalidValue, _)
             if ctx_str(e, ContextKind::InvalidValue).is_none_or(|v| v.is_empty()) =>
         {
@@ -317,12 +319,19 @@ mod tests {
             FlagError::UnknownCommand("frobnicate".into())
         );
         let e = err(&["--interval", "-1"]).to_string();
-        assert!(e.contains("-1 is out of range; accepted: 0.1 to 3600"), "{e}");
+        assert!(
+            e.contains("-1 is out of range; accepted: 0.1 to 3600"),
+            "{e}"
+        );
         let e = err(&["check", "--samples", "0"]).to_string();
         assert!(e.contains("accepted: a whole number from 1 to 100"), "{e}");
         let e = err(&["--from-vpc", ""]).to_string();
+        assert!(
+            e.ends_with("accepted: vpc- followed by letters and digits"),
+            "{e}"
+        );
         assert_eq!(
-            e,
+            empty_value("--from-vpc <VPC_ID>").to_string(),
             "--from-vpc needs a value; accepted: vpc- followed by letters and digits"
         );
         for args in [

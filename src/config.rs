@@ -149,7 +149,9 @@ mod tests {
 
     #[test]
     fn a_word_for_seconds_says_a_number_is_accepted() {
-        let e = parse("interval = \"fast\"\n", "c.toml").unwrap_err().to_string();
+        let e = parse("interval = \"fast\"\n", "c.toml")
+            .unwrap_err()
+            .to_string();
         assert!(!e.contains("f64"), "{e}");
         assert!(
             e.contains("c.toml, line 1") && e.contains("a number of seconds from 0.1 to 3600"),

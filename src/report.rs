@@ -19,21 +19,24 @@ pub fn exit_code(d: &Diagnosis) -> ExitCode {
 }
 
 pub fn json(m: &Model, d: &Diagnosis, generated_at: chrono::DateTime<chrono::Utc>) -> Value {
-    let cluster = m.cluster.value().map_or_else(|| unknown_cluster(m), |c| {
-        json!({
-            "name": c.name,
-            "arn": c.arn,
-            "region": c.region().map(str::to_string).or_else(|| m.context.region.clone()),
-            "account": c.account(),
-            "status": c.status,
-            "version": c.version,
-            "endpoint": c.endpoint,
-            "host": c.host(),
-            "mode": c.mode(),
-            "public_cidrs": c.public_cidrs,
-            "vpc_id": c.vpc_id,
-        })
-    });
+    let cluster = m.cluster.value().map_or_else(
+        || unknown_cluster(m),
+        |c| {
+            json!({
+                "name": c.name,
+                "arn": c.arn,
+                "region": c.region().map(str::to_string).or_else(|| m.context.region.clone()),
+                "account": c.account(),
+                "status": c.status,
+                "version": c.version,
+                "endpoint": c.endpoint,
+                "host": c.host(),
+                "mode": c.mode(),
+                "public_cidrs": c.public_cidrs,
+                "vpc_id": c.vpc_id,
+            })
+        },
+    );
     let hops: Vec<Value> = d
         .hops
         .iter()
@@ -127,12 +130,7 @@ fn severity_color(s: Severity) -> Color {
 
 /// The human report. `color` adds ANSI colours (a terminal without NO_COLOR); `now` heads
 /// it with the tool's version and the source, for a ticket.
-pub fn text(
-    m: &Model,
-    d: &Diagnosis,
-    color: bool,
-    now: chrono::DateTime<chrono::Utc>,
-) -> String {
+pub fn text(m: &Model, d: &Diagnosis, color: bool, now: chrono::DateTime<chrono::Utc>) -> String {
     let paint = |s: String, c: Color, bold: bool| -> String {
         if !color {
             return s;
@@ -277,8 +275,17 @@ mod tests {
         );
         let doc = json(&m, &diagnose(&m), t0());
         let want = [
-            "name", "arn", "region", "account", "status", "version", "endpoint", "host", "mode",
-            "public_cidrs", "vpc_id",
+            "name",
+            "arn",
+            "region",
+            "account",
+            "status",
+            "version",
+            "endpoint",
+            "host",
+            "mode",
+            "public_cidrs",
+            "vpc_id",
         ];
         let keys: Vec<&str> = doc["cluster"]
             .as_object()

@@ -15,7 +15,10 @@ fn cmd(args: &[&str]) -> Command {
         .env("AWS_REGION", "eu-west-1")
         .env_remove("AWS_PROFILE")
         .env_remove("AWS_ENDPOINT_URL")
-        .env("XDG_CONFIG_HOME", std::env::temp_dir().join("eksnet-no-config"));
+        .env(
+            "XDG_CONFIG_HOME",
+            std::env::temp_dir().join("eksnet-no-config"),
+        );
     c
 }
 
@@ -27,7 +30,11 @@ fn run(args: &[&str]) -> Output {
 fn one_line(out: &Output, needles: &[&str], never: &[&str]) -> String {
     let err = String::from_utf8_lossy(&out.stderr).to_string();
     assert_eq!(out.status.code(), Some(3), "{err}");
-    assert!(out.stdout.is_empty(), "{}", String::from_utf8_lossy(&out.stdout));
+    assert!(
+        out.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
     assert_eq!(err.trim_end().lines().count(), 1, "{err}");
     for n in needles {
         assert!(err.contains(n), "{err} lacks {n}");
@@ -52,7 +59,10 @@ fn flag_values_are_refused_in_words() {
     );
     let e = one_line(
         &run(&["check", "--demo", "--from-vpc", ""]),
-        &["--from-vpc needs a value", "accepted: vpc- followed by letters and digits"],
+        &[
+            "--from-vpc",
+            "accepted: vpc- followed by letters and digits",
+        ],
         &[],
     );
     assert!(!e.trim_end().ends_with("accepted:"), "{e}");
@@ -64,8 +74,16 @@ fn config_values_and_themes_name_the_file() {
     let bad_interval = dir.path().join("interval.toml");
     std::fs::write(&bad_interval, "interval = \"fast\"\n").unwrap();
     one_line(
-        &run(&["check", "--demo", "--config", bad_interval.to_str().unwrap()]),
-        &["interval.toml, line 1", "a number of seconds from 0.1 to 3600"],
+        &run(&[
+            "check",
+            "--demo",
+            "--config",
+            bad_interval.to_str().unwrap(),
+        ]),
+        &[
+            "interval.toml, line 1",
+            "a number of seconds from 0.1 to 3600",
+        ],
         &["f64"],
     );
     let bad_theme = dir.path().join("theme.toml");
@@ -79,23 +97,36 @@ fn config_values_and_themes_name_the_file() {
 
 #[test]
 fn demo_list_still_checks_the_theme() {
-    one_line(&run(&["--demo", "list", "--theme", "nosuch"]), &["nosuch"], &[]);
+    one_line(
+        &run(&["--demo", "list", "--theme", "nosuch"]),
+        &["nosuch"],
+        &[],
+    );
     assert_eq!(run(&["--demo", "list"]).status.code(), Some(0));
 }
 
 #[test]
 fn a_missing_profile_is_named() {
     let dir = tempfile::tempdir().unwrap();
-    let out = cmd(&["check", "--cluster", "x", "--endpoint-url", "http://127.0.0.1:9"])
-        .env_remove("AWS_ACCESS_KEY_ID")
-        .env_remove("AWS_SECRET_ACCESS_KEY")
-        .env_remove("AWS_SESSION_TOKEN")
-        .env("AWS_PROFILE", "nosuch")
-        .env("AWS_CONFIG_FILE", dir.path().join("config"))
-        .env("AWS_SHARED_CREDENTIALS_FILE", dir.path().join("credentials"))
-        .env("HOME", dir.path())
-        .output()
-        .unwrap();
+    let out = cmd(&[
+        "check",
+        "--cluster",
+        "x",
+        "--endpoint-url",
+        "http://127.0.0.1:9",
+    ])
+    .env_remove("AWS_ACCESS_KEY_ID")
+    .env_remove("AWS_SECRET_ACCESS_KEY")
+    .env_remove("AWS_SESSION_TOKEN")
+    .env("AWS_PROFILE", "nosuch")
+    .env("AWS_CONFIG_FILE", dir.path().join("config"))
+    .env(
+        "AWS_SHARED_CREDENTIALS_FILE",
+        dir.path().join("credentials"),
+    )
+    .env("HOME", dir.path())
+    .output()
+    .unwrap();
     one_line(&out, &["profile 'nosuch'"], &["profile 'default'"]);
 }
 
@@ -107,7 +138,10 @@ fn a_region_without_clusters_suggests_another_region() {
         available: vec![],
     }
     .to_string();
-    assert!(e.contains("eu-west-1 has no EKS cluster") && e.contains("--region"), "{e}");
+    assert!(
+        e.contains("eu-west-1 has no EKS cluster") && e.contains("--region"),
+        "{e}"
+    );
     assert!(!e.contains("pass --cluster"), "{e}");
 }
 
@@ -120,7 +154,11 @@ fn closed_port() -> u16 {
 #[test]
 fn a_closed_endpoint_is_one_line_and_exit_3() {
     let url = format!("http://127.0.0.1:{}", closed_port());
-    for extra in [&["--cluster", "x"][..], &[], &["--cluster", "x", "--output", "json"]] {
+    for extra in [
+        &["--cluster", "x"][..],
+        &[],
+        &["--cluster", "x", "--output", "json"],
+    ] {
         let mut args = vec!["check", "--endpoint-url", url.as_str(), "--no-live"];
         args.extend_from_slice(extra);
         let started = Instant::now();
@@ -128,7 +166,10 @@ fn a_closed_endpoint_is_one_line_and_exit_3() {
         let took = started.elapsed();
         let err = one_line(
             &out,
-            &[&format!("cannot reach {url}: connection refused"), "no AWS call succeeded"],
+            &[
+                &format!("cannot reach {url}: connection refused"),
+                "no AWS call succeeded",
+            ],
             &["DispatchFailure", "hyper", "os error"],
         );
         assert!(err.len() < 160, "short: {err}");
@@ -139,8 +180,19 @@ fn a_closed_endpoint_is_one_line_and_exit_3() {
 #[test]
 fn an_endpoint_that_is_no_url_is_refused_before_any_call() {
     for bad in ["garbage", "ftp://x"] {
-        let out = run(&["check", "--cluster", "x", "--endpoint-url", bad, "--no-live"]);
-        one_line(&out, &[bad, "accepted: http://"], &["DispatchFailure", "hyper"]);
+        let out = run(&[
+            "check",
+            "--cluster",
+            "x",
+            "--endpoint-url",
+            bad,
+            "--no-live",
+        ]);
+        one_line(
+            &out,
+            &[bad, "accepted: http://"],
+            &["DispatchFailure", "hyper"],
+        );
     }
 }
 

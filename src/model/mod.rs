@@ -132,29 +132,29 @@ impl Model {
             .collect()
     }
 
-    /// Why AWS could not be reached, when no call got an answer: nothing loaded (an origin
-    /// from `--from-vpc` needs no call) and every failure is a transport failure or a
-    /// timeout, at least one of them a transport failure or all of them timeouts.
+    /// Why AWS could not be reached, when no call got an answer. Some sources settle
+    /// without a call (an origin from `--from-vpc`, a read with no ids), so "no answer" is
+    /// read from the two reads every cycle makes: `DescribeCluster` and the cluster's ENIs
+    /// both failed to get through, and no other read got an answer, not even a refusal.
     pub fn unreachable(&self) -> Option<&SourceError> {
-        let sources = self.sources();
-        let answered = sources.iter().any(|s| {
-            s.source != Source::Origin && matches!(s.state, LoadState::Loaded | LoadState::Stale)
-        });
-        let errors: Vec<&SourceError> = sources.iter().filter_map(|s| s.error).collect();
-        let transport = |e: &&SourceError| {
+        let transport = |e: &SourceError| {
             matches!(
                 e.kind,
                 ErrorKind::Unreachable | ErrorKind::Timeout | ErrorKind::Blocked { .. }
             )
         };
-        if answered || errors.is_empty() || !errors.iter().all(transport) {
+        let cluster = self.cluster.error().filter(|e| transport(e))?;
+        if !self.enis.error().is_some_and(transport) || self.cluster.value().is_some() {
+            return None;
+        }
+        let errors: Vec<&SourceError> = self.sources().iter().filter_map(|s| s.error).collect();
+        if !errors.iter().all(|e| transport(e)) {
             return None;
         }
         errors
-            .iter()
+            .into_iter()
             .find(|e| e.kind == ErrorKind::Unreachable)
-            .or_else(|| errors.iter().find(|e| e.kind == ErrorKind::Timeout))
-            .copied()
+            .or(Some(cluster))
     }
 
     /// The cluster's endpoint host once the cluster is known.
@@ -196,7 +196,10 @@ mod tests {
         m.apply(Fetched::Origin(Ok(Some(Origin::from_vpc("vpc-1")))), now);
         m.apply(Fetched::failed(Source::Cluster, refused.clone()), now);
         m.apply(
-            Fetched::failed(Source::Enis, SourceError::timeout("ec2:DescribeNetworkInterfaces")),
+            Fetched::failed(
+                Source::Enis,
+                SourceError::timeout("ec2:DescribeNetworkInterfaces"),
+            ),
             now,
         );
         m.apply(
@@ -210,7 +213,10 @@ mod tests {
             now,
         );
         assert!(denied.unreachable().is_none(), "a denial is an answer");
+        // A read with no ids settles without a call: still no answer.
         m.apply(Fetched::EndpointServices(Ok(vec![])), now);
-        assert!(m.unreachable().is_none(), "one call answered");
+        assert_eq!(m.unreachable(), Some(&refused));
+        m.apply(Fetched::Enis(Ok(vec![])), now);
+        assert!(m.unreachable().is_none(), "the ENI read answered");
     }
 }

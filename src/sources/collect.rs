@@ -51,7 +51,7 @@ pub enum CollectError {
         region: String,
         available: Vec<String>,
     },
-    #[error("no --cluster given and {region} has {}; pass --cluster NAME", count_clusters(.available))]
+    #[error("no --cluster given and {region} has {}", count_clusters(.available))]
     ChooseCluster {
         region: String,
         available: Vec<String>,
@@ -74,7 +74,7 @@ fn list_or_none(v: &[String]) -> String {
 fn count_clusters(v: &[String]) -> String {
     match v.len() {
         0 => "no EKS cluster; pass --region (or --profile) for where the cluster is".into(),
-        _ => format!("several clusters ({})", v.join(", ")),
+        _ => format!("several clusters ({}); pass --cluster NAME", v.join(", ")),
     }
 }
 

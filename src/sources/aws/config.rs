@@ -31,7 +31,9 @@ pub enum AwsConfigError {
     #[error("no AWS region: pass --region, set AWS_REGION, or set region in the profile")]
     NoRegion,
     /// `--endpoint-url` or `AWS_ENDPOINT_URL` that no call could be sent to.
-    #[error("'{0}' is not an endpoint URL; accepted: http://HOST[:PORT] or https://HOST[:PORT], e.g. http://127.0.0.1:5000")]
+    #[error(
+        "'{0}' is not an endpoint URL; accepted: http://HOST[:PORT] or https://HOST[:PORT], e.g. http://127.0.0.1:5000"
+    )]
     BadEndpoint(String),
     #[error("no AWS credentials provider; {}", tried(.profile.as_deref()))]
     NoProvider { profile: Option<String> },
@@ -88,7 +90,11 @@ fn is_http_url(u: &str) -> bool {
         .and_then(|auth| auth.rsplit('@').next())
         .is_some_and(|host| {
             let name = host.rsplit_once(':').map_or(host, |(h, p)| {
-                if p.chars().all(|c| c.is_ascii_digit()) { h } else { host }
+                if p.chars().all(|c| c.is_ascii_digit()) {
+                    h
+                } else {
+                    host
+                }
             });
             !name.is_empty() && !name.contains(char::is_whitespace)
         })
@@ -146,10 +152,20 @@ mod tests {
 
     #[test]
     fn endpoint_urls_must_be_http_with_a_host() {
-        for ok in ["http://127.0.0.1:9", "https://ec2.example.com", "http://[::1]:5000/"] {
+        for ok in [
+            "http://127.0.0.1:9",
+            "https://ec2.example.com",
+            "http://[::1]:5000/",
+        ] {
             assert!(is_http_url(ok), "{ok}");
         }
-        for bad in ["garbage", "ftp://x", "http://", "https://:443", "127.0.0.1:9"] {
+        for bad in [
+            "garbage",
+            "ftp://x",
+            "http://",
+            "https://:443",
+            "127.0.0.1:9",
+        ] {
             assert!(!is_http_url(bad), "{bad}");
         }
     }

@@ -178,13 +178,19 @@ mod tests {
     }
 
     fn chain(outer: &'static str, inner: Box<dyn std::error::Error + 'static>) -> Wrap {
-        Wrap("client error (Connect)", Some(Box::new(Wrap(outer, Some(inner)))))
+        Wrap(
+            "client error (Connect)",
+            Some(Box::new(Wrap(outer, Some(inner)))),
+        )
     }
 
     #[test]
     fn transport_failures_are_a_few_words() {
         let io = |k| -> Box<dyn std::error::Error> { Box::new(std::io::Error::from(k)) };
-        let refused = chain("tcp connect error", io(std::io::ErrorKind::ConnectionRefused));
+        let refused = chain(
+            "tcp connect error",
+            io(std::io::ErrorKind::ConnectionRefused),
+        );
         assert_eq!(transport_reason(&refused), "connection refused");
         let timed = chain("tcp connect error", io(std::io::ErrorKind::TimedOut));
         assert_eq!(transport_reason(&timed), "timed out");

@@ -9,7 +9,15 @@ use crate::sources::collect::collect_once;
 use crate::startup::{Startup, StartupError};
 use std::io::IsTerminal;
 
+/// Ctrl-C or SIGTERM stops the check at once, with 130 or 143 and nothing printed.
 pub async fn run(startup: &Startup) -> Result<ExitCode, StartupError> {
+    tokio::select! {
+        r = run_to_end(startup) => r,
+        Ok(code) = crate::exit::signalled() => Ok(code),
+    }
+}
+
+async fn run_to_end(startup: &Startup) -> Result<ExitCode, StartupError> {
     let env = build_env(startup).await?;
     let model = collect_once(
         env.api.as_ref(),
@@ -32,7 +40,7 @@ pub async fn run(startup: &Startup) -> Result<ExitCode, StartupError> {
         }
         Output::Text => {
             let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-            print!("{}", report::text(&model, &d, color));
+            print!("{}", report::text(&model, &d, color, env.clock.now()));
         }
     }
     Ok(report::exit_code(&d))

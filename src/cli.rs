@@ -29,10 +29,10 @@ pub enum Command {
 #[derive(Debug, Args, Clone)]
 pub struct CheckOpts {
     /// DNS samples to take before judging.
-    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=100))]
+    #[arg(long, default_value_t = 3, allow_negative_numbers = true, value_parser = parse_samples)]
     pub samples: u32,
     /// Seconds to wait for each read of a source.
-    #[arg(long, value_name = "SECS", default_value = "20", value_parser = parse_secs)]
+    #[arg(long, value_name = "SECS", default_value = "20", allow_negative_numbers = true, value_parser = parse_secs)]
     pub timeout: Duration,
 }
 
@@ -66,7 +66,7 @@ pub struct Opts {
     #[arg(long, global = true)]
     pub no_probe: bool,
     /// Seconds between refreshes of live data.
-    #[arg(long, global = true, value_name = "SECS", value_parser = parse_secs)]
+    #[arg(long, global = true, value_name = "SECS", allow_negative_numbers = true, value_parser = parse_secs)]
     pub interval: Option<Duration>,
     /// Colour theme: a built-in name or a TOML file.
     #[arg(long, global = true, value_name = "NAME|PATH")]
@@ -98,6 +98,15 @@ fn parse_secs(s: &str) -> Result<Duration, String> {
         ));
     }
     Ok(Duration::from_secs_f64(v))
+}
+
+fn parse_samples(s: &str) -> Result<u32, String> {
+    match s.parse::<u32>() {
+        Ok(n) if (1..=100).contains(&n) => Ok(n),
+        _ => Err(format!(
+            "'{s}' is not a number of samples; accepted: a whole number from 1 to 100"
+        )),
+    }
 }
 
 fn parse_vpc_id(s: &str) -> Result<String, String> {
@@ -205,11 +214,18 @@ fn flag_error(e: &clap::Error) -> FlagError {
         (ErrorKind::InvalidSubcommand, _) => FlagError::UnknownCommand(
             ctx_str(e, ContextKind::InvalidSubcommand).unwrap_or_default(),
         ),
-        (ErrorKind::InvalidValue, Some(accepted)) => FlagError::InvalidValue {
-            flag: arg(),
-            value: ctx_str(e, ContextKind::InvalidValue).unwrap_or_default(),
-            accepted,
-        },
+        (ErrorKind::InvalidValue, Some(accepted)) if !accepted.is_empty() => {
+            FlagError::InvalidValue {
+                flag: arg(),
+                value: ctx_str(e, ContextKind::InvalidValue).unwrap_or_default(),
+                accepted,
+            }
+        }
+        (ErrorKind::InvalidValue, _)
+            if ctx_str(e, ContextKind::InvalidValue).is_none_or(|v| v.is_empty()) =>
+        {
+            empty_value(&arg())
+        }
         _ => {
             let text = e.to_string();
             let first = text.lines().next().unwrap_or("invalid arguments");
@@ -222,6 +238,25 @@ fn flag_error(e: &clap::Error) -> FlagError {
             }
         }
     }
+}
+
+/// An empty value, said with what the flag accepts.
+fn empty_value(arg: &str) -> FlagError {
+    let flag = arg.split_whitespace().next().unwrap_or(arg);
+    let accepted = match flag {
+        "--from-vpc" => "vpc- followed by letters and digits".to_string(),
+        "--resolver" => "ADDR or ADDR:PORT, e.g. 127.0.0.1:5353".to_string(),
+        "--interval" | "--timeout" => "0.1 to 3600 seconds".to_string(),
+        "--samples" => "a whole number from 1 to 100".to_string(),
+        _ => format!(
+            "a non-empty {}",
+            arg.split_whitespace()
+                .nth(1)
+                .unwrap_or("value")
+                .trim_matches(['<', '>'])
+        ),
+    };
+    FlagError::Invalid(format!("{flag} needs a value; accepted: {accepted}"))
 }
 
 #[cfg(test)]
@@ -282,6 +317,22 @@ mod tests {
         assert_eq!(
             err(&["frobnicate"]),
             FlagError::UnknownCommand("frobnicate".into())
+        );
+        let e = err(&["--interval", "-1"]).to_string();
+        assert!(
+            e.contains("-1 is out of range; accepted: 0.1 to 3600"),
+            "{e}"
+        );
+        let e = err(&["check", "--samples", "0"]).to_string();
+        assert!(e.contains("accepted: a whole number from 1 to 100"), "{e}");
+        let e = err(&["--from-vpc", ""]).to_string();
+        assert!(
+            e.ends_with("accepted: vpc- followed by letters and digits"),
+            "{e}"
+        );
+        assert_eq!(
+            empty_value("--from-vpc <VPC_ID>").to_string(),
+            "--from-vpc needs a value; accepted: vpc- followed by letters and digits"
         );
         for args in [
             &["--bogus"][..],

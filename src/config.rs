@@ -11,9 +11,35 @@ pub struct Config {
     /// A built-in theme name or a theme file path.
     pub theme: Option<String>,
     /// Seconds between live DNS samples and probes in the interactive view.
+    #[serde(default, deserialize_with = "seconds")]
     pub interval: Option<f64>,
     /// Seconds between polls of ENIs and target health.
+    #[serde(default, deserialize_with = "seconds")]
     pub refresh: Option<f64>,
+    /// The file this came from, for messages about its values (not a key in the file).
+    #[serde(skip)]
+    pub path: Option<PathBuf>,
+}
+
+/// A number of seconds, integer or not; anything else is refused in words.
+fn seconds<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
+    struct Secs;
+    impl serde::de::Visitor<'_> for Secs {
+        type Value = f64;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a number of seconds from 0.1 to 3600, e.g. 2 or 0.5")
+        }
+        fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<f64, E> {
+            Ok(v)
+        }
+        fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<f64, E> {
+            Ok(v as f64)
+        }
+        fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<f64, E> {
+            Ok(v as f64)
+        }
+    }
+    d.deserialize_any(Secs).map(Some)
 }
 
 const ACCEPTED_KEYS: &str = "theme, interval, refresh";
@@ -72,7 +98,9 @@ pub fn load(explicit: Option<&Path>) -> Result<Config, ConfigError> {
         }
         Err(source) => return Err(ConfigError::Read { path, source }),
     };
-    parse(&text, &path.display().to_string())
+    let mut cfg = parse(&text, &path.display().to_string())?;
+    cfg.path = Some(path);
+    Ok(cfg)
 }
 
 pub fn parse(text: &str, origin: &str) -> Result<Config, ConfigError> {
@@ -117,6 +145,19 @@ mod tests {
             e.contains("c.toml, line 1 (colour = 1)") && e.contains("accepted keys"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn a_word_for_seconds_says_a_number_is_accepted() {
+        let e = parse("interval = \"fast\"\n", "c.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(!e.contains("f64"), "{e}");
+        assert!(
+            e.contains("c.toml, line 1") && e.contains("a number of seconds from 0.1 to 3600"),
+            "{e}"
+        );
+        assert_eq!(parse("refresh = 2\n", "c.toml").unwrap().refresh, Some(2.0));
     }
 
     #[test]

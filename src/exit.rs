@@ -12,6 +12,12 @@ pub enum ExitCode {
     Fail = 2,
     /// Bad flags, config or theme, no credentials, no cluster: nothing was judged.
     CannotRun = 3,
+    /// Stopped by SIGHUP (128 + 1), as shells report it.
+    Hangup = 129,
+    /// Stopped by Ctrl-C or SIGINT (128 + 2).
+    Interrupted = 130,
+    /// Stopped by SIGTERM (128 + 15).
+    Terminated = 143,
 }
 
 impl ExitCode {
@@ -32,6 +38,19 @@ impl From<ExitCode> for std::process::ExitCode {
     }
 }
 
+/// The first of SIGINT, SIGTERM or SIGHUP, as the exit code a shell expects after it.
+pub async fn signalled() -> std::io::Result<ExitCode> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut int = signal(SignalKind::interrupt())?;
+    let mut term = signal(SignalKind::terminate())?;
+    let mut hup = signal(SignalKind::hangup())?;
+    Ok(tokio::select! {
+        _ = int.recv() => ExitCode::Interrupted,
+        _ = term.recv() => ExitCode::Terminated,
+        _ = hup.recv() => ExitCode::Hangup,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -43,8 +62,11 @@ mod tests {
             ExitCode::Warn,
             ExitCode::Fail,
             ExitCode::CannotRun,
+            ExitCode::Hangup,
+            ExitCode::Interrupted,
+            ExitCode::Terminated,
         ]
         .map(i32::from);
-        assert_eq!(codes, [0, 1, 2, 3]);
+        assert_eq!(codes, [0, 1, 2, 3, 129, 130, 143]);
     }
 }

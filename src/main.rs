@@ -24,6 +24,8 @@ fn run() -> Result<ExitCode, StartupError> {
         }
     };
     if cli.opts.demo.as_deref() == Some("list") {
+        // The other flags are still checked: a bad theme must not pass silently.
+        startup::config_and_themes(&cli.opts)?;
         for s in Scenario::ALL {
             println!("{:<20} {}", s.name(), s.description());
         }
@@ -37,6 +39,6 @@ fn run() -> Result<ExitCode, StartupError> {
         .map_err(StartupError::Runtime)?;
     match startup.mode {
         Mode::Check => runtime.block_on(check::run(&startup)),
-        Mode::Interactive => runtime.block_on(tui::run(&startup)).map(|()| ExitCode::Ok),
+        Mode::Interactive => runtime.block_on(tui::run(&startup)),
     }
 }

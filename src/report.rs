@@ -2,7 +2,7 @@
 
 use crate::diagnose::{Diagnosis, HopStatus, Severity};
 use crate::exit::ExitCode;
-use crate::model::Model;
+use crate::model::{Model, Source};
 use crossterm::style::{Color, Stylize};
 use serde_json::{Value, json};
 
@@ -19,21 +19,24 @@ pub fn exit_code(d: &Diagnosis) -> ExitCode {
 }
 
 pub fn json(m: &Model, d: &Diagnosis, generated_at: chrono::DateTime<chrono::Utc>) -> Value {
-    let cluster = m.cluster.value().map(|c| {
-        json!({
-            "name": c.name,
-            "arn": c.arn,
-            "region": c.region().map(str::to_string).or_else(|| m.context.region.clone()),
-            "account": c.account(),
-            "status": c.status,
-            "version": c.version,
-            "endpoint": c.endpoint,
-            "host": c.host(),
-            "mode": c.mode(),
-            "public_cidrs": c.public_cidrs,
-            "vpc_id": c.vpc_id,
-        })
-    });
+    let cluster = m.cluster.value().map_or_else(
+        || unknown_cluster(m),
+        |c| {
+            json!({
+                "name": c.name,
+                "arn": c.arn,
+                "region": c.region().map(str::to_string).or_else(|| m.context.region.clone()),
+                "account": c.account(),
+                "status": c.status,
+                "version": c.version,
+                "endpoint": c.endpoint,
+                "host": c.host(),
+                "mode": c.mode(),
+                "public_cidrs": c.public_cidrs,
+                "vpc_id": c.vpc_id,
+            })
+        },
+    );
     let hops: Vec<Value> = d
         .hops
         .iter()
@@ -42,7 +45,13 @@ pub fn json(m: &Model, d: &Diagnosis, generated_at: chrono::DateTime<chrono::Utc
     let sources: Vec<Value> = m
         .sources()
         .into_iter()
-        .map(|s| json!({"name": s.name, "api": s.api, "state": s.state, "error": s.error.map(|e| e.to_string())}))
+        .map(|s| {
+            let mut v = json!({"name": s.name, "api": s.api, "state": s.state, "error": s.error.map(|e| e.to_string())});
+            if s.source == Source::Origin {
+                v["found_by"] = json!(origin_basis(m));
+            }
+            v
+        })
         .collect();
     let dns: Vec<&crate::model::DnsSample> = m.live.dns.iter().collect();
     let probes: Vec<&crate::model::ProbeSample> =
@@ -51,7 +60,7 @@ pub fn json(m: &Model, d: &Diagnosis, generated_at: chrono::DateTime<chrono::Utc
         "schema_version": SCHEMA_VERSION,
         "verdict": d.verdict,
         "exit_code": exit_code(d).code(),
-        "cluster": cluster.unwrap_or(json!({"name": m.context.cluster_name, "region": m.context.region})),
+        "cluster": cluster,
         "origin": m.origin(),
         "route": d.route,
         "route_basis": d.route_basis,
@@ -66,6 +75,41 @@ pub fn json(m: &Model, d: &Diagnosis, generated_at: chrono::DateTime<chrono::Utc
         "source": m.context.source,
         "generated_at": generated_at,
     })
+}
+
+/// Every documented key, null where the cluster could not be read.
+fn unknown_cluster(m: &Model) -> Value {
+    json!({
+        "name": m.context.cluster_name,
+        "arn": null,
+        "region": m.context.region,
+        "account": null,
+        "status": null,
+        "version": null,
+        "endpoint": null,
+        "host": null,
+        "mode": null,
+        "public_cidrs": null,
+        "vpc_id": null,
+    })
+}
+
+/// How this host was placed: `--from-vpc`, `metadata`, `demo`, or `none` (not located).
+fn origin_basis(m: &Model) -> &str {
+    match m.origin() {
+        Some(o) if o.found_by == "instance metadata" => "metadata",
+        Some(o) => o.found_by.as_str(),
+        None => "none",
+    }
+}
+
+/// What `--no-live` or `--no-probe` left out, for the verdict line.
+fn not_checked(m: &Model) -> &'static str {
+    match (m.context.live.dns, m.context.live.probe) {
+        (false, _) => " (DNS and the API server not checked: --no-live)",
+        (true, false) => " (the API server not probed: --no-probe)",
+        _ => "",
+    }
 }
 
 fn status_color(s: HopStatus) -> Color {
@@ -86,8 +130,9 @@ fn severity_color(s: Severity) -> Color {
     }
 }
 
-/// The human report. `color` adds ANSI colours (a terminal without NO_COLOR).
-pub fn text(m: &Model, d: &Diagnosis, color: bool) -> String {
+/// The human report. `color` adds ANSI colours (a terminal without NO_COLOR); `now` heads
+/// it with the tool's version and the source, for a ticket.
+pub fn text(m: &Model, d: &Diagnosis, color: bool, now: chrono::DateTime<chrono::Utc>) -> String {
     let paint = |s: String, c: Color, bold: bool| -> String {
         if !color {
             return s;
@@ -122,12 +167,18 @@ pub fn text(m: &Model, d: &Diagnosis, color: bool) -> String {
                 .unwrap_or_else(|| "loading".into())
         ),
     };
+    line(format!(
+        "eksnet-tui {} · {} · source {}",
+        env!("CARGO_PKG_VERSION"),
+        now.format("%Y-%m-%d %H:%M:%S UTC"),
+        m.context.source
+    ));
     line(paint(title, Color::Cyan, true));
     let origin = match m.origin() {
-        Some(o) => format!("from {} (found by {})", o.label(), o.found_by),
-        None => "from an unknown place (no instance metadata, no --from-vpc)".into(),
+        Some(o) => format!("this host: {} (found by {})", o.label(), o.found_by),
+        None => "this host: unknown (found by none: no instance metadata, no --from-vpc)".into(),
     };
-    line(format!("{origin} · source {}", m.context.source));
+    line(origin);
     line(format!("route: {} ({})", d.route.label(), d.route_basis));
     line(String::new());
     let width = d
@@ -166,8 +217,9 @@ pub fn text(m: &Model, d: &Diagnosis, color: bool) -> String {
         (None, None) => String::new(),
     };
     line(format!(
-        "{}{first}",
-        paint(verdict, status_color(d.verdict), true)
+        "{}{first}{}",
+        paint(verdict, status_color(d.verdict), true),
+        not_checked(m)
     ));
     let count = |s: Severity| d.findings.iter().filter(|f| f.severity == s).count();
     line(String::new());
@@ -177,6 +229,7 @@ pub fn text(m: &Model, d: &Diagnosis, color: bool) -> String {
         count(Severity::Warn),
         count(Severity::Info)
     ));
+    let mut fixes: Vec<(&str, String)> = Vec::new();
     for f in &d.findings {
         let tag = paint(
             format!("{:<4}", f.severity.label().to_uppercase()),
@@ -190,10 +243,16 @@ pub fn text(m: &Model, d: &Diagnosis, color: bool) -> String {
         ));
         line(format!("       {}", f.evidence));
         if f.severity > Severity::Info {
-            let mut fix = f.fix.lines();
-            line(format!("       fix: {}", fix.next().unwrap_or("")));
-            for more in fix {
-                line(format!("            {more}"));
+            match fixes.iter().find(|(fix, _)| *fix == f.fix.as_str()) {
+                Some((_, first)) => line(format!("       fix: the same as for {first} above")),
+                None => {
+                    let mut fix = f.fix.lines();
+                    line(format!("       fix: {}", fix.next().unwrap_or("")));
+                    for more in fix {
+                        line(format!("            {more}"));
+                    }
+                    fixes.push((f.fix.as_str(), f.id.to_string()));
+                }
             }
         }
     }
@@ -206,4 +265,89 @@ pub fn text(m: &Model, d: &Diagnosis, color: bool) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnose::diagnose;
+    use crate::diagnose::testkit::{healthy, t0};
+    use crate::model::{Fetched, LiveMode, SourceError};
+
+    #[test]
+    fn json_cluster_keeps_every_key_when_the_cluster_is_unknown() {
+        let mut m = healthy();
+        m.cluster = crate::model::Loadable::Loading;
+        m.apply(
+            Fetched::Cluster(Err(SourceError::unreachable("connection refused"))),
+            t0(),
+        );
+        let doc = json(&m, &diagnose(&m), t0());
+        let want = [
+            "name",
+            "arn",
+            "region",
+            "account",
+            "status",
+            "version",
+            "endpoint",
+            "host",
+            "mode",
+            "public_cidrs",
+            "vpc_id",
+        ];
+        let keys: Vec<&str> = doc["cluster"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        for k in want {
+            assert!(keys.contains(&k), "cluster key {k} in {keys:?}");
+        }
+        assert!(doc["cluster"]["arn"].is_null());
+        let err = doc["sources"][0]["error"].as_str().unwrap();
+        assert_eq!(err, "cannot reach AWS: connection refused");
+    }
+
+    #[test]
+    fn origin_source_says_how_the_origin_was_found() {
+        let m = healthy();
+        let doc = json(&m, &diagnose(&m), t0());
+        let origin = doc["sources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["name"] == "origin")
+            .unwrap();
+        assert_eq!(origin["found_by"], "test");
+        let mut m = healthy();
+        m.apply(Fetched::Origin(Ok(None)), t0());
+        let doc = json(&m, &diagnose(&m), t0());
+        assert_eq!(doc["sources"][1]["found_by"], "none");
+    }
+
+    #[test]
+    fn text_heads_with_version_time_and_source_and_says_what_no_live_skipped() {
+        let mut m = healthy();
+        m.context.live = LiveMode::OFF;
+        let out = text(&m, &diagnose(&m), false, t0());
+        let first = out.lines().next().unwrap();
+        assert_eq!(
+            first,
+            format!(
+                "eksnet-tui {} · {} · source {}",
+                env!("CARGO_PKG_VERSION"),
+                t0().format("%Y-%m-%d %H:%M:%S UTC"),
+                m.context.source
+            )
+        );
+        assert!(!out.contains("from in "), "{out}");
+        assert!(out.contains("this host: "), "{out}");
+        let verdict = out.lines().find(|l| l.starts_with("verdict:")).unwrap();
+        assert!(
+            verdict.ends_with("(DNS and the API server not checked: --no-live)"),
+            "{verdict}"
+        );
+    }
 }

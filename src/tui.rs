@@ -3,6 +3,7 @@
 
 use crate::app::{App, Effect, Msg};
 use crate::env::build_env;
+use crate::exit::ExitCode;
 use crate::model::{Context, Model, Refresh};
 use crate::sources::collect::{CollectError, choose_cluster};
 use crate::sources::poll::{self, Sources};
@@ -16,7 +17,8 @@ use std::time::Duration;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc;
 
-pub async fn run(startup: &Startup) -> Result<(), StartupError> {
+/// Quitting with `q` is 0; Ctrl-C, SIGTERM and SIGHUP give the codes shells expect.
+pub async fn run(startup: &Startup) -> Result<ExitCode, StartupError> {
     if !std::io::stdout().is_terminal() {
         return Err(StartupError::NotATerminal);
     }
@@ -91,7 +93,11 @@ async fn pick_cluster(
     }
 }
 
-async fn event_loop(startup: &Startup, mut app: App, sources: Sources) -> std::io::Result<()> {
+async fn event_loop(
+    startup: &Startup,
+    mut app: App,
+    sources: Sources,
+) -> std::io::Result<ExitCode> {
     let clock = crate::clock::Clock::system();
     let (mut term, _guard) = terminal::init()?;
     let (tx, mut rx) = mpsc::channel(256);
@@ -116,14 +122,21 @@ async fn event_loop(startup: &Startup, mut app: App, sources: Sources) -> std::i
         }
         let mut msgs = vec![tokio::select! {
             ev = input.next() => match ev {
+                // Raw mode turns Ctrl-C into a key; it still ends the view as an interrupt.
+                Some(Ok(crossterm::event::Event::Key(k)))
+                    if k.kind != crossterm::event::KeyEventKind::Release
+                        && crate::keymap::is_ctrl_c(&k) =>
+                {
+                    return Ok(ExitCode::Interrupted)
+                }
                 Some(Ok(e)) => Msg::Input(e),
                 Some(Err(e)) => return Err(e),
                 None => break,
             },
             Some(f) = rx.recv() => Msg::Fetched(Box::new(f)),
             _ = tick.tick() => Msg::Tick,
-            _ = term_sig.recv() => break,
-            _ = hup_sig.recv() => break,
+            _ = term_sig.recv() => return Ok(ExitCode::Terminated),
+            _ = hup_sig.recv() => return Ok(ExitCode::Hangup),
         }];
         // A burst of source updates becomes one frame.
         while let Ok(f) = rx.try_recv() {
@@ -132,12 +145,12 @@ async fn event_loop(startup: &Startup, mut app: App, sources: Sources) -> std::i
         for msg in msgs {
             for effect in app.update(msg, clock.now()) {
                 match effect {
-                    Effect::Quit => return Ok(()),
+                    Effect::Quit => return Ok(ExitCode::Ok),
                     Effect::Refresh => pollers.refresh(),
                     Effect::Copy(text) => terminal::copy_osc52(&text)?,
                 }
             }
         }
     }
-    Ok(())
+    Ok(ExitCode::Ok)
 }

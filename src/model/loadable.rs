@@ -14,6 +14,8 @@ pub enum ErrorKind {
     },
     Throttled,
     Timeout,
+    /// The request never got an answer: refused, name not found, TLS, connect timeout.
+    Unreachable,
     NotFound,
     /// Not collected because a source it depends on failed.
     Blocked {
@@ -50,6 +52,21 @@ impl SourceError {
         Self::new(ErrorKind::Timeout, format!("{what} did not answer in time"))
     }
 
+    /// `reason` is a few words: "connection refused", "name not found".
+    pub fn unreachable(reason: impl Into<String>) -> Self {
+        Self::new(
+            ErrorKind::Unreachable,
+            format!("cannot reach AWS: {}", reason.into()),
+        )
+    }
+
+    /// The few words after "cannot reach AWS: ", for one-line summaries.
+    pub fn reason(&self) -> &str {
+        self.message
+            .strip_prefix("cannot reach AWS: ")
+            .unwrap_or(&self.message)
+    }
+
     pub fn not_found(message: impl Into<String>) -> Self {
         Self::new(ErrorKind::NotFound, message)
     }
@@ -71,6 +88,7 @@ impl SourceError {
             ErrorKind::AccessDenied { action } => format!("access denied ({action})"),
             ErrorKind::Throttled => "throttled".into(),
             ErrorKind::Timeout => "timed out".into(),
+            ErrorKind::Unreachable => "unreachable".into(),
             ErrorKind::NotFound => "not found".into(),
             ErrorKind::Blocked { by } => format!("blocked by {by}"),
             ErrorKind::Other => "error".into(),
@@ -82,6 +100,7 @@ impl fmt::Display for SourceError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.kind {
             ErrorKind::AccessDenied { action } => write!(f, "access denied: {action}"),
+            ErrorKind::Unreachable => f.write_str(&self.message),
             _ => write!(f, "{}: {}", self.label(), self.message),
         }
     }

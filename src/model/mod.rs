@@ -146,6 +146,31 @@ impl Model {
             .collect()
     }
 
+    /// Why AWS could not be reached, when no call got an answer. Some sources settle
+    /// without a call (an origin from `--from-vpc`, a read with no ids), so "no answer" is
+    /// read from the two reads every cycle makes: `DescribeCluster` and the cluster's ENIs
+    /// both failed to get through, and no other read got an answer, not even a refusal.
+    pub fn unreachable(&self) -> Option<&SourceError> {
+        let transport = |e: &SourceError| {
+            matches!(
+                e.kind,
+                ErrorKind::Unreachable | ErrorKind::Timeout | ErrorKind::Blocked { .. }
+            )
+        };
+        let cluster = self.cluster.error().filter(|e| transport(e))?;
+        if !self.enis.error().is_some_and(transport) || self.cluster.value().is_some() {
+            return None;
+        }
+        let errors: Vec<&SourceError> = self.sources().iter().filter_map(|s| s.error).collect();
+        if !errors.iter().all(|e| transport(e)) {
+            return None;
+        }
+        errors
+            .into_iter()
+            .find(|e| e.kind == ErrorKind::Unreachable)
+            .or(Some(cluster))
+    }
+
     /// The cluster's endpoint host once the cluster is known.
     pub fn endpoint_host(&self) -> Option<String> {
         self.cluster.value().map(Cluster::host)
@@ -158,5 +183,54 @@ impl Model {
 
     pub fn origin(&self) -> Option<&Origin> {
         self.origin.value().and_then(|o| o.as_ref())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn model() -> Model {
+        Model::new(Context {
+            cluster_name: "x".into(),
+            region: Some("eu-west-1".into()),
+            source: "aws".into(),
+            live: LiveMode::OFF,
+        })
+    }
+
+    #[test]
+    fn unreachable_only_when_no_call_got_an_answer() {
+        let now = Utc.timestamp_opt(1_700_000_000, 0).unwrap();
+        let refused = SourceError::unreachable("connection refused");
+        let mut m = model();
+        assert!(m.unreachable().is_none(), "nothing failed yet");
+        // An origin from --from-vpc is no answer from AWS.
+        m.apply(Fetched::Origin(Ok(Some(Origin::from_vpc("vpc-1")))), now);
+        m.apply(Fetched::failed(Source::Cluster, refused.clone()), now);
+        m.apply(
+            Fetched::failed(
+                Source::Enis,
+                SourceError::timeout("ec2:DescribeNetworkInterfaces"),
+            ),
+            now,
+        );
+        m.apply(
+            Fetched::failed(Source::Vpcs, SourceError::blocked("eks:DescribeCluster")),
+            now,
+        );
+        assert_eq!(m.unreachable(), Some(&refused));
+        let mut denied = m.clone();
+        denied.apply(
+            Fetched::failed(Source::Subnets, SourceError::denied("ec2:DescribeSubnets")),
+            now,
+        );
+        assert!(denied.unreachable().is_none(), "a denial is an answer");
+        // A read with no ids settles without a call: still no answer.
+        m.apply(Fetched::EndpointServices(Ok(vec![])), now);
+        assert_eq!(m.unreachable(), Some(&refused));
+        m.apply(Fetched::Enis(Ok(vec![])), now);
+        assert!(m.unreachable().is_none(), "the ENI read answered");
     }
 }

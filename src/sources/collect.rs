@@ -51,13 +51,16 @@ pub enum CollectError {
         region: String,
         available: Vec<String>,
     },
-    #[error("no --cluster given and {region} has {}; pass --cluster NAME", count_clusters(.available))]
+    #[error("no --cluster given and {region} has {}", count_clusters(.available))]
     ChooseCluster {
         region: String,
         available: Vec<String>,
     },
     #[error("cannot list clusters: {0}")]
     ListClusters(SourceError),
+    /// No AWS call got an answer: nothing can be judged.
+    #[error("cannot reach {endpoint}: {reason}; no AWS call succeeded")]
+    Unreachable { endpoint: String, reason: String },
 }
 
 fn list_or_none(v: &[String]) -> String {
@@ -70,8 +73,8 @@ fn list_or_none(v: &[String]) -> String {
 
 fn count_clusters(v: &[String]) -> String {
     match v.len() {
-        0 => "no EKS cluster".into(),
-        _ => format!("several clusters ({})", v.join(", ")),
+        0 => "no EKS cluster; pass --region (or --profile) for where the cluster is".into(),
+        _ => format!("several clusters ({}); pass --cluster NAME", v.join(", ")),
     }
 }
 
@@ -88,10 +91,13 @@ pub async fn choose_cluster(
     if let Some(name) = kube.as_ref().and_then(|k| k.arn_cluster_name()) {
         return Ok(name);
     }
-    let names = api
-        .list_clusters()
-        .await
-        .map_err(CollectError::ListClusters)?;
+    let names = api.list_clusters().await.map_err(|e| match e.kind {
+        ErrorKind::Unreachable => CollectError::Unreachable {
+            endpoint: api.endpoint(),
+            reason: e.reason().to_string(),
+        },
+        _ => CollectError::ListClusters(e),
+    })?;
     if let Some(server) = kube.as_ref().and_then(|k| k.server.as_deref())
         && let Some(name) = cluster_serving(api, &names, server).await
     {
@@ -189,6 +195,12 @@ pub async fn collect_once(
     graph
         .cycle(api, &mut model, Scope::All, clock, None, &mut |_| {})
         .await;
+    if let Some(e) = model.unreachable() {
+        return Err(CollectError::Unreachable {
+            endpoint: api.endpoint(),
+            reason: e.reason().to_string(),
+        });
+    }
     if let Some(e) = model.cluster.error()
         && e.kind == ErrorKind::NotFound
     {

@@ -30,6 +30,13 @@ pub type ApiResult<T> = Result<T, SourceError>;
 pub trait AwsApi: Send + Sync {
     /// Region the client talks to.
     fn region(&self) -> Option<String>;
+    /// Where the calls go, for messages: the `--endpoint-url`, else AWS in the region.
+    fn endpoint(&self) -> String {
+        match self.region() {
+            Some(r) => format!("the AWS API in {r}"),
+            None => "the AWS API".into(),
+        }
+    }
     /// The current kubeconfig context, consulted to pick the cluster when none is named.
     fn kube_context(&self) -> Option<aws::KubeContext> {
         None

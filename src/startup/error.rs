@@ -19,6 +19,13 @@ pub enum StartupError {
     Config(#[from] ConfigError),
     #[error(transparent)]
     Theme(#[from] ThemeError),
+    /// The theme the config file names cannot be used.
+    #[error("config {}: theme: {source}", .path.display())]
+    ConfigTheme {
+        path: PathBuf,
+        #[source]
+        source: ThemeError,
+    },
     #[error(
         "unknown demo scenario '{name}'; accepted: {} (or 'list')",
         scenario_names()

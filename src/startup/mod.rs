@@ -59,13 +59,7 @@ impl Startup {
 
 pub fn resolve(cli: Cli) -> Result<Startup, StartupError> {
     let Cli { command, opts } = cli;
-    let config = config::load(opts.config.as_deref())?;
-    let spec = opts
-        .theme
-        .as_deref()
-        .or(config.theme.as_deref())
-        .unwrap_or("default");
-    let themes = themes(spec)?;
+    let (config, themes) = config_and_themes(&opts)?;
     let backend = backend(&opts)?;
     let check = command.as_ref().map(|Command::Check(c)| c);
     let settings = settings(&opts, check, matches!(backend, Backend::Demo(_)));
@@ -82,6 +76,24 @@ pub fn resolve(cli: Cli) -> Result<Startup, StartupError> {
         settings,
         intervals,
     })
+}
+
+/// The config file and the themes, checked the same way whatever runs next (also before
+/// `--demo list`). A bad theme named by the config file names the file.
+pub fn config_and_themes(opts: &Opts) -> Result<(Config, Vec<Theme>), StartupError> {
+    let config = config::load(opts.config.as_deref())?;
+    let themes = match (&opts.theme, &config.theme) {
+        (Some(flag), _) => themes(flag)?,
+        (None, Some(spec)) => themes(spec).map_err(|e| match e {
+            StartupError::Theme(source) => StartupError::ConfigTheme {
+                path: config.path.clone().unwrap_or_default(),
+                source,
+            },
+            other => other,
+        })?,
+        (None, None) => themes("default")?,
+    };
+    Ok((config, themes))
 }
 
 /// The chosen theme first, then the other built-ins for `t` to cycle through.

@@ -30,6 +30,11 @@ pub const MAX_ATTEMPTS: u32 = 3;
 pub enum AwsConfigError {
     #[error("no AWS region: pass --region, set AWS_REGION, or set region in the profile")]
     NoRegion,
+    /// `--endpoint-url` or `AWS_ENDPOINT_URL` that no call could be sent to.
+    #[error(
+        "'{0}' is not an endpoint URL; accepted: http://HOST[:PORT] or https://HOST[:PORT], e.g. http://127.0.0.1:5000"
+    )]
+    BadEndpoint(String),
     #[error("no AWS credentials provider; {}", tried(.profile.as_deref()))]
     NoProvider { profile: Option<String> },
     /// `reason` is what the providers answered, on one line.
@@ -65,10 +70,34 @@ pub async fn load(opts: &AwsOptions) -> Result<SdkConfig, AwsConfigError> {
         loader = loader.endpoint_url(u);
     }
     let conf = loader.load().await;
+    if let Some(u) = conf.endpoint_url()
+        && !is_http_url(u)
+    {
+        return Err(AwsConfigError::BadEndpoint(u.to_string()));
+    }
     if conf.region().is_none() {
         return Err(AwsConfigError::NoRegion);
     }
     Ok(conf)
+}
+
+/// `http://` or `https://` followed by a host (and maybe a port and path).
+fn is_http_url(u: &str) -> bool {
+    let rest = u
+        .strip_prefix("https://")
+        .or_else(|| u.strip_prefix("http://"));
+    rest.and_then(|r| r.split(['/', '?', '#']).next())
+        .and_then(|auth| auth.rsplit('@').next())
+        .is_some_and(|host| {
+            let name = host.rsplit_once(':').map_or(host, |(h, p)| {
+                if p.chars().all(|c| c.is_ascii_digit()) {
+                    h
+                } else {
+                    host
+                }
+            });
+            !name.is_empty() && !name.contains(char::is_whitespace)
+        })
 }
 
 fn tried(profile: Option<&str>) -> String {
@@ -83,7 +112,10 @@ pub async fn check_credentials(
     conf: &SdkConfig,
     profile: Option<&str>,
 ) -> Result<(), AwsConfigError> {
-    let profile = profile.map(str::to_string);
+    // Without --profile the SDK reads AWS_PROFILE; the message must name that one.
+    let profile = profile
+        .map(str::to_string)
+        .or_else(|| std::env::var("AWS_PROFILE").ok().filter(|p| !p.is_empty()));
     let Some(provider) = conf.credentials_provider() else {
         return Err(AwsConfigError::NoProvider { profile });
     };
@@ -111,5 +143,30 @@ pub async fn check_credentials(
             profile,
             after: CREDENTIALS_TIMEOUT,
         }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn endpoint_urls_must_be_http_with_a_host() {
+        for ok in [
+            "http://127.0.0.1:9",
+            "https://ec2.example.com",
+            "http://[::1]:5000/",
+        ] {
+            assert!(is_http_url(ok), "{ok}");
+        }
+        for bad in [
+            "garbage",
+            "ftp://x",
+            "http://",
+            "https://:443",
+            "127.0.0.1:9",
+        ] {
+            assert!(!is_http_url(bad), "{bad}");
+        }
     }
 }

@@ -35,6 +35,7 @@ pub struct AwsClient {
     elb: aws_sdk_elasticloadbalancingv2::Client,
     route53: aws_sdk_route53::Client,
     region: Option<String>,
+    endpoint_url: Option<String>,
     imds: Option<aws_config::imds::Client>,
     kube: Option<KubeContext>,
     calls: CallCounter,
@@ -76,6 +77,7 @@ impl AwsClient {
                     .build(),
             ),
             region: conf.region().map(|r| r.to_string()),
+            endpoint_url: conf.endpoint_url().map(str::to_string),
             imds: None,
             kube: None,
             calls,
@@ -104,6 +106,14 @@ impl AwsClient {
 impl AwsApi for AwsClient {
     fn region(&self) -> Option<String> {
         self.region.clone()
+    }
+
+    fn endpoint(&self) -> String {
+        match (&self.endpoint_url, &self.region) {
+            (Some(u), _) => u.clone(),
+            (None, Some(r)) => format!("the AWS API in {r}"),
+            (None, None) => "the AWS API".into(),
+        }
     }
 
     fn kube_context(&self) -> Option<KubeContext> {

@@ -49,7 +49,10 @@ pub fn render(f: &mut Frame, area: Rect, s: &Scene) {
     ]);
     let sources = m.sources();
     let errors = sources.iter().filter(|s| s.error.is_some()).count();
-    let (fresh, stale) = freshness(s);
+    let (fresh, stale) = match m.unreachable() {
+        Some(e) => (e.to_string(), true),
+        None => freshness(s),
+    };
     let mut spans = vec![
         Span::styled(format!("route {}", d.route.label()), t.text()),
         sep(),

@@ -65,7 +65,11 @@ pub fn resolve(cli: Cli) -> Result<Startup, StartupError> {
         .as_deref()
         .or(config.theme.as_deref())
         .unwrap_or("default");
-    let themes = themes(spec)?;
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let mut themes = themes(spec)?;
+    if no_color {
+        themes = themes.into_iter().map(Theme::monochrome).collect();
+    }
     let backend = backend(&opts)?;
     let check = command.as_ref().map(|Command::Check(c)| c);
     let settings = settings(&opts, check, matches!(backend, Backend::Demo(_)));

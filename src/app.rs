@@ -2,13 +2,17 @@
 
 use crate::diagnose::history::{self, HopHistory};
 use crate::diagnose::{Diagnosis, HopStatus, diagnose};
-use crate::keymap::{Action, action_for, is_ctrl_c};
+use crate::keymap::{Action, Context, Key, Keymap};
 use crate::model::{EventLevel, Fetched, LoadState, Model};
+use crate::ui::hit::Hit;
 use crate::ui::rows;
-use crate::ui::state::{Kind, Mode, Pane, UiState, View};
+use crate::ui::state::{Kind, Mode, Pane, UiState, View, jump_targets};
 use crate::ui::theme::Theme;
 use chrono::{DateTime, Utc};
-use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, MouseEventKind};
+use crossterm::event::{
+    Event, KeyCode, KeyEvent, KeyEventKind, MouseButton, MouseEvent, MouseEventKind,
+};
+use ratatui::layout::Rect;
 
 pub enum Msg {
     Input(Event),
@@ -38,9 +42,20 @@ pub struct App {
     pub themes: Vec<Theme>,
     /// Set when the next frame differs from the last.
     pub dirty: bool,
+    /// The keys in force (the defaults, or the config file's).
+    pub keymap: Keymap,
+    /// The terminal's size, from resize events: clicks map through the layout of this size.
+    pub size: Rect,
+    /// The last click on a row, for double-clicks.
+    last_click: Option<(DateTime<Utc>, Kind, usize)>,
+    /// Tab completion of a `:` command: what was typed, and the match shown.
+    completing: Option<(String, usize)>,
 }
 
 const PAGE: usize = 10;
+
+/// Two clicks on one row within this open it.
+const DOUBLE_CLICK_MS: i64 = 400;
 
 impl App {
     pub fn new(model: Model, themes: Vec<Theme>) -> Self {
@@ -54,6 +69,10 @@ impl App {
             ui: UiState::default(),
             themes,
             dirty: true,
+            keymap: Keymap::default(),
+            size: Rect::new(0, 0, 120, 40),
+            last_click: None,
+            completing: None,
         };
         app.follow_failure();
         app
@@ -61,16 +80,20 @@ impl App {
 
     /// Draw the current state; the same call serves the terminal, tests and screenshots.
     pub fn render(&self, f: &mut ratatui::Frame, now: DateTime<Utc>) {
-        let scene = crate::ui::Scene {
+        crate::ui::render(f, &self.scene(now))
+    }
+
+    fn scene(&self, now: DateTime<Utc>) -> crate::ui::Scene<'_> {
+        crate::ui::Scene {
             model: &self.model,
             diagnosis: &self.diagnosis,
             history: &self.history,
             rows: &self.rows,
             ui: &self.ui,
             theme: self.theme(),
+            keymap: &self.keymap,
             now,
-        };
-        crate::ui::render(f, &scene)
+        }
     }
 
     pub fn theme(&self) -> &Theme {
@@ -95,21 +118,9 @@ impl App {
                 self.dirty = true;
                 self.on_key(k)
             }
-            Msg::Input(Event::Mouse(m)) => {
-                let action = match m.kind {
-                    MouseEventKind::ScrollDown => Some(Action::Down),
-                    MouseEventKind::ScrollUp => Some(Action::Up),
-                    _ => None,
-                };
-                match action {
-                    Some(a) => {
-                        self.dirty = true;
-                        self.act(a)
-                    }
-                    None => vec![],
-                }
-            }
-            Msg::Input(Event::Resize(..)) => {
+            Msg::Input(Event::Mouse(m)) => self.on_mouse(m, now),
+            Msg::Input(Event::Resize(w, h)) => {
+                self.size = Rect::new(0, 0, w, h);
                 self.dirty = true;
                 vec![]
             }
@@ -164,36 +175,54 @@ impl App {
     }
 
     fn on_key(&mut self, k: KeyEvent) -> Vec<Effect> {
-        if is_ctrl_c(&k) {
-            return vec![Effect::Quit];
-        }
-        match self.ui.mode {
-            Mode::Filter | Mode::Command => {
-                self.on_input_key(k);
-                vec![]
-            }
-            Mode::Help => {
-                match action_for(&k) {
-                    Some(Action::Down) => self.ui.scroll = self.ui.scroll.saturating_add(1),
-                    Some(Action::Up) => self.ui.scroll = self.ui.scroll.saturating_sub(1),
-                    Some(Action::Quit) => return vec![Effect::Quit],
-                    _ => {
-                        self.ui.mode = Mode::Normal;
-                        self.ui.scroll = 0;
-                    }
+        let ctx = self.ui.context();
+        let action = self.keymap.action_for(&k, ctx);
+        match (ctx, action) {
+            (Context::Input, Some(a)) => self.on_input(a),
+            (Context::Input, None) => {
+                if let KeyCode::Char(ch) = k.code
+                    && Key::of(&k).is_typed()
+                {
+                    self.type_char(ch);
                 }
                 vec![]
             }
-            Mode::Normal => match action_for(&k) {
-                Some(a) => self.act(a),
-                None => vec![],
-            },
+            (Context::Help, a) => self.on_help(a),
+            (_, Some(a)) => self.act(a),
+            // An unbound capital letter sorts a list by the column it starts.
+            (Context::List, None) => {
+                let key = Key::of(&k);
+                if let KeyCode::Char(ch) = key.code
+                    && ch.is_ascii_uppercase()
+                    && key.mods.is_empty()
+                {
+                    self.sort(Some(ch));
+                }
+                vec![]
+            }
+            _ => vec![],
         }
     }
 
-    fn on_input_key(&mut self, k: KeyEvent) {
-        match k.code {
-            KeyCode::Esc => {
+    fn on_help(&mut self, a: Option<Action>) -> Vec<Effect> {
+        match a {
+            Some(Action::Down) => self.ui.scroll = self.ui.scroll.saturating_add(1),
+            Some(Action::Up) => self.ui.scroll = self.ui.scroll.saturating_sub(1),
+            Some(Action::PageDown) => self.ui.scroll = self.ui.scroll.saturating_add(PAGE as u16),
+            Some(Action::PageUp) => self.ui.scroll = self.ui.scroll.saturating_sub(PAGE as u16),
+            Some(Action::Quit) => return vec![Effect::Quit],
+            _ => {
+                self.ui.mode = Mode::Normal;
+                self.ui.scroll = 0;
+            }
+        }
+        vec![]
+    }
+
+    fn on_input(&mut self, a: Action) -> Vec<Effect> {
+        match a {
+            Action::Quit => return vec![Effect::Quit],
+            Action::Cancel => {
                 if self.ui.mode == Mode::Filter
                     && let Some(list) = self.ui.list_key()
                 {
@@ -202,26 +231,124 @@ impl App {
                 self.ui.mode = Mode::Normal;
                 self.ui.input.clear();
             }
-            KeyCode::Enter => {
+            Action::Accept => {
                 let input = std::mem::take(&mut self.ui.input);
                 let mode = self.ui.mode;
                 self.ui.mode = Mode::Normal;
                 if mode == Mode::Command {
-                    self.jump(&input);
+                    return self.jump(&input);
                 }
             }
-            KeyCode::Backspace => {
+            Action::Erase => {
                 self.ui.input.pop();
+                self.completing = None;
                 self.live_filter();
             }
-            KeyCode::Char(ch) => {
-                if self.ui.input.chars().count() < 64 {
-                    self.ui.input.push(ch);
-                }
-                self.live_filter();
-            }
+            Action::Complete if self.ui.mode == Mode::Command => self.complete(),
             _ => {}
         }
+        vec![]
+    }
+
+    fn type_char(&mut self, ch: char) {
+        if self.ui.input.chars().count() < 64 {
+            self.ui.input.push(ch);
+        }
+        self.completing = None;
+        self.live_filter();
+    }
+
+    /// Tab: extend to the longest prefix the matches share; once there, show each match
+    /// in turn.
+    fn complete(&mut self) {
+        let stem = match &self.completing {
+            Some((stem, _)) => stem.clone(),
+            None => self.ui.input.trim().to_ascii_lowercase(),
+        };
+        let matches: Vec<&str> = jump_targets()
+            .into_iter()
+            .filter(|n| n.starts_with(&stem))
+            .collect();
+        let Some(first) = matches.first() else {
+            return;
+        };
+        if let Some((_, i)) = &mut self.completing {
+            *i = (*i + 1) % matches.len();
+            self.ui.input = matches[*i].to_string();
+            return;
+        }
+        let common = matches.iter().fold(first.to_string(), |acc, m| {
+            acc.chars()
+                .zip(m.chars())
+                .take_while(|(a, b)| a == b)
+                .map(|(a, _)| a)
+                .collect()
+        });
+        if matches.len() == 1 || common.len() > stem.len() {
+            self.ui.input = common;
+        } else {
+            self.ui.input = first.to_string();
+            self.completing = Some((stem, 0));
+        }
+    }
+
+    fn on_mouse(&mut self, m: MouseEvent, now: DateTime<Utc>) -> Vec<Effect> {
+        let ctx = self.ui.context();
+        let wheel = match m.kind {
+            MouseEventKind::ScrollDown => Some(Action::Down),
+            MouseEventKind::ScrollUp => Some(Action::Up),
+            _ => None,
+        };
+        if let Some(a) = wheel {
+            self.dirty = true;
+            return match ctx {
+                Context::Input => vec![],
+                Context::Help => self.on_help(Some(a)),
+                _ => self.act(a),
+            };
+        }
+        if m.kind != MouseEventKind::Down(MouseButton::Left) {
+            return vec![];
+        }
+        match ctx {
+            Context::Help => {
+                self.dirty = true;
+                return self.on_help(None);
+            }
+            Context::Input => return vec![],
+            _ => {}
+        }
+        let hit = crate::ui::hit::hit(&self.scene(now), self.size, m.column, m.row);
+        let Some(hit) = hit else {
+            return vec![];
+        };
+        self.dirty = true;
+        self.ui.status = None;
+        match hit {
+            Hit::Pane(p) => {
+                self.ui.focus = p;
+                self.last_click = None;
+            }
+            Hit::Row { pane, kind, index } => {
+                if let Some(p) = pane {
+                    self.ui.focus = p;
+                }
+                self.ui.selected.insert(kind.name(), index);
+                let double = self.last_click.is_some_and(|(at, k, i)| {
+                    k == kind
+                        && i == index
+                        && (now - at).num_milliseconds() <= DOUBLE_CLICK_MS
+                        && now >= at
+                });
+                if double {
+                    self.last_click = None;
+                    self.enter();
+                } else {
+                    self.last_click = Some((now, kind, index));
+                }
+            }
+        }
+        vec![]
     }
 
     /// The filter applies as it is typed.
@@ -234,17 +361,22 @@ impl App {
         }
     }
 
-    fn jump(&mut self, input: &str) {
+    fn jump(&mut self, input: &str) -> Vec<Effect> {
         let word = input.trim();
         if word.is_empty() {
-            return;
+            return vec![];
+        }
+        if matches!(word, "q" | "q!" | "quit") {
+            return vec![Effect::Quit];
         }
         if matches!(word, "main" | "m" | "home") {
+            self.leave_lists();
             self.ui.stack.truncate(1);
-            return;
+            return vec![];
         }
         match Kind::from_name(word) {
             Some(k) => {
+                self.leave_lists();
                 self.ui.stack.truncate(1);
                 self.ui.push(View::List(k));
                 self.ui.status = None;
@@ -260,16 +392,59 @@ impl App {
                 ))
             }
         }
+        vec![]
+    }
+
+    /// Leaving a list clears its filter; its sort stays.
+    fn leave_lists(&mut self) {
+        for v in &self.ui.stack[1..] {
+            if let View::List(k) = v {
+                self.ui.filters.remove(k.name());
+            }
+        }
+    }
+
+    /// `s` (no letter) steps through every column; a capital letter through the columns
+    /// that start with it. The selected row stays selected.
+    fn sort(&mut self, letter: Option<char>) {
+        let Some(kind) = self.current_list() else {
+            return;
+        };
+        let columns: Vec<usize> = self
+            .rows
+            .table(kind, &self.model, &self.diagnosis)
+            .columns
+            .iter()
+            .enumerate()
+            .filter(|(_, (name, _))| letter.is_none_or(|l| name.starts_with(l)))
+            .map(|(i, _)| i)
+            .collect();
+        if columns.is_empty() {
+            if let Some(l) = letter {
+                self.ui.status = Some(format!("no column of this list starts with {l}"));
+            }
+            return;
+        }
+        let keep = self.selected_row().map(|(_, r)| r.id);
+        match rows::order::cycle(self.ui.sort(kind.name()), &columns) {
+            Some(s) => self.ui.sorts.insert(kind.name(), s),
+            None => self.ui.sorts.remove(kind.name()),
+        };
+        let at = keep.and_then(|id| self.visible_rows(kind).position(|r| r.id == id));
+        if let Some(i) = at {
+            self.ui.selected.insert(kind.name(), i);
+        }
     }
 
     /// Rows of the list the keys act on, after its filter.
     pub fn visible_rows(&self, kind: Kind) -> impl Iterator<Item = &rows::Row> {
-        let filter = self.ui.filter(kind.name());
-        self.rows
-            .table(kind, &self.model, &self.diagnosis)
-            .rows
-            .iter()
-            .filter(move |r| r.matches(filter))
+        let table = self.rows.table(kind, &self.model, &self.diagnosis);
+        rows::order::visible(
+            table,
+            self.ui.filter(kind.name()),
+            self.ui.sort(kind.name()),
+        )
+        .into_iter()
     }
 
     fn current_list(&self) -> Option<Kind> {
@@ -314,10 +489,17 @@ impl App {
             Action::Bottom => self.move_selection(isize::MAX / 2),
             Action::Enter => self.enter(),
             Action::Back => {
+                if let View::List(k) = self.ui.view() {
+                    self.ui.filters.remove(k.name());
+                }
                 if !self.ui.pop() {
+                    if let Some(list) = self.ui.list_key() {
+                        self.ui.filters.remove(list);
+                    }
                     self.ui.focus = Pane::Path;
                 }
             }
+            Action::Sort => self.sort(None),
             Action::Filter => {
                 if let Some(list) = self.ui.list_key() {
                     self.ui.mode = Mode::Filter;
@@ -341,6 +523,7 @@ impl App {
             }
             Action::Copy => return self.copy(),
             Action::NextPane | Action::PrevPane => self.cycle(a == Action::NextPane),
+            Action::Accept | Action::Cancel | Action::Complete | Action::Erase => {}
             Action::CycleTheme => {
                 self.ui.theme = (self.ui.theme + 1) % self.themes.len();
                 self.ui.status = Some(format!("theme {}", self.theme().name));
@@ -370,6 +553,7 @@ impl App {
                 } else {
                     (i + n - 1) % n
                 }];
+                self.ui.filters.remove(k.name());
                 if let Some(top) = self.ui.stack.last_mut() {
                     *top = View::List(next);
                 }

@@ -13,19 +13,30 @@ pub struct TomlProblem {
 
 impl TomlProblem {
     pub fn new(text: &str, e: &toml::de::Error) -> Self {
-        let line = e.span().map(|span| {
-            let n = text[..span.start.min(text.len())].matches('\n').count() + 1;
-            (n, text.lines().nth(n - 1).unwrap_or("").trim().to_string())
-        });
+        let line = e.span().map(|span| line_at(text, span.start));
         Self {
             line,
             message: e.message().trim().replace('\n', " "),
         }
     }
 
+    /// A problem found after parsing, at a place the parser reported (`span` in `text`).
+    pub fn at(text: &str, span: std::ops::Range<usize>, message: impl Into<String>) -> Self {
+        Self {
+            line: Some(line_at(text, span.start)),
+            message: message.into(),
+        }
+    }
+
     pub fn line_number(&self) -> Option<usize> {
         self.line.as_ref().map(|(n, _)| *n)
     }
+}
+
+/// The 1-based line holding byte `at`, and that line trimmed.
+fn line_at(text: &str, at: usize) -> (usize, String) {
+    let n = text[..at.min(text.len())].matches('\n').count() + 1;
+    (n, text.lines().nth(n - 1).unwrap_or("").trim().to_string())
 }
 
 /// Written to follow a file name: `, line N (text): message`, or `: message`.

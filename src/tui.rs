@@ -10,7 +10,7 @@ use crate::sources::poll::{self, Sources};
 use crate::startup::{Startup, StartupError};
 use crate::terminal;
 use crate::ui::theme;
-use crossterm::event::EventStream;
+use crossterm::event::{Event, EventStream};
 use futures::StreamExt;
 use std::io::IsTerminal;
 use std::time::Duration;
@@ -19,7 +19,9 @@ use tokio::sync::mpsc;
 
 /// Quitting with `q` is 0; Ctrl-C, SIGTERM and SIGHUP give the codes shells expect.
 pub async fn run(startup: &Startup) -> Result<ExitCode, StartupError> {
-    if !std::io::stdout().is_terminal() {
+    // A dumb terminal cannot draw the view any more than a pipe can.
+    let dumb = std::env::var("TERM").is_ok_and(|t| t == "dumb");
+    if !std::io::stdout().is_terminal() || dumb {
         return Err(StartupError::NotATerminal);
     }
     let (app, sources) = prepare(startup).await?;
@@ -37,10 +39,15 @@ async fn prepare(startup: &Startup) -> Result<(App, Sources), StartupError> {
         // Several clusters and nothing to tell them apart: the operator picks one.
         Err(CollectError::ChooseCluster { available, .. }) if available.len() > 1 => {
             let (mut term, _guard) = terminal::init().map_err(StartupError::Terminal)?;
-            pick_cluster(&mut term, &available, startup.theme())
-                .await
-                .map_err(StartupError::Terminal)?
-                .ok_or(StartupError::NoClusterChosen)?
+            pick_cluster(
+                &mut term,
+                &available,
+                startup.theme(),
+                &startup.config.keymap,
+            )
+            .await
+            .map_err(StartupError::Terminal)?
+            .ok_or(StartupError::NoClusterChosen)?
         }
         Err(e) => return Err(e.into()),
     };
@@ -61,7 +68,9 @@ async fn prepare(startup: &Startup) -> Result<(App, Sources), StartupError> {
         resolver: env.resolver,
         prober: env.prober,
     };
-    Ok((App::new(model, startup.themes.clone()), sources))
+    let mut app = App::new(model, startup.themes.clone());
+    app.keymap = startup.config.keymap.clone();
+    Ok((app, sources))
 }
 
 /// A list of clusters to choose from; `None` when the operator quits.
@@ -69,8 +78,9 @@ async fn pick_cluster(
     term: &mut terminal::Term,
     names: &[String],
     theme: &theme::Theme,
+    keymap: &crate::keymap::Keymap,
 ) -> std::io::Result<Option<String>> {
-    use crate::keymap::{Action, action_for};
+    use crate::keymap::{Action, Context};
     let mut input = EventStream::new();
     let mut selected = 0usize;
     loop {
@@ -82,7 +92,7 @@ async fn pick_cluster(
             if k.kind == crossterm::event::KeyEventKind::Release {
                 continue;
             }
-            match action_for(&k) {
+            match keymap.action_for(&k, Context::List) {
                 Some(Action::Up) => selected = selected.saturating_sub(1),
                 Some(Action::Down) => selected = (selected + 1).min(names.len() - 1),
                 Some(Action::Enter) => return Ok(names.get(selected).cloned()),
@@ -100,6 +110,11 @@ async fn event_loop(
 ) -> std::io::Result<ExitCode> {
     let clock = crate::clock::Clock::system();
     let (mut term, _guard) = terminal::init()?;
+    let size = term.size()?;
+    app.update(
+        Msg::Input(Event::Resize(size.width, size.height)),
+        clock.now(),
+    );
     let (tx, mut rx) = mpsc::channel(256);
     let pollers = poll::spawn(
         sources,

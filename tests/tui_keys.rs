@@ -358,3 +358,279 @@ fn a_source_that_stops_answering_marks_its_hops_stale_logs_and_lists_it() {
     assert!(s.contains("✔ targets →") && !s.contains("(stale)"), "{s}");
     assert!(logged(&app, "source targets recovered"));
 }
+
+fn jump(app: &mut App, clock: &Clock, kind: &str) {
+    keys(app, clock, &format!(":{kind}"));
+    key(app, clock, KeyCode::Enter);
+}
+
+fn ids(app: &App, kind: Kind) -> Vec<String> {
+    app.visible_rows(kind).map(|r| r.id.clone()).collect()
+}
+
+#[test]
+fn s_and_shift_letters_sort_the_list_and_keep_the_selection() {
+    let (mut app, clock) = demo_app(Scenario::RotationMissed, 0);
+    jump(&mut app, &clock, "targets");
+    let built = ids(&app, Kind::Targets);
+    assert!(built.len() >= 3, "{built:?}");
+    key(&mut app, &clock, KeyCode::Down);
+    let selected = app.visible_rows(Kind::Targets).nth(1).unwrap().id.clone();
+    // Shift + K: the KIND column, up then down.
+    app.update(
+        Msg::Input(Event::Key(KeyEvent::new(
+            KeyCode::Char('N'),
+            KeyModifiers::SHIFT,
+        ))),
+        clock.now(),
+    );
+    let up = ids(&app, Kind::Targets);
+    let s = screen(&app, &clock);
+    assert!(s.contains("by NAME / TARGET ↑"), "{s}");
+    let names: Vec<String> = app
+        .visible_rows(Kind::Targets)
+        .map(|r| r.cells[1].text.to_lowercase())
+        .collect();
+    let mut sorted = names.clone();
+    sorted.sort_by(|a, b| eksnet_tui::ui::rows::order::natural(a, b));
+    assert_eq!(names, sorted);
+    let i = app.ui.selection("targets");
+    assert_eq!(up[i], selected, "the selected row stays selected");
+    app.update(
+        Msg::Input(Event::Key(KeyEvent::new(
+            KeyCode::Char('N'),
+            KeyModifiers::SHIFT,
+        ))),
+        clock.now(),
+    );
+    assert!(screen(&app, &clock).contains("by NAME / TARGET ↓"));
+    let mut down = ids(&app, Kind::Targets);
+    down.reverse();
+    // Equal names keep their built order both ways, so only compare the names.
+    assert_eq!(down.len(), up.len());
+    // `s` steps from the first column; once past the last, the built order is back.
+    app.ui.sorts.clear();
+    key(&mut app, &clock, KeyCode::Char('s'));
+    assert!(screen(&app, &clock).contains("by KIND ↑"));
+    for _ in 0..40 {
+        key(&mut app, &clock, KeyCode::Char('s'));
+        if app.ui.sorts.is_empty() {
+            break;
+        }
+    }
+    assert!(app.ui.sorts.is_empty());
+    assert_eq!(ids(&app, Kind::Targets), built);
+}
+
+#[test]
+fn colon_q_quits_and_tab_completes_jumps() {
+    let (mut app, clock) = demo_app(Scenario::Healthy, 0);
+    keys(&mut app, &clock, ":q");
+    assert_eq!(key(&mut app, &clock, KeyCode::Enter), vec![Effect::Quit]);
+    // A unique prefix completes at once.
+    keys(&mut app, &clock, ":ta");
+    key(&mut app, &clock, KeyCode::Tab);
+    assert_eq!(app.ui.input, "targets");
+    key(&mut app, &clock, KeyCode::Enter);
+    assert_eq!(app.ui.view(), &View::List(Kind::Targets));
+    // A shared prefix extends, then each Tab shows the next match.
+    keys(&mut app, &clock, ":p");
+    let mut seen = vec![];
+    for _ in 0..3 {
+        key(&mut app, &clock, KeyCode::Tab);
+        seen.push(app.ui.input.clone());
+    }
+    assert_eq!(seen, ["peering", "probes", "peering"]);
+    key(&mut app, &clock, KeyCode::Esc);
+    keys(&mut app, &clock, ":endp");
+    key(&mut app, &clock, KeyCode::Tab);
+    assert_eq!(app.ui.input, "endpoints");
+    key(&mut app, &clock, KeyCode::Esc);
+    assert_eq!(app.ui.mode, Mode::Normal);
+    keys(&mut app, &clock, "?");
+    assert!(screen(&app, &clock).contains(":main"), "help lists :main");
+}
+
+#[test]
+fn leaving_a_list_clears_its_filter() {
+    let (mut app, clock) = demo_app(Scenario::Healthy, 0);
+    jump(&mut app, &clock, "vpcs");
+    keys(&mut app, &clock, "/eks-priv");
+    key(&mut app, &clock, KeyCode::Enter);
+    assert_eq!(app.ui.filter("vpcs"), "eks-priv");
+    // Into a row and back: still the same list, the filter stays.
+    key(&mut app, &clock, KeyCode::Enter);
+    key(&mut app, &clock, KeyCode::Esc);
+    assert_eq!(app.ui.filter("vpcs"), "eks-priv");
+    key(&mut app, &clock, KeyCode::Esc);
+    assert_eq!(app.ui.view(), &View::Main);
+    assert_eq!(app.ui.filter("vpcs"), "");
+    jump(&mut app, &clock, "vpcs");
+    assert!(screen(&app, &clock).contains("ops-public-a"));
+    // A jump elsewhere leaves it too.
+    keys(&mut app, &clock, "/eks");
+    key(&mut app, &clock, KeyCode::Enter);
+    jump(&mut app, &clock, "enis");
+    assert_eq!(app.ui.filter("vpcs"), "");
+}
+
+fn click(app: &mut App, x: u16, y: u16, now: chrono::DateTime<chrono::Utc>) -> Vec<Effect> {
+    use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+    app.update(
+        Msg::Input(Event::Mouse(MouseEvent {
+            kind: MouseEventKind::Down(MouseButton::Left),
+            column: x,
+            row: y,
+            modifiers: KeyModifiers::NONE,
+        })),
+        now,
+    )
+}
+
+/// The last screen line on which `needle` is drawn in the left 70 columns.
+fn line_of(app: &App, clock: &Clock, needle: &str) -> u16 {
+    screen(app, clock)
+        .lines()
+        .map(|l| l.chars().take(70).collect::<String>())
+        .collect::<Vec<_>>()
+        .iter()
+        .rposition(|l| l.contains(needle))
+        .unwrap_or_else(|| panic!("{needle} not on screen")) as u16
+}
+
+#[test]
+fn a_click_selects_a_row_and_a_double_click_opens_it() {
+    let (mut app, clock) = demo_app(Scenario::RotationMissed, 0);
+    app.update(Msg::Input(Event::Resize(120, 40)), clock.now());
+    jump(&mut app, &clock, "targets");
+    let rows = ids(&app, Kind::Targets);
+    let third = rows[2].clone();
+    let text = app.visible_rows(Kind::Targets).nth(2).unwrap().cells[1]
+        .text
+        .clone();
+    let y = line_of(&app, &clock, &text);
+    let t0 = clock.now();
+    click(&mut app, 10, y, t0);
+    assert_eq!(app.ui.selection("targets"), 2);
+    assert_eq!(app.ui.view(), &View::List(Kind::Targets));
+    // Too slow for a double-click.
+    click(&mut app, 10, y, t0 + chrono::TimeDelta::milliseconds(900));
+    assert_eq!(app.ui.view(), &View::List(Kind::Targets));
+    click(&mut app, 10, y, t0 + chrono::TimeDelta::milliseconds(1200));
+    assert_eq!(
+        app.ui.view(),
+        &View::Row {
+            kind: Kind::Targets,
+            id: third
+        }
+    );
+    // On the main screen a click focuses the pane and selects the row under it.
+    key(&mut app, &clock, KeyCode::Esc);
+    key(&mut app, &clock, KeyCode::Esc);
+    assert_eq!(app.ui.view(), &View::Main);
+    let second = app.visible_rows(Kind::Findings).nth(1).unwrap().cells[1]
+        .text
+        .clone();
+    let y = line_of(&app, &clock, &second);
+    click(&mut app, 5, y, t0);
+    assert_eq!(app.ui.focus, eksnet_tui::ui::state::Pane::Findings);
+    assert_eq!(app.ui.selection("findings"), 1);
+    click(&mut app, 5, 4, t0);
+    assert_eq!(app.ui.focus, eksnet_tui::ui::state::Pane::Path);
+    // The wheel scrolls.
+    use crossterm::event::{MouseEvent, MouseEventKind};
+    jump(&mut app, &clock, "targets");
+    let before = app.ui.selection("targets");
+    app.update(
+        Msg::Input(Event::Mouse(MouseEvent {
+            kind: MouseEventKind::ScrollDown,
+            column: 5,
+            row: 10,
+            modifiers: KeyModifiers::NONE,
+        })),
+        t0,
+    );
+    assert_eq!(app.ui.selection("targets"), before + 1);
+}
+
+#[test]
+fn the_footer_shows_only_keys_that_work_here() {
+    let (mut app, clock) = demo_app(Scenario::Healthy, 0);
+    let footer = |app: &App| {
+        screen(app, &clock)
+            .lines()
+            .nth(39)
+            .unwrap_or("")
+            .to_string()
+    };
+    let main = footer(&app);
+    assert!(main.contains("open") && main.contains("jump"), "{main}");
+    assert!(!main.contains("filter") && !main.contains("sort"), "{main}");
+    jump(&mut app, &clock, "enis");
+    let list = footer(&app);
+    assert!(
+        list.contains("filter") && list.contains("sort") && list.contains("back"),
+        "{list}"
+    );
+    key(&mut app, &clock, KeyCode::Enter);
+    let detail = footer(&app);
+    assert!(
+        detail.contains("back") && !detail.contains("filter"),
+        "{detail}"
+    );
+}
+
+#[test]
+fn no_color_keeps_reverse_on_the_selection_and_bold_on_the_focus() {
+    use ratatui::style::{Color, Modifier};
+    let (mut app, clock) = demo_app(Scenario::RotationMissed, 0);
+    app.themes = app.themes.drain(..).map(|t| t.monochrome()).collect();
+    let buf = draw(&app, clock.now(), 120, 40);
+    for cell in buf.content() {
+        assert_eq!((cell.fg, cell.bg), (Color::Reset, Color::Reset), "{cell:?}");
+    }
+    let s = text(&buf);
+    let y = s.lines().position(|l| l.contains("✖ targets")).unwrap() as u16;
+    let x = s
+        .lines()
+        .nth(y as usize)
+        .unwrap()
+        .split("✖ targets")
+        .next()
+        .unwrap()
+        .chars()
+        .count() as u16;
+    assert!(
+        buf[(x, y)].modifier.contains(Modifier::REVERSED),
+        "the selected hop"
+    );
+    assert!(
+        buf[(0, 2)].modifier.contains(Modifier::BOLD),
+        "the focused path border"
+    );
+    jump(&mut app, &clock, "enis");
+    let buf = draw(&app, clock.now(), 120, 40);
+    let s = text(&buf);
+    let y = s.lines().position(|l| l.contains('▶')).unwrap() as u16;
+    assert!(
+        buf[(10, y)].modifier.contains(Modifier::REVERSED),
+        "the selected row"
+    );
+    insta::assert_snapshot!("no-color-enis-120x40", s);
+}
+
+#[test]
+fn term_dumb_refuses_the_view_and_points_to_check() {
+    let out = std::process::Command::new("script")
+        .args([
+            "-qec",
+            &format!("{} --demo healthy", env!("CARGO_BIN_EXE_eksnet-tui")),
+            "/dev/null",
+        ])
+        .env("TERM", "dumb")
+        .output()
+        .expect("script(1) gives the binary a terminal");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(3), "{text}");
+    assert!(text.contains("eksnet-tui check"), "{text}");
+}

@@ -59,7 +59,11 @@ impl Startup {
 
 pub fn resolve(cli: Cli) -> Result<Startup, StartupError> {
     let Cli { command, opts } = cli;
-    let (config, themes) = config_and_themes(&opts)?;
+    let (config, mut themes) = config_and_themes(&opts)?;
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    if no_color {
+        themes = themes.into_iter().map(Theme::monochrome).collect();
+    }
     let backend = backend(&opts)?;
     let check = command.as_ref().map(|Command::Check(c)| c);
     let settings = settings(&opts, check, matches!(backend, Backend::Demo(_)));

@@ -1,6 +1,7 @@
 //! Rendering: a pure function of the model, the diagnosis (and the rows built from both),
 //! the UI state, the theme and `now`.
 
+pub mod hit;
 pub mod panes;
 pub mod rows;
 pub mod state;
@@ -32,6 +33,8 @@ pub struct Scene<'a> {
     pub rows: &'a rows::Cache,
     pub ui: &'a UiState,
     pub theme: &'a Theme,
+    /// The keys in force, for the footer and help.
+    pub keymap: &'a crate::keymap::Keymap,
     pub now: DateTime<Utc>,
 }
 
@@ -41,12 +44,7 @@ pub fn render(f: &mut Frame, s: &Scene) {
         too_small(f, area, s.theme);
         return;
     }
-    let [header, body, footer] = Layout::vertical([
-        Constraint::Length(2),
-        Constraint::Min(5),
-        Constraint::Length(1),
-    ])
-    .areas(area);
+    let [header, body, footer] = frame(area);
     panes::header::render(f, header, s);
     match s.ui.view() {
         View::Main => panes::main::render(f, body, s),
@@ -65,6 +63,16 @@ pub fn render(f: &mut Frame, s: &Scene) {
     if s.ui.mode == Mode::Help {
         panes::help::render(f, area, s);
     }
+}
+
+/// Header, body and footer of a frame of `area`.
+pub fn frame(area: Rect) -> [Rect; 3] {
+    Layout::vertical([
+        Constraint::Length(2),
+        Constraint::Min(5),
+        Constraint::Length(1),
+    ])
+    .areas(area)
 }
 
 fn too_small(f: &mut Frame, area: Rect, theme: &Theme) {

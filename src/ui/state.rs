@@ -1,6 +1,7 @@
 //! What the UI remembers between frames: the view stack, focus, selections, filters, input.
 
 use crate::diagnose::HopName;
+use crate::keymap::Context;
 use std::collections::BTreeMap;
 
 /// A list of one resource kind.
@@ -94,6 +95,21 @@ impl Kind {
     }
 }
 
+/// What a `:` command can name, in the order Tab completion offers them.
+pub fn jump_targets() -> Vec<&'static str> {
+    let mut all = vec!["main"];
+    all.extend(Kind::ALL.iter().map(|k| k.name()));
+    all.push("quit");
+    all
+}
+
+/// A list's order: by one column, up or down. Without one, rows keep the order they are built in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sort {
+    pub column: usize,
+    pub descending: bool,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum View {
     Main,
@@ -145,6 +161,8 @@ pub struct UiState {
     pub selected: BTreeMap<&'static str, usize>,
     /// Filter per list.
     pub filters: BTreeMap<&'static str, String>,
+    /// Sort per list; a list without one keeps its built order.
+    pub sorts: BTreeMap<&'static str, Sort>,
     /// Scroll of detail views and help.
     pub scroll: u16,
     pub mode: Mode,
@@ -163,6 +181,7 @@ impl Default for UiState {
             hop_touched: false,
             selected: BTreeMap::new(),
             filters: BTreeMap::new(),
+            sorts: BTreeMap::new(),
             scroll: 0,
             mode: Mode::Normal,
             input: String::new(),
@@ -221,6 +240,23 @@ impl UiState {
 
     pub fn filter(&self, list: &str) -> &str {
         self.filters.get(list).map(String::as_str).unwrap_or("")
+    }
+
+    pub fn sort(&self, list: &str) -> Option<Sort> {
+        self.sorts.get(list).copied()
+    }
+
+    /// Where keys are pressed now, which decides the bindings that work.
+    pub fn context(&self) -> Context {
+        match self.mode {
+            Mode::Help => Context::Help,
+            Mode::Filter | Mode::Command => Context::Input,
+            Mode::Normal => match self.view() {
+                View::Main if self.focus == Pane::Path => Context::Main,
+                View::Main | View::List(_) => Context::List,
+                View::Hop(_) | View::Row { .. } => Context::Detail,
+            },
+        }
     }
 }
 

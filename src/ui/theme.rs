@@ -119,55 +119,76 @@ pub struct Colors {
 pub struct Theme {
     pub name: String,
     pub colors: Colors,
+    /// `NO_COLOR`: every style drops its colours and keeps bold, reverse and underline, so
+    /// the selection (reverse) and the focused pane (bold border) still show.
+    #[serde(skip)]
+    pub mono: bool,
 }
 
 /// Styles by role, derived from a theme once.
 impl Theme {
-    fn fg(c: ThemeColor) -> Style {
-        Style::default().fg(c.0)
+    /// The same theme without colours.
+    pub fn monochrome(self) -> Self {
+        Self { mono: true, ..self }
+    }
+
+    fn fg(&self, c: ThemeColor) -> Style {
+        if self.mono {
+            Style::default()
+        } else {
+            Style::default().fg(c.0)
+        }
     }
     pub fn text(&self) -> Style {
-        Self::fg(self.colors.text)
+        self.fg(self.colors.text)
     }
     pub fn muted(&self) -> Style {
-        Self::fg(self.colors.muted)
+        self.fg(self.colors.muted)
     }
     pub fn title(&self) -> Style {
-        Self::fg(self.colors.title).add_modifier(Modifier::BOLD)
+        self.fg(self.colors.title).add_modifier(Modifier::BOLD)
     }
     pub fn accent(&self) -> Style {
-        Self::fg(self.colors.accent)
+        self.fg(self.colors.accent)
     }
     pub fn border(&self, focused: bool) -> Style {
-        Self::fg(if focused {
+        let style = self.fg(if focused {
             self.colors.focus
         } else {
             self.colors.border
-        })
+        });
+        if self.mono && focused {
+            style.add_modifier(Modifier::BOLD)
+        } else {
+            style
+        }
     }
     pub fn selection(&self) -> Style {
+        if self.mono {
+            return Style::default().add_modifier(Modifier::REVERSED | Modifier::BOLD);
+        }
         Style::default()
             .fg(self.colors.selection_fg.0)
             .bg(self.colors.selection_bg.0)
             .add_modifier(Modifier::BOLD)
     }
     pub fn ok(&self) -> Style {
-        Self::fg(self.colors.ok)
+        self.fg(self.colors.ok)
     }
     pub fn warn(&self) -> Style {
-        Self::fg(self.colors.warn)
+        self.fg(self.colors.warn)
     }
     pub fn fail(&self) -> Style {
-        Self::fg(self.colors.fail).add_modifier(Modifier::BOLD)
+        self.fg(self.colors.fail).add_modifier(Modifier::BOLD)
     }
     pub fn unknown(&self) -> Style {
-        Self::fg(self.colors.unknown)
+        self.fg(self.colors.unknown)
     }
     pub fn skipped(&self) -> Style {
-        Self::fg(self.colors.skipped)
+        self.fg(self.colors.skipped)
     }
     pub fn info(&self) -> Style {
-        Self::fg(self.colors.info)
+        self.fg(self.colors.info)
     }
 }
 

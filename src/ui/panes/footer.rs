@@ -1,8 +1,8 @@
-//! The bottom line: the input being typed, a status message, or the main keys.
+//! The bottom line: the input being typed, a status message, or the keys that work here.
 
-use crate::keymap::BINDINGS;
+use crate::keymap::{Action, Context};
 use crate::ui::Scene;
-use crate::ui::state::Mode;
+use crate::ui::state::{Mode, jump_targets};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -10,29 +10,66 @@ use ratatui::widgets::Paragraph;
 
 pub fn render(f: &mut Frame, area: Rect, s: &Scene) {
     let t = s.theme;
+    let keys = s.keymap;
+    let input = |a| keys.label(a, Context::Input);
     let line = match s.ui.mode {
         Mode::Filter => Line::from(vec![
             Span::styled("/", t.accent()),
             Span::styled(format!("{}▏", s.ui.input), t.text()),
-            Span::styled("  Enter keeps · Esc clears", t.muted()),
-        ]),
-        Mode::Command => Line::from(vec![
-            Span::styled(":", t.accent()),
-            Span::styled(format!("{}▏", s.ui.input), t.text()),
             Span::styled(
-                "  vpcs peering cluster enis targets endpoints zones dns probes events findings sources",
+                format!(
+                    "  {} keeps · {} clears",
+                    input(Action::Accept),
+                    input(Action::Cancel)
+                ),
                 t.muted(),
             ),
         ]),
+        Mode::Command => {
+            let typed = s.ui.input.trim().to_ascii_lowercase();
+            let matching: Vec<&str> = jump_targets()
+                .into_iter()
+                .filter(|n| n.starts_with(&typed))
+                .collect();
+            Line::from(vec![
+                Span::styled(":", t.accent()),
+                Span::styled(format!("{}▏", s.ui.input), t.text()),
+                Span::styled(
+                    format!(
+                        "  {} · {} completes",
+                        matching.join(" "),
+                        input(Action::Complete)
+                    ),
+                    t.muted(),
+                ),
+            ])
+        }
         _ => match &s.ui.status {
             Some(msg) => Line::styled(msg.clone(), t.warn()),
             None => {
+                // The first key of each; help lists them all. When they do not fit, the
+                // ones before help and quit give way, so those two always show.
+                let mut entries: Vec<(String, &str)> = keys
+                    .footer(s.ui.context())
+                    .into_iter()
+                    .map(|(label, name)| {
+                        let first = label.split('/').next().unwrap_or(&label);
+                        let first = if first.is_empty() { "/" } else { first };
+                        (first.to_string(), name)
+                    })
+                    .collect();
+                let width = |e: &[(String, &str)]| {
+                    e.iter()
+                        .map(|(k, n)| k.chars().count() + n.chars().count() + 4)
+                        .sum::<usize>()
+                };
+                while width(&entries) > area.width as usize && entries.len() > 2 {
+                    entries.remove(entries.len() - 3);
+                }
                 let mut spans = Vec::new();
-                for b in BINDINGS {
-                    if let Some(label) = b.footer {
-                        spans.push(Span::styled(format!(" {} ", b.keys), t.selection()));
-                        spans.push(Span::styled(format!(" {label} "), t.muted()));
-                    }
+                for (label, name) in entries {
+                    spans.push(Span::styled(format!(" {label} "), t.selection()));
+                    spans.push(Span::styled(format!(" {name} "), t.muted()));
                 }
                 Line::from(spans)
             }

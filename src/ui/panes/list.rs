@@ -15,6 +15,54 @@ pub fn render_kind(f: &mut Frame, area: Rect, s: &Scene, kind: Kind, focused: bo
     render_table(f, area, s, kind, table, &notes, focused);
 }
 
+/// Where a list pane of `area` puts its notes and rows. Render and mouse clicks share it.
+pub struct Geometry {
+    pub notes: Rect,
+    /// The header line, then the rows.
+    pub table: Rect,
+    /// The index of the first row shown, how many fit, and the selection.
+    pub first: usize,
+    pub fits: usize,
+    pub selected: usize,
+}
+
+pub fn geometry(area: Rect, notes: usize, rows: usize, selected: usize, focused: bool) -> Geometry {
+    let inner = Block::default().borders(Borders::ALL).inner(area);
+    let notes_h = (notes as u16).min(inner.height.saturating_sub(2) / 2);
+    let [notes, table] =
+        Layout::vertical([Constraint::Length(notes_h), Constraint::Min(0)]).areas(inner);
+    let selected = selected.min(rows.saturating_sub(1));
+    // Only the rows that fit become widgets: scrolled as the table would scroll a fresh
+    // state, the selection on the last line once it passes the bottom.
+    let fits = (table.height.saturating_sub(1) as usize).max(1);
+    let first = if focused {
+        (selected + 1).saturating_sub(fits)
+    } else {
+        0
+    };
+    Geometry {
+        notes,
+        table,
+        first,
+        fits,
+        selected,
+    }
+}
+
+/// The index (in the visible rows) of the row drawn on line `y` of a list pane at `area`.
+pub fn row_at(area: Rect, s: &Scene, kind: Kind, focused: bool, y: u16) -> Option<usize> {
+    let table = s.rows.table(kind, s.model, s.diagnosis);
+    let n = rows::order::visible(table, s.ui.filter(kind.name()), s.ui.sort(kind.name())).len();
+    let notes = rows::notes(kind, s.model, s.diagnosis, s.now).len();
+    let g = geometry(area, notes, n, s.ui.selection(kind.name()), focused);
+    let top = g.table.y + 1;
+    if n == 0 || y < top || y >= g.table.y + g.table.height {
+        return None;
+    }
+    let i = g.first + (y - top) as usize;
+    (i < n).then_some(i)
+}
+
 fn render_table(
     f: &mut Frame,
     area: Rect,
@@ -26,24 +74,29 @@ fn render_table(
 ) {
     let t = s.theme;
     let filter = s.ui.filter(kind.name());
-    let rows: Vec<&rows::Row> = table.rows.iter().filter(|r| r.matches(filter)).collect();
+    let sort = s.ui.sort(kind.name());
+    let rows = rows::order::visible(table, filter, sort);
     let mut title = vec![Span::styled(format!(" {} ", kind.title()), t.title())];
-    let count = if filter.is_empty() {
+    let mut count = if filter.is_empty() {
         format!("{} ", table.rows.len())
     } else {
         format!("{} of {} · /{filter} ", rows.len(), table.rows.len())
     };
+    if let Some(so) = sort
+        && let Some((name, _)) = table.columns.get(so.column)
+    {
+        let arrow = if so.descending { "↓" } else { "↑" };
+        count.push_str(&format!("· by {name} {arrow} "));
+    }
     title.push(Span::styled(count, t.muted()));
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(t.border(focused))
         .title(Line::from(title));
-    let inner = block.inner(area);
     f.render_widget(block, area);
-
-    let notes_h = (notes.len() as u16).min(inner.height.saturating_sub(2) / 2);
-    let [notes_area, table_area] =
-        Layout::vertical([Constraint::Length(notes_h), Constraint::Min(0)]).areas(inner);
+    let selected = s.ui.selection(kind.name());
+    let g = geometry(area, notes.len(), rows.len(), selected, focused);
+    let (notes_area, table_area) = (g.notes, g.table);
     let note_lines: Vec<Line> = notes
         .iter()
         .map(|(text, role)| Line::styled(text.clone(), role_style(t, *role)))
@@ -73,15 +126,7 @@ fn render_table(
         })
         .collect();
     let header = Row::new(table.columns.iter().map(|(h, _)| Cell::from(*h))).style(t.muted());
-    let selected = s.ui.selection(kind.name()).min(rows.len() - 1);
-    // Only the rows that fit become widgets: scrolled as the table would scroll a fresh
-    // state, the selection on the last line once it passes the bottom.
-    let fits = (table_area.height.saturating_sub(1) as usize).max(1);
-    let first = if focused {
-        (selected + 1).saturating_sub(fits)
-    } else {
-        0
-    };
+    let (selected, fits, first) = (g.selected, g.fits, g.first);
     // No cell is wider than the table.
     let width = table_area.width as usize;
     let body = rows.iter().skip(first).take(fits).map(|r| {

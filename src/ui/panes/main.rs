@@ -7,6 +7,17 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 
 pub fn render(f: &mut Frame, area: Rect, s: &Scene) {
+    let [top, middle, findings, events] = areas(area, s);
+    path::render(f, top, s, s.ui.focus == Pane::Path);
+    if middle.height > 0 {
+        history::render(f, middle, s);
+    }
+    list::render_kind(f, findings, s, Kind::Findings, s.ui.focus == Pane::Findings);
+    list::render_kind(f, events, s, Kind::Events, s.ui.focus == Pane::Events);
+}
+
+/// The path, history, findings and events panes of a main screen of `area`; clicks map through it.
+pub fn areas(area: Rect, s: &Scene) -> [Rect; 4] {
     // Rows the path pane needs once wrapped: the chain, a gap, the evidence, borders.
     let inner = area.width.saturating_sub(2).max(1) as usize;
     let rows = |chars: usize| chars.div_ceil(inner).max(1) as u16;
@@ -45,21 +56,10 @@ pub fn render(f: &mut Frame, area: Rect, s: &Scene) {
         Constraint::Min(3),
     ])
     .areas(area);
-    path::render(f, top, s, s.ui.focus == Pane::Path);
-    if history_h > 0 {
-        history::render(f, middle, s);
-    }
-    if bottom.width >= 110 {
-        let [left, right] =
-            Layout::horizontal([Constraint::Percentage(62), Constraint::Percentage(38)])
-                .areas(bottom);
-        list::render_kind(f, left, s, Kind::Findings, s.ui.focus == Pane::Findings);
-        list::render_kind(f, right, s, Kind::Events, s.ui.focus == Pane::Events);
+    let [a, b] = if bottom.width >= 110 {
+        Layout::horizontal([Constraint::Percentage(62), Constraint::Percentage(38)]).areas(bottom)
     } else {
-        let [upper, lower] =
-            Layout::vertical([Constraint::Percentage(60), Constraint::Percentage(40)])
-                .areas(bottom);
-        list::render_kind(f, upper, s, Kind::Findings, s.ui.focus == Pane::Findings);
-        list::render_kind(f, lower, s, Kind::Events, s.ui.focus == Pane::Events);
-    }
+        Layout::vertical([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(bottom)
+    };
+    [top, middle, a, b]
 }

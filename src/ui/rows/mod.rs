@@ -3,6 +3,8 @@
 //! what is shown. Rows do not depend on the clock, so they are built once per model change
 //! ([`Cache`]); the notes above them (source ages) are built per frame.
 
+pub mod order;
+
 use super::state::Kind;
 use crate::diagnose::{Aspect, Diagnosis, HopStatus, Severity};
 use crate::model::{EventLevel, LoadState, Model, Source};

@@ -129,7 +129,7 @@ pub fn transport_reason(err: &(dyn std::error::Error + 'static)) -> String {
                 std::io::ErrorKind::NetworkUnreachable => return "network unreachable".into(),
                 _ => {}
             }
-            if io.get_ref().is_some_and(|i| i.is::<rustls::Error>()) {
+            if std::io::Error::get_ref(io).is_some_and(|i| i.is::<rustls::Error>()) {
                 return "TLS handshake failed".into();
             }
         }

@@ -19,6 +19,7 @@ pub enum Action {
     Help,
     Refresh,
     Copy,
+    CopyDetail,
     NextPane,
     PrevPane,
     CycleTheme,
@@ -152,9 +153,16 @@ pub const BINDINGS: &[Binding] = &[
     Binding {
         keys: "c",
         action: Action::Copy,
-        help: "copy the selected resource id (OSC 52, works over SSH)",
+        help: "copy the fix of the selected finding or hop, else the selected id (OSC 52, works over SSH)",
         footer: None,
         matches: |k| ch(k, 'c'),
+    },
+    Binding {
+        keys: "y",
+        action: Action::CopyDetail,
+        help: "copy the whole detail of the selection as text",
+        footer: None,
+        matches: |k| ch(k, 'y'),
     },
     Binding {
         keys: "t",

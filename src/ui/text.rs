@@ -142,8 +142,11 @@ pub fn with_unit(key: &str, value: &str) -> String {
     let Ok(v) = value.parse::<f64>() else {
         return value.to_string();
     };
-    if last.ends_with("latency") || last.ends_with("_ms") || last.starts_with("p50")
-        || last.starts_with("p90") || last.starts_with("p99")
+    if last.ends_with("latency")
+        || last.ends_with("_ms")
+        || last.starts_with("p50")
+        || last.starts_with("p90")
+        || last.starts_with("p99")
     {
         format!("{} ms", round(v))
     } else if last.ends_with("_secs") || last.ends_with("_s") {
@@ -224,7 +227,13 @@ mod tests {
 
     #[test]
     fn ids_are_recognised() {
-        for id in ["eni-0a1b2c", "arn:aws:x", "10.0.0.0/16", "111122223333", "vpc-1,"] {
+        for id in [
+            "eni-0a1b2c",
+            "arn:aws:x",
+            "10.0.0.0/16",
+            "111122223333",
+            "vpc-1,",
+        ] {
             assert!(is_id(id), "{id}");
         }
         for word in ["hello", "the", "12.5", "ms"] {

@@ -2,10 +2,14 @@
 
 use crate::keymap::BINDINGS;
 use crate::ui::Scene;
+use crate::ui::text::wrap;
+
+/// Width of the keys column.
+const KEYS: usize = 9;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 pub fn render(f: &mut Frame, area: Rect, s: &Scene) {
     let t = s.theme;
@@ -17,30 +21,44 @@ pub fn render(f: &mut Frame, area: Rect, s: &Scene) {
         width: w,
         height: h,
     };
-    let mut lines: Vec<Line> = BINDINGS
-        .iter()
-        .map(|b| {
-            Line::from(vec![
-                Span::styled(format!("{:>7}  ", b.keys), t.accent()),
-                Span::styled(b.help, t.text()),
-            ])
-        })
-        .collect();
+    // Wrapped help lines hang under their text, not under the keys.
+    let room = w.saturating_sub(2) as usize;
+    let mut lines: Vec<Line> = Vec::new();
+    for b in BINDINGS {
+        for (i, part) in wrap(b.help, room.saturating_sub(KEYS), KEYS)
+            .into_iter()
+            .enumerate()
+        {
+            let keys = if i == 0 {
+                format!("{:>7}  ", b.keys)
+            } else {
+                String::new()
+            };
+            lines.push(Line::from(vec![
+                Span::styled(keys, t.accent()),
+                Span::styled(part.trim_start().to_string(), t.text()),
+            ]));
+            if i > 0 {
+                let l = lines.last_mut().expect("just pushed");
+                l.spans[0] = Span::raw(" ".repeat(KEYS));
+            }
+        }
+    }
     lines.push(Line::default());
-    lines.push(Line::styled(
-        "Symbols: ✔ ok  ! warn  ✖ fail  ? unknown  – skipped. Any key closes this help.",
-        t.muted(),
-    ));
+    for part in wrap(
+        "Symbols: ✔ ok  ! warn  ✖ fail  ? unknown  – skipped. ↑/↓ scroll; any other key closes this help.",
+        room,
+        9,
+    ) {
+        lines.push(Line::styled(part, t.muted()));
+    }
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(t.border(true))
         .title(Span::styled(" Help ", t.title()));
     f.render_widget(Clear, rect);
     f.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .scroll((s.ui.scroll, 0))
-            .block(block),
+        Paragraph::new(lines).scroll((s.ui.scroll, 0)).block(block),
         rect,
     );
 }

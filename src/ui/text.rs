@@ -161,14 +161,13 @@ pub fn with_unit(key: &str, value: &str) -> String {
 }
 
 fn round(v: f64) -> String {
-    let s = if v.abs() >= 100.0 {
+    if v.abs() >= 100.0 {
         format!("{v:.0}")
     } else if v.abs() >= 10.0 {
         format!("{v:.1}")
     } else {
         format!("{v:.2}")
-    };
-    s
+    }
 }
 
 #[cfg(test)]

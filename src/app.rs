@@ -1,7 +1,7 @@
 //! The app state and `update`, the one place it changes.
 
 use crate::diagnose::history::{self, HopHistory};
-use crate::diagnose::{Diagnosis, HopStatus, diagnose};
+use crate::diagnose::{Diagnosis, HopName, HopStatus, diagnose};
 use crate::keymap::{Action, Context, Key, Keymap};
 use crate::model::{EventLevel, Fetched, LoadState, Model};
 use crate::ui::hit::Hit;
@@ -210,7 +210,7 @@ impl App {
             Some(Action::Up) => self.ui.scroll = self.ui.scroll.saturating_sub(1),
             Some(Action::PageDown) => self.ui.scroll = self.ui.scroll.saturating_add(PAGE as u16),
             Some(Action::PageUp) => self.ui.scroll = self.ui.scroll.saturating_sub(PAGE as u16),
-            Some(Action::Quit) => return vec![Effect::Quit],
+            // Any other key closes help, `q` included: it says so.
             _ => {
                 self.ui.mode = Mode::Normal;
                 self.ui.scroll = 0;
@@ -333,7 +333,8 @@ impl App {
                 if let Some(p) = pane {
                     self.ui.focus = p;
                 }
-                self.ui.selected.insert(kind.name(), index);
+                let id = self.visible_rows(kind).nth(index).map(|r| r.id.clone());
+                self.ui.select(kind.name(), index, id);
                 let double = self.last_click.is_some_and(|(at, k, i)| {
                     k == kind
                         && i == index
@@ -357,7 +358,7 @@ impl App {
             && let Some(list) = self.ui.list_key()
         {
             self.ui.filters.insert(list, self.ui.input.clone());
-            self.ui.selected.insert(list, 0);
+            self.ui.select(list, 0, None);
         }
     }
 
@@ -430,9 +431,11 @@ impl App {
             Some(s) => self.ui.sorts.insert(kind.name(), s),
             None => self.ui.sorts.remove(kind.name()),
         };
-        let at = keep.and_then(|id| self.visible_rows(kind).position(|r| r.id == id));
-        if let Some(i) = at {
-            self.ui.selected.insert(kind.name(), i);
+        if let Some(id) = keep {
+            let at = self.visible_rows(kind).position(|r| r.id == id);
+            if let Some(i) = at {
+                self.ui.select(kind.name(), i, Some(id));
+            }
         }
     }
 
@@ -454,9 +457,10 @@ impl App {
     fn move_selection(&mut self, delta: isize) {
         if let Some(kind) = self.current_list() {
             let n = self.visible_rows(kind).count();
-            let cur = self.ui.selection(kind.name()).min(n.saturating_sub(1)) as isize;
+            let cur = self.selected_index(kind) as isize;
             let next = (cur + delta).clamp(0, n.saturating_sub(1) as isize) as usize;
-            self.ui.selected.insert(kind.name(), next);
+            let id = self.visible_rows(kind).nth(next).map(|r| r.id.clone());
+            self.ui.select(kind.name(), next, id);
         } else if matches!(self.ui.view(), View::Main) && self.ui.focus == Pane::Path {
             let n = self.diagnosis.hops.len().max(1);
             self.ui.hop_touched = true;
@@ -466,10 +470,14 @@ impl App {
         }
     }
 
+    fn selected_index(&self, kind: Kind) -> usize {
+        self.ui
+            .selection(kind.name(), self.visible_rows(kind).map(|r| r.id.as_str()))
+    }
+
     fn selected_row(&self) -> Option<(Kind, rows::Row)> {
         let kind = self.current_list()?;
-        let n = self.visible_rows(kind).count();
-        let i = self.ui.selection(kind.name()).min(n.saturating_sub(1));
+        let i = self.selected_index(kind);
         self.visible_rows(kind).nth(i).map(|r| (kind, r.clone()))
     }
 
@@ -522,6 +530,7 @@ impl App {
                 return vec![Effect::Refresh];
             }
             Action::Copy => return self.copy(),
+            Action::CopyDetail => return self.copy_detail(),
             Action::NextPane | Action::PrevPane => self.cycle(a == Action::NextPane),
             Action::Accept | Action::Cancel | Action::Complete | Action::Erase => {}
             Action::CycleTheme => {
@@ -579,26 +588,119 @@ impl App {
         }
     }
 
+    /// The fix of the finding a row stands for (its command, when it has one).
+    fn fix_of_row(&self, kind: Kind, id: &str) -> Option<String> {
+        if kind != Kind::Findings {
+            return None;
+        }
+        self.diagnosis
+            .findings
+            .iter()
+            .find(|f| format!("{} {}", f.id, f.resource) == id)
+            .map(|f| command_of(&f.fix))
+            .filter(|fix| !fix.is_empty())
+    }
+
+    /// The fix of a hop's worst finding.
+    fn fix_of_hop(&self, hop: HopName) -> Option<String> {
+        self.diagnosis
+            .findings
+            .iter()
+            .filter(|f| f.hop == Some(hop) && !f.fix.is_empty())
+            .max_by_key(|f| (f.severity, f.fix.contains("aws ")))
+            .map(|f| command_of(&f.fix))
+    }
+
+    /// `c`: the most useful text of what is selected: a fix on a finding or a hop, else
+    /// the row's id.
     fn copy(&mut self) -> Vec<Effect> {
-        let id = match self.ui.view() {
-            View::Row { id, .. } => Some(id.clone()),
-            View::Hop(h) => Some(h.to_string()),
+        let hop = match self.ui.view() {
+            View::Hop(h) => Some(*h),
+            View::Main if self.ui.focus == Pane::Path => {
+                self.diagnosis.hops.get(self.ui.hop).map(|h| h.name)
+            }
+            _ => None,
+        };
+        let text = match (self.ui.view(), hop) {
+            (_, Some(h)) => Some(self.fix_of_hop(h).unwrap_or_else(|| h.to_string())),
+            (View::Row { kind, id }, _) => {
+                Some(self.fix_of_row(*kind, id).unwrap_or_else(|| id.clone()))
+            }
+            _ => self
+                .selected_row()
+                .map(|(k, r)| self.fix_of_row(k, &r.id).unwrap_or(r.id)),
+        };
+        self.copied(text)
+    }
+
+    /// `y`: the whole detail of what is selected, as text.
+    fn copy_detail(&mut self) -> Vec<Effect> {
+        use crate::ui::panes::detail;
+        let view = match self.ui.view().clone() {
             View::Main if self.ui.focus == Pane::Path => self
                 .diagnosis
                 .hops
                 .get(self.ui.hop)
-                .map(|h| h.name.to_string()),
-            _ => self.selected_row().map(|(_, r)| r.id),
+                .map(|h| View::Hop(h.name)),
+            v @ (View::Hop(_) | View::Row { .. }) => Some(v),
+            _ => self
+                .selected_row()
+                .map(|(kind, r)| View::Row { kind, id: r.id }),
         };
-        match id {
-            Some(id) => {
-                self.ui.status = Some(format!("copied {id}"));
-                vec![Effect::Copy(id)]
+        let scene = crate::ui::Scene {
+            model: &self.model,
+            diagnosis: &self.diagnosis,
+            rows: &self.rows,
+            ui: &self.ui,
+            theme: self.theme(),
+            history: &self.history,
+            keymap: &self.keymap,
+            // Detail lines do not read the clock.
+            now: DateTime::<Utc>::UNIX_EPOCH,
+        };
+        let text = match view {
+            Some(View::Hop(h)) => Some(format!(
+                "hop {h}\n{}",
+                detail::plain(&detail::hop_lines(&scene, h))
+            )),
+            Some(View::Row { kind, id }) => Some(format!(
+                "{} › {id}\n{}",
+                kind.name(),
+                detail::plain(&detail::row_lines(&scene, kind, &id))
+            )),
+            _ => None,
+        };
+        let mut effects = self.copied(text);
+        if let Some(Effect::Copy(t)) = effects.first() {
+            let n = t.lines().count();
+            self.ui.status = Some(format!("copied the detail ({n} lines)"));
+        }
+        std::mem::take(&mut effects)
+    }
+
+    fn copied(&mut self, text: Option<String>) -> Vec<Effect> {
+        match text {
+            Some(text) => {
+                let first = text.lines().next().unwrap_or("");
+                self.ui.status = Some(format!("copied {}", crate::ui::text::truncate(first, 60)));
+                vec![Effect::Copy(text)]
             }
             None => {
                 self.ui.status = Some("nothing selected to copy".into());
                 vec![]
             }
         }
+    }
+}
+
+/// The runnable part of a fix: from its `aws …` command on, else the whole text.
+fn command_of(fix: &str) -> String {
+    let at = fix
+        .match_indices("aws ")
+        .find(|(i, _)| *i == 0 || fix[..*i].ends_with(' '))
+        .map(|(i, _)| i);
+    match at {
+        Some(i) => fix[i..].trim_end_matches('.').to_string(),
+        None => fix.to_string(),
     }
 }

@@ -72,8 +72,8 @@ fn unknown_and_missing_keys_and_broken_toml() {
         e.contains("unknown field `glow`") && e.contains("expected one of"),
         "{e}"
     );
-    assert!(e.contains("line 19 (glow = \"red\")"), "{e}");
-    assert_eq!(fixture_problem("unknown-key.toml").0, Some(19));
+    assert!(e.contains("line 20 (glow = \"red\")"), "{e}");
+    assert_eq!(fixture_problem("unknown-key.toml").0, Some(20));
     let e = fixture_error("missing-role.toml");
     assert!(e.contains("missing field `warn`"), "{e}");
     let e = fixture_error("not-toml.toml");
@@ -109,5 +109,14 @@ fn bad_theme_exits_3_from_the_command_line() {
         let err = String::from_utf8(out.stderr).unwrap();
         assert_eq!(err.trim_end().lines().count(), 1, "{err}");
         assert!(err.contains("theme"), "{err}");
+    }
+}
+
+#[test]
+fn every_builtin_theme_gives_fixes_a_readable_role() {
+    for name in eksnet_tui::ui::theme::builtin_names() {
+        let t = eksnet_tui::ui::theme::builtin(name).expect("builtin");
+        assert_ne!(t.colors.fix, t.colors.muted, "{name}: fixes are not dim");
+        assert_ne!(t.colors.fix, t.colors.skipped, "{name}");
     }
 }

@@ -164,17 +164,17 @@ fn slash_filters_the_current_list_and_esc_clears() {
 }
 
 #[test]
-fn tab_cycles_panes_and_copy_gives_the_selected_id() {
+fn tab_cycles_panes_and_copy_gives_the_selected_fix() {
     let (mut app, clock) = demo_app(Scenario::StaleTarget, 0);
     key(&mut app, &clock, KeyCode::Tab);
     let effects = key(&mut app, &clock, KeyCode::Char('c'));
     assert_eq!(effects.len(), 1);
-    let Effect::Copy(id) = &effects[0] else {
+    let Effect::Copy(fix) = &effects[0] else {
         panic!("{effects:?}")
     };
     assert!(
-        id.starts_with("target-stale"),
-        "the worst finding is selected first: {id}"
+        fix.starts_with("aws elbv2 deregister-targets"),
+        "the worst finding is selected first, its fix command copied: {fix}"
     );
     assert_eq!(
         key(&mut app, &clock, KeyCode::Char('r')),
@@ -359,6 +359,11 @@ fn a_source_that_stops_answering_marks_its_hops_stale_logs_and_lists_it() {
     assert!(logged(&app, "source targets recovered"));
 }
 
+fn selection(app: &App, kind: Kind) -> usize {
+    app.ui
+        .selection(kind.name(), app.visible_rows(kind).map(|r| r.id.as_str()))
+}
+
 fn jump(app: &mut App, clock: &Clock, kind: &str) {
     keys(app, clock, &format!(":{kind}"));
     key(app, clock, KeyCode::Enter);
@@ -394,7 +399,7 @@ fn s_and_shift_letters_sort_the_list_and_keep_the_selection() {
     let mut sorted = names.clone();
     sorted.sort_by(|a, b| eksnet_tui::ui::rows::order::natural(a, b));
     assert_eq!(names, sorted);
-    let i = app.ui.selection("targets");
+    let i = selection(&app, Kind::Targets);
     assert_eq!(up[i], selected, "the selected row stays selected");
     app.update(
         Msg::Input(Event::Key(KeyEvent::new(
@@ -511,7 +516,7 @@ fn a_click_selects_a_row_and_a_double_click_opens_it() {
     let y = line_of(&app, &clock, &text);
     let t0 = clock.now();
     click(&mut app, 10, y, t0);
-    assert_eq!(app.ui.selection("targets"), 2);
+    assert_eq!(selection(&app, Kind::Targets), 2);
     assert_eq!(app.ui.view(), &View::List(Kind::Targets));
     // Too slow for a double-click.
     click(&mut app, 10, y, t0 + chrono::TimeDelta::milliseconds(900));
@@ -534,13 +539,13 @@ fn a_click_selects_a_row_and_a_double_click_opens_it() {
     let y = line_of(&app, &clock, &second);
     click(&mut app, 5, y, t0);
     assert_eq!(app.ui.focus, eksnet_tui::ui::state::Pane::Findings);
-    assert_eq!(app.ui.selection("findings"), 1);
+    assert_eq!(selection(&app, Kind::Findings), 1);
     click(&mut app, 5, 4, t0);
     assert_eq!(app.ui.focus, eksnet_tui::ui::state::Pane::Path);
     // The wheel scrolls.
     use crossterm::event::{MouseEvent, MouseEventKind};
     jump(&mut app, &clock, "targets");
-    let before = app.ui.selection("targets");
+    let before = selection(&app, Kind::Targets);
     app.update(
         Msg::Input(Event::Mouse(MouseEvent {
             kind: MouseEventKind::ScrollDown,
@@ -550,7 +555,7 @@ fn a_click_selects_a_row_and_a_double_click_opens_it() {
         })),
         t0,
     );
-    assert_eq!(app.ui.selection("targets"), before + 1);
+    assert_eq!(selection(&app, Kind::Targets), before + 1);
 }
 
 #[test]
@@ -633,4 +638,105 @@ fn term_dumb_refuses_the_view_and_points_to_check() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(3), "{text}");
     assert!(text.contains("eksnet-tui check"), "{text}");
+}
+
+#[test]
+fn help_closes_on_any_key_q_included() {
+    let (mut app, clock) = demo_app(Scenario::Healthy, 0);
+    for k in [KeyCode::Char('q'), KeyCode::Char('x'), KeyCode::Enter] {
+        keys(&mut app, &clock, "?");
+        assert_eq!(app.ui.mode, Mode::Help);
+        assert_eq!(key(&mut app, &clock, k), vec![], "{k:?} does not quit");
+        assert_eq!(app.ui.mode, Mode::Normal, "{k:?} closes help");
+    }
+}
+
+fn copied(effects: Vec<Effect>) -> String {
+    match effects.as_slice() {
+        [Effect::Copy(t)] => t.clone(),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn c_copies_the_fix_of_a_finding_or_hop_and_y_the_whole_detail() {
+    let (mut app, clock) = demo_app(Scenario::RotationMissed, 0);
+    let worst = app
+        .diagnosis
+        .findings
+        .iter()
+        .filter(|f| f.hop == app.diagnosis.first_failure)
+        .max_by_key(|f| f.severity)
+        .expect("a failing finding")
+        .clone();
+    // On the path, the selected (failing) hop: its worst finding's fix.
+    let fix = copied(key(&mut app, &clock, KeyCode::Char('c')));
+    assert!(fix.starts_with("aws "), "a command: {fix}");
+    assert!(
+        worst.fix.contains(&fix) || app.diagnosis.findings.iter().any(|f| f.fix.contains(&fix)),
+        "{fix}"
+    );
+    // The hop's detail: the same fix; `y` the whole detail.
+    key(&mut app, &clock, KeyCode::Enter);
+    assert_eq!(copied(key(&mut app, &clock, KeyCode::Char('c'))), fix);
+    let detail = copied(key(&mut app, &clock, KeyCode::Char('y')));
+    assert!(detail.starts_with("hop targets\n"), "{detail}");
+    assert!(
+        detail.contains("evidence") && detail.contains("fix:"),
+        "{detail}"
+    );
+    // A finding in the findings list: its fix; its detail names the list.
+    key(&mut app, &clock, KeyCode::Esc);
+    key(&mut app, &clock, KeyCode::Tab);
+    let first = app.diagnosis.findings[0].clone();
+    let fix = copied(key(&mut app, &clock, KeyCode::Char('c')));
+    assert!(
+        first.fix.ends_with(fix.as_str())
+            || first.fix.trim_end_matches('.').ends_with(fix.as_str()),
+        "{fix}"
+    );
+    key(&mut app, &clock, KeyCode::Enter);
+    let s = screen(&app, &clock);
+    assert!(
+        s.contains(&format!("main › findings › {}", first.id)),
+        "{s}"
+    );
+    assert!(
+        !s.contains("related findings") || !s.contains(&format!("FAIL {}:", first.id)),
+        "{s}"
+    );
+    let detail = copied(key(&mut app, &clock, KeyCode::Char('y')));
+    assert!(
+        detail.contains(first.id) && detail.contains("fix"),
+        "{detail}"
+    );
+    // Any other list: the row id.
+    keys(&mut app, &clock, ":enis");
+    key(&mut app, &clock, KeyCode::Enter);
+    let id = copied(key(&mut app, &clock, KeyCode::Char('c')));
+    assert!(id.starts_with("eni-"), "{id}");
+}
+
+#[test]
+fn dns_selection_stays_on_its_sample_as_new_ones_arrive() {
+    use eksnet_tui::model::{DnsOutcome, DnsSample, Fetched};
+    let (mut app, clock) = demo_app(Scenario::Healthy, 20);
+    keys(&mut app, &clock, ":dns");
+    key(&mut app, &clock, KeyCode::Enter);
+    key(&mut app, &clock, KeyCode::Down);
+    key(&mut app, &clock, KeyCode::Down);
+    let before = copied(key(&mut app, &clock, KeyCode::Char('c')));
+    let n = app.model.live.dns.len();
+    assert!(n >= 3, "{n} samples");
+    for i in 1..=3 {
+        let mut s: DnsSample = app.model.live.dns.iter().last().expect("a sample").clone();
+        s.at += chrono::Duration::seconds(i);
+        s.outcome = DnsOutcome::Timeout;
+        feed(&mut app, Fetched::Dns(s), &clock);
+    }
+    let after = copied(key(&mut app, &clock, KeyCode::Char('c')));
+    assert_eq!(after, before, "the cursor stays on the sample it was on");
+    let s = screen(&app, &clock);
+    let marked = s.lines().find(|l| l.contains('▶')).expect("a selected row");
+    assert!(marked.contains(&before[..8]), "{marked} vs {before}");
 }

@@ -6,6 +6,7 @@ pub mod panes;
 pub mod rows;
 pub mod state;
 pub mod svg;
+pub mod text;
 pub mod theme;
 
 use crate::diagnose::Diagnosis;

@@ -128,6 +128,11 @@ impl View {
             View::Main => "main".into(),
             View::List(k) => k.name().into(),
             View::Hop(h) => format!("hop {h}"),
+            // A finding's row id is `rule resource`: the rule names it.
+            View::Row {
+                kind: Kind::Findings,
+                id,
+            } => id.split(' ').next().unwrap_or(id).to_string(),
             View::Row { id, .. } => id.clone(),
         }
     }
@@ -149,6 +154,13 @@ pub enum Mode {
     Help,
 }
 
+/// A list's selected row: its id, and where it was (used when that row is gone).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Selection {
+    pub id: Option<String>,
+    pub index: usize,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UiState {
     /// Never empty; the bottom is the main screen.
@@ -157,8 +169,9 @@ pub struct UiState {
     pub hop: usize,
     /// Until the user moves along the path, the selection follows the first failing hop.
     pub hop_touched: bool,
-    /// Selected row per list, keyed by the list's name.
-    pub selected: BTreeMap<&'static str, usize>,
+    /// Selected row per list, keyed by the list's name: found again by its id, so new
+    /// rows above it do not move the cursor to another row.
+    pub selected: BTreeMap<&'static str, Selection>,
     /// Filter per list.
     pub filters: BTreeMap<&'static str, String>,
     /// Sort per list; a list without one keeps its built order.
@@ -213,12 +226,18 @@ impl UiState {
         }
     }
 
+    /// The path of views; a row opened from a main-screen pane names its list too.
     pub fn breadcrumbs(&self) -> String {
-        self.stack
-            .iter()
-            .map(View::crumb)
-            .collect::<Vec<_>>()
-            .join(" › ")
+        let mut crumbs = Vec::new();
+        for (i, v) in self.stack.iter().enumerate() {
+            if let View::Row { kind, .. } = v
+                && (i == 0 || self.stack[i - 1] != View::List(*kind))
+            {
+                crumbs.push(kind.name().to_string());
+            }
+            crumbs.push(v.crumb());
+        }
+        crumbs.join(" › ")
     }
 
     /// The list the keys act on: the current list view, or the focused main pane.
@@ -234,8 +253,24 @@ impl UiState {
         }
     }
 
-    pub fn selection(&self, list: &str) -> usize {
-        self.selected.get(list).copied().unwrap_or(0)
+    /// Index of the selected row among `ids` (the list's visible rows, in order): the
+    /// row with the selected id, else the same position, clamped to the list.
+    pub fn selection<'a>(&self, list: &str, ids: impl IntoIterator<Item = &'a str>) -> usize {
+        let Some(sel) = self.selected.get(list) else {
+            return 0;
+        };
+        let mut n = 0;
+        for (i, id) in ids.into_iter().enumerate() {
+            if sel.id.as_deref() == Some(id) {
+                return i;
+            }
+            n = i + 1;
+        }
+        sel.index.min(n.saturating_sub(1))
+    }
+
+    pub fn select(&mut self, list: &'static str, index: usize, id: Option<String>) {
+        self.selected.insert(list, Selection { id, index });
     }
 
     pub fn filter(&self, list: &str) -> &str {
@@ -276,6 +311,16 @@ mod tests {
     }
 
     #[test]
+    fn selection_follows_the_row_id_and_falls_back_to_its_place() {
+        let mut s = UiState::default();
+        assert_eq!(s.selection("dns", ["a", "b"]), 0);
+        s.select("dns", 1, Some("b".into()));
+        assert_eq!(s.selection("dns", ["new", "a", "b"]), 2, "followed b");
+        assert_eq!(s.selection("dns", ["x", "y", "z"]), 1, "b gone: same place");
+        assert_eq!(s.selection("dns", ["x"]), 0, "clamped");
+    }
+
+    #[test]
     fn stack_never_empties() {
         let mut s = UiState::default();
         assert!(!s.pop());
@@ -283,6 +328,12 @@ mod tests {
         s.push(View::List(Kind::Enis));
         assert_eq!(s.stack.len(), 2);
         assert_eq!(s.breadcrumbs(), "main › enis");
+        s.stack.truncate(1);
+        s.push(View::Row {
+            kind: Kind::Findings,
+            id: "target-missing tg-1".into(),
+        });
+        assert_eq!(s.breadcrumbs(), "main › findings › target-missing");
         assert!(s.pop());
         assert_eq!(s.view(), &View::Main);
     }

@@ -112,6 +112,8 @@ pub struct Colors {
     pub unknown: ThemeColor,
     pub skipped: ThemeColor,
     pub info: ThemeColor,
+    /// A fix command: readable, set apart from evidence text.
+    pub fix: ThemeColor,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -186,6 +188,9 @@ impl Theme {
     }
     pub fn skipped(&self) -> Style {
         self.fg(self.colors.skipped)
+    }
+    pub fn fix(&self) -> Style {
+        self.fg(self.colors.fix)
     }
     pub fn info(&self) -> Style {
         self.fg(self.colors.info)

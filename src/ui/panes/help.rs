@@ -4,10 +4,14 @@
 use crate::keymap::{BINDINGS, Context};
 use crate::ui::Scene;
 use crate::ui::state::jump_targets;
+use crate::ui::text::wrap;
+
+/// Width of the keys column, with its gap.
+const KEYS: usize = 11;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 const VIEWS: [Context; 3] = [Context::Main, Context::List, Context::Detail];
 
@@ -34,6 +38,9 @@ fn groups() -> Vec<(&'static str, Context, Vec<usize>)> {
 
 pub fn render(f: &mut Frame, area: Rect, s: &Scene) {
     let t = s.theme;
+    let w = area.width.saturating_sub(4).min(100);
+    // Wrapped help lines hang under their text, not under the keys.
+    let room = w.saturating_sub(2) as usize;
     let mut lines: Vec<Line> = Vec::new();
     for (name, ctx, members) in groups() {
         if members.is_empty() {
@@ -45,32 +52,35 @@ pub fn render(f: &mut Frame, area: Rect, s: &Scene) {
         lines.push(Line::styled(name, t.title()));
         for i in members {
             let b = &BINDINGS[i];
-            lines.push(Line::from(vec![
-                Span::styled(
-                    format!("{:>9}  ", s.keymap.label(b.action, ctx)),
-                    t.accent(),
-                ),
-                Span::styled(b.help, t.text()),
-            ]));
+            let parts = wrap(b.help, room.saturating_sub(KEYS), 0);
+            for (j, part) in parts.into_iter().enumerate() {
+                let keys = if j == 0 {
+                    format!("{:>9}  ", s.keymap.label(b.action, ctx))
+                } else {
+                    " ".repeat(KEYS)
+                };
+                lines.push(Line::from(vec![
+                    Span::styled(keys, t.accent()),
+                    Span::styled(part.trim_start().to_string(), t.text()),
+                ]));
+            }
         }
     }
     lines.push(Line::default());
-    lines.push(Line::styled(
-        format!(
-            "Jump targets: {}",
-            jump_targets()
-                .iter()
-                .map(|n| format!(":{n}"))
-                .collect::<Vec<_>>()
-                .join(" ")
-        ),
-        t.muted(),
-    ));
-    lines.push(Line::styled(
-        "Symbols: ✔ ok  ! warn  ✖ fail  ? unknown  – skipped. Any key closes this help.",
-        t.muted(),
-    ));
-    let w = area.width.saturating_sub(4).min(100);
+    let jumps = jump_targets()
+        .iter()
+        .map(|n| format!(":{n}"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let notes = [
+        format!("Jump targets: {jumps}"),
+        "Symbols: ✔ ok  ! warn  ✖ fail  ? unknown  – skipped. ↑/↓ scroll; any other key closes this help.".to_string(),
+    ];
+    for note in notes {
+        for part in wrap(&note, room, 2) {
+            lines.push(Line::styled(part, t.muted()));
+        }
+    }
     let h = (lines.len() as u16 + 2).min(area.height.saturating_sub(2));
     let rect = Rect {
         x: area.x + (area.width - w) / 2,
@@ -84,10 +94,7 @@ pub fn render(f: &mut Frame, area: Rect, s: &Scene) {
         .title(Span::styled(" Help ", t.title()));
     f.render_widget(Clear, rect);
     f.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .scroll((s.ui.scroll, 0))
-            .block(block),
+        Paragraph::new(lines).scroll((s.ui.scroll, 0)).block(block),
         rect,
     );
 }

@@ -1,9 +1,10 @@
 //! Any list of rows: resource kinds, findings, events.
 
-use super::{clip, role_style};
+use super::role_style;
 use crate::ui::Scene;
 use crate::ui::rows::{self, Note, Table};
 use crate::ui::state::Kind;
+use crate::ui::text::{Col, allocate, truncate};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -52,9 +53,12 @@ pub fn geometry(area: Rect, notes: usize, rows: usize, selected: usize, focused:
 /// The index (in the visible rows) of the row drawn on line `y` of a list pane at `area`.
 pub fn row_at(area: Rect, s: &Scene, kind: Kind, focused: bool, y: u16) -> Option<usize> {
     let table = s.rows.table(kind, s.model, s.diagnosis);
-    let n = rows::order::visible(table, s.ui.filter(kind.name()), s.ui.sort(kind.name())).len();
+    let visible = rows::order::visible(table, s.ui.filter(kind.name()), s.ui.sort(kind.name()));
+    let n = visible.len();
     let notes = rows::notes(kind, s.model, s.diagnosis, s.now).len();
-    let g = geometry(area, notes, n, s.ui.selection(kind.name()), focused);
+    let selected =
+        s.ui.selection(kind.name(), visible.iter().map(|r| r.id.as_str()));
+    let g = geometry(area, notes, n, selected, focused);
     let top = g.table.y + 1;
     if n == 0 || y < top || y >= g.table.y + g.table.height {
         return None;
@@ -94,7 +98,8 @@ fn render_table(
         .border_style(t.border(focused))
         .title(Line::from(title));
     f.render_widget(block, area);
-    let selected = s.ui.selection(kind.name());
+    let selected =
+        s.ui.selection(kind.name(), rows.iter().map(|r| r.id.as_str()));
     let g = geometry(area, notes.len(), rows.len(), selected, focused);
     let (notes_area, table_area) = (g.notes, g.table);
     let note_lines: Vec<Line> = notes
@@ -114,27 +119,40 @@ fn render_table(
         f.render_widget(Paragraph::new(Line::styled(msg, t.muted())), table_area);
         return;
     }
-    let widths: Vec<Constraint> = table
+    // Widths by content, for the rows shown; the selection marker takes two cells.
+    let cols: Vec<Col> = table
         .columns
         .iter()
-        .map(|(_, w)| {
-            if *w == 0 {
-                Constraint::Fill(1)
-            } else {
-                Constraint::Length(*w)
+        .enumerate()
+        .map(|(i, (h, w))| {
+            let natural = rows
+                .iter()
+                .map(|r| r.cells.get(i).map_or(0, |c| c.text.chars().count()))
+                .max()
+                .unwrap_or(0)
+                .max(h.chars().count())
+                .min(u16::MAX as usize) as u16;
+            // Wide or open-ended columns give way first; short ones keep their content.
+            let flexible = *w == 0 || *w >= 16;
+            let min = if flexible { natural.min(12) } else { natural };
+            Col {
+                natural,
+                min,
+                flexible,
             }
         })
         .collect();
+    let alloc = allocate(&cols, table_area.width.saturating_sub(2), 1);
+    let widths: Vec<Constraint> = alloc.iter().map(|w| Constraint::Length(*w)).collect();
     let header = Row::new(table.columns.iter().map(|(h, _)| Cell::from(*h))).style(t.muted());
     let (selected, fits, first) = (g.selected, g.fits, g.first);
-    // No cell is wider than the table.
-    let width = table_area.width as usize;
     let body = rows.iter().skip(first).take(fits).map(|r| {
-        Row::new(
-            r.cells
-                .iter()
-                .map(|c| Cell::from(Span::styled(clip(&c.text, width), role_style(t, c.role)))),
-        )
+        Row::new(r.cells.iter().zip(&alloc).map(|(c, w)| {
+            Cell::from(Span::styled(
+                truncate(&c.text, *w as usize),
+                role_style(t, c.role),
+            ))
+        }))
     });
     let mut state = TableState::default();
     if focused {

@@ -26,6 +26,7 @@ pub fn role_style(t: &Theme, r: Role) -> Style {
         Role::Unknown => t.unknown(),
         Role::Skipped => t.skipped(),
         Role::Info => t.info(),
+        Role::Fix => t.fix(),
     }
 }
 

@@ -23,6 +23,8 @@ pub enum Role {
     Unknown,
     Skipped,
     Info,
+    /// A fix command.
+    Fix,
 }
 
 impl Role {
@@ -298,8 +300,7 @@ fn events(m: &Model) -> Table {
         .events
         .iter()
         .rev()
-        .enumerate()
-        .map(|(i, e)| {
+        .map(|e| {
             let role = match e.level {
                 EventLevel::Info => Role::Info,
                 EventLevel::Ok => Role::Ok,
@@ -307,7 +308,8 @@ fn events(m: &Model) -> Table {
                 EventLevel::Fail => Role::Fail,
             };
             Row {
-                id: format!("{}#{i}", e.at.format("%H:%M:%S")),
+                // Stable as newer events arrive above it.
+                id: format!("{} {}", e.at.format("%H:%M:%S%.3f"), e.text),
                 cells: vec![
                     c(e.at.format("%H:%M:%S").to_string()),
                     cr(format!("{:?}", e.level).to_lowercase(), role),

@@ -1,4 +1,6 @@
-//! The hop statuses over the last minutes: one cell per window, the worst status in it.
+//! The hop statuses over the last minutes: one cell per window, the worst status judged in
+//! it. UNKNOWN (nothing to judge with, e.g. while loading) shows only in a window where
+//! nothing was judged, so a hop seen failing or healthy in a window is never hidden by it.
 
 use super::Diagnosis;
 use super::finding::HopName;
@@ -9,10 +11,10 @@ use chrono::{DateTime, Utc};
 impl Worst for HopStatus {
     fn badness(self) -> u8 {
         match self {
-            HopStatus::Skipped => 0,
-            HopStatus::Ok => 1,
-            HopStatus::Warn => 2,
-            HopStatus::Unknown => 3,
+            HopStatus::Unknown => 0,
+            HopStatus::Skipped => 1,
+            HopStatus::Ok => 2,
+            HopStatus::Warn => 3,
             HopStatus::Fail => 4,
         }
     }
@@ -62,5 +64,31 @@ mod tests {
         use HopStatus::*;
         assert_eq!(cells[cells.len() - 4..], [Fail, Ok, Unknown, Ok]);
         assert_eq!(cells[0], Unknown, "before the first judgement");
+    }
+
+    fn status_of(d: &Diagnosis, hop: HopName) -> HopStatus {
+        d.hops.iter().find(|h| h.name == hop).expect("hop").status
+    }
+
+    #[test]
+    fn loading_does_not_hide_what_was_judged_in_the_window() {
+        let mut h = HopHistory::default();
+        let mut m = healthy();
+        m.targets = crate::model::Loadable::Loading;
+        let loading = diagnose(&m);
+        assert_eq!(status_of(&loading, HopName::Targets), HopStatus::Unknown);
+        let ok = diagnose(&healthy());
+        let at = |s: i64| t0() + chrono::Duration::seconds(s);
+        record(&mut h, &loading, at(0));
+        record(&mut h, &ok, at(2));
+        let cells = cells(&h, HopName::Targets, at(2));
+        assert_eq!(cells.last(), Some(&HopStatus::Ok));
+        record(&mut h, &loading, at(40));
+        let cells = super::cells(&h, HopName::Targets, at(40));
+        assert_eq!(
+            cells.last(),
+            Some(&HopStatus::Unknown),
+            "nothing judged in it"
+        );
     }
 }

@@ -3,7 +3,7 @@
 use crate::diagnose::history::{self, HopHistory};
 use crate::diagnose::{Diagnosis, HopName, HopStatus, diagnose};
 use crate::keymap::{Action, Context, Key, Keymap};
-use crate::model::{EventLevel, Fetched, LoadState, Model};
+use crate::model::{Fetched, LoadState, Model};
 use crate::ui::hit::Hit;
 use crate::ui::rows;
 use crate::ui::state::{Kind, Mode, Pane, UiState, View, jump_targets};
@@ -50,9 +50,11 @@ pub struct App {
     last_click: Option<(DateTime<Utc>, Kind, usize)>,
     /// Tab completion of a `:` command: what was typed, and the match shown.
     completing: Option<(String, usize)>,
+    verdicts: verdict::VerdictEvents,
 }
 
 mod input;
+mod verdict;
 
 const PAGE: usize = 10;
 
@@ -75,6 +77,7 @@ impl App {
             size: Rect::new(0, 0, 120, 40),
             last_click: None,
             completing: None,
+            verdicts: Default::default(),
         };
         app.follow_failure();
         app
@@ -144,22 +147,10 @@ impl App {
             .sources()
             .iter()
             .all(|s| s.state != LoadState::Loading);
-        if settled && before != after && before != HopStatus::Unknown {
-            let level = match after {
-                HopStatus::Ok => EventLevel::Ok,
-                HopStatus::Fail => EventLevel::Fail,
-                _ => EventLevel::Warn,
-            };
-            let first = self
-                .diagnosis
-                .first_failure
-                .map(|h| format!(" at {h}"))
-                .unwrap_or_default();
-            self.model.events.push(
-                now,
-                level,
-                format!("verdict {} -> {}{first}", before.label(), after.label()),
-            );
+        if settled && before != HopStatus::Unknown {
+            let first = self.diagnosis.first_failure;
+            self.verdicts
+                .note(&mut self.model.events, before, after, first, now);
         }
     }
 

@@ -3,9 +3,10 @@
 use super::classify::{AnswerClass, classify};
 use super::finding::{Missing, list};
 use crate::model::lb::groups_for_port;
+use crate::model::stats::{Trend, dns_trend};
 use crate::model::{
-    Cluster, DnsOutcome, EndpointService, ErrorKind, InterfaceEndpoint, LoadBalancer, Loadable,
-    Model, Origin, Source, TargetGroup,
+    Cluster, DnsOutcome, DnsSample, EndpointService, ErrorKind, InterfaceEndpoint, LoadBalancer,
+    Loadable, Model, Origin, ProbeSample, Source, TargetGroup,
 };
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -190,8 +191,26 @@ impl<'a> Ctx<'a> {
     }
 
     /// The DNS answers of the latest sample, classified; `None` without a sample.
+    /// The lookup the judgement rests on: the newest, unless it failed amid answers in
+    /// the judgement window, when the addresses last returned still stand.
+    pub fn judged_dns(&self) -> Option<&'a DnsSample> {
+        let live = &self.m.live;
+        let latest = live.dns.latest()?;
+        match dns_trend(&live.dns) {
+            Some(Trend::Flapping { .. }) if latest.ips().is_empty() => live.last_answered(),
+            _ => Some(latest),
+        }
+    }
+
+    /// The newest probe of each address of [`Ctx::judged_dns`].
+    pub fn current_probes(&self) -> Vec<&'a ProbeSample> {
+        self.judged_dns()
+            .map(|d| self.m.live.probes_of(d))
+            .unwrap_or_default()
+    }
+
     pub fn latest_answers(&self) -> Option<Vec<(IpAddr, AnswerClass)>> {
-        let sample = self.m.live.dns.latest()?;
+        let sample = self.judged_dns()?;
         Some(
             sample
                 .ips()

@@ -216,7 +216,9 @@ mod tests {
     #[test]
     fn no_address_leaves_the_api_server_unknown() {
         let mut m = healthy();
-        push_dns_outcome(&mut m, crate::model::DnsOutcome::NxDomain, 5);
+        for s in 5..8 {
+            push_dns_outcome(&mut m, crate::model::DnsOutcome::NxDomain, s);
+        }
         let d = diagnose(&m);
         let api = d
             .hops

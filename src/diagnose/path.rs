@@ -279,7 +279,7 @@ fn summary(ctx: &Ctx, name: HopName, standing: Option<&Standing>) -> String {
 }
 
 fn probe_summary(ctx: &Ctx) -> String {
-    let probes = ctx.m.live.current_probes();
+    let probes = ctx.current_probes();
     if probes.is_empty() {
         return "no probe yet".into();
     }

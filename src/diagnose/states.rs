@@ -4,6 +4,7 @@
 use super::ctx::Ctx;
 use super::path::HopStatus;
 use super::rules::eni::MIN_FREE_IPS;
+use super::rules::targets::REGISTRATION_GRACE_SECS;
 use crate::model::stats::probe_stats;
 use crate::model::{DnsOutcome, Model, Record};
 use serde::Serialize;
@@ -104,11 +105,23 @@ fn enis(m: &Model, s: &mut States) {
         .targets
         .value()
         .map(|ts| ts.iter().map(|t| t.id.as_str()).collect());
+    let now = m.enis.fetched_at();
     for e in m.enis.value().into_iter().flatten() {
         s.set(Aspect::EniStatus, &e.id, ok_or(e.in_use(), HopStatus::Warn));
         if let Some(r) = &registered {
             let reg = r.contains(e.ip.to_string().as_str());
-            s.set(Aspect::EniRegistered, &e.id, ok_or(reg, HopStatus::Fail));
+            // A new ENI waits for the automation a while: not yet a failure.
+            let new = m
+                .eni_sightings
+                .appeared(e.ip)
+                .zip(now)
+                .is_some_and(|(at, now)| (now - at).num_seconds() < REGISTRATION_GRACE_SECS);
+            let lacking = if new {
+                HopStatus::Warn
+            } else {
+                HopStatus::Fail
+            };
+            s.set(Aspect::EniRegistered, &e.id, ok_or(reg, lacking));
         }
     }
     for sn in m.subnets.value().into_iter().flatten() {

@@ -130,6 +130,8 @@ macro_rules! catalogue {
             pub hosted_zones: Loadable<Vec<HostedZone>>,
             pub live: LiveHistory,
             pub events: EventLog,
+            /// When this run saw each EKS-owned ENI IP come and go.
+            pub eni_sightings: super::sightings::EniSightings,
             /// How often the view re-reads each source: what makes held data stale.
             pub refresh: Refresh,
         }
@@ -144,6 +146,7 @@ macro_rules! catalogue {
                     hosted_zones: Loadable::Loading,
                     live: LiveHistory::default(),
                     events: EventLog::default(),
+                    eni_sightings: Default::default(),
                     refresh: Refresh::default(),
                 }
             }

@@ -9,6 +9,7 @@ use super::stats::answer_key;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::net::Ipv4Addr;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -43,6 +44,15 @@ impl EventLog {
             level,
             text: text.into(),
         });
+    }
+
+    /// Take back the newest event if it reads `text`, e.g. to replace it by a merged one.
+    pub fn retract_last(&mut self, text: &str) -> bool {
+        let hit = self.items.back().is_some_and(|e| e.text == text);
+        if hit {
+            self.items.pop_back();
+        }
+        hit
     }
 
     /// Oldest first.
@@ -111,21 +121,25 @@ pub fn diff_enis(log: &mut EventLog, old: Option<&Vec<Eni>>, new: &[Eni], now: D
             );
         }
     }
+    // A rotation removes ENIs as a matter of course; what that breaks, the targets show.
     for (id, e) in &before {
         if !after.contains_key(id) {
             log.push(
                 now,
-                EventLevel::Warn,
+                EventLevel::Info,
                 format!("ENI {id} removed: {} in {}", e.ip, e.az),
             );
         }
     }
 }
 
+/// Targets registered, deregistered or changing health. A target that fails after its ENI
+/// left is the old ENI going, noted rather than alarmed: `eni_ips` are the current ones.
 pub fn diff_targets(
     log: &mut EventLog,
     old: Option<&Vec<Target>>,
     new: &[Target],
+    eni_ips: Option<BTreeSet<Ipv4Addr>>,
     now: DateTime<Utc>,
 ) {
     let Some(old) = old else { return };
@@ -140,17 +154,22 @@ pub fn diff_targets(
                 format!("target {} registered ({})", t.id, t.state),
             ),
             Some(prev) if !prev.state.eq_ignore_ascii_case(&t.state) => {
-                let level = if t.healthy() {
-                    EventLevel::Ok
+                let retired = eni_ips
+                    .as_ref()
+                    .is_some_and(|ips| t.ip().is_some_and(|ip| !ips.contains(&ip)));
+                let (level, note) = if t.healthy() {
+                    (EventLevel::Ok, "")
+                } else if retired {
+                    (EventLevel::Info, " (no longer an EKS-owned ENI IP)")
                 } else if t.unhealthy() {
-                    EventLevel::Fail
+                    (EventLevel::Fail, "")
                 } else {
-                    EventLevel::Warn
+                    (EventLevel::Warn, "")
                 };
                 log.push(
                     now,
                     level,
-                    format!("target {} {} -> {}", t.id, prev.state, t.state),
+                    format!("target {} {} -> {}{note}", t.id, prev.state, t.state),
                 );
             }
             _ => {}

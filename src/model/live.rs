@@ -242,11 +242,24 @@ impl LiveHistory {
 
     /// The newest probe of each address that the latest DNS sample returned.
     pub fn current_probes(&self) -> Vec<&ProbeSample> {
-        let answers = self.dns.latest().map(|d| d.ips()).unwrap_or_default();
-        answers
+        self.dns
+            .latest()
+            .map(|d| self.probes_of(d))
+            .unwrap_or_default()
+    }
+
+    /// The newest probe of each address that `sample` returned.
+    pub fn probes_of(&self, sample: &DnsSample) -> Vec<&ProbeSample> {
+        sample
+            .ips()
             .iter()
             .filter_map(|ip| self.probes.get(ip).and_then(|r| r.latest()))
             .collect()
+    }
+
+    /// The newest lookup that returned addresses.
+    pub fn last_answered(&self) -> Option<&DnsSample> {
+        self.dns.iter().rev().find(|d| !d.ips().is_empty())
     }
 }
 

@@ -12,6 +12,7 @@ pub mod loadable;
 pub mod network;
 pub mod privatelink;
 pub mod route53;
+pub mod sightings;
 pub mod stats;
 pub mod timeline;
 
@@ -96,10 +97,12 @@ impl Model {
         match update {
             Fetched::Enis(Ok(new)) => {
                 events::diff_enis(&mut self.events, self.enis.value(), &new, now);
+                self.eni_sightings.observe(&new, now);
                 self.enis.update(Ok(new), now)
             }
             Fetched::Targets(Ok(new)) => {
-                events::diff_targets(&mut self.events, self.targets.value(), &new, now);
+                let eni_ips = self.enis.value().map(|v| v.iter().map(|e| e.ip).collect());
+                events::diff_targets(&mut self.events, self.targets.value(), &new, eni_ips, now);
                 self.targets.update(Ok(new), now)
             }
             Fetched::Dns(s) => {

@@ -127,6 +127,76 @@ pub fn answer_changes(ring: &Ring<DnsSample>) -> Vec<AnswerChange> {
         .collect()
 }
 
+/// Failures in a row that confirm a failure when successes came before them.
+pub const CONFIRM_FAILURES: usize = 3;
+/// How far back a judgement looks: a failure older than this no longer counts.
+pub const JUDGE_WINDOW: Duration = Duration::from_secs(120);
+
+/// How a series of pass/fail samples reads over the judgement window, so that one bad
+/// sample amid good ones neither hides nor turns a hop FAIL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Trend {
+    /// Every sample in the window passed.
+    Steady,
+    /// Some failed amid successes: `failed` of `samples` in the window.
+    Flapping { failed: usize, samples: usize },
+    /// The newest `streak` samples failed: at least [`CONFIRM_FAILURES`] of them, or with no
+    /// success in the window.
+    Failing { streak: usize, samples: usize },
+}
+
+impl Trend {
+    /// Passed samples as a share of the window, 0.0 to 1.0.
+    pub fn success_ratio(self) -> f64 {
+        match self {
+            Trend::Steady => 1.0,
+            Trend::Flapping { failed, samples } => ratio(samples - failed, samples),
+            Trend::Failing { streak, samples } => ratio(samples.saturating_sub(streak), samples),
+        }
+    }
+}
+
+/// The trend of `(time, passed)` samples, oldest first; `None` when there are none.
+pub fn trend(samples: &[(DateTime<Utc>, bool)]) -> Option<Trend> {
+    let &(last, _) = samples.last()?;
+    let window = chrono::Duration::from_std(JUDGE_WINDOW).unwrap_or(chrono::Duration::MAX);
+    let recent: Vec<bool> = samples
+        .iter()
+        .filter(|(at, _)| last - *at <= window)
+        .map(|(_, ok)| *ok)
+        .collect();
+    let streak = samples.iter().rev().take_while(|(_, ok)| !ok).count();
+    let failed = recent.iter().filter(|ok| !**ok).count();
+    let n = recent.len();
+    Some(
+        if streak >= CONFIRM_FAILURES || (streak > 0 && streak >= n) {
+            Trend::Failing {
+                streak: streak.min(n),
+                samples: n,
+            }
+        } else if failed > 0 {
+            Trend::Flapping { failed, samples: n }
+        } else {
+            Trend::Steady
+        },
+    )
+}
+
+/// How one address's probes read over the judgement window.
+pub fn probe_trend(ring: &Ring<ProbeSample>) -> Option<Trend> {
+    let samples: Vec<_> = ring.iter_timed().map(|(at, p)| (at, p.ok())).collect();
+    trend(&samples)
+}
+
+/// How the lookups read over the judgement window: a sample passes when it got addresses.
+pub fn dns_trend(ring: &Ring<DnsSample>) -> Option<Trend> {
+    let samples: Vec<_> = ring
+        .iter_timed()
+        .map(|(at, d)| (at, matches!(d.outcome, DnsOutcome::Answers(_))))
+        .collect();
+    trend(&samples)
+}
+
 pub fn dns_stats(ring: &Ring<DnsSample>) -> DnsStats {
     let samples = ring.len();
     let answered = ring
@@ -176,6 +246,62 @@ mod tests {
                 ProbeOutcome::HttpFailed("no response".into())
             },
         }
+    }
+
+    fn series(oks: &[(i64, bool)]) -> Option<Trend> {
+        let v: Vec<_> = oks.iter().map(|&(s, ok)| (t(s), ok)).collect();
+        trend(&v)
+    }
+
+    #[test]
+    fn one_failure_amid_successes_flaps_and_three_in_a_row_fail() {
+        assert_eq!(series(&[]), None);
+        assert_eq!(series(&[(0, true), (5, true)]), Some(Trend::Steady));
+        let one = series(&[(0, true), (5, true), (10, true), (15, false)]).unwrap();
+        assert_eq!(
+            one,
+            Trend::Flapping {
+                failed: 1,
+                samples: 4
+            }
+        );
+        assert!((one.success_ratio() - 0.75).abs() < 1e-9);
+        // The failure stays in the judgement while it is in the window, then ages out.
+        let after = [(0, false), (5, true), (10, true)];
+        assert!(matches!(series(&after), Some(Trend::Flapping { .. })));
+        assert_eq!(
+            series(&[(0, false), (5, true), (125, true), (130, true)]),
+            Some(Trend::Steady)
+        );
+        let three = [(0, true), (5, false), (10, false), (15, false)];
+        assert_eq!(
+            series(&three),
+            Some(Trend::Failing {
+                streak: 3,
+                samples: 4
+            })
+        );
+        assert!(matches!(
+            series(&three[..3]),
+            Some(Trend::Flapping { failed: 2, .. })
+        ));
+    }
+
+    #[test]
+    fn failures_with_no_success_in_the_window_fail_at_once() {
+        // A single sample, as `check` takes, is judged as it is.
+        assert_eq!(
+            series(&[(0, false)]),
+            Some(Trend::Failing {
+                streak: 1,
+                samples: 1
+            })
+        );
+        // A success that aged out of the window does not soften new failures.
+        assert!(matches!(
+            series(&[(0, true), (200, false)]),
+            Some(Trend::Failing { streak: 1, .. })
+        ));
     }
 
     fn dns(secs: i64, ips: &[&str]) -> DnsSample {

@@ -2,7 +2,8 @@
 //! wrapping rule for every pane, plus units for raw values in detail views.
 //!
 //! Identifiers (ARNs, resource ids, account ids, addresses) are never cut in the middle: a
-//! half id reads like a different, valid one. They are shown whole or replaced by `…`.
+//! half id reads like a different, valid one. They are shown whole or replaced by `…`;
+//! only a long host name that is all a line has keeps its head.
 
 /// A column's wish: its natural width (widest content), the narrowest it may become, and
 /// whether it gives up width before fixed columns do.
@@ -59,6 +60,36 @@ pub fn allocate(cols: &[Col], total: u16, spacing: u16) -> Vec<u16> {
 
 /// Whether a word is an identifier that must not be cut: it carries a digit or a `:`
 /// and has no letters-only shape (`eni-0a1b`, `arn:aws:…`, `10.0.0.0/16`, `111122223333`).
+/// Which parts of a line to keep within `width` cells: parts are `(rank, width)` in line
+/// order, rank 0 the most needed, and `sep` cells go between kept parts. The least needed
+/// part (the later of equals) goes first, whole, until the rest fits; rank 0 parts always
+/// stay, and the caller cuts the line if they alone overflow.
+pub fn keep_parts(parts: &[(u8, usize)], sep: usize, width: usize) -> Vec<bool> {
+    let mut keep = vec![true; parts.len()];
+    let total = |keep: &[bool]| {
+        let kept: Vec<usize> = parts
+            .iter()
+            .zip(keep)
+            .filter(|(_, k)| **k)
+            .map(|(p, _)| p.1)
+            .collect();
+        kept.iter().sum::<usize>() + sep * kept.len().saturating_sub(1)
+    };
+    while total(&keep) > width {
+        let drop = parts
+            .iter()
+            .enumerate()
+            .filter(|(i, p)| keep[*i] && p.0 > 0)
+            .max_by_key(|(i, p)| (p.0, *i))
+            .map(|(i, _)| i);
+        match drop {
+            Some(i) => keep[i] = false,
+            None => break,
+        }
+    }
+    keep
+}
+
 pub fn is_id(word: &str) -> bool {
     let w = word.trim_matches(|c: char| matches!(c, ',' | ';' | '(' | ')' | '"' | '\''));
     w.chars().count() > 3
@@ -84,8 +115,12 @@ pub fn truncate(text: &str, max: usize) -> String {
     let rest = &text[word_start..];
     let word = rest.split(' ').next().unwrap_or("");
     let cut_inside = head.len() - word_start < word.len();
-    if cut_inside && is_id(word) {
-        let before = head[..word_start].trim_end();
+    let before = head[..word_start].trim_end();
+    // An id is cut whole, except a long host name that would leave the line nearly empty:
+    // its head still tells which name it is.
+    let long_name = word.chars().count() > 24 && word.contains('.') && !word.starts_with("arn:");
+    let whole = !long_name || before.chars().count() >= keep / 2;
+    if cut_inside && is_id(word) && whole {
         return format!("{before}…");
     }
     format!("{}…", head.trim_end())
@@ -221,7 +256,28 @@ mod tests {
             "see…"
         );
         assert_eq!(truncate("111122223333", 8), "…");
+        // A long host name keeps its head rather than leaving nothing.
+        let host =
+            "DNS b7e9a2f4c1d3086e5a4f9c2b1d7e3a60.gr7.eu-west-1.eks.amazonaws.com -> 10.0.0.1";
+        assert_eq!(truncate(host, 20), "DNS b7e9a2f4c1d3086…");
+        assert_eq!(
+            truncate(
+                "answers changed at eu-west-1.eks.amazonaws.com-long-name",
+                30
+            ),
+            "answers changed at…"
+        );
         assert_eq!(truncate("→ab", 2), "→…");
+    }
+
+    #[test]
+    fn parts_of_a_line_drop_whole_least_needed_first() {
+        let parts = [(0, 10), (1, 12), (3, 20), (2, 18)];
+        assert_eq!(keep_parts(&parts, 3, 200), [true; 4]);
+        // 10+12+20+18 + 9 = 69: the rank-3 part goes first.
+        assert_eq!(keep_parts(&parts, 3, 68), [true, true, false, true]);
+        assert_eq!(keep_parts(&parts, 3, 40), [true, true, false, false]);
+        assert_eq!(keep_parts(&parts, 3, 5), [true, false, false, false]);
     }
 
     #[test]

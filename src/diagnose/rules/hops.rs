@@ -116,8 +116,8 @@ pub fn api_server_probed(ctx: &Ctx) -> Option<Standing> {
         return standing(HopStatus::Skipped, "probes off");
     }
     // Without an address nothing reached the API server: not OK, not known.
-    let no_address = ctx.m.live.dns.latest().is_some_and(|d| d.ips().is_empty());
-    if ctx.m.live.current_probes().is_empty() && no_address {
+    let no_address = ctx.judged_dns().is_some_and(|d| d.ips().is_empty());
+    if ctx.current_probes().is_empty() && no_address {
         return standing(HopStatus::Unknown, "nothing to probe: DNS gave no address");
     }
     None

@@ -3,7 +3,9 @@
 use crate::diagnose::classify::AnswerClass;
 use crate::diagnose::ctx::Ctx;
 use crate::diagnose::finding::{Finding, HopName, Missing, Severity, list};
-use crate::model::stats::answer_changes;
+use crate::model::stats::{
+    CONFIRM_FAILURES, JUDGE_WINDOW, Trend, answer_changes, dns_trend, probe_trend,
+};
 use crate::model::{DnsOutcome, ProbeOutcome, ProbeSample, Source};
 
 const DNS: Option<HopName> = Some(HopName::Dns);
@@ -27,48 +29,54 @@ pub fn dns_answers(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
         .server
         .clone()
         .unwrap_or_else(|| "the resolver".into());
-    let fail = |id: &'static str, what: &str, fix: &str| {
+    // A failed lookup amid answers is a WARN until it repeats: one lost UDP packet is not
+    // an outage.
+    let (sev, note) = match dns_trend(&ctx.m.live.dns) {
+        Some(Trend::Flapping { failed, samples }) => (
+            Severity::Warn,
+            format!(
+                " ({failed} of {samples} lookups failed in the last {} s; FAIL after {CONFIRM_FAILURES} in a row)",
+                JUDGE_WINDOW.as_secs()
+            ),
+        ),
+        _ => (Severity::Fail, String::new()),
+    };
+    let fail = |id: &'static str, what: String, fix: &str| {
         Ok(vec![Finding::new(
             id,
-            Severity::Fail,
+            sev,
             DNS,
             &host,
-            format!("{server} answered {what} for {host}"),
+            format!("{what}{note}"),
             fix,
         )])
     };
     match &sample.outcome {
         DnsOutcome::NxDomain => fail(
             "dns-nxdomain",
-            "NXDOMAIN",
+            format!("{server} answered NXDOMAIN for {host}"),
             "the name does not exist from here: check that a private hosted zone for it is associated with this VPC and has an A record",
         ),
         DnsOutcome::ServFail => fail(
             "dns-servfail",
-            "SERVFAIL",
+            format!("{server} answered SERVFAIL for {host}"),
             "the resolver failed: check the VPC resolver, Route53 Resolver rules and any forwarding DNS server",
         ),
         DnsOutcome::NoAnswer => fail(
             "dns-no-answer",
-            "NOERROR with no A/AAAA record",
+            format!("{server} answered NOERROR with no A/AAAA record for {host}"),
             "the name exists but has no address: check the record and its alias target",
         ),
-        DnsOutcome::Timeout => Ok(vec![Finding::new(
+        DnsOutcome::Timeout => fail(
             "dns-timeout",
-            Severity::Fail,
-            DNS,
-            &host,
             format!("no answer from {server} within the timeout"),
             "check that the resolver is reachable (VPC DNS enabled, security groups and NACLs allow UDP/TCP 53)",
-        )]),
-        DnsOutcome::Error(e) => Ok(vec![Finding::new(
+        ),
+        DnsOutcome::Error(e) => fail(
             "dns-error",
-            Severity::Fail,
-            DNS,
-            &host,
             format!("lookup of {host} failed: {e}"),
             "check this host's resolver configuration",
-        )]),
+        ),
         DnsOutcome::Answers(_) => classify_answers(ctx, &host),
     }
 }
@@ -170,14 +178,14 @@ pub fn probes(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
     if !live.probe || !live.dns {
         return Ok(vec![]);
     }
-    let Some(sample) = ctx.m.live.dns.latest() else {
+    let Some(sample) = ctx.judged_dns() else {
         return Err(Missing::new("probes", "no DNS answer to probe yet"));
     };
     let answers = sample.ips();
     if answers.is_empty() {
         return Ok(vec![]);
     }
-    let current = ctx.m.live.current_probes();
+    let current = ctx.current_probes();
     if current.len() < answers.len() {
         return Err(Missing::new(
             "probes",
@@ -194,12 +202,14 @@ pub fn probes(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
     let unverified = |p: &&&ProbeSample| {
         !ca_known && matches!(p.outcome, ProbeOutcome::TlsFailed(_)) && p.connect.is_some()
     };
-    let failed: Vec<_> = current
+    // Judged over the window: one failed probe amid successes is flapping, not down.
+    let trend = |p: &ProbeSample| ctx.m.live.probes.get(&p.ip).and_then(probe_trend);
+    let failing: Vec<_> = current
         .iter()
-        .filter(|p| !p.ok())
-        .filter(|p| !unverified(p))
+        .filter(|p| !p.ok() && !unverified(p))
+        .filter(|p| matches!(trend(p), Some(Trend::Failing { .. })))
         .collect();
-    if failed.is_empty() && current.iter().any(|p| unverified(&p)) {
+    if failing.is_empty() && current.iter().any(|p| unverified(&p)) {
         return Err(Missing::new(
             "cluster CA",
             format!(
@@ -208,41 +218,87 @@ pub fn probes(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
             ),
         ));
     }
-    let sev = if failed.len() == current.len() {
+    let sev = if failing.len() == current.len() {
         Severity::Fail
     } else {
         Severity::Warn
     };
     let mut out = Vec::new();
-    for p in failed {
-        let (id, what, fix) = match &p.outcome {
-            ProbeOutcome::TcpFailed(r) => (
-                "probe-tcp-failed",
-                format!("TCP connect to {}:{} failed: {r}", p.ip, p.port),
-                "follow the hops: an unavailable endpoint, unhealthy targets or a security group usually explains it",
-            ),
-            ProbeOutcome::TlsFailed(r) => (
-                "probe-tls-failed",
-                format!("TLS handshake with {}:{} failed: {r}", p.ip, p.port),
-                "the address does not serve the cluster's certificate: the name may point at the wrong endpoint or cluster",
-            ),
-            ProbeOutcome::HttpFailed(r) => (
-                "probe-http-failed",
-                format!("HTTPS request to {}:{} failed: {r}", p.ip, p.port),
-                "TLS works but the API server does not answer: check the control plane's health",
-            ),
-            ProbeOutcome::Ok => continue,
+    for p in &failing {
+        let (id, what, fix) = failure(p);
+        let streak = match trend(p) {
+            Some(Trend::Failing { streak, .. }) if streak > 1 => {
+                format!(" ({streak} probes in a row)")
+            }
+            _ => String::new(),
         };
-        out.push(Finding::new(id, sev, API, p.ip.to_string(), what, fix));
+        out.push(Finding::new(
+            id,
+            sev,
+            API,
+            p.ip.to_string(),
+            format!("{what}{streak}"),
+            fix,
+        ));
+    }
+    for p in current.iter().filter(|p| !unverified(p)) {
+        let Some(Trend::Flapping { failed, samples }) = trend(p) else {
+            continue;
+        };
+        let ratio = 100.0 * (samples - failed) as f64 / samples as f64;
+        let last = ctx.m.live.probes[&p.ip]
+            .iter()
+            .rev()
+            .find(|s| !s.ok())
+            .map(|s| failure(s).1)
+            .unwrap_or_default();
+        out.push(Finding::new(
+            "probe-flapping",
+            Severity::Warn,
+            API,
+            p.ip.to_string(),
+            format!(
+                "{failed} of {samples} probes to {}:{} failed in the last {} s ({ratio:.0}% success); last failure: {last}",
+                p.ip,
+                p.port,
+                JUDGE_WINDOW.as_secs()
+            ),
+            format!(
+                "intermittent: a target group mid-rotation, one unhealthy target or one AZ without a healthy target usually explains it; it turns FAIL after {CONFIRM_FAILURES} failures in a row"
+            ),
+        ));
     }
     Ok(out)
+}
+
+/// The finding id, the evidence and the fix for one failed probe.
+fn failure(p: &ProbeSample) -> (&'static str, String, &'static str) {
+    match &p.outcome {
+        ProbeOutcome::TcpFailed(r) => (
+            "probe-tcp-failed",
+            format!("TCP connect to {}:{} failed: {r}", p.ip, p.port),
+            "follow the hops: an unavailable endpoint, unhealthy targets or a security group usually explains it",
+        ),
+        ProbeOutcome::TlsFailed(r) => (
+            "probe-tls-failed",
+            format!("TLS handshake with {}:{} failed: {r}", p.ip, p.port),
+            "the address does not serve the cluster's certificate: the name may point at the wrong endpoint or cluster",
+        ),
+        ProbeOutcome::HttpFailed(r) => (
+            "probe-http-failed",
+            format!("HTTPS request to {}:{} failed: {r}", p.ip, p.port),
+            "TLS works but the API server does not answer: check the control plane's health",
+        ),
+        ProbeOutcome::Ok => ("probe-ok", String::new(), ""),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diagnose::path::HopStatus;
     use crate::diagnose::testkit::*;
-    use crate::model::LiveMode;
+    use crate::model::{LiveMode, Model};
 
     #[test]
     fn private_answers_pass() {
@@ -274,7 +330,14 @@ mod tests {
             (DnsOutcome::NoAnswer, "dns-no-answer"),
         ] {
             let mut m = healthy();
-            push_dns_outcome(&mut m, outcome, 2);
+            push_dns_outcome(&mut m, outcome.clone(), 2);
+            // Once amid answers is a WARN; three in a row a FAIL.
+            assert!(
+                has(&run(&m, dns_answers).unwrap(), id, Severity::Warn),
+                "{id}"
+            );
+            push_dns_outcome(&mut m, outcome.clone(), 3);
+            push_dns_outcome(&mut m, outcome, 4);
             assert!(
                 has(&run(&m, dns_answers).unwrap(), id, Severity::Fail),
                 "{id}"
@@ -336,12 +399,14 @@ mod tests {
         }
         let missing = run(&m, probes).unwrap_err();
         assert!(missing.what.contains("CA"), "{}", missing.what);
-        push_probe(
-            &mut m,
-            "172.20.2.50",
-            ProbeOutcome::TcpFailed("connection refused".into()),
-            2,
-        );
+        for s in 2..5 {
+            push_probe(
+                &mut m,
+                "172.20.2.50",
+                ProbeOutcome::TcpFailed("connection refused".into()),
+                s,
+            );
+        }
         assert!(has(
             &run(&m, probes).unwrap(),
             "probe-tcp-failed",
@@ -371,23 +436,78 @@ mod tests {
     #[test]
     fn probe_failures_fail_when_all_fail() {
         let mut m = healthy();
-        push_probe(
+        let fail = |m: &mut Model, a: &str, outcome: ProbeOutcome| {
+            for s in 1..=CONFIRM_FAILURES as i64 {
+                push_probe(m, a, outcome.clone(), s);
+            }
+        };
+        fail(
             &mut m,
             "172.20.1.50",
             ProbeOutcome::TcpFailed("connection timed out".into()),
-            1,
         );
         let f = run(&m, probes).unwrap();
         assert!(has(&f, "probe-tcp-failed", Severity::Warn));
-        push_probe(
+        assert!(
+            f[0].evidence.contains("3 probes in a row"),
+            "{}",
+            f[0].evidence
+        );
+        fail(
             &mut m,
             "172.20.2.50",
             ProbeOutcome::TlsFailed("unknown issuer".into()),
-            1,
         );
         let f = run(&m, probes).unwrap();
         assert!(has(&f, "probe-tcp-failed", Severity::Fail));
         assert!(has(&f, "probe-tls-failed", Severity::Fail));
+    }
+
+    #[test]
+    fn one_failed_probe_amid_successes_is_flapping_not_down() {
+        let mut m = healthy();
+        for s in 1..10 {
+            for a in ["172.20.1.50", "172.20.2.50"] {
+                let ok = !(a == "172.20.1.50" && s == 9);
+                let outcome = if ok {
+                    ProbeOutcome::Ok
+                } else {
+                    ProbeOutcome::TcpFailed("connection timed out".into())
+                };
+                push_probe(&mut m, a, outcome, s);
+            }
+        }
+        let f = run(&m, probes).unwrap();
+        assert_eq!(ids(&f), ["probe-flapping"], "{f:?}");
+        assert_eq!(f[0].severity, Severity::Warn);
+        assert_eq!(f[0].resource, "172.20.1.50");
+        assert!(
+            f[0].evidence.contains("1 of 10 probes") && f[0].evidence.contains("90% success"),
+            "{}",
+            f[0].evidence
+        );
+        let d = crate::diagnose::diagnose(&m);
+        assert_eq!(d.verdict, HopStatus::Warn, "{:?}", d.findings);
+        // Recovered: the failure keeps the WARN while it is in the judgement window.
+        push_probe(&mut m, "172.20.1.50", ProbeOutcome::Ok, 10);
+        assert_eq!(ids(&run(&m, probes).unwrap()), ["probe-flapping"]);
+        let later = JUDGE_WINDOW.as_secs() as i64 + 20;
+        for a in ["172.20.1.50", "172.20.2.50"] {
+            push_probe(&mut m, a, ProbeOutcome::Ok, later);
+        }
+        assert!(run(&m, probes).unwrap().is_empty());
+    }
+
+    #[test]
+    fn one_lost_lookup_keeps_judging_the_last_answers() {
+        let mut m = healthy();
+        push_dns_outcome(&mut m, DnsOutcome::Timeout, 2);
+        let d = crate::diagnose::diagnose(&m);
+        let hop = |n: HopName| d.hops.iter().find(|h| h.name == n).unwrap().status;
+        assert_eq!(hop(HopName::Dns), HopStatus::Warn);
+        // The probes of the addresses last returned still stand.
+        assert_eq!(hop(HopName::ApiServer), HopStatus::Ok, "{:?}", d.hops);
+        assert_eq!(d.verdict, HopStatus::Warn);
     }
 
     #[test]

@@ -3,6 +3,7 @@
 use crate::diagnose::ctx::{Ctx, need};
 use crate::diagnose::finding::{Finding, HopName, Missing, Severity, list};
 use crate::model::{Source, Target, TargetGroup};
+use chrono::{DateTime, Utc};
 use std::collections::BTreeSet;
 use std::net::Ipv4Addr;
 
@@ -24,54 +25,137 @@ fn ip_groups<'a>(ctx: &Ctx<'a>) -> Result<Vec<&'a TargetGroup>, Missing> {
         .collect())
 }
 
+/// How long new ENI IPs may wait for the registration automation before it counts as
+/// broken, while the path is still served.
+pub const REGISTRATION_GRACE_SECS: i64 = 120;
+/// How long a target may outlive its ENI before the cleanup automation counts as broken:
+/// the documented cleanup runs every 15 minutes.
+pub const CLEANUP_GRACE_SECS: i64 = 16 * 60;
+
+fn secs_ago(at: DateTime<Utc>, now: DateTime<Utc>) -> i64 {
+    (now - at).num_seconds().max(0)
+}
+
 /// Registered targets that are no EKS ENI are stale (cleanup broken); ENI IPs that are not
-/// registered are missing (registration broken).
+/// registered are missing (registration broken). Within a grace after this run saw the ENIs
+/// come (while the path is served) or go, both are the automation at work: noted, not warned.
 pub fn targets_vs_enis(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
     let enis = need(&ctx.m.enis, Source::Enis)?;
+    let now = ctx.m.enis.fetched_at().unwrap_or_else(Utc::now);
+    let seen = &ctx.m.eni_sightings;
     let eni_ips: BTreeSet<Ipv4Addr> = enis.iter().map(|e| e.ip).collect();
     let mut out = Vec::new();
     for tg in ip_groups(ctx)? {
         let targets = path_targets(ctx, tg)?;
         let registered: BTreeSet<Ipv4Addr> = targets.iter().filter_map(|t| t.ip()).collect();
+        let serving = targets
+            .iter()
+            .any(|t| t.healthy() && t.ip().is_some_and(|ip| eni_ips.contains(&ip)));
         let stale: Vec<&&Target> = targets
             .iter()
             .filter(|t| t.ip().is_some_and(|ip| !eni_ips.contains(&ip)))
             .collect();
         let missing: Vec<&Ipv4Addr> = eni_ips.difference(&registered).collect();
         if !stale.is_empty() {
-            out.push(Finding::new(
-                "target-stale",
-                Severity::Warn,
-                HOP,
-                &tg.name,
-                format!(
-                    "{} registered target(s) are not EKS-owned ENI IPs: {}",
-                    stale.len(),
-                    list(stale.iter().map(|t| format!("{} ({})", t.id, t.state)))
-                ),
-                format!("the cleanup automation is broken; deregister them: aws elbv2 deregister-targets --target-group-arn {} --targets {}",
-                    tg.arn,
-                    stale.iter().map(|t| format!("Id={}", t.id)).collect::<Vec<_>>().join(" ")),
-            ));
+            let gone: Vec<i64> = stale
+                .iter()
+                .filter_map(|t| seen.gone(t.ip()?))
+                .map(|at| secs_ago(at, now))
+                .collect();
+            // Whether anything still serves is for the other findings to say.
+            let pending = gone.len() == stale.len() && gone.iter().all(|s| *s < CLEANUP_GRACE_SECS);
+            let targets = stale
+                .iter()
+                .map(|t| format!("Id={}", t.id))
+                .collect::<Vec<_>>()
+                .join(" ");
+            let list = list(stale.iter().map(|t| format!("{} ({})", t.id, t.state)));
+            out.push(if pending {
+                Finding::new(
+                    "target-cleanup-pending",
+                    Severity::Info,
+                    HOP,
+                    &tg.name,
+                    format!(
+                        "{} target(s) outlived their ENI, which left {} s ago: {list}; the cleanup automation deregisters them within {} min",
+                        stale.len(),
+                        gone.iter().max().copied().unwrap_or(0),
+                        CLEANUP_GRACE_SECS / 60
+                    ),
+                    format!(
+                        "nothing to do yet; to deregister them now: aws elbv2 deregister-targets --target-group-arn {} --targets {targets}",
+                        tg.arn
+                    ),
+                )
+            } else {
+                Finding::new(
+                    "target-stale",
+                    Severity::Warn,
+                    HOP,
+                    &tg.name,
+                    format!(
+                        "{} registered target(s) are not EKS-owned ENI IPs: {list}",
+                        stale.len()
+                    ),
+                    format!(
+                        "the cleanup automation is broken; deregister them: aws elbv2 deregister-targets --target-group-arn {} --targets {targets}",
+                        tg.arn
+                    ),
+                )
+            });
         }
         if !missing.is_empty() {
-            let serving = targets
+            let new: Vec<i64> = missing
                 .iter()
-                .any(|t| t.healthy() && t.ip().is_some_and(|ip| eni_ips.contains(&ip)));
-            out.push(Finding::new(
-                "target-missing",
-                if serving { Severity::Warn } else { Severity::Fail },
-                HOP,
-                &tg.name,
-                format!(
-                    "EKS-owned ENI IP(s) not registered: {}{}",
-                    list(&missing),
-                    if serving { "" } else { "; no current ENI is registered and healthy" }
-                ),
-                format!("the registration automation is broken (check the EventBridge rule, the CloudTrail trail and the Lambda); register them: aws elbv2 register-targets --target-group-arn {} --targets {}",
-                    tg.arn,
-                    missing.iter().map(|ip| format!("Id={ip},Port={}", tg.port)).collect::<Vec<_>>().join(" ")),
-            ));
+                .filter_map(|ip| seen.appeared(**ip))
+                .map(|at| secs_ago(at, now))
+                .collect();
+            let pending = serving
+                && new.len() == missing.len()
+                && new.iter().all(|s| *s < REGISTRATION_GRACE_SECS);
+            let register = format!(
+                "aws elbv2 register-targets --target-group-arn {} --targets {}",
+                tg.arn,
+                missing
+                    .iter()
+                    .map(|ip| format!("Id={ip},Port={}", tg.port))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            );
+            out.push(if pending {
+                Finding::new(
+                    "target-registration-pending",
+                    Severity::Info,
+                    HOP,
+                    &tg.name,
+                    format!(
+                        "new EKS-owned ENI IP(s), up {} s, not registered yet: {}; healthy targets still serve the path, and a wait over {} s is a WARN",
+                        new.iter().max().copied().unwrap_or(0),
+                        list(&missing),
+                        REGISTRATION_GRACE_SECS
+                    ),
+                    format!("nothing to do yet; to register them now: {register}"),
+                )
+            } else {
+                Finding::new(
+                    "target-missing",
+                    if serving { Severity::Warn } else { Severity::Fail },
+                    HOP,
+                    &tg.name,
+                    format!(
+                        "EKS-owned ENI IP(s) not registered: {}{}",
+                        list(&missing),
+                        if serving {
+                            ""
+                        } else {
+                            "; no current ENI is registered and healthy"
+                        }
+                    ),
+                    format!(
+                        "the registration automation is broken (check the EventBridge rule, the CloudTrail trail and the Lambda); register them: {register}"
+                    ),
+                )
+            });
         }
     }
     Ok(out)
@@ -264,5 +348,56 @@ mod tests {
         assert!(run(&without(healthy(), Part::TargetGroups), target_health).is_err());
         let e = run(&without(healthy(), Part::Enis), targets_vs_enis).unwrap_err();
         assert!(e.what.contains("ENI"));
+    }
+
+    #[test]
+    fn a_rotation_in_progress_is_noted_until_its_grace_runs_out() {
+        use crate::model::Fetched;
+        let at = |s: i64| t0() + chrono::Duration::seconds(s);
+        let mut m = healthy();
+        let old = m.enis.value().unwrap().clone();
+        let mut new = old[0].clone();
+        new.id = "eni-new".into();
+        new.ip = ip("192.168.10.99");
+        let both: Vec<_> = old.iter().cloned().chain([new]).collect();
+        m.apply(Fetched::Enis(Ok(both.clone())), at(10));
+        let f = run(&m, targets_vs_enis).unwrap();
+        assert_eq!(ids(&f), ["target-registration-pending"], "{f:?}");
+        assert_eq!(f[0].severity, Severity::Info);
+        assert!(f[0].fix.contains("register-targets"), "{}", f[0].fix);
+        assert_eq!(
+            crate::diagnose::diagnose(&m).verdict,
+            crate::diagnose::path::HopStatus::Ok
+        );
+        m.apply(Fetched::Enis(Ok(both)), at(10 + REGISTRATION_GRACE_SECS));
+        let f = run(&m, targets_vs_enis).unwrap();
+        assert!(has(&f, "target-missing", Severity::Warn), "{f:?}");
+
+        // The old ENI leaves; its target outlives it until the cleanup runs.
+        let mut m = healthy();
+        m.apply(Fetched::Enis(Ok(vec![old[1].clone()])), at(10));
+        let f = run(&m, targets_vs_enis).unwrap();
+        assert!(has(&f, "target-cleanup-pending", Severity::Info), "{f:?}");
+        m.apply(
+            Fetched::Enis(Ok(vec![old[1].clone()])),
+            at(10 + CLEANUP_GRACE_SECS),
+        );
+        let f = run(&m, targets_vs_enis).unwrap();
+        assert!(has(&f, "target-stale", Severity::Warn), "{f:?}");
+    }
+
+    #[test]
+    fn no_grace_when_nothing_healthy_serves() {
+        use crate::model::Fetched;
+        let mut m = healthy();
+        set_targets(
+            &mut m,
+            vec![target("192.168.10.21", "eu-west-1a", "unhealthy")],
+        );
+        let mut enis = m.enis.value().unwrap().clone();
+        enis[1].ip = ip("192.168.20.99");
+        m.apply(Fetched::Enis(Ok(enis)), t0() + chrono::Duration::seconds(5));
+        let f = run(&m, targets_vs_enis).unwrap();
+        assert!(has(&f, "target-missing", Severity::Fail), "{f:?}");
     }
 }

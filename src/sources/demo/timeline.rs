@@ -1,6 +1,10 @@
 //! What changes with time: control-plane updates rotate the EKS-owned ENIs, and the
 //! (possibly broken) automation chases them in the target group.
 //!
+//! A rotation makes before it breaks, as EKS does: the new ENIs come up beside the old
+//! ones, which stay in use until the new control plane serves. Working automation has
+//! the new IPs registered and healthy by then, so the path never goes dark.
+//!
 //! Times are milliseconds of simulated elapsed time, signed so that events from before
 //! the demo started (a rotation nobody handled) sit on the same axis.
 
@@ -17,7 +21,11 @@ const UPDATING_BEFORE_MS: i64 = 30_000;
 const UPDATING_AFTER_MS: i64 = 15_000;
 pub const REGISTRATION_DELAY_MS: i64 = 15_000;
 const INITIAL_FOR_MS: i64 = 10_000;
-pub const CLEANUP_AFTER_MS: i64 = 60_000;
+/// How long the previous generation's ENIs stay in use after a rotation: as long as new
+/// targets take to be registered and pass their health checks.
+pub const OVERLAP_MS: i64 = REGISTRATION_DELAY_MS + INITIAL_FOR_MS;
+/// How long after its ENI is gone a dead target stays registered with working cleanup.
+pub const CLEANUP_AFTER_MS: i64 = 20_000;
 
 pub fn millis(elapsed: Duration) -> i64 {
     i64::try_from(elapsed.as_millis()).unwrap_or(i64::MAX)
@@ -131,11 +139,26 @@ pub fn cluster_status(t: i64) -> &'static str {
     }
 }
 
-pub fn eks_enis(s: Scenario, t: i64) -> Vec<Eni> {
+/// When generation `h`'s ENIs are deleted: an overlap after the next rotation.
+fn retired_at(s: Scenario, h: i64) -> i64 {
+    rotation_at(h + 1 - automation(s).shift) + OVERLAP_MS
+}
+
+/// The generations with ENIs in use at `t`, oldest first.
+fn live_generations(s: Scenario, t: i64) -> Vec<i64> {
     let g = generation(s, t);
-    Slot::BOTH
-        .iter()
-        .map(|&slot| Eni {
+    if t < retired_at(s, g - 1) {
+        vec![g - 1, g]
+    } else {
+        vec![g]
+    }
+}
+
+pub fn eks_enis(s: Scenario, t: i64) -> Vec<Eni> {
+    live_generations(s, t)
+        .into_iter()
+        .flat_map(|g| Slot::BOTH.map(|slot| (g, slot)))
+        .map(|(g, slot)| Eni {
             id: eni_id(g, slot),
             ip: eni_ip(g, slot),
             subnet_id: slot.subnet().into(),
@@ -177,8 +200,8 @@ pub fn api_targets(s: Scenario, t: i64, tg_arn: &str, checks_pass: bool) -> Vec<
                 reason: reason.map(Into::into),
                 description: description.map(Into::into),
             };
-            if h < live_gen {
-                if a.cleans && t >= rotated_in(h + 1) + CLEANUP_AFTER_MS {
+            if h < live_gen && t >= retired_at(s, h) {
+                if a.cleans && t >= retired_at(s, h) + CLEANUP_AFTER_MS {
                     continue;
                 }
                 out.push(target(
@@ -260,24 +283,43 @@ mod tests {
         let has = |secs, ip, state: &str| states(h, secs).contains(&(ip, state.to_string()));
         assert!(has(0, old_a, "healthy"));
         assert_eq!(states(h, 0).len(), 2);
-        // Rotated at 45 s: the old IPs fail, the new ones are not registered yet.
-        assert!(has(50, old_a, "unhealthy") && states(h, 50).len() == 2);
+        // Rotated at 45 s: the old ENIs still serve, the new ones are not registered yet.
+        assert!(has(50, old_a, "healthy") && states(h, 50).len() == 2);
         // Registered at 60 s, initial for 10 s.
         assert!(has(60, new_a, "initial") && has(69, new_a, "initial"));
+        assert!(has(69, old_a, "healthy"));
+        // At 70 s the new targets pass and the old ENIs are gone.
         assert!(has(70, new_a, "healthy") && has(70, old_a, "unhealthy"));
-        // Cleaned at 105 s.
-        assert!(has(104, old_a, "unhealthy"));
+        // Cleaned at 90 s.
+        assert!(has(89, old_a, "unhealthy"));
         assert_eq!(
-            states(h, 105),
+            states(h, 90),
             vec![
                 (new_a, "healthy".into()),
                 (eni_ip(1, Slot::B), "healthy".into())
             ]
         );
         // The second rotation at 225 s plays the same way.
-        assert!(has(230, new_a, "unhealthy"));
-        assert!(has(250, eni_ip(2, Slot::A), "healthy"));
+        assert!(has(230, new_a, "healthy"));
+        assert!(has(250, eni_ip(2, Slot::A), "healthy") && has(250, new_a, "unhealthy"));
         assert_eq!(states(h, 285).len(), 2);
+    }
+
+    #[test]
+    fn a_rotation_makes_before_it_breaks() {
+        let ips = |secs: i64| -> Vec<Ipv4Addr> {
+            eks_enis(Scenario::Healthy, secs * S)
+                .iter()
+                .map(|e| e.ip)
+                .collect()
+        };
+        let (old, new) = (eni_ip(0, Slot::A), eni_ip(1, Slot::A));
+        assert_eq!(ips(44), vec![old, eni_ip(0, Slot::B)]);
+        assert_eq!(ips(45).len(), 4);
+        assert!(ips(69).contains(&old) && ips(69).contains(&new));
+        assert_eq!(ips(70), vec![new, eni_ip(1, Slot::B)]);
+        // A rotation missed before the start left no old ENI behind.
+        assert_eq!(eks_enis(Scenario::RotationMissed, 0).len(), 2);
     }
 
     #[test]

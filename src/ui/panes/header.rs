@@ -4,6 +4,7 @@ use super::status_style;
 use crate::diagnose::rests_on::verdict_rests_on;
 use crate::ui::Scene;
 use crate::ui::rows::age;
+use crate::ui::text::{keep_parts, truncate};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -26,53 +27,93 @@ pub fn render(f: &mut Frame, area: Rect, s: &Scene) {
         None => "from ? (origin unknown)".into(),
     };
     let mode = cluster.map_or("mode ?".to_string(), |c| c.mode().label().to_string());
-    // The verdict first: narrow terminals cut the end of the line.
-    let line1 = Line::from(vec![
-        Span::styled("eksnet-tui", t.title()),
-        sep(),
-        Span::styled(
-            format!(
-                "{} {}",
-                d.verdict.symbol(),
-                d.verdict.label().to_uppercase()
+    // The verdict first; parts that do not fit are left out whole, least needed first.
+    let line1 = fitted(
+        vec![
+            (0, Span::styled("eksnet-tui", t.title())),
+            (
+                0,
+                Span::styled(
+                    format!(
+                        "{} {}",
+                        d.verdict.symbol(),
+                        d.verdict.label().to_uppercase()
+                    ),
+                    status_style(t, d.verdict),
+                ),
             ),
-            status_style(t, d.verdict),
-        ),
+            (1, Span::styled(m.context.cluster_name.clone(), t.accent())),
+            (4, Span::styled(format!("{region} · {account}"), t.text())),
+            (3, Span::styled(mode, t.text())),
+            (2, Span::styled(origin, t.text())),
+        ],
         sep(),
-        Span::styled(m.context.cluster_name.clone(), t.accent()),
-        sep(),
-        Span::styled(format!("{region} · {account}"), t.text()),
-        sep(),
-        Span::styled(mode, t.text()),
-        sep(),
-        Span::styled(origin, t.text()),
-    ]);
+        area.width,
+    );
     let sources = m.sources();
     let errors = sources.iter().filter(|s| s.error.is_some()).count();
     let (fresh, stale) = match m.unreachable() {
         Some(e) => (e.to_string(), true),
         None => freshness(s),
     };
-    let mut spans = vec![
-        Span::styled(format!("route {}", d.route.label()), t.text()),
-        sep(),
-        Span::styled(fresh, if stale { t.warn() } else { t.muted() }),
-        sep(),
-        Span::styled(
-            format!(
-                "{errors} source error{}",
-                if errors == 1 { "" } else { "s" }
-            ),
-            if errors > 0 { t.warn() } else { t.muted() },
+    let mut parts = vec![
+        (
+            3,
+            Span::styled(format!("route {}", d.route.label()), t.text()),
         ),
-        sep(),
-        Span::styled(s.ui.breadcrumbs(), t.accent()),
+        (
+            0,
+            Span::styled(fresh, if stale { t.warn() } else { t.muted() }),
+        ),
+        (
+            1,
+            Span::styled(
+                format!(
+                    "{errors} source error{}",
+                    if errors == 1 { "" } else { "s" }
+                ),
+                if errors > 0 { t.warn() } else { t.muted() },
+            ),
+        ),
+        (2, Span::styled(s.ui.breadcrumbs(), t.accent())),
     ];
     if m.context.source.starts_with("demo") {
-        spans.push(sep());
-        spans.push(Span::styled(m.context.source.clone(), t.muted()));
+        parts.push((4, Span::styled(m.context.source.clone(), t.muted())));
     }
-    f.render_widget(Paragraph::new(vec![line1, Line::from(spans)]), area);
+    let line2 = fitted(parts, sep(), area.width);
+    f.render_widget(Paragraph::new(vec![line1, line2]), area);
+}
+
+/// The parts that fit in `width`, joined by `sep`; what must stay is cut with `…` if it
+/// alone overflows.
+fn fitted<'a>(parts: Vec<(u8, Span<'a>)>, sep: Span<'a>, width: u16) -> Line<'a> {
+    let sizes: Vec<(u8, usize)> = parts.iter().map(|(r, s)| (*r, s.width())).collect();
+    let keep = keep_parts(&sizes, sep.width(), usize::from(width));
+    let mut spans = Vec::new();
+    for ((_, span), k) in parts.into_iter().zip(keep) {
+        if k {
+            if !spans.is_empty() {
+                spans.push(sep.clone());
+            }
+            spans.push(span);
+        }
+    }
+    let mut used = 0;
+    let mut out = Vec::new();
+    for span in spans {
+        let room = usize::from(width).saturating_sub(used);
+        if room == 0 {
+            break;
+        }
+        let w = span.width();
+        if w > room {
+            out.push(Span::styled(truncate(&span.content, room), span.style));
+            break;
+        }
+        used += w;
+        out.push(span);
+    }
+    Line::from(out)
 }
 
 /// How old the data the verdict rests on is: its oldest part, marked stale when a source it

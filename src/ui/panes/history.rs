@@ -59,11 +59,18 @@ pub fn render(f: &mut Frame, area: Rect, s: &Scene) {
             format!("{:<NAME$}", hop.name.as_str()),
             t.accent(),
         )];
-        for st in cells(s.history, hop.name, s.now) {
-            spans.push(Span::styled(
-                format!("{:<CELL$}", st.symbol()),
-                status_style(t, st),
-            ));
+        // Windows before the first judgement are before this run: dots, not unknowns.
+        let noted = s.history.cells(hop.name, s.now);
+        let started = noted
+            .iter()
+            .position(Option::is_some)
+            .unwrap_or(noted.len().saturating_sub(1));
+        for (i, st) in cells(s.history, hop.name, s.now).into_iter().enumerate() {
+            spans.push(if i < started {
+                Span::styled(format!("{:<CELL$}", "·"), t.muted())
+            } else {
+                Span::styled(format!("{:<CELL$}", st.symbol()), status_style(t, st))
+            });
         }
         lines.push(Line::from(spans));
     }

@@ -81,9 +81,10 @@ const FAULTS: &[(&str, &[&str], &[&str])] = &[
         &[],
     ),
     ("targets-unhealthy", &["target-unhealthy"], &[]),
+    ("no-listener", &["nlb-listener-missing"], &[]),
 ];
 
-fn seeded_fault_is_named(fault: &str) {
+fn seeded_fault_is_named(fault: &str) -> (i32, Value) {
     let (_, must, may) = FAULTS.iter().find(|f| f.0 == fault).unwrap();
     let emu = Emulator::start();
     let ids = emu.seed(&["--fault", fault]);
@@ -107,6 +108,7 @@ fn seeded_fault_is_named(fault: &str) {
         "{fault}: {:?}",
         broken_sources(&doc)
     );
+    (code, doc)
 }
 
 #[test]
@@ -142,4 +144,42 @@ fn endpoint_pending() {
 #[test]
 fn targets_unhealthy() {
     seeded_fault_is_named("targets-unhealthy");
+}
+
+#[test]
+fn no_listener_fails_at_the_nlb() {
+    let (code, doc) = seeded_fault_is_named("no-listener");
+    assert_eq!(code, 2, "{doc:#}");
+    assert_eq!(doc["first_failure"], "nlb", "{doc:#}");
+    assert_eq!(hop_status(&doc, "nlb"), "fail");
+    // No hop repeats a line.
+    for hop in doc["hops"].as_array().unwrap() {
+        let lines: Vec<&str> = hop["details"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(Value::as_str)
+            .collect();
+        let unique: BTreeSet<&str> = lines.iter().copied().collect();
+        assert_eq!(unique.len(), lines.len(), "{}: {lines:?}", hop["name"]);
+    }
+}
+
+/// A large account: hundreds of unrelated VPCs and thousands of ENIs, and a second
+/// listener on the API's NLB to a 200-target group that is not the API's.
+#[test]
+fn large_healthy_account_with_a_second_listener_is_ok() {
+    let emu = Emulator::start();
+    let ids = emu.seed(&["--noise", "300,5000,200", "--second-listener", "200"]);
+    let (code, doc) = emu.check("large", ids["ops_vpc"].as_str().unwrap(), &[]);
+    assert_eq!(code, 0, "{doc:#}");
+    assert_eq!(doc["verdict"], "ok");
+    let warned: Vec<&Value> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["severity"] != "info")
+        .collect();
+    assert!(warned.is_empty(), "{warned:#?}");
+    assert_eq!(hop_status(&doc, "targets"), "ok");
 }

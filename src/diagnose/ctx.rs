@@ -2,7 +2,7 @@
 
 use super::classify::{AnswerClass, classify};
 use super::finding::{Missing, list};
-use crate::model::lb::groups_for_port;
+use crate::model::lb::api_groups;
 use crate::model::stats::{Trend, dns_trend};
 use crate::model::{
     Cluster, DnsOutcome, DnsSample, EndpointService, ErrorKind, InterfaceEndpoint, LoadBalancer,
@@ -44,6 +44,8 @@ pub struct PathResources<'a> {
     pub services: Vec<&'a EndpointService>,
     pub nlbs: Vec<&'a LoadBalancer>,
     pub target_groups: Vec<&'a TargetGroup>,
+    /// Why the API's target group is not known, when it is not.
+    pub target_groups_unknown: Option<String>,
 }
 
 /// The ids of [`PathResources`], for whoever shows them.
@@ -304,17 +306,25 @@ fn path_resources(m: &Model) -> PathResources<'_> {
     // Other listeners on the same NLB serve other things; the API's group is the one the
     // listener on the endpoint's port forwards to.
     let lb_arns: Vec<&str> = nlbs.iter().map(|lb| lb.arn.as_str()).collect();
-    let target_groups = groups_for_port(
-        attached,
-        m.listeners.value().map(Vec::as_slice),
-        &lb_arns,
-        m.endpoint_port(),
-    );
+    let (target_groups, target_groups_unknown) = if nlbs.is_empty() {
+        (attached, None)
+    } else {
+        match api_groups(
+            attached,
+            m.listeners.value().map(Vec::as_slice),
+            &lb_arns,
+            m.endpoint_port(),
+        ) {
+            Ok(g) => (g, None),
+            Err(why) => (Vec::new(), Some(why)),
+        }
+    };
     PathResources {
         endpoints,
         services,
         nlbs,
         target_groups,
+        target_groups_unknown,
     }
 }
 

@@ -136,10 +136,18 @@ pub struct Unknown {
 }
 
 /// Join a list for evidence text: `a, b, c`.
+/// Items shown in evidence before the rest is counted.
+const LISTED: usize = 12;
+
+/// `a, b, c` for evidence; past [`LISTED`] items, `… and N more` (fixes name them all).
 pub fn list<T: fmt::Display>(items: impl IntoIterator<Item = T>) -> String {
-    items
-        .into_iter()
-        .map(|x| x.to_string())
-        .collect::<Vec<_>>()
-        .join(", ")
+    let all: Vec<String> = items.into_iter().map(|x| x.to_string()).collect();
+    if all.len() <= LISTED {
+        return all.join(", ");
+    }
+    format!(
+        "{} and {} more",
+        all[..LISTED - 1].join(", "),
+        all.len() - (LISTED - 1)
+    )
 }

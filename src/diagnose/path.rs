@@ -93,6 +93,9 @@ fn judge(ctx: &Ctx, name: HopName, findings: &[Finding], unknowns: &[Unknown]) -
             .iter()
             .map(|u| format!("unknown: {} ({})", u.missing, u.reason)),
     );
+    // Rules that miss the same thing say it once.
+    let mut seen = std::collections::HashSet::new();
+    evidence.retain(|line| seen.insert(line.clone()));
 
     let worst = problems.iter().map(|f| f.severity).max();
     let status = if worst == Some(Severity::Fail) || own_status == Some(HopStatus::Fail) {
@@ -223,7 +226,10 @@ fn summary(ctx: &Ctx, name: HopName, standing: Option<&Standing>) -> String {
                 })
                 .collect();
             if parts.is_empty() {
-                "no target group found".into()
+                match &ctx.path.target_groups_unknown {
+                    Some(why) => format!("the API's target group is not known: {why}"),
+                    None => "no target group found".into(),
+                }
             } else {
                 parts.join("; ")
             }

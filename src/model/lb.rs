@@ -107,6 +107,42 @@ pub fn groups_for_port<'a>(
         .collect()
 }
 
+/// Of `groups` (on the load balancers `lb_arns`), the API's: those the listeners on `port`
+/// forward to, plainly or weighted. Other listeners serve other things and never count.
+/// Without the listeners only a sole group is known to be the API's; with no listener on
+/// the port forwarding anywhere, none is. The error says why none is known.
+pub fn api_groups<'a>(
+    groups: Vec<&'a TargetGroup>,
+    listeners: Option<&[Listener]>,
+    lb_arns: &[&str],
+    port: u16,
+) -> Result<Vec<&'a TargetGroup>, String> {
+    let Some(listeners) = listeners else {
+        return if groups.len() <= 1 {
+            Ok(groups)
+        } else {
+            Err(format!(
+                "the load balancer has {} target groups, and which one serves port {port} needs its listeners",
+                groups.len()
+            ))
+        };
+    };
+    let forwarded: Vec<&str> = listeners
+        .iter()
+        .filter(|l| l.port == port && lb_arns.contains(&l.lb_arn.as_str()))
+        .flat_map(|l| l.forwards_to.iter().map(String::as_str))
+        .collect();
+    if forwarded.is_empty() {
+        return Err(format!(
+            "no listener on port {port} forwards to a target group"
+        ));
+    }
+    Ok(groups
+        .into_iter()
+        .filter(|g| forwarded.contains(&g.arn.as_str()))
+        .collect())
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Listener {
     pub arn: String,

@@ -9,7 +9,10 @@ const HOP: Option<HopName> = Some(HopName::Nlb);
 pub fn nlb_wiring(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
     need(&ctx.m.load_balancers, Source::LoadBalancers)?;
     let listeners = need(&ctx.m.listeners, Source::Listeners)?;
-    let groups = need(&ctx.m.target_groups, Source::TargetGroups)?;
+    // Without the groups the listeners still tell whether anything listens on the port.
+    let groups = need(&ctx.m.target_groups, Source::TargetGroups);
+    let port = ctx.m.endpoint_port();
+    let mut unjudged = None;
     if ctx.path.nlbs.is_empty() {
         if ctx.route == Route::Privatelink {
             let why = match ctx.path.services.first() {
@@ -60,7 +63,7 @@ pub fn nlb_wiring(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
         }
         let on_443: Vec<_> = listeners
             .iter()
-            .filter(|l| l.lb_arn == lb.arn && l.port == 443)
+            .filter(|l| l.lb_arn == lb.arn && l.port == port)
             .collect();
         if on_443.is_empty() {
             let ports = list(
@@ -70,10 +73,17 @@ pub fn nlb_wiring(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
                     .map(|l| format!("{}:{}", l.protocol, l.port)),
             );
             out.push(Finding::new("nlb-listener-missing", Severity::Fail, HOP, &lb.name,
-                format!("no listener on port 443 (listeners: {})", if ports.is_empty() { "none".into() } else { ports }),
-                format!("aws elbv2 create-listener --load-balancer-arn {} --protocol TCP --port 443 --default-actions Type=forward,TargetGroupArn=<ip target group>", lb.arn)));
+                format!("no listener on port {port} (listeners: {})", if ports.is_empty() { "none".into() } else { ports }),
+                format!("aws elbv2 create-listener --load-balancer-arn {} --protocol TCP --port {port} --default-actions Type=forward,TargetGroupArn=<ip target group>", lb.arn)));
             continue;
         }
+        let groups = match &groups {
+            Ok(g) => g,
+            Err(m) => {
+                unjudged = Some(m.clone());
+                continue;
+            }
+        };
         for l in on_443 {
             let forwarded: Vec<_> = groups
                 .iter()
@@ -81,7 +91,7 @@ pub fn nlb_wiring(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
                 .collect();
             if forwarded.is_empty() {
                 out.push(Finding::new("nlb-listener-not-forwarding", Severity::Fail, HOP, &lb.name,
-                    format!("the {}:443 listener does not forward to a target group{}", l.protocol,
+                    format!("the {}:{port} listener does not forward to a target group{}", l.protocol,
                         if l.forwards_to.is_empty() { String::new() } else { format!(" we know ({})", list(&l.forwards_to)) }),
                     "set the listener's default action to forward to the ip target group of the ENI IPs"));
             }
@@ -92,7 +102,10 @@ pub fn nlb_wiring(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
             }
         }
     }
-    Ok(out)
+    match unjudged {
+        Some(m) if out.is_empty() => Err(m),
+        _ => Ok(out),
+    }
 }
 
 #[cfg(test)]
@@ -153,5 +166,18 @@ mod tests {
     fn unknown_without_listeners() {
         let e = run(&without(healthy(), Part::Listeners), nlb_wiring).unwrap_err();
         assert!(e.what.contains("DescribeListeners"));
+    }
+
+    #[test]
+    fn a_missing_listener_fails_even_without_the_target_groups() {
+        let mut m = without(healthy(), Part::TargetGroups);
+        if let Loadable::Loaded { value, .. } = &mut m.listeners {
+            value[0].port = 8443;
+        }
+        let f = run(&m, nlb_wiring).unwrap();
+        assert!(has(&f, "nlb-listener-missing", Severity::Fail), "{f:?}");
+        // With the listener there, the groups it forwards to are what is missing.
+        let e = run(&without(healthy(), Part::TargetGroups), nlb_wiring).unwrap_err();
+        assert!(e.what.contains("DescribeTargetGroups"), "{}", e.what);
     }
 }

@@ -16,6 +16,9 @@ fn path_targets<'a>(ctx: &Ctx<'a>, tg: &TargetGroup) -> Result<Vec<&'a Target>, 
 
 fn ip_groups<'a>(ctx: &Ctx<'a>) -> Result<Vec<&'a TargetGroup>, Missing> {
     need(&ctx.m.target_groups, Source::TargetGroups)?;
+    if let Some(why) = &ctx.path.target_groups_unknown {
+        return Err(Missing::new("the API's target group", why.clone()));
+    }
     Ok(ctx
         .path
         .target_groups
@@ -44,13 +47,19 @@ pub fn targets_vs_enis(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
     let now = ctx.m.enis.fetched_at().unwrap_or_else(Utc::now);
     let seen = &ctx.m.eni_sightings;
     let eni_ips: BTreeSet<Ipv4Addr> = enis.iter().map(|e| e.ip).collect();
-    let mut out = Vec::new();
-    for tg in ip_groups(ctx)? {
-        let targets = path_targets(ctx, tg)?;
-        let registered: BTreeSet<Ipv4Addr> = targets.iter().filter_map(|t| t.ip()).collect();
-        let serving = targets
+    let groups = ip_groups(ctx)?;
+    // Served when any group the listener forwards to (a weighted forward has several)
+    // holds a healthy current ENI.
+    let mut serving = false;
+    for tg in &groups {
+        serving |= path_targets(ctx, tg)?
             .iter()
             .any(|t| t.healthy() && t.ip().is_some_and(|ip| eni_ips.contains(&ip)));
+    }
+    let mut out = Vec::new();
+    for tg in groups {
+        let targets = path_targets(ctx, tg)?;
+        let registered: BTreeSet<Ipv4Addr> = targets.iter().filter_map(|t| t.ip()).collect();
         let stale: Vec<&&Target> = targets
             .iter()
             .filter(|t| t.ip().is_some_and(|ip| !eni_ips.contains(&ip)))
@@ -399,5 +408,79 @@ mod tests {
         m.apply(Fetched::Enis(Ok(enis)), t0() + chrono::Duration::seconds(5));
         let f = run(&m, targets_vs_enis).unwrap();
         assert!(has(&f, "target-missing", Severity::Fail), "{f:?}");
+    }
+
+    /// A second listener to a group of unrelated targets, and a weighted forward.
+    fn with_second_listener(m: &mut Model, api_forward: Vec<String>) {
+        use crate::model::{Listener, TargetGroup};
+        let other = "arn:tg/other-app";
+        if let Loadable::Loaded { value, .. } = &mut m.listeners {
+            value[0].forwards_to = api_forward;
+            value.push(Listener {
+                arn: "arn:listener/2".into(),
+                lb_arn: NLB.into(),
+                port: 8443,
+                protocol: "TCP".into(),
+                forwards_to: vec![other.into()],
+            });
+        }
+        if let Loadable::Loaded { value, .. } = &mut m.target_groups {
+            let mut g: TargetGroup = value[0].clone();
+            g.arn = other.into();
+            g.name = "other-app".into();
+            g.port = 8443;
+            value.push(g);
+        }
+        let mut targets = m.targets.value().unwrap().clone();
+        for i in 0..200 {
+            let mut t = target(&format!("192.168.30.{}", i % 250), "eu-west-1a", "healthy");
+            t.tg_arn = other.into();
+            t.port = 8443;
+            targets.push(t);
+        }
+        set_targets(m, targets);
+    }
+
+    #[test]
+    fn only_the_group_behind_the_endpoint_port_is_the_apis() {
+        let mut m = healthy();
+        with_second_listener(&mut m, vec![TG.into()]);
+        assert!(run(&m, targets_vs_enis).unwrap().is_empty());
+        assert!(run(&m, target_health).unwrap().is_empty());
+        let d = crate::diagnose::diagnose(&m);
+        assert_eq!(d.path.target_groups, [TG]);
+        assert_eq!(
+            d.verdict,
+            crate::diagnose::path::HopStatus::Ok,
+            "{:?}",
+            d.findings
+        );
+
+        // A weighted forward to two groups: both are the API's.
+        let mut m = healthy();
+        with_second_listener(&mut m, vec![TG.into(), "arn:tg/other-app".into()]);
+        let f = run(&m, targets_vs_enis).unwrap();
+        assert!(has(&f, "target-missing", Severity::Warn), "{f:?}");
+    }
+
+    #[test]
+    fn no_listener_on_the_port_leaves_the_apis_group_unknown() {
+        let mut m = healthy();
+        with_second_listener(&mut m, vec![TG.into()]);
+        if let Loadable::Loaded { value, .. } = &mut m.listeners {
+            value.remove(0);
+        }
+        let e = run(&m, targets_vs_enis).unwrap_err();
+        assert!(e.why.contains("no listener on port 443"), "{}", e.why);
+        let d = crate::diagnose::diagnose(&m);
+        assert_eq!(d.first_failure, Some(HopName::Nlb));
+        // Without the listeners, two groups cannot be told apart.
+        let mut m = healthy();
+        with_second_listener(&mut m, vec![TG.into()]);
+        let m = without(m, Part::Listeners);
+        assert!(run(&m, targets_vs_enis).is_err());
+        // A sole group is the API's.
+        let m = without(healthy(), Part::Listeners);
+        assert!(run(&m, targets_vs_enis).unwrap().is_empty());
     }
 }

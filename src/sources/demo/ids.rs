@@ -61,6 +61,15 @@ pub const LISTENER_API_ARN: &str = "arn:aws:elasticloadbalancing:eu-west-1:11112
 pub const TG_API_NAME: &str = "eks-api-enis";
 pub const TG_API_ARN: &str =
     "arn:aws:elasticloadbalancing:eu-west-1:111122223333:targetgroup/eks-api-enis/73e2d6bc24d8a067";
+/// A second listener on the API's NLB, for webhooks the cluster serves: not the API's.
+pub const LISTENER_HOOKS_ARN: &str = "arn:aws:elasticloadbalancing:eu-west-1:111122223333:listener/net/eks-api-private/50dc6c495c0c9188/9a41c07e3d5b2f16";
+pub const TG_HOOKS_NAME: &str = "ops-webhooks";
+pub const TG_HOOKS_ARN: &str =
+    "arn:aws:elasticloadbalancing:eu-west-1:111122223333:targetgroup/ops-webhooks/2e8b5f03c9a7d41e";
+pub const HOOK_POD_IPS: [Ipv4Addr; 2] = [
+    Ipv4Addr::new(192, 168, 10, 241),
+    Ipv4Addr::new(192, 168, 20, 242),
+];
 
 pub const NLB_APP_NAME: &str = "orders-api";
 pub const NLB_APP_ARN: &str = "arn:aws:elasticloadbalancing:eu-west-1:111122223333:loadbalancer/net/orders-api/8c1f4b2a9d3e7f60";

@@ -6,6 +6,7 @@ use crate::model::{
     AliasTarget, Cluster, EndpointConnection, EndpointService, HostedZone, InterfaceEndpoint,
     LbZone, Listener, LoadBalancer, Record, Target, TargetGroup, ZoneVpc,
 };
+use std::net::Ipv4Addr;
 
 pub fn cluster(s: Scenario, status: &str) -> Cluster {
     let public = s == Scenario::PhzNotAssociated;
@@ -85,6 +86,7 @@ pub fn listeners() -> Vec<Listener> {
     };
     vec![
         listener(LISTENER_API_ARN, NLB_API_ARN, 443, TG_API_ARN),
+        listener(LISTENER_HOOKS_ARN, NLB_API_ARN, 8443, TG_HOOKS_ARN),
         listener(LISTENER_APP_ARN, NLB_APP_ARN, 8080, TG_APP_ARN),
     ]
 }
@@ -101,24 +103,33 @@ pub fn target_groups() -> Vec<TargetGroup> {
     };
     vec![
         tg(TG_API_ARN, TG_API_NAME, 443, NLB_API_ARN),
+        tg(TG_HOOKS_ARN, TG_HOOKS_NAME, 8443, NLB_API_ARN),
         tg(TG_APP_ARN, TG_APP_NAME, 8080, NLB_APP_ARN),
     ]
 }
 
+/// The targets of the groups that are not the API's: the app's pods and the webhooks'.
 pub fn app_targets() -> Vec<Target> {
-    APP_POD_IPS
-        .iter()
-        .zip([AZ_A, AZ_B, AZ_C])
-        .map(|(ip, az)| Target {
-            tg_arn: TG_APP_ARN.into(),
+    let pod = |tg: &'static str, port: u16| {
+        move |(ip, az): (&Ipv4Addr, &str)| Target {
+            tg_arn: tg.into(),
             id: ip.to_string(),
-            port: 8080,
+            port,
             az: Some(az.into()),
             state: "healthy".into(),
             reason: None,
             description: None,
-        })
-        .collect()
+        }
+    };
+    let app = APP_POD_IPS
+        .iter()
+        .zip([AZ_A, AZ_B, AZ_C])
+        .map(pod(TG_APP_ARN, 8080));
+    let hooks = HOOK_POD_IPS
+        .iter()
+        .zip([AZ_A, AZ_B])
+        .map(pod(TG_HOOKS_ARN, 8443));
+    app.chain(hooks).collect()
 }
 
 pub fn endpoint_services() -> Vec<EndpointService> {

@@ -148,6 +148,41 @@ pub(super) fn targets(m: &Model, d: &Diagnosis) -> Table {
             });
         }
     }
+    // Groups behind other listeners of the same NLBs: shown, never judged as the API's.
+    let others = m.target_groups.value().into_iter().flatten().filter(|tg| {
+        !d.path.target_groups.contains(&tg.arn)
+            && tg.lb_arns.iter().any(|a| d.path.nlbs.contains(a))
+    });
+    for tg in others {
+        let ports: Vec<String> = m
+            .listeners
+            .value()
+            .into_iter()
+            .flatten()
+            .filter(|l| l.forwards_to.contains(&tg.arn))
+            .map(|l| format!("{}:{}", l.protocol, l.port))
+            .collect();
+        let via = if ports.is_empty() {
+            "no listener".to_string()
+        } else {
+            format!("listener {}", ports.join(", "))
+        };
+        rows.push(Row {
+            id: tg.arn.clone(),
+            cells: vec![
+                cr("group", Role::Muted),
+                cr(&tg.name, Role::Muted),
+                cr(
+                    format!("{} {}:{}", tg.target_type, tg.protocol, tg.port),
+                    Role::Muted,
+                ),
+                cr(format!("not the API's: {via}"), Role::Muted),
+                c(""),
+                c(""),
+            ],
+            detail: fields(tg),
+        });
+    }
     Table {
         columns: vec![
             ("KIND", 9),

@@ -21,6 +21,7 @@ FAULTS = [
     "dns-off",
     "endpoint-pending",
     "targets-unhealthy",
+    "no-listener",
 ]
 
 
@@ -190,12 +191,12 @@ class Seeder:
         self.elb.register_targets(
             TargetGroupArn=tg, Targets=[{"Id": ip, "Port": 443} for ip in eni_ips]
         )
-        self.elb.create_listener(
+        ids["listener"] = self.elb.create_listener(
             LoadBalancerArn=lb_arn,
             Protocol="TCP",
             Port=443,
             DefaultActions=[{"Type": "forward", "TargetGroupArn": tg}],
-        )
+        )["Listeners"][0]["ListenerArn"]
 
         svc = self.ec2.create_vpc_endpoint_service_configuration(
             NetworkLoadBalancerArns=[lb_arn], AcceptanceRequired=False
@@ -281,6 +282,8 @@ class Seeder:
                         "description": "Health checks failed",
                     },
                 )
+        elif name == "no-listener":
+            self.elb.delete_listener(ListenerArn=ids["listener"])
         else:
             raise SystemExit(f"unknown fault {name}; accepted: {', '.join(FAULTS)}")
 

@@ -162,10 +162,15 @@ async fn load_balancer_and_privatelink_calls_filter_like_aws() {
     let l = e.listeners(NLB_API_ARN).await.unwrap();
     assert_eq!(
         (l.len(), l[0].port, l[0].forwards_to.clone()),
-        (1, 443, vec![TG_API_ARN.to_string()])
+        (2, 443, vec![TG_API_ARN.to_string()])
+    );
+    // The second listener serves webhooks, not the API.
+    assert_eq!(
+        (l[1].port, l[1].forwards_to.clone()),
+        (8443, vec![TG_HOOKS_ARN.to_string()])
     );
     let tgs = e.target_groups(NLB_API_ARN).await.unwrap();
-    assert_eq!(tgs.len(), 1);
+    assert_eq!(tgs.len(), 2);
     assert!(tgs[0].is_ip() && tgs[0].port == 443);
     let app = e.target_groups(NLB_APP_ARN).await.unwrap();
     assert_eq!(app[0].port, 8080);

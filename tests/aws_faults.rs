@@ -82,6 +82,11 @@ const FAULTS: &[(&str, &[&str], &[&str])] = &[
     ),
     ("targets-unhealthy", &["target-unhealthy"], &[]),
     ("no-listener", &["nlb-listener-missing"], &[]),
+    (
+        "upgrade-no-room",
+        &["subnet-upgrade-headroom", "subnet-ip-low"],
+        &[],
+    ),
 ];
 
 fn seeded_fault_is_named(fault: &str) -> (i32, Value) {
@@ -144,6 +149,12 @@ fn endpoint_pending() {
 #[test]
 fn targets_unhealthy() {
     seeded_fault_is_named("targets-unhealthy");
+}
+
+#[test]
+fn upgrade_no_room() {
+    let (_, doc) = seeded_fault_is_named("upgrade-no-room");
+    assert_eq!(hop_status(&doc, "eks-enis"), "warn", "{doc:#}");
 }
 
 #[test]

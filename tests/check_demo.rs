@@ -51,6 +51,12 @@ const SCENARIOS: &[(&str, i32, &[&str], &[&str])] = &[
     ("vpc-dns-off", 2, &["vpc-dns-disabled"], &[]),
     ("subnet-exhausted", 1, &["subnet-ip-low"], &[]),
     (
+        "upgrade-no-room",
+        1,
+        &["subnet-upgrade-headroom", "subnet-ip-low"],
+        &[],
+    ),
+    (
         "targets-unhealthy",
         2,
         &["target-unhealthy", "sg-blocks-443"],

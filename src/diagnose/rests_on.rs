@@ -32,6 +32,10 @@ pub const READS: &[(&str, &[Basis])] = &[
     ("enis", &[s(M::Cluster), s(M::Enis)]),
     ("subnet-headroom", &[s(M::Cluster), s(M::Subnets)]),
     (
+        "upgrade-headroom",
+        &[s(M::Cluster), s(M::Enis), s(M::Subnets)],
+    ),
+    (
         "eni-security-groups",
         &[
             s(M::Enis),

@@ -74,12 +74,12 @@ pub fn subnet_headroom(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
     let c = ctx.cluster()?;
     let subnets = need(&ctx.m.subnets, Source::Subnets)?;
     let mut out = Vec::new();
+    let mut unseen = Vec::new();
     for id in &c.subnet_ids {
+        // One subnet not returned leaves the others to judge.
         let Some(s) = subnets.iter().find(|s| &s.id == id) else {
-            return Err(Missing::new(
-                format!("cluster subnet {id}"),
-                "not returned by DescribeSubnets",
-            ));
+            unseen.push(id.as_str());
+            continue;
         };
         let name = s
             .name
@@ -112,7 +112,51 @@ pub fn subnet_headroom(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
             ));
         }
     }
+    if out.is_empty() && !unseen.is_empty() {
+        return Err(Missing::new(
+            format!("cluster subnet(s) {}", list(&unseen)),
+            "not returned by DescribeSubnets",
+        ));
+    }
     Ok(out)
+}
+
+/// A control-plane update brings up a new set of ENIs before the old ones go: the cluster
+/// subnets together need room for as many again as are in use now.
+pub fn upgrade_headroom(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
+    let c = ctx.cluster()?;
+    let enis = need(&ctx.m.enis, Source::Enis)?;
+    let subnets = need(&ctx.m.subnets, Source::Subnets)?;
+    let ours: Vec<_> = subnets
+        .iter()
+        .filter(|s| c.subnet_ids.contains(&s.id))
+        .collect();
+    if ours.len() < c.subnet_ids.len() {
+        return Err(Missing::new(
+            "the cluster subnets' free IPs",
+            "some cluster subnets were not returned by DescribeSubnets",
+        ));
+    }
+    let needed = enis.iter().filter(|e| e.in_use()).count() as u64;
+    let free: u64 = ours.iter().map(|s| u64::from(s.free_ips)).sum();
+    if needed == 0 || free >= needed {
+        return Ok(vec![]);
+    }
+    let each = list(ours.iter().map(|s| format!("{} {} free", s.id, s.free_ips)));
+    Ok(vec![Finding::new(
+        "subnet-upgrade-headroom",
+        Severity::Warn,
+        HOP,
+        format!("Amazon EKS {}", c.name),
+        format!(
+            "the cluster subnets hold {free} free IP(s) together ({each}); the next control-plane update needs {needed} for a second set of ENIs and cannot complete"
+        ),
+        format!(
+            "free addresses in those subnets, or add a subnet with room: aws eks update-cluster-config --name {} --resources-vpc-config subnetIds={},<subnet with free IPs>",
+            c.name,
+            c.subnet_ids.join(",")
+        ),
+    )])
 }
 
 #[cfg(test)]
@@ -198,5 +242,46 @@ mod tests {
                 .what
                 .contains("subnet-gone")
         );
+    }
+
+    #[test]
+    fn upgrade_headroom_needs_a_second_set_of_enis() {
+        assert!(run(&healthy(), upgrade_headroom).unwrap().is_empty());
+        let mut m = healthy();
+        let sub = m.cluster.value().unwrap().subnet_ids.clone();
+        if let Loadable::Loaded { value, .. } = &mut m.subnets {
+            for s in value.iter_mut().filter(|s| sub.contains(&s.id)) {
+                s.free_ips = 0;
+            }
+            let first = value.iter_mut().find(|s| s.id == sub[0]).unwrap();
+            first.free_ips = 1;
+        }
+        let f = run(&m, upgrade_headroom).unwrap();
+        assert_eq!(ids(&f), ["subnet-upgrade-headroom"]);
+        assert_eq!(f[0].severity, Severity::Warn);
+        assert!(
+            f[0].evidence.contains("1 free IP(s) together"),
+            "{}",
+            f[0].evidence
+        );
+        assert!(f[0].evidence.contains(&sub[0]), "{}", f[0].evidence);
+        assert!(f[0].fix.contains(&sub.join(",")), "{}", f[0].fix);
+        // Without the subnets or the ENIs it is not known.
+        assert!(run(&without(healthy(), Part::Subnets), upgrade_headroom).is_err());
+        assert!(run(&without(healthy(), Part::Enis), upgrade_headroom).is_err());
+    }
+
+    #[test]
+    fn one_unseen_subnet_leaves_the_others_judged() {
+        let mut m = healthy();
+        let sub = m.cluster.value().unwrap().subnet_ids.clone();
+        if let Loadable::Loaded { value, .. } = &mut m.subnets {
+            value.retain(|s| s.id != sub[0]);
+            for s in value.iter_mut().filter(|s| sub.contains(&s.id)) {
+                s.free_ips = 2;
+            }
+        }
+        let f = run(&m, subnet_headroom).unwrap();
+        assert!(has(&f, "subnet-ip-low", Severity::Warn), "{f:?}");
     }
 }

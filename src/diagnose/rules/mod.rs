@@ -35,6 +35,7 @@ pub const RULES: &[Rule] = &[
     rule("vpc-dns", None, cluster::vpc_dns),
     rule("enis", Some(EksEnis), eni::enis),
     rule("subnet-headroom", Some(EksEnis), eni::subnet_headroom),
+    rule("upgrade-headroom", Some(EksEnis), eni::upgrade_headroom),
     rule(
         "eni-security-groups",
         Some(EksEnis),

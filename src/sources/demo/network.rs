@@ -42,11 +42,13 @@ pub fn subnets(s: Scenario) -> Vec<Subnet> {
         cidr: net(cidr),
         free_ips,
     };
-    let eks_c_free = if s == Scenario::SubnetExhausted {
-        3
-    } else {
-        241
+    let full = s == Scenario::UpgradeNoRoom;
+    let eks_c_free = match s {
+        Scenario::SubnetExhausted => 3,
+        Scenario::UpgradeNoRoom => 0,
+        _ => 241,
     };
+    let (eks_a_free, eks_b_free) = if full { (1, 0) } else { (236, 238) };
     vec![
         subnet(
             SUBNET_OPS_PUBLIC_A,
@@ -78,7 +80,7 @@ pub fn subnets(s: Scenario) -> Vec<Subnet> {
             "eks-private-a",
             AZ_A,
             "192.168.10.0/24",
-            236,
+            eks_a_free,
         ),
         subnet(
             SUBNET_EKS_B,
@@ -86,7 +88,7 @@ pub fn subnets(s: Scenario) -> Vec<Subnet> {
             "eks-private-b",
             AZ_B,
             "192.168.20.0/24",
-            238,
+            eks_b_free,
         ),
         subnet(
             SUBNET_EKS_C,

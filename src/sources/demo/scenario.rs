@@ -11,6 +11,7 @@ pub enum Scenario {
     PeeringInactive,
     VpcDnsOff,
     SubnetExhausted,
+    UpgradeNoRoom,
     TargetsUnhealthy,
     EndpointPending,
     AliasDangling,
@@ -18,7 +19,7 @@ pub enum Scenario {
 
 impl Scenario {
     /// Every scenario, `healthy` first, in the order the CLI lists them.
-    pub const ALL: [Scenario; 10] = [
+    pub const ALL: [Scenario; 11] = [
         Scenario::Healthy,
         Scenario::RotationMissed,
         Scenario::StaleTarget,
@@ -26,6 +27,7 @@ impl Scenario {
         Scenario::PeeringInactive,
         Scenario::VpcDnsOff,
         Scenario::SubnetExhausted,
+        Scenario::UpgradeNoRoom,
         Scenario::TargetsUnhealthy,
         Scenario::EndpointPending,
         Scenario::AliasDangling,
@@ -40,6 +42,7 @@ impl Scenario {
             Self::PeeringInactive => "peering-inactive",
             Self::VpcDnsOff => "vpc-dns-off",
             Self::SubnetExhausted => "subnet-exhausted",
+            Self::UpgradeNoRoom => "upgrade-no-room",
             Self::TargetsUnhealthy => "targets-unhealthy",
             Self::EndpointPending => "endpoint-pending",
             Self::AliasDangling => "alias-dangling",
@@ -72,6 +75,9 @@ impl Scenario {
             Self::SubnetExhausted => {
                 "a cluster subnet has 3 free IPs left: the next ENI rotation will fail"
             }
+            Self::UpgradeNoRoom => {
+                "the cluster subnets hold 1 free IP together: the next update cannot bring up new ENIs"
+            }
             Self::TargetsUnhealthy => {
                 "the cluster security group does not admit the NLB: every target fails its health checks"
             }
@@ -96,7 +102,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_list_is_exactly_the_ten_scenarios() {
+    fn the_list_is_exactly_the_eleven_scenarios() {
         let names: Vec<&str> = Scenario::ALL.iter().map(|s| s.name()).collect();
         assert_eq!(
             names,
@@ -108,6 +114,7 @@ mod tests {
                 "peering-inactive",
                 "vpc-dns-off",
                 "subnet-exhausted",
+                "upgrade-no-room",
                 "targets-unhealthy",
                 "endpoint-pending",
                 "alias-dangling",

@@ -22,6 +22,7 @@ FAULTS = [
     "endpoint-pending",
     "targets-unhealthy",
     "no-listener",
+    "upgrade-no-room",
 ]
 
 
@@ -282,6 +283,14 @@ class Seeder:
                         "description": "Health checks failed",
                     },
                 )
+        elif name == "upgrade-no-room":
+            # Other interfaces fill the cluster subnets: 1 free IP is left in all.
+            for subnet, keep in zip(ids["eks_subnets"], (1, 0)):
+                free = self.ec2.describe_subnets(SubnetIds=[subnet])["Subnets"][0][
+                    "AvailableIpAddressCount"
+                ]
+                for _ in range(free - keep):
+                    self.ec2.create_network_interface(SubnetId=subnet, Description="filler")
         elif name == "no-listener":
             self.elb.delete_listener(ListenerArn=ids["listener"])
         else:

@@ -16,6 +16,7 @@ fn each_scenario_differs_from_healthy_only_by_its_fault() {
         (Scenario::PeeringInactive, &["peerings", "route_tables"]),
         (Scenario::VpcDnsOff, &["vpcs"]),
         (Scenario::SubnetExhausted, &["subnets"]),
+        (Scenario::UpgradeNoRoom, &["subnets"]),
         (
             Scenario::TargetsUnhealthy,
             &["reach", "security_groups", "targets"],

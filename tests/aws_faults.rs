@@ -82,6 +82,8 @@ const FAULTS: &[(&str, &[&str], &[&str])] = &[
     ),
     ("targets-unhealthy", &["target-unhealthy"], &[]),
     ("no-listener", &["nlb-listener-missing"], &[]),
+    ("health-check-path", &["tg-health-check-fails-on-api"], &[]),
+    ("health-check-http", &["tg-health-check-fails-on-api"], &[]),
     (
         "upgrade-no-room",
         &["subnet-upgrade-headroom", "subnet-ip-low"],
@@ -149,6 +151,21 @@ fn endpoint_pending() {
 #[test]
 fn targets_unhealthy() {
     seeded_fault_is_named("targets-unhealthy");
+}
+
+#[test]
+fn health_check_path() {
+    let (_, doc) = seeded_fault_is_named("health-check-path");
+    assert_eq!(hop_status(&doc, "targets"), "fail", "{doc:#}");
+}
+
+#[test]
+fn health_check_http() {
+    let (_, doc) = seeded_fault_is_named("health-check-http");
+    assert!(
+        doc["findings"].to_string().contains("plain HTTP"),
+        "{doc:#}"
+    );
 }
 
 #[test]

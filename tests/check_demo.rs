@@ -63,6 +63,12 @@ const SCENARIOS: &[(&str, i32, &[&str], &[&str])] = &[
         &["probe-tcp-failed"],
     ),
     (
+        "health-check-path",
+        2,
+        &["tg-health-check-fails-on-api", "target-unhealthy"],
+        &[],
+    ),
+    (
         "endpoint-pending",
         2,
         &["endpoint-connection-pending"],

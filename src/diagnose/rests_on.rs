@@ -61,6 +61,7 @@ pub const READS: &[(&str, &[Basis])] = &[
         ],
     ),
     ("targets-vs-enis", &[s(M::Enis), s(M::Targets)]),
+    ("health-checks", &[]),
     (
         "target-health",
         &[s(M::Enis), s(M::Targets), s(M::LbAttributes)],

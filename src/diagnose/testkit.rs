@@ -281,6 +281,7 @@ pub fn healthy_but(failed: Option<Source>) -> Model {
             port: 443,
             vpc_id: EKS_VPC.into(),
             lb_arns: vec![NLB.into()],
+            health_check: Some(crate::model::HealthCheck::tcp()),
         }])),
     );
     l(

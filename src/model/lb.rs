@@ -163,6 +163,74 @@ pub struct TargetGroup {
     pub port: u16,
     pub vpc_id: String,
     pub lb_arns: Vec<String>,
+    /// How the NLB checks each target; `None` when the answer did not say.
+    pub health_check: Option<HealthCheck>,
+}
+
+/// A target group's health check.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HealthCheck {
+    /// `TCP`, `HTTP` or `HTTPS`.
+    pub protocol: String,
+    /// `traffic-port` or a port number.
+    pub port: String,
+    /// The path of HTTP(S) checks.
+    pub path: Option<String>,
+    /// The HTTP codes that pass, e.g. `200-399` or `200,401`.
+    pub matcher: Option<String>,
+}
+
+impl HealthCheck {
+    /// A plain TCP check on the traffic port, as AWS creates for TCP groups.
+    pub fn tcp() -> Self {
+        Self {
+            protocol: "TCP".into(),
+            port: "traffic-port".into(),
+            path: None,
+            matcher: None,
+        }
+    }
+
+    /// Whether the matcher passes `code`: codes and ranges, comma-separated. Without a
+    /// matcher AWS passes 200-399.
+    pub fn passes(&self, code: u16) -> bool {
+        let m = self.matcher.as_deref().unwrap_or("200-399");
+        m.split(',')
+            .map(str::trim)
+            .any(|part| match part.split_once('-') {
+                Some((a, b)) => match (a.trim().parse::<u16>(), b.trim().parse::<u16>()) {
+                    (Ok(a), Ok(b)) => (a..=b).contains(&code),
+                    _ => false,
+                },
+                None => part.parse::<u16>() == Ok(code),
+            })
+    }
+}
+
+/// Paths of the API server that anonymous clients may read by default.
+pub const ANONYMOUS_PATHS: [&str; 3] = ["/livez", "/readyz", "/healthz"];
+
+impl HealthCheck {
+    /// Why this check can never pass against a Kubernetes API server (TLS only; anonymous
+    /// clients get 401/403 outside [`ANONYMOUS_PATHS`]), or `None` when it can.
+    pub fn fails_on_api(&self) -> Option<String> {
+        let path = self.path.as_deref().unwrap_or("/");
+        let bare = path.split('?').next().unwrap_or(path).trim_end_matches('/');
+        let anonymous = ANONYMOUS_PATHS
+            .iter()
+            .any(|p| bare == *p || bare.starts_with(&format!("{p}/")));
+        match self.protocol.to_ascii_uppercase().as_str() {
+            "HTTP" => Some(format!(
+                "plain HTTP checks on {path}: the API server speaks only TLS, so every check fails"
+            )),
+            "HTTPS" if !anonymous && !self.passes(401) && !self.passes(403) => Some(format!(
+                "HTTPS checks on {path} get 401/403 from the API server (anonymous clients may read only {}), and the matcher expects {}",
+                ANONYMOUS_PATHS.join(", "),
+                self.matcher.as_deref().unwrap_or("200-399")
+            )),
+            _ => None,
+        }
+    }
 }
 
 impl TargetGroup {
@@ -211,5 +279,50 @@ impl Target {
             (None, Some(d)) => d.clone(),
             (None, None) => String::new(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn health_checks_that_cannot_pass_on_an_api_server() {
+        let hc = |protocol: &str, path: Option<&str>, matcher: Option<&str>| HealthCheck {
+            protocol: protocol.into(),
+            port: "traffic-port".into(),
+            path: path.map(Into::into),
+            matcher: matcher.map(Into::into),
+        };
+        assert_eq!(HealthCheck::tcp().fails_on_api(), None);
+        assert!(hc("HTTP", Some("/healthz"), None).fails_on_api().is_some());
+        assert!(hc("HTTPS", Some("/"), Some("200")).fails_on_api().is_some());
+        assert!(hc("HTTPS", None, None).fails_on_api().is_some());
+        for ok in [
+            "/livez",
+            "/readyz",
+            "/healthz",
+            "/readyz?verbose",
+            "/livez/ping",
+        ] {
+            assert_eq!(
+                hc("HTTPS", Some(ok), Some("200")).fails_on_api(),
+                None,
+                "{ok}"
+            );
+        }
+        assert!(
+            hc("HTTPS", Some("/livezz"), Some("200"))
+                .fails_on_api()
+                .is_some()
+        );
+        // A matcher that accepts the refusal passes.
+        assert_eq!(hc("HTTPS", Some("/"), Some("200,401")).fails_on_api(), None);
+        assert_eq!(hc("HTTPS", Some("/"), Some("200-499")).fails_on_api(), None);
+        assert!(
+            hc("HTTPS", Some("/"), Some("200-399"))
+                .fails_on_api()
+                .is_some()
+        );
     }
 }

@@ -21,7 +21,9 @@ pub use cluster::{Cluster, EndpointMode, Eni, Origin};
 pub use events::{Event, EventLevel};
 pub use freshness::{Basis, Freshness, Refresh, Summary};
 pub use inputs::{Derived, Input};
-pub use lb::{LbAttributes, LbZone, Listener, LoadBalancer, NlbAddress, Target, TargetGroup};
+pub use lb::{
+    HealthCheck, LbAttributes, LbZone, Listener, LoadBalancer, NlbAddress, Target, TargetGroup,
+};
 pub use live::{DnsAnswer, DnsOutcome, DnsSample, LiveHistory, ProbeOutcome, ProbeSample};
 pub use loadable::{ErrorKind, LoadState, Loadable, SourceError};
 pub use network::{

@@ -45,6 +45,7 @@ pub const RULES: &[Rule] = &[
     rule("peering-routes", Some(Peering), peering::peering_routes),
     rule("targets-vs-enis", Some(Targets), targets::targets_vs_enis),
     rule("target-health", Some(Targets), targets::target_health),
+    rule("health-checks", Some(Targets), targets::health_checks),
     rule("nlb-wiring", Some(Nlb), nlb::nlb_wiring),
     rule(
         "endpoint-service",

@@ -170,6 +170,42 @@ pub fn targets_vs_enis(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
     Ok(out)
 }
 
+/// A health check that cannot pass against the API server marks every target unhealthy,
+/// however well the rest is wired.
+pub fn health_checks(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
+    let mut out = Vec::new();
+    let mut unknown = Vec::new();
+    for tg in ip_groups(ctx)? {
+        let Some(hc) = &tg.health_check else {
+            unknown.push(tg.name.as_str());
+            continue;
+        };
+        if let Some(why) = hc.fails_on_api() {
+            out.push(
+                Finding::new(
+                    "tg-health-check-fails-on-api",
+                    Severity::Fail,
+                    HOP,
+                    &tg.name,
+                    format!("target group {}: {why}", tg.name),
+                    format!(
+                        "check what anonymous clients may read, or the port alone: aws elbv2 modify-target-group --target-group-arn {} --health-check-protocol HTTPS --health-check-path /readyz --matcher HttpCode=200",
+                        tg.arn
+                    ),
+                )
+                .explaining(&[HopName::ApiServer]),
+            );
+        }
+    }
+    if out.is_empty() && !unknown.is_empty() {
+        return Err(Missing::new(
+            format!("the health check of {}", list(&unknown)),
+            "DescribeTargetGroups gave no health check settings",
+        ));
+    }
+    Ok(out)
+}
+
 pub fn target_health(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
     let eni_ips: Option<BTreeSet<Ipv4Addr>> = ctx.eni_ips();
     let mut out = Vec::new();
@@ -482,5 +518,34 @@ mod tests {
         // A sole group is the API's.
         let m = without(healthy(), Part::Listeners);
         assert!(run(&m, targets_vs_enis).unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_health_check_the_api_server_cannot_pass_fails_the_targets() {
+        assert!(run(&healthy(), health_checks).unwrap().is_empty());
+        let mut m = healthy();
+        if let Loadable::Loaded { value, .. } = &mut m.target_groups {
+            value[0].health_check = Some(crate::model::HealthCheck {
+                protocol: "HTTPS".into(),
+                port: "traffic-port".into(),
+                path: Some("/".into()),
+                matcher: Some("200".into()),
+            });
+        }
+        let f = run(&m, health_checks).unwrap();
+        assert!(
+            has(&f, "tg-health-check-fails-on-api", Severity::Fail),
+            "{f:?}"
+        );
+        assert!(
+            f[0].fix
+                .contains("modify-target-group --target-group-arn arn:tg/eks-api")
+        );
+        // Unknown settings are unknown, not fine.
+        if let Loadable::Loaded { value, .. } = &mut m.target_groups {
+            value[0].health_check = None;
+        }
+        assert!(run(&m, health_checks).is_err());
+        assert!(run(&without(healthy(), Part::TargetGroups), health_checks).is_err());
     }
 }

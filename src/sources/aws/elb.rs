@@ -4,7 +4,9 @@
 use super::ec2::{filter, network_interfaces};
 use super::errors::source_error;
 use crate::model::lb::nlb_eni_description;
-use crate::model::{LbAttributes, LbZone, Listener, LoadBalancer, NlbAddress, Target, TargetGroup};
+use crate::model::{
+    HealthCheck, LbAttributes, LbZone, Listener, LoadBalancer, NlbAddress, Target, TargetGroup,
+};
 use crate::sources::ApiResult;
 use aws_sdk_elasticloadbalancingv2::Client;
 use aws_sdk_elasticloadbalancingv2::types as t;
@@ -200,6 +202,12 @@ pub async fn target_groups(elb: &Client, lb_arn: &str) -> ApiResult<Vec<TargetGr
             port: g.port().and_then(|p| u16::try_from(p).ok()).unwrap_or(0),
             vpc_id: s(g.vpc_id()),
             lb_arns: g.load_balancer_arns().to_vec(),
+            health_check: g.health_check_protocol().map(|p| HealthCheck {
+                protocol: p.as_str().to_string(),
+                port: g.health_check_port().unwrap_or("traffic-port").to_string(),
+                path: g.health_check_path().map(str::to_string),
+                matcher: g.matcher().and_then(|m| m.http_code()).map(str::to_string),
+            }),
         })
         .collect())
 }

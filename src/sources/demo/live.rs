@@ -83,14 +83,14 @@ fn answers(ips: &[Ipv4Addr]) -> DnsOutcome {
 }
 
 /// How a TCP connection to port 443 of each resolved address ends.
-pub fn reach(w: &World, checks_pass: bool) -> BTreeMap<IpAddr, ProbeOutcome> {
+pub fn reach(w: &World, admitted: bool) -> BTreeMap<IpAddr, ProbeOutcome> {
     let DnsOutcome::Answers(list) = &w.dns.outcome else {
         return BTreeMap::new();
     };
     list.iter()
         .map(|a| {
             let ok = match a.ip {
-                IpAddr::V4(ip) => reaches_api(w, ip, checks_pass),
+                IpAddr::V4(ip) => reaches_api(w, ip, admitted),
                 IpAddr::V6(_) => false,
             };
             let outcome = if ok {
@@ -103,9 +103,9 @@ pub fn reach(w: &World, checks_pass: bool) -> BTreeMap<IpAddr, ProbeOutcome> {
         .collect()
 }
 
-fn reaches_api(w: &World, ip: Ipv4Addr, checks_pass: bool) -> bool {
+fn reaches_api(w: &World, ip: Ipv4Addr, admitted: bool) -> bool {
     if let Some(ie) = w.interface_endpoints.iter().find(|ie| ie.ips.contains(&ip)) {
-        return through_privatelink(w, ie, ip, checks_pass);
+        return through_privatelink(w, ie, ip, admitted);
     }
     if w.enis_of(&w.cluster().name).iter().any(|e| e.ip == ip) {
         return over_peering(w, ip);
@@ -129,7 +129,7 @@ fn groups<'a>(w: &'a World, ids: &[String]) -> Vec<&'a SecurityGroup> {
 }
 
 /// Interface endpoint -> endpoint service -> NLB listener -> target group -> a live ENI.
-fn through_privatelink(w: &World, ie: &InterfaceEndpoint, ip: Ipv4Addr, checks_pass: bool) -> bool {
+fn through_privatelink(w: &World, ie: &InterfaceEndpoint, ip: Ipv4Addr, admitted: bool) -> bool {
     let Some(src) = w.origin.ip else { return false };
     if !ie.is_available() || !admits(&groups(w, &ie.sg_ids), 443, src) {
         return false;
@@ -157,13 +157,14 @@ fn through_privatelink(w: &World, ie: &InterfaceEndpoint, ip: Ipv4Addr, checks_p
         .flat_map(|l| l.forwards_to.iter())
         .any(|tg| {
             let targets: Vec<&Target> = w.targets.iter().filter(|t| &t.tg_arn == tg).collect();
-            forwards_to_live(&targets, &live, checks_pass, pick)
+            forwards_to_live(&targets, &live, admitted, pick)
         })
 }
 
 /// An NLB sends to healthy targets; with none healthy it fails open to all of them, so a
-/// connection lands on whichever target it picks, dead or alive.
-fn forwards_to_live(targets: &[&Target], live: &[Ipv4Addr], checks_pass: bool, pick: u64) -> bool {
+/// connection lands on whichever target it picks, dead or alive. `admitted`: the ENIs'
+/// security group lets the NLB's traffic in.
+fn forwards_to_live(targets: &[&Target], live: &[Ipv4Addr], admitted: bool, pick: u64) -> bool {
     let healthy: Vec<&&Target> = targets.iter().filter(|t| t.healthy()).collect();
     let pool: Vec<&&Target> = if healthy.is_empty() {
         targets.iter().collect()
@@ -174,7 +175,7 @@ fn forwards_to_live(targets: &[&Target], live: &[Ipv4Addr], checks_pass: bool, p
         return false;
     }
     let chosen = pool[(pick % pool.len() as u64) as usize];
-    checks_pass && chosen.ip().is_some_and(|ip| live.contains(&ip))
+    admitted && chosen.ip().is_some_and(|ip| live.contains(&ip))
 }
 
 /// Straight to an ENI IP: an active peering route out, and the cluster SG lets us in.

@@ -13,13 +13,14 @@ pub enum Scenario {
     SubnetExhausted,
     UpgradeNoRoom,
     TargetsUnhealthy,
+    HealthCheckPath,
     EndpointPending,
     AliasDangling,
 }
 
 impl Scenario {
     /// Every scenario, `healthy` first, in the order the CLI lists them.
-    pub const ALL: [Scenario; 11] = [
+    pub const ALL: [Scenario; 12] = [
         Scenario::Healthy,
         Scenario::RotationMissed,
         Scenario::StaleTarget,
@@ -29,6 +30,7 @@ impl Scenario {
         Scenario::SubnetExhausted,
         Scenario::UpgradeNoRoom,
         Scenario::TargetsUnhealthy,
+        Scenario::HealthCheckPath,
         Scenario::EndpointPending,
         Scenario::AliasDangling,
     ];
@@ -44,6 +46,7 @@ impl Scenario {
             Self::SubnetExhausted => "subnet-exhausted",
             Self::UpgradeNoRoom => "upgrade-no-room",
             Self::TargetsUnhealthy => "targets-unhealthy",
+            Self::HealthCheckPath => "health-check-path",
             Self::EndpointPending => "endpoint-pending",
             Self::AliasDangling => "alias-dangling",
         }
@@ -81,6 +84,9 @@ impl Scenario {
             Self::TargetsUnhealthy => {
                 "the cluster security group does not admit the NLB: every target fails its health checks"
             }
+            Self::HealthCheckPath => {
+                "the API's target group checks HTTPS / expecting 200: the API server answers 401, every target fails"
+            }
             Self::EndpointPending => {
                 "the interface endpoint's connection waits for acceptance: no IPs, no DNS answer"
             }
@@ -102,7 +108,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_list_is_exactly_the_eleven_scenarios() {
+    fn the_list_is_exactly_the_twelve_scenarios() {
         let names: Vec<&str> = Scenario::ALL.iter().map(|s| s.name()).collect();
         assert_eq!(
             names,
@@ -116,6 +122,7 @@ mod tests {
                 "subnet-exhausted",
                 "upgrade-no-room",
                 "targets-unhealthy",
+                "health-check-path",
                 "endpoint-pending",
                 "alias-dangling",
             ]

@@ -3,8 +3,8 @@
 use super::ids::*;
 use super::scenario::Scenario;
 use crate::model::{
-    AliasTarget, Cluster, EndpointConnection, EndpointService, HostedZone, InterfaceEndpoint,
-    LbZone, Listener, LoadBalancer, Record, Target, TargetGroup, ZoneVpc,
+    AliasTarget, Cluster, EndpointConnection, EndpointService, HealthCheck, HostedZone,
+    InterfaceEndpoint, LbZone, Listener, LoadBalancer, Record, Target, TargetGroup, ZoneVpc,
 };
 use std::net::Ipv4Addr;
 
@@ -91,7 +91,7 @@ pub fn listeners() -> Vec<Listener> {
     ]
 }
 
-pub fn target_groups() -> Vec<TargetGroup> {
+pub fn target_groups(s: Scenario) -> Vec<TargetGroup> {
     let tg = |arn: &str, name: &str, port: u16, lb: &str| TargetGroup {
         arn: arn.into(),
         name: name.into(),
@@ -100,6 +100,17 @@ pub fn target_groups() -> Vec<TargetGroup> {
         port,
         vpc_id: VPC_EKS.into(),
         lb_arns: vec![lb.into()],
+        health_check: Some(if s == Scenario::HealthCheckPath && arn == TG_API_ARN {
+            // Someone "improved" the check: HTTPS on / expecting 200.
+            HealthCheck {
+                protocol: "HTTPS".into(),
+                port: "traffic-port".into(),
+                path: Some("/".into()),
+                matcher: Some("200".into()),
+            }
+        } else {
+            HealthCheck::tcp()
+        }),
     };
     vec![
         tg(TG_API_ARN, TG_API_NAME, 443, NLB_API_ARN),

@@ -53,7 +53,20 @@ pub fn world(scenario: Scenario, elapsed: Duration) -> World {
     let t = timeline::millis(elapsed);
     let security_groups = network::security_groups(scenario);
     let load_balancers = services::load_balancers();
-    let checks_pass = nlb_admitted(&security_groups, &load_balancers);
+    let target_groups = services::target_groups(scenario);
+    // Checks pass when they reach a live ENI and can pass against the API server.
+    let checkable = target_groups
+        .iter()
+        .filter(|g| g.arn == TG_API_ARN)
+        .all(|g| {
+            g.health_check
+                .as_ref()
+                .is_none_or(|h| h.fails_on_api().is_none())
+        });
+    // Forwarded traffic reaches the ENIs when their security group admits the NLB; with
+    // every target unhealthy the NLB fails open and still forwards.
+    let admitted = nlb_admitted(&security_groups, &load_balancers);
+    let checks_pass = admitted && checkable;
     let mut enis = timeline::eks_enis(scenario, t);
     enis.extend(network::other_enis());
     let mut targets = timeline::api_targets(scenario, t, TG_API_ARN, checks_pass);
@@ -71,7 +84,7 @@ pub fn world(scenario: Scenario, elapsed: Duration) -> World {
         peerings: network::peerings(scenario),
         load_balancers,
         listeners: services::listeners(),
-        target_groups: services::target_groups(),
+        target_groups,
         targets,
         endpoint_services: services::endpoint_services(),
         endpoint_connections: services::endpoint_connections(scenario),
@@ -85,7 +98,7 @@ pub fn world(scenario: Scenario, elapsed: Duration) -> World {
         reach: BTreeMap::new(),
     };
     w.dns.outcome = live::resolve(&w);
-    w.reach = live::reach(&w, checks_pass);
+    w.reach = live::reach(&w, admitted);
     w
 }
 

@@ -23,6 +23,8 @@ FAULTS = [
     "targets-unhealthy",
     "no-listener",
     "upgrade-no-room",
+    "health-check-path",
+    "health-check-http",
 ]
 
 
@@ -291,6 +293,17 @@ class Seeder:
                 ]
                 for _ in range(free - keep):
                     self.ec2.create_network_interface(SubnetId=subnet, Description="filler")
+        elif name == "health-check-path":
+            self.elb.modify_target_group(
+                TargetGroupArn=ids["tg"],
+                HealthCheckProtocol="HTTPS",
+                HealthCheckPath="/",
+                Matcher={"HttpCode": "200"},
+            )
+        elif name == "health-check-http":
+            self.elb.modify_target_group(
+                TargetGroupArn=ids["tg"], HealthCheckProtocol="HTTP", HealthCheckPath="/healthz"
+            )
         elif name == "no-listener":
             self.elb.delete_listener(ListenerArn=ids["listener"])
         else:

@@ -17,6 +17,7 @@ fn each_scenario_differs_from_healthy_only_by_its_fault() {
         (Scenario::VpcDnsOff, &["vpcs"]),
         (Scenario::SubnetExhausted, &["subnets"]),
         (Scenario::UpgradeNoRoom, &["subnets"]),
+        (Scenario::HealthCheckPath, &["target_groups", "targets"]),
         (
             Scenario::TargetsUnhealthy,
             &["reach", "security_groups", "targets"],

@@ -211,3 +211,55 @@ fn large_healthy_account_with_a_second_listener_is_ok() {
     assert!(warned.is_empty(), "{warned:#?}");
     assert_eq!(hop_status(&doc, "targets"), "ok");
 }
+
+/// A network ACL is judged on the crossings from this host, which instance metadata
+/// places in its subnet.
+#[test]
+fn nacl_on_one_endpoint_subnet_is_named_with_its_rule() {
+    let emu = Emulator::start();
+    let ids = emu.seed(&["--fault", "nacl-blocks-443"]);
+    let imds = aws_support::imds::serve(ids["bastion"].as_str().unwrap());
+    let out = emu
+        .command(
+            "nacl",
+            &[
+                "check",
+                "--no-live",
+                "--output",
+                "json",
+                "--cluster",
+                "prod",
+            ],
+        )
+        .env_remove("AWS_EC2_METADATA_DISABLED")
+        .env("AWS_EC2_METADATA_SERVICE_ENDPOINT", &imds)
+        .output()
+        .unwrap();
+    let (code, doc) = aws_support::emulator::parse(&out);
+    assert_eq!(
+        problems(&doc),
+        BTreeSet::from(["nacl-blocks-443".to_string()]),
+        "{doc:#}"
+    );
+    let f = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["id"] == "nacl-blocks-443")
+        .unwrap();
+    assert_eq!(f["resource"], ids["acl"], "{f:#}");
+    let evidence = f["evidence"].as_str().unwrap();
+    assert!(
+        evidence.contains("rule 90") && evidence.contains("172.20.1.10"),
+        "{evidence}"
+    );
+    assert!(
+        broken_sources(&doc).is_empty(),
+        "{:?}",
+        broken_sources(&doc)
+    );
+    // One of the endpoint's two subnets is stopped: a warning at the endpoint.
+    assert_eq!(f["severity"], "warn");
+    assert_eq!(hop_status(&doc, "interface-endpoint"), "warn");
+    assert_eq!(code, 1);
+}

@@ -69,6 +69,12 @@ const SCENARIOS: &[(&str, i32, &[&str], &[&str])] = &[
         &[],
     ),
     (
+        "nacl-blocks-443",
+        1,
+        &["nacl-blocks-443", "probe-tcp-failed"],
+        &[],
+    ),
+    (
         "endpoint-pending",
         2,
         &["endpoint-connection-pending"],

@@ -63,6 +63,10 @@ pub const READS: &[(&str, &[Basis])] = &[
     ("targets-vs-enis", &[s(M::Enis), s(M::Targets)]),
     ("health-checks", &[]),
     (
+        "network-acls",
+        &[s(M::Origin), s(M::Subnets), s(M::NetworkAcls), s(M::Enis)],
+    ),
+    (
         "target-health",
         &[s(M::Enis), s(M::Targets), s(M::LbAttributes)],
     ),

@@ -166,7 +166,32 @@ pub fn healthy_but(failed: Option<Source>) -> Model {
             subnet("subnet-ops", OPS_VPC, "eu-west-1a", "172.20.1.0/24", 240),
             subnet("subnet-a", EKS_VPC, "eu-west-1a", "192.168.10.0/24", 200),
             subnet("subnet-b", EKS_VPC, "eu-west-1b", "192.168.20.0/24", 200),
+            subnet("subnet-ops-b", OPS_VPC, "eu-west-1b", "172.20.2.0/24", 240),
         ])),
+    );
+    // Every VPC's default network ACL, open both ways as AWS creates it.
+    let open = |vpc: &str| crate::model::NetworkAcl {
+        id: format!("acl-{vpc}"),
+        vpc_id: vpc.into(),
+        default: true,
+        subnet_ids: vec![],
+        entries: [false, true]
+            .into_iter()
+            .flat_map(|egress| {
+                [(100, true), (32767, false)].map(|(number, allow)| crate::model::AclEntry {
+                    number,
+                    egress,
+                    protocol: "-1".into(),
+                    allow,
+                    cidr: "0.0.0.0/0".parse().unwrap(),
+                    ports: None,
+                })
+            })
+            .collect(),
+    };
+    l(
+        &mut m,
+        Fetched::NetworkAcls(Ok(vec![open(OPS_VPC), open(EKS_VPC)])),
     );
     l(
         &mut m,
@@ -430,6 +455,7 @@ pub enum Part {
     Vpcs,
     Subnets,
     RouteTables,
+    NetworkAcls,
     SecurityGroups,
     Peerings,
     LoadBalancers,
@@ -444,13 +470,14 @@ pub enum Part {
 }
 
 impl Part {
-    pub const ALL: [Part; 17] = [
+    pub const ALL: [Part; 18] = [
         Part::Cluster,
         Part::Origin,
         Part::Enis,
         Part::Vpcs,
         Part::Subnets,
         Part::RouteTables,
+        Part::NetworkAcls,
         Part::SecurityGroups,
         Part::Peerings,
         Part::LoadBalancers,
@@ -480,6 +507,7 @@ pub fn without(mut m: Model, part: Part) -> Model {
         Part::Vpcs => m.vpcs = e(),
         Part::Subnets => m.subnets = e(),
         Part::RouteTables => m.route_tables = e(),
+        Part::NetworkAcls => m.network_acls = e(),
         Part::SecurityGroups => m.security_groups = e(),
         Part::Peerings => m.peerings = e(),
         Part::LoadBalancers => m.load_balancers = e(),

@@ -9,7 +9,7 @@ use super::freshness::Refresh;
 use super::lb::{LbAttributes, Listener, LoadBalancer, NlbAddress, Target, TargetGroup};
 use super::live::{DnsSample, LiveHistory, ProbeSample};
 use super::loadable::{Loadable, SourceError};
-use super::network::{Peering, RouteTable, SecurityGroup, Subnet, Vpc};
+use super::network::{NetworkAcl, Peering, RouteTable, SecurityGroup, Subnet, Vpc};
 use super::privatelink::{EndpointConnection, EndpointService, EniAddress, InterfaceEndpoint};
 use super::route53::{HostedZone, Record, ZoneAssociations};
 use super::{Context, Input};
@@ -210,6 +210,13 @@ catalogue! {
         name: "route-tables",
         what: "route tables",
         actions: ["ec2:DescribeRouteTables"],
+        tier: Slow,
+        inputs: [PathVpcs],
+    }
+    NetworkAcls => network_acls: Vec<NetworkAcl> {
+        name: "network-acls",
+        what: "network ACLs",
+        actions: ["ec2:DescribeNetworkAcls"],
         tier: Slow,
         inputs: [PathVpcs],
     }

@@ -27,7 +27,8 @@ pub use lb::{
 pub use live::{DnsAnswer, DnsOutcome, DnsSample, LiveHistory, ProbeOutcome, ProbeSample};
 pub use loadable::{ErrorKind, LoadState, Loadable, SourceError};
 pub use network::{
-    PeerSide, Peering, Route, RouteTable, RouteTarget, SecurityGroup, SgRule, SgSource, Subnet, Vpc,
+    AclEntry, NetworkAcl, PeerSide, Peering, Route, RouteTable, RouteTarget, SecurityGroup, SgRule,
+    SgSource, Subnet, Vpc,
 };
 pub use privatelink::{EndpointConnection, EndpointService, EniAddress, InterfaceEndpoint};
 pub use route53::{AliasTarget, HostedZone, Record, ZoneAssociations, ZoneVpc};

@@ -177,3 +177,186 @@ impl Peering {
             || (self.requester.vpc_id == b && self.accepter.vpc_id == a)
     }
 }
+
+/// A network ACL: stateless rules at the subnet boundary, evaluated in number order.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NetworkAcl {
+    pub id: String,
+    pub vpc_id: String,
+    /// The VPC's default ACL, which holds every subnet not associated with another.
+    pub default: bool,
+    pub subnet_ids: Vec<String>,
+    pub entries: Vec<AclEntry>,
+}
+
+/// One numbered rule of a network ACL (IPv4 only: IPv6 rules never match this traffic).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AclEntry {
+    pub number: i32,
+    pub egress: bool,
+    /// `-1` for all, `6` for TCP, `17` for UDP.
+    pub protocol: String,
+    pub allow: bool,
+    pub cidr: Ipv4Net,
+    /// Inclusive port range; `None` for all ports.
+    pub ports: Option<(u16, u16)>,
+}
+
+impl AclEntry {
+    fn matches_tcp(&self, egress: bool, peer: Ipv4Addr, port: u16) -> bool {
+        self.egress == egress
+            && (self.protocol == "-1" || self.protocol == "6")
+            && self.cidr.contains(&peer)
+            && self.ports.is_none_or(|(lo, hi)| (lo..=hi).contains(&port))
+    }
+
+    /// `rule 90 (deny tcp 0.0.0.0/0 443)`.
+    pub fn label(&self) -> String {
+        let number = if self.number == 32767 {
+            "*".to_string()
+        } else {
+            self.number.to_string()
+        };
+        let proto = match self.protocol.as_str() {
+            "-1" => "all",
+            "6" => "tcp",
+            "17" => "udp",
+            p => p,
+        };
+        let ports = match self.ports {
+            Some((lo, hi)) if lo == hi => format!(" {lo}"),
+            Some((lo, hi)) => format!(" {lo}-{hi}"),
+            None => String::new(),
+        };
+        let action = if self.allow { "allow" } else { "deny" };
+        format!("rule {number} ({action} {proto} {}{ports})", self.cidr)
+    }
+}
+
+/// Where a range of ports is stopped: the first port denied and the rule that denies it
+/// (`None` for the implicit deny when no rule matches).
+#[derive(Debug, Clone, PartialEq)]
+pub struct AclBlock<'a> {
+    pub port: u16,
+    pub rule: Option<&'a AclEntry>,
+}
+
+impl NetworkAcl {
+    /// The first rule, by number, that matches TCP with `peer` on `port` in one direction.
+    pub fn decide(&self, egress: bool, peer: Ipv4Addr, port: u16) -> Option<&AclEntry> {
+        self.entries
+            .iter()
+            .filter(|e| e.matches_tcp(egress, peer, port))
+            .min_by_key(|e| e.number)
+    }
+
+    /// The first port of `lo..=hi` that TCP with `peer` may not use in one direction, if
+    /// any. Decisions only change at rule edges, so the edges are all that is tried.
+    pub fn blocks(&self, egress: bool, peer: Ipv4Addr, lo: u16, hi: u16) -> Option<AclBlock<'_>> {
+        let mut ports = vec![lo, hi];
+        for (a, b) in self.entries.iter().filter_map(|e| e.ports) {
+            ports.extend([a, b, a.saturating_sub(1), b.saturating_add(1)]);
+        }
+        ports.retain(|p| (lo..=hi).contains(p));
+        ports.sort_unstable();
+        ports.dedup();
+        ports.into_iter().find_map(|port| {
+            let rule = self.decide(egress, peer, port);
+            (!rule.is_some_and(|r| r.allow)).then_some(AclBlock { port, rule })
+        })
+    }
+}
+
+/// The ACL that holds `subnet_id`: its explicit association, else the VPC's default.
+pub fn acl_for_subnet<'a>(
+    acls: &'a [NetworkAcl],
+    vpc_id: &str,
+    subnet_id: &str,
+) -> Option<&'a NetworkAcl> {
+    acls.iter()
+        .find(|a| a.subnet_ids.iter().any(|s| s == subnet_id))
+        .or_else(|| acls.iter().find(|a| a.default && a.vpc_id == vpc_id))
+}
+
+#[cfg(test)]
+mod acl_tests {
+    use super::*;
+
+    fn entry(
+        number: i32,
+        egress: bool,
+        allow: bool,
+        cidr: &str,
+        ports: Option<(u16, u16)>,
+    ) -> AclEntry {
+        AclEntry {
+            number,
+            egress,
+            protocol: "6".into(),
+            allow,
+            cidr: cidr.parse().unwrap(),
+            ports,
+        }
+    }
+
+    #[test]
+    fn rules_apply_in_number_order_and_ranges_find_their_first_denied_port() {
+        let ip: Ipv4Addr = "172.20.1.10".parse().unwrap();
+        let acl = NetworkAcl {
+            id: "acl-1".into(),
+            vpc_id: "vpc-1".into(),
+            default: false,
+            subnet_ids: vec!["subnet-a".into()],
+            entries: vec![
+                entry(200, false, true, "0.0.0.0/0", None),
+                entry(100, false, false, "172.20.0.0/16", Some((443, 443))),
+                entry(100, true, true, "0.0.0.0/0", Some((32768, 65535))),
+                entry(32767, true, false, "0.0.0.0/0", None),
+            ],
+        };
+        // Rule 100 (deny 443 from the ops CIDR) comes before rule 200 (allow all).
+        let r = acl.decide(false, ip, 443).unwrap();
+        assert_eq!((r.number, r.allow), (100, false));
+        assert!(
+            acl.decide(false, "10.0.0.1".parse().unwrap(), 443)
+                .unwrap()
+                .allow
+        );
+        // Egress allows only 32768-65535: the return range 1024-65535 is cut at 1024.
+        let b = acl.blocks(true, ip, 1024, 65535).unwrap();
+        assert_eq!(b.port, 1024);
+        assert_eq!(b.rule.unwrap().number, 32767);
+        assert_eq!(b.rule.unwrap().label(), "rule * (deny tcp 0.0.0.0/0)");
+        assert!(acl.blocks(true, ip, 40000, 50000).is_none());
+        // No rule at all: the implicit deny.
+        let empty = NetworkAcl {
+            entries: vec![],
+            ..acl.clone()
+        };
+        assert_eq!(empty.blocks(false, ip, 443, 443).unwrap().rule, None);
+    }
+
+    #[test]
+    fn a_subnet_without_an_association_uses_the_default_acl() {
+        let acl = |id: &str, default: bool, subnets: &[&str]| NetworkAcl {
+            id: id.into(),
+            vpc_id: "vpc-1".into(),
+            default,
+            subnet_ids: subnets.iter().map(|s| s.to_string()).collect(),
+            entries: vec![],
+        };
+        let acls = [
+            acl("acl-default", true, &["subnet-b"]),
+            acl("acl-a", false, &["subnet-a"]),
+        ];
+        assert_eq!(
+            acl_for_subnet(&acls, "vpc-1", "subnet-a").unwrap().id,
+            "acl-a"
+        );
+        assert_eq!(
+            acl_for_subnet(&acls, "vpc-1", "subnet-z").unwrap().id,
+            "acl-default"
+        );
+        assert!(acl_for_subnet(&acls, "vpc-2", "subnet-z").is_none());
+    }
+}

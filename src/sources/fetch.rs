@@ -43,6 +43,9 @@ pub async fn fetch(api: &dyn AwsApi, source: Source, keys: &Keys, limit: &Semaph
         S::Enis => Fetched::Enis(limited(limit, api.cluster_enis(keys.one(I::ClusterName))).await),
         S::Vpcs => Fetched::Vpcs(limited(limit, api.vpcs(keys.get(I::PathVpcs))).await),
         S::Subnets => Fetched::Subnets(limited(limit, api.subnets(keys.get(I::PathVpcs))).await),
+        S::NetworkAcls => {
+            Fetched::NetworkAcls(limited(limit, api.network_acls(keys.get(I::PathVpcs))).await)
+        }
         S::RouteTables => {
             Fetched::RouteTables(limited(limit, api.route_tables(keys.get(I::PathVpcs))).await)
         }

@@ -13,9 +13,9 @@ pub mod probe;
 
 use crate::model::{
     Cluster, DnsSample, EndpointConnection, EndpointService, Eni, EniAddress, HostedZone,
-    InterfaceEndpoint, LbAttributes, Listener, LoadBalancer, NlbAddress, Origin, Peering,
-    ProbeSample, Record, RouteTable, SecurityGroup, SourceError, Subnet, Target, TargetGroup, Vpc,
-    ZoneVpc,
+    InterfaceEndpoint, LbAttributes, Listener, LoadBalancer, NetworkAcl, NlbAddress, Origin,
+    Peering, ProbeSample, Record, RouteTable, SecurityGroup, SourceError, Subnet, Target,
+    TargetGroup, Vpc, ZoneVpc,
 };
 use async_trait::async_trait;
 use std::net::IpAddr;
@@ -55,6 +55,8 @@ pub trait AwsApi: Send + Sync {
     async fn subnets(&self, vpc_ids: &[String]) -> ApiResult<Vec<Subnet>>;
     /// Route tables of these VPCs.
     async fn route_tables(&self, vpc_ids: &[String]) -> ApiResult<Vec<RouteTable>>;
+    /// Network ACLs of these VPCs.
+    async fn network_acls(&self, vpc_ids: &[String]) -> ApiResult<Vec<NetworkAcl>>;
     /// These security groups.
     async fn security_groups(&self, ids: &[String]) -> ApiResult<Vec<SecurityGroup>>;
     /// Peering connections with either side in one of these VPCs.

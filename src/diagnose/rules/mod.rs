@@ -4,6 +4,7 @@ pub mod cluster;
 pub mod eni;
 pub mod hops;
 pub mod live;
+pub mod nacl;
 pub mod nlb;
 pub mod peering;
 pub mod privatelink;
@@ -66,4 +67,7 @@ pub const RULES: &[Rule] = &[
     rule("dns-answers", Some(Dns), live::dns_answers),
     rule("dns-flapping", Some(Dns), live::dns_flapping),
     rule("probes", Some(ApiServer), live::probes),
+    // Its findings name the hop of the subnet they stop; missing ACLs leave the verdict
+    // unknown rather than any one hop.
+    rule("network-acls", None, nacl::nacls),
 ];

@@ -3,8 +3,8 @@
 
 use super::errors::source_error;
 use crate::model::{
-    Eni, Origin, PeerSide, Peering, Route, RouteTable, RouteTarget, SecurityGroup, SgRule,
-    SgSource, Subnet, Vpc,
+    AclEntry, Eni, NetworkAcl, Origin, PeerSide, Peering, Route, RouteTable, RouteTarget,
+    SecurityGroup, SgRule, SgSource, Subnet, Vpc,
 };
 use crate::sources::ApiResult;
 use aws_sdk_ec2::Client;
@@ -256,6 +256,52 @@ pub async fn route_tables(ec2: &Client, vpc_ids: &[String]) -> ApiResult<Vec<Rou
                             .state()
                             .map(|x| x.as_str().to_string())
                             .unwrap_or_else(|| "unknown".into()),
+                    })
+                })
+                .collect(),
+        })
+        .collect())
+}
+
+pub async fn network_acls(ec2: &Client, vpc_ids: &[String]) -> ApiResult<Vec<NetworkAcl>> {
+    if vpc_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let found: Vec<t::NetworkAcl> = ec2
+        .describe_network_acls()
+        .filters(filter("vpc-id", vpc_ids))
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await
+        .map_err(|e| source_error("ec2:DescribeNetworkAcls", e))?;
+    let port = |v: Option<i32>| v.and_then(|v| u16::try_from(v).ok());
+    Ok(found
+        .iter()
+        .map(|a| NetworkAcl {
+            id: s(a.network_acl_id()),
+            vpc_id: s(a.vpc_id()),
+            default: a.is_default() == Some(true),
+            subnet_ids: a
+                .associations()
+                .iter()
+                .filter_map(|x| x.subnet_id())
+                .map(str::to_string)
+                .collect(),
+            entries: a
+                .entries()
+                .iter()
+                .filter_map(|e| {
+                    Some(AclEntry {
+                        number: e.rule_number()?,
+                        egress: e.egress() == Some(true),
+                        protocol: e.protocol().unwrap_or("-1").to_string(),
+                        allow: e.rule_action().map(|r| r.as_str()) == Some("allow"),
+                        cidr: e.cidr_block()?.parse().ok()?,
+                        ports: e
+                            .port_range()
+                            .and_then(|r| Some((port(r.from())?, port(r.to())?))),
                     })
                 })
                 .collect(),

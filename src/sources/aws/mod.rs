@@ -22,8 +22,8 @@ pub use kubeconfig::KubeContext;
 use super::{ApiResult, AwsApi};
 use crate::model::{
     Cluster, EndpointConnection, EndpointService, Eni, EniAddress, HostedZone, InterfaceEndpoint,
-    LbAttributes, Listener, LoadBalancer, NlbAddress, Origin, Peering, Record, RouteTable,
-    SecurityGroup, Subnet, Target, TargetGroup, Vpc, ZoneVpc,
+    LbAttributes, Listener, LoadBalancer, NetworkAcl, NlbAddress, Origin, Peering, Record,
+    RouteTable, SecurityGroup, Subnet, Target, TargetGroup, Vpc, ZoneVpc,
 };
 use async_trait::async_trait;
 use aws_config::SdkConfig;
@@ -152,6 +152,10 @@ impl AwsApi for AwsClient {
 
     async fn route_tables(&self, vpc_ids: &[String]) -> ApiResult<Vec<RouteTable>> {
         ec2::route_tables(&self.ec2, vpc_ids).await
+    }
+
+    async fn network_acls(&self, vpc_ids: &[String]) -> ApiResult<Vec<NetworkAcl>> {
+        ec2::network_acls(&self.ec2, vpc_ids).await
     }
 
     async fn security_groups(&self, ids: &[String]) -> ApiResult<Vec<SecurityGroup>> {

@@ -6,8 +6,8 @@ use super::world::World;
 use crate::model::privatelink::normalize_dns_name;
 use crate::model::{
     Cluster, EndpointConnection, EndpointService, Eni, EniAddress, HostedZone, InterfaceEndpoint,
-    LbAttributes, Listener, LoadBalancer, NlbAddress, Origin, Peering, Record, RouteTable,
-    SecurityGroup, SourceError, Subnet, Target, TargetGroup, Vpc, ZoneVpc,
+    LbAttributes, Listener, LoadBalancer, NetworkAcl, NlbAddress, Origin, Peering, Record,
+    RouteTable, SecurityGroup, SourceError, Subnet, Target, TargetGroup, Vpc, ZoneVpc,
 };
 use crate::sources::{ApiResult, AwsApi};
 use async_trait::async_trait;
@@ -111,6 +111,11 @@ impl AwsApi for DemoEnv {
     async fn route_tables(&self, vpc_ids: &[String]) -> ApiResult<Vec<RouteTable>> {
         self.answer_delay().await;
         Ok(in_vpcs(&self.world().route_tables, vpc_ids, |t| &t.vpc_id))
+    }
+
+    async fn network_acls(&self, vpc_ids: &[String]) -> ApiResult<Vec<NetworkAcl>> {
+        self.answer_delay().await;
+        Ok(in_vpcs(&self.world().network_acls, vpc_ids, |a| &a.vpc_id))
     }
 
     async fn security_groups(&self, ids: &[String]) -> ApiResult<Vec<SecurityGroup>> {

@@ -25,6 +25,8 @@ pub const VPC_SHARED: &str = "vpc-0a1b2c3d4e5f60003";
 pub const SUBNET_OPS_PUBLIC_A: &str = "subnet-0a1b2c3d4e5f6a000";
 pub const SUBNET_OPS_A: &str = "subnet-0a1b2c3d4e5f6a001";
 pub const SUBNET_OPS_B: &str = "subnet-0a1b2c3d4e5f6a002";
+/// The ops subnet B's own network ACL in `nacl-blocks-443`.
+pub const ACL_OPS_B: &str = "acl-0a1b2c3d4e5f6c011";
 pub const SUBNET_EKS_A: &str = "subnet-0a1b2c3d4e5f6b001";
 pub const SUBNET_EKS_B: &str = "subnet-0a1b2c3d4e5f6b002";
 pub const SUBNET_EKS_C: &str = "subnet-0a1b2c3d4e5f6b003";

@@ -2,7 +2,7 @@
 //! resources, so a scenario only states its fault and the symptoms follow.
 
 use super::ids::{DNS_SERVER, DNS_TTL, NAT_EGRESS_IP, PUBLIC_API_IPS};
-use super::network::admits;
+use super::network::{acls_pass, admits};
 use super::noise::{ip_bits, millis_between, mix};
 use super::world::World;
 use crate::model::network::table_for_subnet;
@@ -134,6 +134,9 @@ fn through_privatelink(w: &World, ie: &InterfaceEndpoint, ip: Ipv4Addr, admitted
     if !ie.is_available() || !admits(&groups(w, &ie.sg_ids), 443, src) {
         return false;
     }
+    if !acls_pass(&w.subnets, &w.network_acls, src, ip, 443) {
+        return false;
+    }
     let Some(svc) = w
         .endpoint_services
         .iter()
@@ -195,7 +198,9 @@ fn over_peering(w: &World, ip: Ipv4Addr) -> bool {
                     _ => false,
                 }
         });
-    routed && admits(&groups(w, &w.cluster().eni_sgs()), 443, src)
+    routed
+        && admits(&groups(w, &w.cluster().eni_sgs()), 443, src)
+        && acls_pass(&w.subnets, &w.network_acls, src, ip, 443)
 }
 
 /// One lookup from the bastion at `at`.

@@ -3,9 +3,10 @@
 
 use super::ids::*;
 use super::scenario::Scenario;
+use crate::model::network::acl_for_subnet;
 use crate::model::{
-    Eni, Origin, PeerSide, Peering, Route, RouteTable, RouteTarget, SecurityGroup, SgRule,
-    SgSource, Subnet, Vpc,
+    AclEntry, Eni, NetworkAcl, Origin, PeerSide, Peering, Route, RouteTable, RouteTarget,
+    SecurityGroup, SgRule, SgSource, Subnet, Vpc,
 };
 use ipnet::Ipv4Net;
 use std::net::Ipv4Addr;
@@ -325,4 +326,80 @@ pub fn admits(groups: &[&SecurityGroup], port: u16, ip: Ipv4Addr) -> bool {
                     .any(|src| matches!(src, SgSource::Cidr(n) if n.contains(&ip)))
             })
     })
+}
+
+/// Each VPC's default network ACL, open both ways as AWS creates it; in `nacl-blocks-443`
+/// the ops subnet in the second AZ has its own ACL that stops 443 from the bastion's subnet.
+pub fn network_acls(s: Scenario) -> Vec<NetworkAcl> {
+    let entry =
+        |number: i32, egress: bool, allow: bool, cidr: &str, ports: Option<(u16, u16)>| AclEntry {
+            number,
+            egress,
+            protocol: if ports.is_some() { "6" } else { "-1" }.into(),
+            allow,
+            cidr: net(cidr),
+            ports,
+        };
+    let open = |mut first: Vec<AclEntry>| {
+        for egress in [false, true] {
+            first.push(entry(100, egress, true, "0.0.0.0/0", None));
+            first.push(entry(32767, egress, false, "0.0.0.0/0", None));
+        }
+        first
+    };
+    let default = |id: &str, vpc: &str| NetworkAcl {
+        id: id.into(),
+        vpc_id: vpc.into(),
+        default: true,
+        subnet_ids: vec![],
+        entries: open(vec![]),
+    };
+    let mut acls = vec![
+        default("acl-0a1b2c3d4e5f6c001", VPC_OPS),
+        default("acl-0a1b2c3d4e5f6c002", VPC_EKS),
+        default("acl-0a1b2c3d4e5f6c003", VPC_SHARED),
+    ];
+    if s == Scenario::NaclBlocks443 {
+        acls.push(NetworkAcl {
+            id: ACL_OPS_B.into(),
+            vpc_id: VPC_OPS.into(),
+            default: false,
+            subnet_ids: vec![SUBNET_OPS_B.into()],
+            entries: open(vec![entry(
+                90,
+                false,
+                false,
+                "172.20.1.0/24",
+                Some((443, 443)),
+            )]),
+        });
+    }
+    acls
+}
+
+/// Whether the network ACLs let a TCP connection from `from` to `to` on `port` through,
+/// and its answer back; within one subnet no ACL applies.
+pub fn acls_pass(
+    subnets: &[Subnet],
+    acls: &[NetworkAcl],
+    from: Ipv4Addr,
+    to: Ipv4Addr,
+    port: u16,
+) -> bool {
+    let find = |ip: Ipv4Addr| subnets.iter().find(|s| s.cidr.contains(&ip));
+    let (Some(a), Some(b)) = (find(from), find(to)) else {
+        return true;
+    };
+    if a.id == b.id {
+        return true;
+    }
+    let acl = |s: &Subnet| acl_for_subnet(acls, &s.vpc_id, &s.id);
+    let (lo, hi) = (1024, 65535);
+    let open = |s: &Subnet, egress: bool, peer: Ipv4Addr, p: (u16, u16)| {
+        acl(s).is_none_or(|x| x.blocks(egress, peer, p.0, p.1).is_none())
+    };
+    open(a, true, to, (port, port))
+        && open(b, false, from, (port, port))
+        && open(b, true, from, (lo, hi))
+        && open(a, false, to, (lo, hi))
 }

@@ -14,13 +14,14 @@ pub enum Scenario {
     UpgradeNoRoom,
     TargetsUnhealthy,
     HealthCheckPath,
+    NaclBlocks443,
     EndpointPending,
     AliasDangling,
 }
 
 impl Scenario {
     /// Every scenario, `healthy` first, in the order the CLI lists them.
-    pub const ALL: [Scenario; 12] = [
+    pub const ALL: [Scenario; 13] = [
         Scenario::Healthy,
         Scenario::RotationMissed,
         Scenario::StaleTarget,
@@ -31,6 +32,7 @@ impl Scenario {
         Scenario::UpgradeNoRoom,
         Scenario::TargetsUnhealthy,
         Scenario::HealthCheckPath,
+        Scenario::NaclBlocks443,
         Scenario::EndpointPending,
         Scenario::AliasDangling,
     ];
@@ -47,6 +49,7 @@ impl Scenario {
             Self::UpgradeNoRoom => "upgrade-no-room",
             Self::TargetsUnhealthy => "targets-unhealthy",
             Self::HealthCheckPath => "health-check-path",
+            Self::NaclBlocks443 => "nacl-blocks-443",
             Self::EndpointPending => "endpoint-pending",
             Self::AliasDangling => "alias-dangling",
         }
@@ -87,6 +90,9 @@ impl Scenario {
             Self::HealthCheckPath => {
                 "the API's target group checks HTTPS / expecting 200: the API server answers 401, every target fails"
             }
+            Self::NaclBlocks443 => {
+                "a network ACL on the endpoint's subnet in the second AZ stops 443 from the bastion: half the connections time out"
+            }
             Self::EndpointPending => {
                 "the interface endpoint's connection waits for acceptance: no IPs, no DNS answer"
             }
@@ -108,7 +114,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_list_is_exactly_the_twelve_scenarios() {
+    fn the_list_is_exactly_the_thirteen_scenarios() {
         let names: Vec<&str> = Scenario::ALL.iter().map(|s| s.name()).collect();
         assert_eq!(
             names,
@@ -123,6 +129,7 @@ mod tests {
                 "upgrade-no-room",
                 "targets-unhealthy",
                 "health-check-path",
+                "nacl-blocks-443",
                 "endpoint-pending",
                 "alias-dangling",
             ]

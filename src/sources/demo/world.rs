@@ -5,8 +5,8 @@ use super::scenario::Scenario;
 use super::{live, network, services, timeline};
 use crate::model::{
     Cluster, DnsOutcome, EndpointConnection, EndpointService, Eni, HostedZone, InterfaceEndpoint,
-    Listener, LoadBalancer, Origin, Peering, ProbeOutcome, Record, RouteTable, SecurityGroup,
-    Subnet, Target, TargetGroup, Vpc,
+    Listener, LoadBalancer, NetworkAcl, Origin, Peering, ProbeOutcome, Record, RouteTable,
+    SecurityGroup, Subnet, Target, TargetGroup, Vpc,
 };
 use std::collections::BTreeMap;
 use std::net::IpAddr;
@@ -24,6 +24,7 @@ pub struct World {
     pub vpcs: Vec<Vpc>,
     pub subnets: Vec<Subnet>,
     pub route_tables: Vec<RouteTable>,
+    pub network_acls: Vec<NetworkAcl>,
     pub security_groups: Vec<SecurityGroup>,
     pub peerings: Vec<Peering>,
     pub load_balancers: Vec<LoadBalancer>,
@@ -80,6 +81,7 @@ pub fn world(scenario: Scenario, elapsed: Duration) -> World {
         vpcs: network::vpcs(scenario),
         subnets: network::subnets(scenario),
         route_tables: network::route_tables(scenario),
+        network_acls: network::network_acls(scenario),
         security_groups,
         peerings: network::peerings(scenario),
         load_balancers,

@@ -9,7 +9,8 @@ Extensions (each used by the Rust tests, and named there):
 - DescribeVpcEndpointConnections, which moto answers with HTTP 500, built from moto's
   endpoints and endpoint services.
 - state that moto never produces: target health other than `healthy`, interface endpoints
-  waiting for acceptance, ENIs `in-use` without an instance.
+  waiting for acceptance, ENIs `in-use` without an instance, interface endpoint ENIs with
+  addresses inside their subnets (moto draws them at random from anywhere).
 
 Prints the port it listens on, then serves until killed or its stdin closes.
 """
@@ -182,6 +183,19 @@ def control(path, doc):
         )
     elif path == "/_ext/endpoint-state":
         ec2(doc["region"]).vpc_end_points[doc["id"]].state = doc["state"]
+    elif path == "/_ext/endpoint-ips":
+        # moto gives an interface endpoint's ENIs random addresses outside their subnets;
+        # AWS takes them from the subnet, as ACLs and routes then see them.
+        import ipaddress
+
+        backend = ec2(doc["region"])
+        ep = backend.vpc_end_points[doc["id"]]
+        for k, eni_id in enumerate(ep.network_interface_ids):
+            eni = backend.enis[eni_id]
+            net = ipaddress.ip_network(eni.subnet.cidr_block)
+            ip = str(net.network_address + 50)
+            eni.private_ip_address = ip
+            eni.private_ip_addresses = [{"Primary": True, "PrivateIpAddress": ip}]
     elif path == "/_ext/eni-status":
         backend = ec2(doc["region"])
         for eni_id in doc["ids"]:

@@ -25,6 +25,7 @@ FAULTS = [
     "upgrade-no-room",
     "health-check-path",
     "health-check-http",
+    "nacl-blocks-443",
 ]
 
 
@@ -128,6 +129,7 @@ class Seeder:
         eks_a = self.subnet(eks, "192.168.10.0/24", "a")
         eks_b = self.subnet(eks, "192.168.20.0/24", "b")
         ids["eks_subnets"] = [eks_a, eks_b]
+        ids["ops_subnets"] = [ops_a, ops_b]
         pcx = self.ec2.create_vpc_peering_connection(VpcId=ops, PeerVpcId=eks)[
             "VpcPeeringConnection"
         ]["VpcPeeringConnectionId"]
@@ -213,6 +215,7 @@ class Seeder:
             SecurityGroupIds=[endpoint_sg],
         )["VpcEndpoint"]
         ids["endpoint_id"] = ep["VpcEndpointId"]
+        self.ext("/_ext/endpoint-ips", {"region": self.region, "id": ep["VpcEndpointId"]})
         dns = ep["DnsEntries"][0]
 
         zone = self.r53.create_hosted_zone(
@@ -304,6 +307,30 @@ class Seeder:
             self.elb.modify_target_group(
                 TargetGroupArn=ids["tg"], HealthCheckProtocol="HTTP", HealthCheckPath="/healthz"
             )
+        elif name == "nacl-blocks-443":
+            # The endpoint's subnet in the second AZ gets an ACL that stops 443 from the
+            # bastion's subnet; everything else stays open.
+            ops_b = ids["ops_subnets"][1]
+            acl = self.ec2.create_network_acl(VpcId=ids["ops_vpc"])["NetworkAcl"]["NetworkAclId"]
+            for egress in (False, True):
+                self.ec2.create_network_acl_entry(
+                    NetworkAclId=acl, RuleNumber=100, Protocol="-1", RuleAction="allow",
+                    Egress=egress, CidrBlock="0.0.0.0/0",
+                )
+            self.ec2.create_network_acl_entry(
+                NetworkAclId=acl, RuleNumber=90, Protocol="6", RuleAction="deny", Egress=False,
+                CidrBlock="172.20.1.0/24", PortRange={"From": 443, "To": 443},
+            )
+            current = self.ec2.describe_network_acls(
+                Filters=[{"Name": "association.subnet-id", "Values": [ops_b]}]
+            )["NetworkAcls"][0]
+            assoc = next(
+                a["NetworkAclAssociationId"]
+                for a in current["Associations"]
+                if a["SubnetId"] == ops_b
+            )
+            self.ec2.replace_network_acl_association(AssociationId=assoc, NetworkAclId=acl)
+            ids["acl"] = acl
         elif name == "no-listener":
             self.elb.delete_listener(ListenerArn=ids["listener"])
         else:

@@ -46,6 +46,7 @@ fn differing(a: &World, b: &World) -> BTreeSet<&'static str> {
         vpcs,
         subnets,
         route_tables,
+        network_acls,
         security_groups,
         peerings,
         load_balancers,

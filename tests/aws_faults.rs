@@ -83,6 +83,7 @@ const FAULTS: &[(&str, &[&str], &[&str])] = &[
     ("targets-unhealthy", &["target-unhealthy"], &[]),
     ("no-listener", &["nlb-listener-missing"], &[]),
     ("health-check-path", &["tg-health-check-fails-on-api"], &[]),
+    ("nlb-sg-blocks-443", &["nlb-sg-blocks-443"], &[]),
     ("health-check-http", &["tg-health-check-fails-on-api"], &[]),
     (
         "upgrade-no-room",
@@ -166,6 +167,12 @@ fn health_check_http() {
         doc["findings"].to_string().contains("plain HTTP"),
         "{doc:#}"
     );
+}
+
+#[test]
+fn nlb_sg_blocks_443() {
+    let (_, doc) = seeded_fault_is_named("nlb-sg-blocks-443");
+    assert_eq!(hop_status(&doc, "nlb"), "fail", "{doc:#}");
 }
 
 #[test]

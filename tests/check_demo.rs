@@ -75,6 +75,12 @@ const SCENARIOS: &[(&str, i32, &[&str], &[&str])] = &[
         &[],
     ),
     (
+        "nlb-sg-blocks-443",
+        2,
+        &["nlb-sg-blocks-443", "probe-tcp-failed"],
+        &[],
+    ),
+    (
         "endpoint-pending",
         2,
         &["endpoint-connection-pending"],

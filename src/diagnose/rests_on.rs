@@ -71,6 +71,10 @@ pub const READS: &[(&str, &[Basis])] = &[
         &[s(M::Enis), s(M::Targets), s(M::LbAttributes)],
     ),
     ("nlb-wiring", &[s(M::LbAttributes)]),
+    (
+        "nlb-security-groups",
+        &[s(M::Origin), s(M::Vpcs), s(M::SecurityGroups)],
+    ),
     ("endpoint-service", &[s(M::EndpointConnections)]),
     ("interface-endpoint", &[s(M::Origin), s(M::Vpcs)]),
     (

@@ -284,6 +284,7 @@ pub fn healthy_but(failed: Option<Source>) -> Model {
                 },
             ],
             sg_ids: vec![],
+            sg_on_privatelink: None,
         }])),
     );
     l(

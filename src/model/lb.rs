@@ -19,6 +19,10 @@ pub struct LoadBalancer {
     pub cross_zone: Option<bool>,
     pub zones: Vec<LbZone>,
     pub sg_ids: Vec<String>,
+    /// Whether the security groups judge traffic that arrives through PrivateLink (the
+    /// client's own address is then the source); `None` when the answer did not say,
+    /// which AWS treats as on.
+    pub sg_on_privatelink: Option<bool>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -49,6 +49,11 @@ pub const RULES: &[Rule] = &[
     rule("health-checks", Some(Targets), targets::health_checks),
     rule("nlb-wiring", Some(Nlb), nlb::nlb_wiring),
     rule(
+        "nlb-security-groups",
+        Some(Nlb),
+        security::nlb_security_groups,
+    ),
+    rule(
         "endpoint-service",
         Some(EndpointService),
         privatelink::endpoint_service,

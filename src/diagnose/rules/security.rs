@@ -184,6 +184,63 @@ pub fn eni_security_groups(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
     }])
 }
 
+/// An NLB with security groups must admit the API's port from whoever sends to it. Through
+/// PrivateLink that is the client itself, and only while the groups apply to PrivateLink
+/// traffic (`enforce_security_group_inbound_rules_on_private_link_traffic`, on by default).
+pub fn nlb_security_groups(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
+    if ctx.route != Route::Privatelink {
+        return Ok(vec![]);
+    }
+    let judged: Vec<_> = ctx
+        .path
+        .nlbs
+        .iter()
+        .filter(|lb| !lb.sg_ids.is_empty() && lb.sg_on_privatelink != Some(false))
+        .collect();
+    if judged.is_empty() {
+        return Ok(vec![]);
+    }
+    let origin = ctx.origin()?;
+    let all = need(&ctx.m.security_groups, crate::model::Source::SecurityGroups)?;
+    let mut out = Vec::new();
+    for lb in judged {
+        let ids: BTreeSet<String> = lb.sg_ids.iter().cloned().collect();
+        let gs = groups(all, &ids)?;
+        let mut denied = Vec::new();
+        // Security groups of the client do not travel through PrivateLink: only its address.
+        for src in origin_source(ctx, origin)? {
+            let src = Source { sg_ids: &[], ..src };
+            let label = match (src.ip, src.range) {
+                (Some(ip), _) => format!("this host ({ip})"),
+                (None, Some(r)) => format!("this host's VPC ({r})"),
+                _ => "this host".into(),
+            };
+            check(&gs, &src, &label, &mut denied)?;
+        }
+        if !denied.is_empty() {
+            out.push(Finding::new(
+                "nlb-sg-blocks-443",
+                Severity::Fail,
+                Some(HopName::Nlb),
+                &lb.name,
+                format!(
+                    "the security groups of NLB {} ({}) apply to PrivateLink traffic and do not allow TCP 443 from {}",
+                    lb.name,
+                    list(&ids),
+                    labels(&denied)
+                ),
+                format!(
+                    "{}\nor stop applying them to PrivateLink traffic: aws elbv2 set-security-groups --load-balancer-arn {} --security-groups {} --enforce-security-group-inbound-rules-on-private-link-traffic off",
+                    authorize(ids.iter().next().map_or("", String::as_str), &denied),
+                    lb.arn,
+                    ids.iter().cloned().collect::<Vec<_>>().join(" ")
+                ),
+            ).explaining(&[HopName::ApiServer]));
+        }
+    }
+    Ok(out)
+}
+
 pub fn endpoint_security_groups(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
     if ctx.path.endpoints.is_empty() {
         return Ok(vec![]);
@@ -338,5 +395,54 @@ mod tests {
                 .why
                 .contains("pl-1")
         );
+    }
+
+    /// The NLB gets its own group admitting `from`, applied to PrivateLink traffic or not.
+    fn nlb_with_group(m: &mut Model, from: &str, on_privatelink: Option<bool>) {
+        if let Loadable::Loaded { value, .. } = &mut m.load_balancers {
+            value[0].sg_ids = vec!["sg-nlb".into()];
+            value[0].sg_on_privatelink = on_privatelink;
+        }
+        let mut groups = m.security_groups.value().unwrap().clone();
+        groups.push(SecurityGroup {
+            id: "sg-nlb".into(),
+            name: "nlb".into(),
+            vpc_id: EKS_VPC.into(),
+            ingress: vec![crate::model::SgRule {
+                protocol: "tcp".into(),
+                from_port: Some(443),
+                to_port: Some(443),
+                sources: vec![SgSource::Cidr(from.parse().unwrap())],
+            }],
+        });
+        m.security_groups = Loadable::loaded(groups, t0());
+    }
+
+    #[test]
+    fn an_nlb_group_on_privatelink_traffic_must_admit_the_client() {
+        assert!(run(&healthy(), nlb_security_groups).unwrap().is_empty());
+        let mut m = healthy();
+        nlb_with_group(&mut m, "172.20.0.0/16", None);
+        assert!(run(&m, nlb_security_groups).unwrap().is_empty());
+        let mut m = healthy();
+        nlb_with_group(&mut m, "192.168.0.0/16", None);
+        let f = run(&m, nlb_security_groups).unwrap();
+        assert!(has(&f, "nlb-sg-blocks-443", Severity::Fail), "{f:?}");
+        assert!(f[0].evidence.contains("172.20.1.10"), "{}", f[0].evidence);
+        assert!(
+            f[0].fix
+                .contains("--group-id sg-nlb --protocol tcp --port 443 --cidr 172.20.1.10/32"),
+            "{}",
+            f[0].fix
+        );
+        // Off for PrivateLink traffic: the groups do not judge it.
+        let mut m = healthy();
+        nlb_with_group(&mut m, "192.168.0.0/16", Some(false));
+        assert!(run(&m, nlb_security_groups).unwrap().is_empty());
+        // The groups' rules unknown: unknown.
+        let mut m = healthy();
+        nlb_with_group(&mut m, "192.168.0.0/16", None);
+        let m = without(m, Part::SecurityGroups);
+        assert!(run(&m, nlb_security_groups).is_err());
     }
 }

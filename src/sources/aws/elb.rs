@@ -53,6 +53,9 @@ fn lb(x: &t::LoadBalancer) -> LoadBalancer {
             })
             .collect(),
         sg_ids: x.security_groups().to_vec(),
+        sg_on_privatelink: x
+            .enforce_security_group_inbound_rules_on_private_link_traffic()
+            .map(|v| !v.eq_ignore_ascii_case("off")),
     }
 }
 

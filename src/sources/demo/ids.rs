@@ -48,6 +48,8 @@ pub const SG_BASTION: &str = "sg-0a1b2c3d4e5f6a001";
 pub const SG_VPCE_API: &str = "sg-0a1b2c3d4e5f6a002";
 pub const SG_VPCE_SSM: &str = "sg-0a1b2c3d4e5f6a003";
 pub const SG_CLUSTER: &str = "sg-0a1b2c3d4e5f6b001";
+/// The API NLB's own security group.
+pub const SG_NLB_API: &str = "sg-0a1b2c3d4e5f6b002";
 pub const SG_CLUSTER_NAME: &str = "eks-cluster-sg-demo-private";
 
 pub const INSTANCE: &str = "i-0a1b2c3d4e5f60001";

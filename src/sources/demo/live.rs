@@ -153,6 +153,20 @@ fn through_privatelink(w: &World, ie: &InterfaceEndpoint, ip: Ipv4Addr, admitted
         return false;
     }
     let live: Vec<Ipv4Addr> = w.enis_of(&w.cluster().name).iter().map(|e| e.ip).collect();
+    // With its groups applied to PrivateLink traffic, the NLB must admit the client itself.
+    let nlb_admits = |arn: &String| {
+        w.load_balancers
+            .iter()
+            .filter(|lb| &lb.arn == arn)
+            .all(|lb| {
+                lb.sg_ids.is_empty()
+                    || lb.sg_on_privatelink == Some(false)
+                    || admits(&groups(w, &lb.sg_ids), 443, src)
+            })
+    };
+    if !svc.nlb_arns.iter().all(nlb_admits) {
+        return false;
+    }
     let pick = mix(&[w.elapsed.as_secs(), u64::from(u32::from(ip))]);
     w.listeners
         .iter()

@@ -229,6 +229,21 @@ pub fn security_groups(s: Scenario) -> Vec<SecurityGroup> {
             vec![tcp(443, vec![cidr(OPS_CIDR)])],
         ),
         sg(SG_CLUSTER, SG_CLUSTER_NAME, VPC_EKS, cluster_rules),
+        // PrivateLink traffic reaches the NLB from the clients' own addresses; in
+        // nlb-sg-blocks-443 someone narrowed the group to the cluster VPC.
+        sg(
+            SG_NLB_API,
+            "eks-api-nlb",
+            VPC_EKS,
+            vec![tcp(
+                443,
+                vec![cidr(if s == Scenario::NlbSgBlocks443 {
+                    EKS_CIDR
+                } else {
+                    OPS_CIDR
+                })],
+            )],
+        ),
     ]
 }
 

@@ -15,13 +15,14 @@ pub enum Scenario {
     TargetsUnhealthy,
     HealthCheckPath,
     NaclBlocks443,
+    NlbSgBlocks443,
     EndpointPending,
     AliasDangling,
 }
 
 impl Scenario {
     /// Every scenario, `healthy` first, in the order the CLI lists them.
-    pub const ALL: [Scenario; 13] = [
+    pub const ALL: [Scenario; 14] = [
         Scenario::Healthy,
         Scenario::RotationMissed,
         Scenario::StaleTarget,
@@ -33,6 +34,7 @@ impl Scenario {
         Scenario::TargetsUnhealthy,
         Scenario::HealthCheckPath,
         Scenario::NaclBlocks443,
+        Scenario::NlbSgBlocks443,
         Scenario::EndpointPending,
         Scenario::AliasDangling,
     ];
@@ -50,6 +52,7 @@ impl Scenario {
             Self::TargetsUnhealthy => "targets-unhealthy",
             Self::HealthCheckPath => "health-check-path",
             Self::NaclBlocks443 => "nacl-blocks-443",
+            Self::NlbSgBlocks443 => "nlb-sg-blocks-443",
             Self::EndpointPending => "endpoint-pending",
             Self::AliasDangling => "alias-dangling",
         }
@@ -93,6 +96,9 @@ impl Scenario {
             Self::NaclBlocks443 => {
                 "a network ACL on the endpoint's subnet in the second AZ stops 443 from the bastion: half the connections time out"
             }
+            Self::NlbSgBlocks443 => {
+                "the NLB's own security group admits only the cluster VPC, and applies to PrivateLink traffic: the bastion is dropped"
+            }
             Self::EndpointPending => {
                 "the interface endpoint's connection waits for acceptance: no IPs, no DNS answer"
             }
@@ -114,7 +120,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_list_is_exactly_the_thirteen_scenarios() {
+    fn the_list_is_exactly_the_fourteen_scenarios() {
         let names: Vec<&str> = Scenario::ALL.iter().map(|s| s.name()).collect();
         assert_eq!(
             names,
@@ -130,6 +136,7 @@ mod tests {
                 "targets-unhealthy",
                 "health-check-path",
                 "nacl-blocks-443",
+                "nlb-sg-blocks-443",
                 "endpoint-pending",
                 "alias-dangling",
             ]

@@ -52,9 +52,13 @@ pub fn load_balancers() -> Vec<LoadBalancer> {
         cross_zone: Some(false),
         zones,
         sg_ids: vec![],
+        sg_on_privatelink: None,
     };
-    vec![
-        nlb(
+    // The API's NLB has its own security group, applied to PrivateLink traffic too.
+    let api = LoadBalancer {
+        sg_ids: vec![SG_NLB_API.into()],
+        sg_on_privatelink: Some(true),
+        ..nlb(
             NLB_API_ARN,
             NLB_API_NAME,
             NLB_API_DNS,
@@ -62,7 +66,10 @@ pub fn load_balancers() -> Vec<LoadBalancer> {
                 zone(AZ_A, SUBNET_EKS_A, vec![NLB_API_IP_A]),
                 zone(AZ_B, SUBNET_EKS_B, vec![NLB_API_IP_B]),
             ],
-        ),
+        )
+    };
+    vec![
+        api,
         nlb(
             NLB_APP_ARN,
             NLB_APP_NAME,

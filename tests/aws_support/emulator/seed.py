@@ -26,6 +26,7 @@ FAULTS = [
     "health-check-path",
     "health-check-http",
     "nacl-blocks-443",
+    "nlb-sg-blocks-443",
 ]
 
 
@@ -331,6 +332,11 @@ class Seeder:
             )
             self.ec2.replace_network_acl_association(AssociationId=assoc, NetworkAclId=acl)
             ids["acl"] = acl
+        elif name == "nlb-sg-blocks-443":
+            # The NLB gets a group that admits only the cluster VPC.
+            sg = self.sg(ids["eks_vpc"], "eks-api-nlb", ["192.168.0.0/16"])
+            self.elb.set_security_groups(LoadBalancerArn=ids["nlb"], SecurityGroups=[sg])
+            ids["nlb_sg"] = sg
         elif name == "no-listener":
             self.elb.delete_listener(ListenerArn=ids["listener"])
         else:

@@ -66,6 +66,7 @@ pub fn json(m: &Model, d: &Diagnosis, generated_at: chrono::DateTime<chrono::Utc
         "route_basis": d.route_basis,
         "first_failure": d.first_failure,
         "elsewhere": d.elsewhere,
+        "zones": d.zones,
         "summary": d.summary,
         "hops": hops,
         "findings": d.findings,

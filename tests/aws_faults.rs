@@ -67,7 +67,12 @@ fn healthy_topology_is_ok_on_the_privatelink_route() {
 /// (fault, ids that must be raised, ids that may also be raised)
 const FAULTS: &[(&str, &[&str], &[&str])] = &[
     ("stale-target", &["target-stale"], &[]),
-    ("missing-target", &["target-missing"], &[]),
+    // The deregistered ENI leaves its zone's NLB node with nothing healthy (cross-zone off).
+    (
+        "missing-target",
+        &["target-missing"],
+        &["nlb-az-no-healthy-target"],
+    ),
     ("phz-not-associated", &["phz-not-associated"], &[]),
     // moto keeps routes `active` after the peering is deleted; the rule reads the peering.
     ("peering-inactive", &["peering-inactive"], &[]),
@@ -84,6 +89,11 @@ const FAULTS: &[(&str, &[&str], &[&str])] = &[
     ("no-listener", &["nlb-listener-missing"], &[]),
     ("health-check-path", &["tg-health-check-fails-on-api"], &[]),
     ("nlb-sg-blocks-443", &["nlb-sg-blocks-443"], &[]),
+    (
+        "eni-zone-without-nlb",
+        &["nlb-fewer-azs-than-enis"],
+        &["target-missing"],
+    ),
     ("health-check-http", &["tg-health-check-fails-on-api"], &[]),
     (
         "upgrade-no-room",
@@ -173,6 +183,25 @@ fn health_check_http() {
 fn nlb_sg_blocks_443() {
     let (_, doc) = seeded_fault_is_named("nlb-sg-blocks-443");
     assert_eq!(hop_status(&doc, "nlb"), "fail", "{doc:#}");
+}
+
+#[test]
+fn eni_zone_without_nlb() {
+    let (_, doc) = seeded_fault_is_named("eni-zone-without-nlb");
+    // The coverage is by zone ID, and names the zone the NLB skips.
+    let zones = doc["zones"]["zones"].as_array().unwrap();
+    assert_eq!(zones.len(), 3, "{:#}", doc["zones"]);
+    assert!(
+        zones.iter().all(|z| z["zone"] != z["name"]),
+        "{:#}",
+        doc["zones"]
+    );
+    assert_eq!(
+        zones.iter().filter(|z| z["nlb_subnet"].is_null()).count(),
+        1,
+        "{:#}",
+        doc["zones"]
+    );
 }
 
 #[test]

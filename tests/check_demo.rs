@@ -81,6 +81,17 @@ const SCENARIOS: &[(&str, i32, &[&str], &[&str])] = &[
         &[],
     ),
     (
+        "nlb-one-zone",
+        1,
+        &[
+            "nlb-fewer-azs-than-enis",
+            "endpoint-az-unsupported",
+            "target-unused",
+            "probe-tcp-failed",
+        ],
+        &[],
+    ),
+    (
         "endpoint-pending",
         2,
         &["endpoint-connection-pending"],

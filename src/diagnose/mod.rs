@@ -11,6 +11,7 @@ pub mod sg;
 pub mod states;
 #[cfg(test)]
 pub mod testkit;
+pub mod zones;
 
 pub use classify::AnswerClass;
 pub use ctx::{Ctx, PathIds, Route};
@@ -45,6 +46,8 @@ pub struct Diagnosis {
     pub path: PathIds,
     /// How each resource's own state reads, for lists that colour states.
     pub states: States,
+    /// The zones the PrivateLink path covers, by zone ID.
+    pub zones: zones::Coverage,
 }
 
 pub fn diagnose(model: &Model) -> Diagnosis {
@@ -84,6 +87,7 @@ pub fn diagnose(model: &Model) -> Diagnosis {
         answers: ctx.all_answers(),
         path: ctx.path.ids(),
         states: states::judge(&ctx),
+        zones: zones::coverage(&ctx),
     }
 }
 

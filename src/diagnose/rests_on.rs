@@ -72,6 +72,10 @@ pub const READS: &[(&str, &[Basis])] = &[
     ),
     ("nlb-wiring", &[s(M::LbAttributes)]),
     (
+        "zones",
+        &[s(M::Subnets), s(M::Enis), s(M::Targets), s(M::LbAttributes)],
+    ),
+    (
         "nlb-security-groups",
         &[s(M::Origin), s(M::Vpcs), s(M::SecurityGroups)],
     ),

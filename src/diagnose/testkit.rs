@@ -55,6 +55,10 @@ fn subnet(id: &str, vpc: &str, az: &str, c: &str, free: u32) -> Subnet {
         vpc_id: vpc.into(),
         name: None,
         az: az.into(),
+        az_id: Some(format!(
+            "euw1-az{}",
+            az.chars().last().map_or(0, |c| c as u32 - 'a' as u32 + 1)
+        )),
         cidr: c.parse().unwrap(),
         free_ips: free,
     }
@@ -325,6 +329,7 @@ pub fn healthy_but(failed: Option<Source>) -> Model {
             state: "Available".into(),
             nlb_arns: vec![NLB.into()],
             acceptance_required: true,
+            zones: vec!["eu-west-1a".into(), "eu-west-1b".into()],
         }])),
     );
     l(

@@ -34,6 +34,8 @@ pub struct Subnet {
     pub vpc_id: String,
     pub name: Option<String>,
     pub az: String,
+    /// The zone's ID (`euw1-az2`), the same in every account; names are shuffled per account.
+    pub az_id: Option<String>,
     pub cidr: Ipv4Net,
     pub free_ips: u32,
 }

@@ -12,6 +12,8 @@ pub struct EndpointService {
     pub state: String,
     pub nlb_arns: Vec<String>,
     pub acceptance_required: bool,
+    /// The zones (names, in the service owner's account) where it can be reached.
+    pub zones: Vec<String>,
 }
 
 impl EndpointService {

@@ -11,6 +11,7 @@ pub mod privatelink;
 pub mod route53;
 pub mod security;
 pub mod targets;
+pub mod zones;
 
 use super::ctx::Ctx;
 use super::finding::{Finding, HopName, Missing};
@@ -48,6 +49,7 @@ pub const RULES: &[Rule] = &[
     rule("target-health", Some(Targets), targets::target_health),
     rule("health-checks", Some(Targets), targets::health_checks),
     rule("nlb-wiring", Some(Nlb), nlb::nlb_wiring),
+    rule("zones", Some(Nlb), zones::zones),
     rule(
         "nlb-security-groups",
         Some(Nlb),

@@ -183,6 +183,7 @@ pub async fn subnets(ec2: &Client, vpc_ids: &[String]) -> ApiResult<Vec<Subnet>>
                 vpc_id: s(x.vpc_id()),
                 name: name_tag(x.tags()),
                 az: s(x.availability_zone()),
+                az_id: x.availability_zone_id().map(str::to_string),
                 cidr: x.cidr_block()?.parse().ok()?,
                 free_ips: x
                     .available_ip_address_count()

@@ -98,6 +98,7 @@ pub async fn endpoint_services(ec2: &Client) -> ApiResult<Vec<EndpointService>> 
                 .unwrap_or_default(),
             nlb_arns: c.network_load_balancer_arns().to_vec(),
             acceptance_required: c.acceptance_required().unwrap_or(false),
+            zones: c.availability_zones().to_vec(),
         })
         .collect())
 }

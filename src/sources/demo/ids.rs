@@ -8,6 +8,15 @@ pub const AZ_A: &str = "eu-west-1a";
 pub const AZ_B: &str = "eu-west-1b";
 pub const AZ_C: &str = "eu-west-1c";
 
+/// The zone IDs behind the names in this account: names are shuffled per account.
+pub fn az_id(az: &str) -> &'static str {
+    match az {
+        AZ_A => "euw1-az3",
+        AZ_B => "euw1-az1",
+        _ => "euw1-az2",
+    }
+}
+
 pub const CLUSTER: &str = "demo-private";
 pub const CLUSTER_ARN: &str = "arn:aws:eks:eu-west-1:111122223333:cluster/demo-private";
 pub const CLUSTER_VERSION: &str = "1.33";

@@ -137,10 +137,18 @@ fn through_privatelink(w: &World, ie: &InterfaceEndpoint, ip: Ipv4Addr, admitted
     if !acls_pass(&w.subnets, &w.network_acls, src, ip, 443) {
         return false;
     }
+    // An endpoint ENI in a zone the service is not offered in reaches nothing.
+    let zone = w
+        .subnets
+        .iter()
+        .find(|s| s.cidr.contains(&ip))
+        .map(|s| s.az.as_str());
+    let offered =
+        |svc: &crate::model::EndpointService| zone.is_none_or(|z| svc.zones.iter().any(|x| x == z));
     let Some(svc) = w
         .endpoint_services
         .iter()
-        .find(|s| s.name == ie.service_name && s.is_available())
+        .find(|s| s.name == ie.service_name && s.is_available() && offered(s))
     else {
         return false;
     };

@@ -40,6 +40,7 @@ pub fn subnets(s: Scenario) -> Vec<Subnet> {
         vpc_id: vpc.into(),
         name: Some(name.into()),
         az: az.into(),
+        az_id: Some(az_id(az).into()),
         cidr: net(cidr),
         free_ips,
     };

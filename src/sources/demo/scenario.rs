@@ -16,13 +16,14 @@ pub enum Scenario {
     HealthCheckPath,
     NaclBlocks443,
     NlbSgBlocks443,
+    NlbOneZone,
     EndpointPending,
     AliasDangling,
 }
 
 impl Scenario {
     /// Every scenario, `healthy` first, in the order the CLI lists them.
-    pub const ALL: [Scenario; 14] = [
+    pub const ALL: [Scenario; 15] = [
         Scenario::Healthy,
         Scenario::RotationMissed,
         Scenario::StaleTarget,
@@ -35,6 +36,7 @@ impl Scenario {
         Scenario::HealthCheckPath,
         Scenario::NaclBlocks443,
         Scenario::NlbSgBlocks443,
+        Scenario::NlbOneZone,
         Scenario::EndpointPending,
         Scenario::AliasDangling,
     ];
@@ -53,6 +55,7 @@ impl Scenario {
             Self::HealthCheckPath => "health-check-path",
             Self::NaclBlocks443 => "nacl-blocks-443",
             Self::NlbSgBlocks443 => "nlb-sg-blocks-443",
+            Self::NlbOneZone => "nlb-one-zone",
             Self::EndpointPending => "endpoint-pending",
             Self::AliasDangling => "alias-dangling",
         }
@@ -99,6 +102,9 @@ impl Scenario {
             Self::NlbSgBlocks443 => {
                 "the NLB's own security group admits only the cluster VPC, and applies to PrivateLink traffic: the bastion is dropped"
             }
+            Self::NlbOneZone => {
+                "the NLB is enabled in one zone, cross-zone off: the other zone's ENI and endpoint subnet are out of reach"
+            }
             Self::EndpointPending => {
                 "the interface endpoint's connection waits for acceptance: no IPs, no DNS answer"
             }
@@ -120,7 +126,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_list_is_exactly_the_fourteen_scenarios() {
+    fn the_list_is_exactly_the_fifteen_scenarios() {
         let names: Vec<&str> = Scenario::ALL.iter().map(|s| s.name()).collect();
         assert_eq!(
             names,
@@ -137,6 +143,7 @@ mod tests {
                 "health-check-path",
                 "nacl-blocks-443",
                 "nlb-sg-blocks-443",
+                "nlb-one-zone",
                 "endpoint-pending",
                 "alias-dangling",
             ]

@@ -35,7 +35,8 @@ pub fn cluster(s: Scenario, status: &str) -> Cluster {
     }
 }
 
-pub fn load_balancers() -> Vec<LoadBalancer> {
+/// In `nlb-one-zone` the API's NLB is enabled in the first zone only.
+pub fn load_balancers(s: Scenario) -> Vec<LoadBalancer> {
     let zone = |az: &str, subnet: &str, ips: Vec<std::net::Ipv4Addr>| LbZone {
         az: az.into(),
         subnet_id: subnet.into(),
@@ -62,10 +63,14 @@ pub fn load_balancers() -> Vec<LoadBalancer> {
             NLB_API_ARN,
             NLB_API_NAME,
             NLB_API_DNS,
-            vec![
-                zone(AZ_A, SUBNET_EKS_A, vec![NLB_API_IP_A]),
-                zone(AZ_B, SUBNET_EKS_B, vec![NLB_API_IP_B]),
-            ],
+            if s == Scenario::NlbOneZone {
+                vec![zone(AZ_A, SUBNET_EKS_A, vec![NLB_API_IP_A])]
+            } else {
+                vec![
+                    zone(AZ_A, SUBNET_EKS_A, vec![NLB_API_IP_A]),
+                    zone(AZ_B, SUBNET_EKS_B, vec![NLB_API_IP_B]),
+                ]
+            },
         )
     };
     vec![
@@ -150,13 +155,20 @@ pub fn app_targets() -> Vec<Target> {
     app.chain(hooks).collect()
 }
 
-pub fn endpoint_services() -> Vec<EndpointService> {
+/// The endpoint service is offered in the zones of its NLB.
+pub fn endpoint_services(s: Scenario) -> Vec<EndpointService> {
+    let zones = load_balancers(s)
+        .into_iter()
+        .filter(|lb| lb.arn == NLB_API_ARN)
+        .flat_map(|lb| lb.zones.into_iter().map(|z| z.az))
+        .collect();
     vec![EndpointService {
         id: SVC_ID.into(),
         name: SVC_NAME.into(),
         state: "Available".into(),
         nlb_arns: vec![NLB_API_ARN.into()],
         acceptance_required: true,
+        zones,
     }]
 }
 

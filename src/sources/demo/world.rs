@@ -53,7 +53,7 @@ pub struct SimDns {
 pub fn world(scenario: Scenario, elapsed: Duration) -> World {
     let t = timeline::millis(elapsed);
     let security_groups = network::security_groups(scenario);
-    let load_balancers = services::load_balancers();
+    let load_balancers = services::load_balancers(scenario);
     let target_groups = services::target_groups(scenario);
     // Checks pass when they reach a live ENI and can pass against the API server.
     let checkable = target_groups
@@ -71,6 +71,22 @@ pub fn world(scenario: Scenario, elapsed: Duration) -> World {
     let mut enis = timeline::eks_enis(scenario, t);
     enis.extend(network::other_enis());
     let mut targets = timeline::api_targets(scenario, t, TG_API_ARN, checks_pass);
+    // A target in a zone where the NLB is not enabled, cross-zone off, gets no traffic.
+    let enabled: Vec<&str> = load_balancers
+        .iter()
+        .filter(|lb| lb.arn == NLB_API_ARN && lb.cross_zone != Some(true))
+        .flat_map(|lb| lb.zones.iter().map(|z| z.az.as_str()))
+        .collect();
+    for t in targets.iter_mut() {
+        if !enabled.is_empty() && t.az.as_deref().is_some_and(|az| !enabled.contains(&az)) {
+            t.state = "unused".into();
+            t.reason = Some("Target.NotInUse".into());
+            t.description = Some(
+                "Target is in an Availability Zone that is not enabled for the load balancer"
+                    .into(),
+            );
+        }
+    }
     targets.extend(services::app_targets());
     let mut w = World {
         scenario,
@@ -88,7 +104,7 @@ pub fn world(scenario: Scenario, elapsed: Duration) -> World {
         listeners: services::listeners(),
         target_groups,
         targets,
-        endpoint_services: services::endpoint_services(),
+        endpoint_services: services::endpoint_services(scenario),
         endpoint_connections: services::endpoint_connections(scenario),
         interface_endpoints: services::interface_endpoints(scenario),
         hosted_zones: services::hosted_zones(scenario),

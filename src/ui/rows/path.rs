@@ -183,6 +183,63 @@ pub(super) fn targets(m: &Model, d: &Diagnosis) -> Table {
             detail: fields(tg),
         });
     }
+    // The zone coverage, by zone ID: ENIs, NLB nodes, healthy targets, service, endpoint.
+    let cross = match d.zones.cross_zone {
+        Some(true) => "cross-zone on",
+        Some(false) => "cross-zone off",
+        None => "cross-zone ?",
+    };
+    for z in &d.zones.zones {
+        let n = |v: Option<usize>| v.map_or("?".to_string(), |n| n.to_string());
+        let offered = match z.service_offered {
+            Some(true) => "offered",
+            Some(false) => "NOT offered",
+            None => "?",
+        };
+        let node = if z.nlb_subnet.is_some() {
+            st(HopStatus::Ok, format!("NLB node · {cross}"))
+        } else if z.enis.is_some_and(|e| e > 0) || !z.endpoint_subnets.is_empty() {
+            st(HopStatus::Warn, "no NLB node")
+        } else {
+            c("no NLB node")
+        };
+        rows.push(Row {
+            id: format!("zone {}", z.zone),
+            cells: vec![
+                cr("zone", Role::Accent),
+                c(&z.zone),
+                node,
+                c(format!(
+                    "ENIs {} · healthy targets {} · service {offered} · endpoint subnets {}",
+                    n(z.enis),
+                    n(z.healthy_targets),
+                    z.endpoint_subnets.len()
+                )),
+                c(&z.name),
+                c(""),
+            ],
+            detail: vec![
+                ("zone id".into(), z.zone.clone()),
+                ("zone name".into(), z.name.clone()),
+                ("EKS ENIs".into(), n(z.enis)),
+                (
+                    "NLB subnet".into(),
+                    z.nlb_subnet.clone().unwrap_or_else(|| "none".into()),
+                ),
+                ("healthy targets".into(), n(z.healthy_targets)),
+                ("endpoint service".into(), offered.into()),
+                (
+                    "endpoint subnets".into(),
+                    if z.endpoint_subnets.is_empty() {
+                        "none".into()
+                    } else {
+                        z.endpoint_subnets.join(", ")
+                    },
+                ),
+                ("cross-zone".into(), cross.into()),
+            ],
+        });
+    }
     Table {
         columns: vec![
             ("KIND", 9),

@@ -27,6 +27,7 @@ FAULTS = [
     "health-check-http",
     "nacl-blocks-443",
     "nlb-sg-blocks-443",
+    "eni-zone-without-nlb",
 ]
 
 
@@ -337,6 +338,16 @@ class Seeder:
             sg = self.sg(ids["eks_vpc"], "eks-api-nlb", ["192.168.0.0/16"])
             self.elb.set_security_groups(LoadBalancerArn=ids["nlb"], SecurityGroups=[sg])
             ids["nlb_sg"] = sg
+        elif name == "eni-zone-without-nlb":
+            # The cluster gains a third zone; the NLB stays in two.
+            eks_c = self.subnet(ids["eks_vpc"], "192.168.30.0/24", "c")
+            eni = self.ec2.create_network_interface(
+                SubnetId=eks_c,
+                Groups=[ids["cluster_sg"]],
+                Description=f"Amazon EKS {ids['cluster']}",
+                PrivateIpAddress="192.168.30.21",
+            )["NetworkInterface"]["NetworkInterfaceId"]
+            self.ext("/_ext/eni-status", {"region": self.region, "ids": [eni], "status": "in-use"})
         elif name == "no-listener":
             self.elb.delete_listener(ListenerArn=ids["listener"])
         else:

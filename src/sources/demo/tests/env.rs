@@ -44,7 +44,9 @@ async fn probes_follow_the_path_of_each_scenario() {
         for ip in answers {
             let p = e.probe(&req(&ip.to_string())).await;
             // The ACL in nacl-blocks-443 stops the endpoint IP outside the bastion's subnet.
-            let blocked = s == Scenario::NaclBlocks443 && ip.to_string() == "172.20.2.50";
+            // So does the zone the NLB is not enabled in, in nlb-one-zone.
+            let blocked = matches!(s, Scenario::NaclBlocks443 | Scenario::NlbOneZone)
+                && ip.to_string() == "172.20.2.50";
             let dead = [
                 Scenario::RotationMissed,
                 Scenario::TargetsUnhealthy,

@@ -250,10 +250,9 @@ fn large_healthy_account_with_a_second_listener_is_ok() {
 
 /// A network ACL is judged on the crossings from this host, which instance metadata
 /// places in its subnet.
-#[test]
-fn nacl_on_one_endpoint_subnet_is_named_with_its_rule() {
+fn nacl_fault_is_named_with_its_rule(fault: &str) {
     let emu = Emulator::start();
-    let ids = emu.seed(&["--fault", "nacl-blocks-443"]);
+    let ids = emu.seed(&["--fault", fault]);
     let imds = aws_support::imds::serve(ids["bastion"].as_str().unwrap());
     let out = emu
         .command(
@@ -274,14 +273,14 @@ fn nacl_on_one_endpoint_subnet_is_named_with_its_rule() {
     let (code, doc) = aws_support::emulator::parse(&out);
     assert_eq!(
         problems(&doc),
-        BTreeSet::from(["nacl-blocks-443".to_string()]),
+        BTreeSet::from([fault.to_string()]),
         "{doc:#}"
     );
     let f = doc["findings"]
         .as_array()
         .unwrap()
         .iter()
-        .find(|f| f["id"] == "nacl-blocks-443")
+        .find(|f| f["id"] == fault)
         .unwrap();
     assert_eq!(f["resource"], ids["acl"], "{f:#}");
     let evidence = f["evidence"].as_str().unwrap();
@@ -294,8 +293,19 @@ fn nacl_on_one_endpoint_subnet_is_named_with_its_rule() {
         "{:?}",
         broken_sources(&doc)
     );
-    // One of the endpoint's two subnets is stopped: a warning at the endpoint.
+    // One of the endpoint's two subnets is stopped: a warning where the deny is. The
+    // inbound deny stands on the endpoint's side; the return deny too (its egress).
     assert_eq!(f["severity"], "warn");
     assert_eq!(hop_status(&doc, "interface-endpoint"), "warn");
     assert_eq!(code, 1);
+}
+
+#[test]
+fn nacl_blocks_443() {
+    nacl_fault_is_named_with_its_rule("nacl-blocks-443");
+}
+
+#[test]
+fn nacl_blocks_return() {
+    nacl_fault_is_named_with_its_rule("nacl-blocks-return");
 }

@@ -75,6 +75,12 @@ const SCENARIOS: &[(&str, i32, &[&str], &[&str])] = &[
         &[],
     ),
     (
+        "nacl-blocks-return",
+        1,
+        &["nacl-blocks-return", "probe-tcp-failed"],
+        &[],
+    ),
+    (
         "nlb-sg-blocks-443",
         2,
         &["nlb-sg-blocks-443", "probe-tcp-failed"],

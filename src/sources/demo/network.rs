@@ -375,19 +375,21 @@ pub fn network_acls(s: Scenario) -> Vec<NetworkAcl> {
         default("acl-0a1b2c3d4e5f6c002", VPC_EKS),
         default("acl-0a1b2c3d4e5f6c003", VPC_SHARED),
     ];
-    if s == Scenario::NaclBlocks443 {
+    // In nacl-blocks-return the same subnet lets 443 in but not the answers out.
+    let custom = match s {
+        Scenario::NaclBlocks443 => Some(entry(90, false, false, "172.20.1.0/24", Some((443, 443)))),
+        Scenario::NaclBlocksReturn => {
+            Some(entry(90, true, false, "172.20.1.0/24", Some((1024, 65535))))
+        }
+        _ => None,
+    };
+    if let Some(rule) = custom {
         acls.push(NetworkAcl {
             id: ACL_OPS_B.into(),
             vpc_id: VPC_OPS.into(),
             default: false,
             subnet_ids: vec![SUBNET_OPS_B.into()],
-            entries: open(vec![entry(
-                90,
-                false,
-                false,
-                "172.20.1.0/24",
-                Some((443, 443)),
-            )]),
+            entries: open(vec![rule]),
         });
     }
     acls

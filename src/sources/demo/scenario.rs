@@ -15,6 +15,7 @@ pub enum Scenario {
     TargetsUnhealthy,
     HealthCheckPath,
     NaclBlocks443,
+    NaclBlocksReturn,
     NlbSgBlocks443,
     NlbOneZone,
     EndpointPending,
@@ -23,7 +24,7 @@ pub enum Scenario {
 
 impl Scenario {
     /// Every scenario, `healthy` first, in the order the CLI lists them.
-    pub const ALL: [Scenario; 15] = [
+    pub const ALL: [Scenario; 16] = [
         Scenario::Healthy,
         Scenario::RotationMissed,
         Scenario::StaleTarget,
@@ -35,6 +36,7 @@ impl Scenario {
         Scenario::TargetsUnhealthy,
         Scenario::HealthCheckPath,
         Scenario::NaclBlocks443,
+        Scenario::NaclBlocksReturn,
         Scenario::NlbSgBlocks443,
         Scenario::NlbOneZone,
         Scenario::EndpointPending,
@@ -54,6 +56,7 @@ impl Scenario {
             Self::TargetsUnhealthy => "targets-unhealthy",
             Self::HealthCheckPath => "health-check-path",
             Self::NaclBlocks443 => "nacl-blocks-443",
+            Self::NaclBlocksReturn => "nacl-blocks-return",
             Self::NlbSgBlocks443 => "nlb-sg-blocks-443",
             Self::NlbOneZone => "nlb-one-zone",
             Self::EndpointPending => "endpoint-pending",
@@ -99,6 +102,9 @@ impl Scenario {
             Self::NaclBlocks443 => {
                 "a network ACL on the endpoint's subnet in the second AZ stops 443 from the bastion: half the connections time out"
             }
+            Self::NaclBlocksReturn => {
+                "the endpoint's subnet in the second AZ lets 443 in but its ACL stops the answers back to the bastion's subnet"
+            }
             Self::NlbSgBlocks443 => {
                 "the NLB's own security group admits only the cluster VPC, and applies to PrivateLink traffic: the bastion is dropped"
             }
@@ -126,7 +132,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_list_is_exactly_the_fifteen_scenarios() {
+    fn the_list_is_exactly_the_sixteen_scenarios() {
         let names: Vec<&str> = Scenario::ALL.iter().map(|s| s.name()).collect();
         assert_eq!(
             names,
@@ -142,6 +148,7 @@ mod tests {
                 "targets-unhealthy",
                 "health-check-path",
                 "nacl-blocks-443",
+                "nacl-blocks-return",
                 "nlb-sg-blocks-443",
                 "nlb-one-zone",
                 "endpoint-pending",

@@ -28,6 +28,7 @@ FAULTS = [
     "nacl-blocks-443",
     "nlb-sg-blocks-443",
     "eni-zone-without-nlb",
+    "nacl-blocks-return",
 ]
 
 
@@ -309,9 +310,9 @@ class Seeder:
             self.elb.modify_target_group(
                 TargetGroupArn=ids["tg"], HealthCheckProtocol="HTTP", HealthCheckPath="/healthz"
             )
-        elif name == "nacl-blocks-443":
+        elif name in ("nacl-blocks-443", "nacl-blocks-return"):
             # The endpoint's subnet in the second AZ gets an ACL that stops 443 from the
-            # bastion's subnet; everything else stays open.
+            # bastion's subnet, or the answers back to it; everything else stays open.
             ops_b = ids["ops_subnets"][1]
             acl = self.ec2.create_network_acl(VpcId=ids["ops_vpc"])["NetworkAcl"]["NetworkAclId"]
             for egress in (False, True):
@@ -319,9 +320,14 @@ class Seeder:
                     NetworkAclId=acl, RuleNumber=100, Protocol="-1", RuleAction="allow",
                     Egress=egress, CidrBlock="0.0.0.0/0",
                 )
+            ports, egress = (
+                ({"From": 443, "To": 443}, False)
+                if name == "nacl-blocks-443"
+                else ({"From": 1024, "To": 65535}, True)
+            )
             self.ec2.create_network_acl_entry(
-                NetworkAclId=acl, RuleNumber=90, Protocol="6", RuleAction="deny", Egress=False,
-                CidrBlock="172.20.1.0/24", PortRange={"From": 443, "To": 443},
+                NetworkAclId=acl, RuleNumber=90, Protocol="6", RuleAction="deny", Egress=egress,
+                CidrBlock="172.20.1.0/24", PortRange=ports,
             )
             current = self.ec2.describe_network_acls(
                 Filters=[{"Name": "association.subnet-id", "Values": [ops_b]}]

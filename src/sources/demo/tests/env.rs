@@ -45,8 +45,10 @@ async fn probes_follow_the_path_of_each_scenario() {
             let p = e.probe(&req(&ip.to_string())).await;
             // The ACL in nacl-blocks-443 stops the endpoint IP outside the bastion's subnet.
             // So does the zone the NLB is not enabled in, in nlb-one-zone.
-            let blocked = matches!(s, Scenario::NaclBlocks443 | Scenario::NlbOneZone)
-                && ip.to_string() == "172.20.2.50";
+            let blocked = matches!(
+                s,
+                Scenario::NaclBlocks443 | Scenario::NaclBlocksReturn | Scenario::NlbOneZone
+            ) && ip.to_string() == "172.20.2.50";
             let dead = [
                 Scenario::RotationMissed,
                 Scenario::TargetsUnhealthy,

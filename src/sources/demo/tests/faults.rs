@@ -19,6 +19,7 @@ fn each_scenario_differs_from_healthy_only_by_its_fault() {
         (Scenario::UpgradeNoRoom, &["subnets"]),
         (Scenario::HealthCheckPath, &["target_groups", "targets"]),
         (Scenario::NaclBlocks443, &["network_acls", "reach"]),
+        (Scenario::NaclBlocksReturn, &["network_acls", "reach"]),
         (Scenario::NlbSgBlocks443, &["reach", "security_groups"]),
         (
             Scenario::NlbOneZone,

@@ -29,23 +29,7 @@ fn origin_comes_from_instance_metadata_and_describe_instances() {
     let emu = Emulator::start();
     let ids = emu.seed(&[]);
     let imds = aws_support::imds::serve(ids["bastion"].as_str().unwrap());
-    let out = emu
-        .command(
-            "imds",
-            &[
-                "check",
-                "--no-live",
-                "--output",
-                "json",
-                "--cluster",
-                "prod",
-            ],
-        )
-        .env_remove("AWS_EC2_METADATA_DISABLED")
-        .env("AWS_EC2_METADATA_SERVICE_ENDPOINT", &imds)
-        .output()
-        .unwrap();
-    let (code, doc) = parse(&out);
+    let (code, doc) = emu.check_via_imds("imds", &imds);
     let o = &doc["origin"];
     assert_eq!(o["found_by"], "instance metadata", "{doc:#}");
     assert_eq!(o["instance_id"], ids["bastion"]);
@@ -57,23 +41,7 @@ fn origin_comes_from_instance_metadata_and_describe_instances() {
 
     // Metadata answers but the instance cannot be described: the origin is UNKNOWN, and why.
     emu.fault("imds-denied", "ec2:DescribeInstances", "deny");
-    let out = emu
-        .command(
-            "imds-denied",
-            &[
-                "check",
-                "--no-live",
-                "--output",
-                "json",
-                "--cluster",
-                "prod",
-            ],
-        )
-        .env_remove("AWS_EC2_METADATA_DISABLED")
-        .env("AWS_EC2_METADATA_SERVICE_ENDPOINT", &imds)
-        .output()
-        .unwrap();
-    let (code, doc) = parse(&out);
+    let (code, doc) = emu.check_via_imds("imds-denied", &imds);
     assert_eq!(code, 1, "{doc:#}");
     assert_eq!(doc["hops"][0]["status"], "unknown");
     let evidence = doc["hops"][0]["evidence"].as_str().unwrap();

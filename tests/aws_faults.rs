@@ -254,23 +254,7 @@ fn nacl_fault_is_named_with_its_rule(fault: &str) {
     let emu = Emulator::start();
     let ids = emu.seed(&["--fault", fault]);
     let imds = aws_support::imds::serve(ids["bastion"].as_str().unwrap());
-    let out = emu
-        .command(
-            "nacl",
-            &[
-                "check",
-                "--no-live",
-                "--output",
-                "json",
-                "--cluster",
-                "prod",
-            ],
-        )
-        .env_remove("AWS_EC2_METADATA_DISABLED")
-        .env("AWS_EC2_METADATA_SERVICE_ENDPOINT", &imds)
-        .output()
-        .unwrap();
-    let (code, doc) = aws_support::emulator::parse(&out);
+    let (code, doc) = emu.check_via_imds("nacl", &imds);
     assert_eq!(
         problems(&doc),
         BTreeSet::from([fault.to_string()]),

@@ -139,6 +139,26 @@ impl Emulator {
         cmd
     }
 
+    /// `check --no-live --output json` of cluster `prod`, with this host located through
+    /// the instance metadata service at `imds`; exit code and document.
+    pub fn check_via_imds(&self, key: &str, imds: &str) -> (i32, Value) {
+        let args = [
+            "check",
+            "--no-live",
+            "--output",
+            "json",
+            "--cluster",
+            "prod",
+        ];
+        let out = self
+            .command(key, &args)
+            .env_remove("AWS_EC2_METADATA_DISABLED")
+            .env("AWS_EC2_METADATA_SERVICE_ENDPOINT", imds)
+            .output()
+            .expect("run eksnet-tui");
+        parse(&out)
+    }
+
     /// `check --no-live --output json` from `vpc`; exit code and document.
     pub fn check(&self, key: &str, vpc: &str, extra: &[&str]) -> (i32, Value) {
         let mut args = vec!["check", "--no-live", "--output", "json", "--from-vpc", vpc];

@@ -184,6 +184,31 @@ pub fn eni_security_groups(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
     }])
 }
 
+/// How `groups` refuse this host, as a source with its own groups or (`with_groups` off)
+/// by its address alone.
+fn refused_host(
+    ctx: &Ctx,
+    origin: &Origin,
+    groups: &[&SecurityGroup],
+    with_groups: bool,
+) -> Result<Vec<Denied>, Missing> {
+    let mut denied = Vec::new();
+    for src in origin_source(ctx, origin)? {
+        let src = if with_groups {
+            src
+        } else {
+            Source { sg_ids: &[], ..src }
+        };
+        let label = match (src.ip, src.range) {
+            (Some(ip), _) => format!("this host ({ip})"),
+            (None, Some(r)) => format!("this host's VPC ({r})"),
+            _ => "this host".into(),
+        };
+        check(groups, &src, &label, &mut denied)?;
+    }
+    Ok(denied)
+}
+
 /// An NLB with security groups must admit the API's port from whoever sends to it. Through
 /// PrivateLink that is the client itself, and only while the groups apply to PrivateLink
 /// traffic (`enforce_security_group_inbound_rules_on_private_link_traffic`, on by default).
@@ -206,17 +231,8 @@ pub fn nlb_security_groups(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
     for lb in judged {
         let ids: BTreeSet<String> = lb.sg_ids.iter().cloned().collect();
         let gs = groups(all, &ids)?;
-        let mut denied = Vec::new();
         // Security groups of the client do not travel through PrivateLink: only its address.
-        for src in origin_source(ctx, origin)? {
-            let src = Source { sg_ids: &[], ..src };
-            let label = match (src.ip, src.range) {
-                (Some(ip), _) => format!("this host ({ip})"),
-                (None, Some(r)) => format!("this host's VPC ({r})"),
-                _ => "this host".into(),
-            };
-            check(&gs, &src, &label, &mut denied)?;
-        }
+        let denied = refused_host(ctx, origin, &gs, false)?;
         if !denied.is_empty() {
             out.push(Finding::new(
                 "nlb-sg-blocks-443",
@@ -251,15 +267,7 @@ pub fn endpoint_security_groups(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
     for ie in &ctx.path.endpoints {
         let ids: BTreeSet<String> = ie.sg_ids.iter().cloned().collect();
         let gs = groups(all, &ids)?;
-        let mut denied = Vec::new();
-        for src in origin_source(ctx, origin)? {
-            let label = match (src.ip, src.range) {
-                (Some(ip), _) => format!("this host ({ip})"),
-                (None, Some(r)) => format!("this host's VPC ({r})"),
-                _ => "this host".into(),
-            };
-            check(&gs, &src, &label, &mut denied)?;
-        }
+        let denied = refused_host(ctx, origin, &gs, true)?;
         if !denied.is_empty() {
             out.push(Finding::new(
                 "sg-blocks-443",

@@ -70,8 +70,8 @@ const FAULTS: &[(&str, &[&str], &[&str])] = &[
     // The deregistered ENI leaves its zone's NLB node with nothing healthy (cross-zone off).
     (
         "missing-target",
-        &["target-missing"],
-        &["nlb-az-no-healthy-target"],
+        &["target-missing", "nlb-az-no-healthy-target"],
+        &[],
     ),
     ("phz-not-associated", &["phz-not-associated"], &[]),
     // moto keeps routes `active` after the peering is deleted; the rule reads the peering.

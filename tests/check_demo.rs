@@ -98,6 +98,16 @@ const SCENARIOS: &[(&str, i32, &[&str], &[&str])] = &[
         &[],
     ),
     (
+        "zone-without-target",
+        1,
+        &[
+            "target-missing",
+            "nlb-az-no-healthy-target",
+            "probe-tcp-failed",
+        ],
+        &[],
+    ),
+    (
         "endpoint-pending",
         2,
         &["endpoint-connection-pending"],

@@ -176,12 +176,24 @@ fn through_privatelink(w: &World, ie: &InterfaceEndpoint, ip: Ipv4Addr, admitted
         return false;
     }
     let pick = mix(&[w.elapsed.as_secs(), u64::from(u32::from(ip))]);
+    // The endpoint ENI hands to the NLB node in its own zone; with cross-zone off that node
+    // sends only to targets in its zone.
+    let cross = |arn: &String| {
+        w.load_balancers
+            .iter()
+            .any(|lb| &lb.arn == arn && lb.cross_zone == Some(true))
+    };
     w.listeners
         .iter()
         .filter(|l| svc.nlb_arns.contains(&l.lb_arn) && l.port == 443)
-        .flat_map(|l| l.forwards_to.iter())
-        .any(|tg| {
-            let targets: Vec<&Target> = w.targets.iter().filter(|t| &t.tg_arn == tg).collect();
+        .flat_map(|l| l.forwards_to.iter().map(move |tg| (tg, cross(&l.lb_arn))))
+        .any(|(tg, cross_zone)| {
+            let targets: Vec<&Target> = w
+                .targets
+                .iter()
+                .filter(|t| &t.tg_arn == tg)
+                .filter(|t| cross_zone || zone.is_none() || t.az.as_deref() == zone)
+                .collect();
             forwards_to_live(&targets, &live, admitted, pick)
         })
 }

@@ -18,13 +18,14 @@ pub enum Scenario {
     NaclBlocksReturn,
     NlbSgBlocks443,
     NlbOneZone,
+    ZoneWithoutTarget,
     EndpointPending,
     AliasDangling,
 }
 
 impl Scenario {
     /// Every scenario, `healthy` first, in the order the CLI lists them.
-    pub const ALL: [Scenario; 16] = [
+    pub const ALL: [Scenario; 17] = [
         Scenario::Healthy,
         Scenario::RotationMissed,
         Scenario::StaleTarget,
@@ -39,6 +40,7 @@ impl Scenario {
         Scenario::NaclBlocksReturn,
         Scenario::NlbSgBlocks443,
         Scenario::NlbOneZone,
+        Scenario::ZoneWithoutTarget,
         Scenario::EndpointPending,
         Scenario::AliasDangling,
     ];
@@ -59,6 +61,7 @@ impl Scenario {
             Self::NaclBlocksReturn => "nacl-blocks-return",
             Self::NlbSgBlocks443 => "nlb-sg-blocks-443",
             Self::NlbOneZone => "nlb-one-zone",
+            Self::ZoneWithoutTarget => "zone-without-target",
             Self::EndpointPending => "endpoint-pending",
             Self::AliasDangling => "alias-dangling",
         }
@@ -111,6 +114,9 @@ impl Scenario {
             Self::NlbOneZone => {
                 "the NLB is enabled in one zone, cross-zone off: the other zone's ENI and endpoint subnet are out of reach"
             }
+            Self::ZoneWithoutTarget => {
+                "the second zone's ENI is not registered, cross-zone off: that zone's NLB node has nothing to send to"
+            }
             Self::EndpointPending => {
                 "the interface endpoint's connection waits for acceptance: no IPs, no DNS answer"
             }
@@ -132,7 +138,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_list_is_exactly_the_sixteen_scenarios() {
+    fn the_list_is_exactly_the_seventeen_scenarios() {
         let names: Vec<&str> = Scenario::ALL.iter().map(|s| s.name()).collect();
         assert_eq!(
             names,
@@ -151,6 +157,7 @@ mod tests {
                 "nacl-blocks-return",
                 "nlb-sg-blocks-443",
                 "nlb-one-zone",
+                "zone-without-target",
                 "endpoint-pending",
                 "alias-dangling",
             ]

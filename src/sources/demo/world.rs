@@ -1,6 +1,6 @@
 //! The simulated account at one instant: a pure function of (scenario, elapsed time).
 
-use super::ids::{ENDPOINT_HOST, NLB_API_ARN, SG_CLUSTER, TG_API_ARN};
+use super::ids::{AZ_B, ENDPOINT_HOST, NLB_API_ARN, SG_CLUSTER, TG_API_ARN};
 use super::scenario::Scenario;
 use super::{live, network, services, timeline};
 use crate::model::{
@@ -77,6 +77,10 @@ pub fn world(scenario: Scenario, elapsed: Duration) -> World {
         .filter(|lb| lb.arn == NLB_API_ARN && lb.cross_zone != Some(true))
         .flat_map(|lb| lb.zones.iter().map(|z| z.az.as_str()))
         .collect();
+    // In zone-without-target the second zone's ENI was deregistered by hand.
+    if scenario == Scenario::ZoneWithoutTarget {
+        targets.retain(|t| t.tg_arn != TG_API_ARN || t.az.as_deref() != Some(AZ_B));
+    }
     for t in targets.iter_mut() {
         if !enabled.is_empty() && t.az.as_deref().is_some_and(|az| !enabled.contains(&az)) {
             t.state = "unused".into();

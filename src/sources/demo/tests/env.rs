@@ -47,7 +47,10 @@ async fn probes_follow_the_path_of_each_scenario() {
             // So does the zone the NLB is not enabled in, in nlb-one-zone.
             let blocked = matches!(
                 s,
-                Scenario::NaclBlocks443 | Scenario::NaclBlocksReturn | Scenario::NlbOneZone
+                Scenario::NaclBlocks443
+                    | Scenario::NaclBlocksReturn
+                    | Scenario::NlbOneZone
+                    | Scenario::ZoneWithoutTarget
             ) && ip.to_string() == "172.20.2.50";
             let dead = [
                 Scenario::RotationMissed,

@@ -21,6 +21,7 @@ fn each_scenario_differs_from_healthy_only_by_its_fault() {
         (Scenario::NaclBlocks443, &["network_acls", "reach"]),
         (Scenario::NaclBlocksReturn, &["network_acls", "reach"]),
         (Scenario::NlbSgBlocks443, &["reach", "security_groups"]),
+        (Scenario::ZoneWithoutTarget, &["reach", "targets"]),
         (
             Scenario::NlbOneZone,
             &["endpoint_services", "load_balancers", "reach", "targets"],

@@ -89,6 +89,7 @@ const FAULTS: &[(&str, &[&str], &[&str])] = &[
     ("no-listener", &["nlb-listener-missing"], &[]),
     ("health-check-path", &["tg-health-check-fails-on-api"], &[]),
     ("nlb-sg-blocks-443", &["nlb-sg-blocks-443"], &[]),
+    ("endpoint-az-unsupported", &["endpoint-az-unsupported"], &[]),
     (
         "eni-zone-without-nlb",
         &["nlb-fewer-azs-than-enis"],
@@ -201,6 +202,18 @@ fn eni_zone_without_nlb() {
         1,
         "{:#}",
         doc["zones"]
+    );
+}
+
+#[test]
+fn endpoint_az_unsupported() {
+    let (_, doc) = seeded_fault_is_named("endpoint-az-unsupported");
+    assert_eq!(hop_status(&doc, "interface-endpoint"), "warn", "{doc:#}");
+    // The fix takes the subnet off the endpoint.
+    let f = doc["findings"].to_string();
+    assert!(
+        f.contains("modify-vpc-endpoint") && f.contains("--remove-subnet-ids subnet-"),
+        "{f}"
     );
 }
 

@@ -29,6 +29,7 @@ FAULTS = [
     "nlb-sg-blocks-443",
     "eni-zone-without-nlb",
     "nacl-blocks-return",
+    "endpoint-az-unsupported",
 ]
 
 
@@ -354,6 +355,12 @@ class Seeder:
                 PrivateIpAddress="192.168.30.21",
             )["NetworkInterface"]["NetworkInterfaceId"]
             self.ext("/_ext/eni-status", {"region": self.region, "ids": [eni], "status": "in-use"})
+        elif name == "endpoint-az-unsupported":
+            # The endpoint gains a subnet in a third zone, where the NLB (and so the
+            # service) is not.
+            ops_c = self.subnet(ids["ops_vpc"], "172.20.3.0/24", "c")
+            self.ec2.modify_vpc_endpoint(VpcEndpointId=ids["endpoint_id"], AddSubnetIds=[ops_c])
+            ids["endpoint_subnet_c"] = ops_c
         elif name == "no-listener":
             self.elb.delete_listener(ListenerArn=ids["listener"])
         else:

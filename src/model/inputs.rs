@@ -2,7 +2,7 @@
 //! each source. An input is ready once every source it is read from has settled in this
 //! collection cycle; a source that failed makes only the inputs read from it blocked.
 
-use super::lb::groups_for_port;
+use super::lb::api_groups;
 use super::{Loadable, Model, Source, SourceError};
 use std::collections::BTreeSet;
 
@@ -192,13 +192,16 @@ impl Input {
                 settled(S::Cluster, &m.cluster, pending)?;
                 let lb_arns = Input::LbArns.try_derive(m, pending)?;
                 let lb_arns: Vec<&str> = lb_arns.iter().map(String::as_str).collect();
-                let ip = groups.iter().filter(|g| g.is_ip()).collect();
-                let api = groups_for_port(
-                    ip,
+                let ip: Vec<_> = groups.iter().filter(|g| g.is_ip()).collect();
+                // While the API's group is not known, every candidate's health is read, so
+                // nothing is dropped unseen.
+                let api = api_groups(
+                    ip.clone(),
                     listeners.map(Vec::as_slice),
                     &lb_arns,
                     m.endpoint_port(),
-                );
+                )
+                .unwrap_or(ip);
                 sorted(api.into_iter().map(|g| g.arn.clone()))
             }
             Input::ZoneIds => sorted(

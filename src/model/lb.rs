@@ -87,30 +87,6 @@ pub fn nlb_eni_description(lb_arn: &str) -> Option<String> {
         .map(|(_, rest)| format!("ELB {rest}"))
 }
 
-/// Of `groups` (on the load balancers `lb_arns`), the ones that carry traffic for `port`:
-/// those the listeners on that port forward to. When the listeners are unknown, or none on
-/// the port forwards anywhere, every group is kept, so nothing is dropped unseen.
-pub fn groups_for_port<'a>(
-    groups: Vec<&'a TargetGroup>,
-    listeners: Option<&[Listener]>,
-    lb_arns: &[&str],
-    port: u16,
-) -> Vec<&'a TargetGroup> {
-    let forwarded: Vec<&str> = listeners
-        .unwrap_or_default()
-        .iter()
-        .filter(|l| l.port == port && lb_arns.contains(&l.lb_arn.as_str()))
-        .flat_map(|l| l.forwards_to.iter().map(String::as_str))
-        .collect();
-    if forwarded.is_empty() {
-        return groups;
-    }
-    groups
-        .into_iter()
-        .filter(|g| forwarded.contains(&g.arn.as_str()))
-        .collect()
-}
-
 /// Of `groups` (on the load balancers `lb_arns`), the API's: those the listeners on `port`
 /// forward to, plainly or weighted. Other listeners serve other things and never count.
 /// Without the listeners only a sole group is known to be the API's; with no listener on

@@ -136,8 +136,7 @@ pub fn nacls(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
     let port = ctx.m.endpoint_port();
     let legs = legs(ctx, subnets)?;
     // Per (finding, ACL, direction): the crossings it stops, to say each block once.
-    let mut blocked: BTreeMap<(&'static str, String, bool), Vec<String>> = BTreeMap::new();
-    let mut found: BTreeMap<(&'static str, String, bool), Finding> = BTreeMap::new();
+    let mut found: BTreeMap<(&'static str, String, bool), (Finding, Vec<String>)> = BTreeMap::new();
     let mut judged: BTreeMap<HopName, (usize, usize)> = BTreeMap::new();
     for leg in &legs {
         let checks = [
@@ -185,8 +184,7 @@ pub fn nacls(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
             leg_blocked = true;
             let key = (c.id, acl.id.clone(), c.egress);
             let crossing = format!("{} -> {}", leg.from.what, leg.to.what);
-            blocked.entry(key.clone()).or_default().push(crossing);
-            found.entry(key).or_insert_with(|| {
+            let entry = found.entry(key).or_insert_with(|| {
                 let (dir, flag) = if c.egress {
                     ("out to", "--egress")
                 } else {
@@ -214,7 +212,7 @@ pub fn nacls(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
                         acl.id, c.ports.0, c.ports.1, c.peer.ip
                     ),
                 };
-                Finding::new(
+                let finding = Finding::new(
                     c.id,
                     Severity::Fail,
                     Some(c.side.hop),
@@ -224,8 +222,10 @@ pub fn nacls(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
                         acl.id, subnet.id, c.peer.what
                     ),
                     fix,
-                )
+                );
+                (finding, Vec::new())
             });
+            entry.1.push(crossing);
         }
         for hop in [leg.from.hop, leg.to.hop] {
             let e = judged.entry(hop).or_default();
@@ -234,8 +234,7 @@ pub fn nacls(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
         }
     }
     let mut out = Vec::new();
-    for (key, mut f) in found {
-        let crossings = &blocked[&key];
+    for (mut f, crossings) in found.into_values() {
         // A block that leaves other crossings of the hop open fails some connections only.
         let all = f
             .hop
@@ -247,7 +246,7 @@ pub fn nacls(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
         f.evidence = format!(
             "{}; crossing(s): {}",
             f.evidence,
-            crate::diagnose::finding::list(crossings)
+            crate::diagnose::finding::list(&crossings)
         );
         out.push(f);
     }

@@ -130,6 +130,60 @@ fn seeded_fault_is_named(fault: &str) -> (i32, Value) {
     (code, doc)
 }
 
+/// Over a transit gateway, no peering: OK when the routes are right; each broken leg is
+/// named at the `transit-gateway` hop.
+#[test]
+fn transit_gateway_topologies() {
+    let emu = Emulator::start();
+    let ids = emu.seed(&["--fault", "tgw"]);
+    let (code, doc) = emu.check("tgw", ids["ops_vpc"].as_str().unwrap(), &[]);
+    assert_eq!(code, 0, "{doc:#}");
+    assert_eq!(doc["route"], "direct");
+    let hops: Vec<&str> = doc["hops"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        hops,
+        ["origin", "dns", "transit-gateway", "eks-enis", "api-server"]
+    );
+    assert_eq!(hop_status(&doc, "transit-gateway"), "ok");
+    assert!(problems(&doc).is_empty(), "{:?}", problems(&doc));
+    assert!(
+        broken_sources(&doc).is_empty(),
+        "{:?}",
+        broken_sources(&doc)
+    );
+
+    for (fault, id) in [
+        ("tgw-route-missing", "tgw-route-missing"),
+        ("tgw-blackhole", "tgw-route-blackhole"),
+        ("tgw-attachment-pending", "tgw-attachment-unavailable"),
+    ] {
+        let emu = Emulator::start();
+        let ids = emu.seed(&["--fault", fault]);
+        let (code, doc) = emu.check(fault, ids["ops_vpc"].as_str().unwrap(), &[]);
+        assert_eq!(code, 2, "{fault}: {doc:#}");
+        assert_eq!(hop_status(&doc, "transit-gateway"), "fail", "{fault}");
+        let found = problems(&doc);
+        assert_eq!(found, BTreeSet::from([id.to_string()]), "{fault}");
+        let finding = doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["id"] == id)
+            .unwrap();
+        let tgw = ids["tgw"].as_str().unwrap();
+        let text = format!("{} {}", finding["evidence"], finding["fix"]);
+        assert!(
+            text.contains(tgw) || text.contains(ids["tgw_attachments"]["eks"].as_str().unwrap()),
+            "{fault}: {text}"
+        );
+    }
+}
+
 #[test]
 fn stale_target() {
     seeded_fault_is_named("stale-target");

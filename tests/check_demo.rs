@@ -114,6 +114,19 @@ const SCENARIOS: &[(&str, i32, &[&str], &[&str])] = &[
         &["interface-endpoint-unavailable", "dns-no-answer"],
     ),
     ("alias-dangling", 2, &["alias-dangling"], &["dns-no-answer"]),
+    ("tgw", 0, &[], &[]),
+    (
+        "tgw-route-missing",
+        2,
+        &["tgw-route-missing", "probe-tcp-failed"],
+        &[],
+    ),
+    (
+        "tgw-blackhole",
+        2,
+        &["tgw-route-blackhole", "probe-tcp-failed"],
+        &[],
+    ),
 ];
 
 #[test]

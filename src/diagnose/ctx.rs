@@ -3,10 +3,11 @@
 use super::classify::{AnswerClass, classify};
 use super::finding::{Missing, list};
 use crate::model::lb::api_groups;
+use crate::model::network::table_for_subnet;
 use crate::model::stats::{Trend, dns_trend};
 use crate::model::{
     Cluster, DnsOutcome, DnsSample, EndpointService, ErrorKind, InterfaceEndpoint, LoadBalancer,
-    Loadable, Model, Origin, ProbeSample, Source, TargetGroup,
+    Loadable, Model, Origin, ProbeSample, RouteTable, RouteTarget, Source, TargetGroup,
 };
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -35,6 +36,18 @@ impl Route {
             Self::Unresolved => "unresolved",
         }
     }
+}
+
+/// What carries traffic between this host's VPC and the cluster VPC on the direct route.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", content = "id", rename_all = "kebab-case")]
+pub enum Crossing {
+    /// This host is in the cluster VPC: nothing to cross.
+    SameVpc,
+    /// A VPC peering (also when nothing carries the traffic: the classic way to join).
+    Peering,
+    /// This transit gateway.
+    TransitGateway(String),
 }
 
 /// The resources that carry this host's traffic on the PrivateLink route.
@@ -78,6 +91,8 @@ pub struct Ctx<'a> {
     /// Why this route was chosen.
     pub route_basis: String,
     pub path: PathResources<'a>,
+    /// How the direct route crosses between the VPCs.
+    pub crossing: Crossing,
 }
 
 /// Data a rule needs from `source`, or why it is missing, naming the source as the
@@ -104,6 +119,7 @@ impl<'a> Ctx<'a> {
             route: Route::Unresolved,
             route_basis: String::new(),
             path,
+            crossing: crossing(m),
         };
         let (route, basis) = choose_route(&ctx);
         ctx.route = route;
@@ -231,6 +247,78 @@ impl<'a> Ctx<'a> {
     }
 }
 
+/// The way between the VPCs: what this host's route table sends the cluster's addresses
+/// to; without such a route, a peering between the VPCs, else a transit gateway both
+/// are attached to, else a peering (whose absence the peering rules then name).
+fn crossing(m: &Model) -> Crossing {
+    let origin = m.origin.value().and_then(|o| o.as_ref());
+    let cluster_vpc = m.cluster.value().and_then(|c| c.vpc_id.as_deref());
+    let (Some(origin), Some(cluster_vpc)) = (origin, cluster_vpc) else {
+        return Crossing::Peering;
+    };
+    if origin.vpc_id == cluster_vpc {
+        return Crossing::SameVpc;
+    }
+    let mut towards: Vec<Ipv4Addr> = m
+        .enis
+        .value()
+        .map(|e| e.iter().map(|e| e.ip).collect())
+        .unwrap_or_default();
+    if towards.is_empty()
+        && let Some(v) = m
+            .vpcs
+            .value()
+            .and_then(|v| v.iter().find(|v| v.id == cluster_vpc))
+    {
+        towards.extend(v.cidrs.iter().map(|c| c.network()));
+    }
+    if let Some(tables) = m.route_tables.value() {
+        let own: Vec<&RouteTable> = match &origin.subnet_id {
+            Some(sub) => table_for_subnet(tables, &origin.vpc_id, sub)
+                .into_iter()
+                .collect(),
+            None => tables
+                .iter()
+                .filter(|t| t.vpc_id == origin.vpc_id)
+                .collect(),
+        };
+        for ip in &towards {
+            for t in &own {
+                match t.lookup(*ip).map(|r| &r.target) {
+                    Some(RouteTarget::TransitGateway(id)) => {
+                        return Crossing::TransitGateway(id.clone());
+                    }
+                    Some(RouteTarget::Peering(_)) => return Crossing::Peering,
+                    _ => {}
+                }
+            }
+        }
+    }
+    let peered = m
+        .peerings
+        .value()
+        .is_some_and(|ps| ps.iter().any(|p| p.joins(&origin.vpc_id, cluster_vpc)));
+    if peered {
+        return Crossing::Peering;
+    }
+    let attached = |vpc: &str| -> BTreeSet<&str> {
+        m.tgw_attachments
+            .value()
+            .into_iter()
+            .flatten()
+            .filter(|a| a.vpc_id == vpc)
+            .map(|a| a.tgw_id.as_str())
+            .collect()
+    };
+    match attached(&origin.vpc_id)
+        .intersection(&attached(cluster_vpc))
+        .next()
+    {
+        Some(tgw) => Crossing::TransitGateway(tgw.to_string()),
+        None => Crossing::Peering,
+    }
+}
+
 fn path_resources(m: &Model) -> PathResources<'_> {
     let cluster_vpc = m.cluster.value().and_then(|c| c.vpc_id.clone());
     let in_cluster_vpc = |lb: &&LoadBalancer| cluster_vpc.as_deref().is_none_or(|v| lb.vpc_id == v);
@@ -244,10 +332,15 @@ fn path_resources(m: &Model) -> PathResources<'_> {
                 .collect()
         })
         .unwrap_or_default();
+    // A deleted endpoint stays listed for a while; it carries nothing.
     let endpoints_all: Vec<&InterfaceEndpoint> = m
         .interface_endpoints
         .value()
-        .map(|v| v.iter().collect())
+        .map(|v| {
+            v.iter()
+                .filter(|e| !e.state.eq_ignore_ascii_case("deleted"))
+                .collect()
+        })
         .unwrap_or_default();
     let services_all: Vec<&EndpointService> = m
         .endpoint_services
@@ -429,6 +522,12 @@ fn topology_route(ctx: &Ctx) -> Option<(Route, String)> {
         return Some((Route::Public, "public access is on".into()));
     }
     let origin = ctx.origin().ok()?;
+    if let Crossing::TransitGateway(tgw) = &ctx.crossing {
+        return Some((
+            Route::Direct,
+            format!("transit gateway {tgw} joins this VPC to the cluster VPC"),
+        ));
+    }
     let peered = ctx.m.peerings.value()?.iter().any(|p| {
         cluster
             .vpc_id

@@ -1,7 +1,7 @@
 //! The hop chain from this host to the API server, each hop judged with its evidence.
 
 use super::classify::classify;
-use super::ctx::{Ctx, Route};
+use super::ctx::{Crossing, Ctx, Route};
 use super::finding::{Finding, HopName, Severity, Unknown, list};
 use super::rules::hops::{Standing, standing_of};
 use crate::model::DnsOutcome;
@@ -51,9 +51,12 @@ pub struct Hop {
     pub findings: Vec<&'static str>,
 }
 
-pub fn route_hops(route: Route) -> &'static [HopName] {
+pub fn route_hops(route: Route, crossing: &Crossing) -> &'static [HopName] {
     use HopName::*;
     match route {
+        Route::Direct if matches!(crossing, Crossing::TransitGateway(_)) => {
+            &[Origin, Dns, TransitGateway, EksEnis, ApiServer]
+        }
         Route::Privatelink => &[
             Origin,
             Dns,
@@ -71,7 +74,7 @@ pub fn route_hops(route: Route) -> &'static [HopName] {
 }
 
 pub fn hops(ctx: &Ctx, findings: &[Finding], unknowns: &[Unknown]) -> Vec<Hop> {
-    route_hops(ctx.route)
+    route_hops(ctx.route, &ctx.crossing)
         .iter()
         .map(|&name| judge(ctx, name, findings, unknowns))
         .collect()
@@ -259,6 +262,26 @@ fn summary(ctx: &Ctx, name: HopName, standing: Option<&Standing>) -> String {
                     }
                 }
                 _ => "peering not known".into(),
+            }
+        }
+        HopName::TransitGateway => {
+            let Crossing::TransitGateway(tgw) = &ctx.crossing else {
+                return "no transit gateway between the VPCs".into();
+            };
+            match m.tgw_attachments.value() {
+                Some(all) => {
+                    let atts: Vec<String> = all
+                        .iter()
+                        .filter(|a| &a.tgw_id == tgw)
+                        .map(|a| format!("{} ({}) {}", a.id, ctx.vpc_name(&a.vpc_id), a.state))
+                        .collect();
+                    if atts.is_empty() {
+                        format!("{tgw}: no attachment of either VPC")
+                    } else {
+                        format!("{tgw}: {}", list(atts))
+                    }
+                }
+                None => format!("{tgw}: attachments not known"),
             }
         }
         HopName::PublicEndpoint => match m.cluster.value() {

@@ -60,6 +60,32 @@ pub const READS: &[(&str, &[Basis])] = &[
             s(M::Enis),
         ],
     ),
+    (
+        "tgw-attachments",
+        &[
+            s(M::Origin),
+            s(M::Vpcs),
+            s(M::Cluster),
+            s(M::TgwAttachments),
+            s(M::Subnets),
+            s(M::Enis),
+            s(M::RouteTables),
+            s(M::Peerings),
+        ],
+    ),
+    (
+        "tgw-routes",
+        &[
+            s(M::Origin),
+            s(M::Vpcs),
+            s(M::Cluster),
+            s(M::TgwAttachments),
+            s(M::TgwRoutes),
+            s(M::RouteTables),
+            s(M::Enis),
+            s(M::Peerings),
+        ],
+    ),
     ("targets-vs-enis", &[s(M::Enis), s(M::Targets)]),
     ("health-checks", &[]),
     (
@@ -106,6 +132,15 @@ pub const HOP_READS: &[(HopName, &[Basis])] = &[
     (HopName::Origin, ORIGIN),
     (HopName::Dns, &[Basis::Dns]),
     (HopName::Peering, &[s(M::Origin), s(M::Vpcs), s(M::Cluster)]),
+    (
+        HopName::TransitGateway,
+        &[
+            s(M::Origin),
+            s(M::Vpcs),
+            s(M::Cluster),
+            s(M::TgwAttachments),
+        ],
+    ),
     (HopName::PublicEndpoint, &[s(M::Cluster)]),
     (HopName::ApiServer, &[Basis::Dns, Basis::Probes]),
 ];

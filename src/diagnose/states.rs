@@ -43,6 +43,11 @@ pub enum Aspect {
     Route,
     /// By peering connection id.
     Peering,
+    /// A transit gateway attachment's state, by attachment id.
+    TgwAttachment,
+    /// One transit gateway route, by [`pair`] of its route table id and `DESTINATION KIND`
+    /// (a static route and a propagated one may share a destination).
+    TgwRoute,
     /// By cluster name.
     ClusterStatus,
     /// Public access open to the whole internet, by cluster name.
@@ -249,6 +254,22 @@ fn network(m: &Model, s: &mut States) {
             &p.id,
             ok_or(p.is_active(), HopStatus::Warn),
         );
+    }
+    for a in m.tgw_attachments.value().into_iter().flatten() {
+        s.set(
+            Aspect::TgwAttachment,
+            &a.id,
+            ok_or(a.is_available(), HopStatus::Warn),
+        );
+    }
+    for t in m.tgw_route_tables.value().into_iter().flatten() {
+        for r in &t.routes {
+            s.set(
+                Aspect::TgwRoute,
+                pair(&t.id, &format!("{} {}", r.destination, r.kind)),
+                ok_or(r.is_active(), HopStatus::Warn),
+            );
+        }
     }
     if let Some(c) = m.cluster.value() {
         let active = c.status.eq_ignore_ascii_case("active");

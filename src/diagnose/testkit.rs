@@ -17,6 +17,8 @@ pub const HOST: &str = "abc.gr7.eu-west-1.eks.amazonaws.com";
 pub const NLB: &str = "arn:nlb/eks-api";
 pub const TG: &str = "arn:tg/eks-api";
 pub const PCX: &str = "pcx-1";
+pub const TGW: &str = "tgw-1";
+pub const BASTION: Ipv4Addr = Ipv4Addr::new(172, 20, 1, 10);
 pub const IE_DNS: &str = "vpce-1-abcd.vpce-svc-1.eu-west-1.vpce.amazonaws.com";
 pub const SVC_NAME: &str = "com.amazonaws.vpce.eu-west-1.vpce-svc-1";
 
@@ -154,6 +156,7 @@ pub fn healthy_but(failed: Option<Source>) -> Model {
                 cidrs: vec!["172.20.0.0/16".parse().unwrap()],
                 dns_support: Some(true),
                 dns_hostnames: Some(true),
+                dhcp_options_id: Some("dopt-1".into()),
             },
             Vpc {
                 id: EKS_VPC.into(),
@@ -161,6 +164,7 @@ pub fn healthy_but(failed: Option<Source>) -> Model {
                 cidrs: vec!["192.168.0.0/16".parse().unwrap()],
                 dns_support: Some(true),
                 dns_hostnames: Some(true),
+                dhcp_options_id: Some("dopt-1".into()),
             },
         ])),
     );
@@ -262,6 +266,16 @@ pub fn healthy_but(failed: Option<Source>) -> Model {
                 cidrs: vec!["192.168.0.0/16".parse().unwrap()],
                 allow_remote_dns: Some(true),
             },
+        }])),
+    );
+    l(&mut m, Fetched::TgwAttachments(Ok(vec![])));
+    l(&mut m, Fetched::TgwRoutes(Ok(vec![])));
+    l(
+        &mut m,
+        Fetched::DhcpOptions(Ok(vec![DhcpOptions {
+            id: "dopt-1".into(),
+            name_servers: vec!["AmazonProvidedDNS".into()],
+            domain_name: Some("eu-west-1.compute.internal".into()),
         }])),
     );
     l(
@@ -453,6 +467,68 @@ pub fn push_probe(m: &mut Model, a: &str, outcome: ProbeOutcome, secs: i64) {
     );
 }
 
+/// The same two VPCs joined by transit gateway `TGW` instead of the peering, with no
+/// interface endpoint: the name answers the ENI IPs, which the probes reach.
+pub fn over_tgw(mut m: Model) -> Model {
+    let at = t0();
+    m.apply(Fetched::Peerings(Ok(vec![])), at);
+    m.apply(Fetched::InterfaceEndpoints(Ok(vec![])), at);
+    edit(&mut m.route_tables, |tables| {
+        for t in tables.iter_mut() {
+            for r in t.routes.iter_mut() {
+                if matches!(r.target, RouteTarget::Peering(_)) {
+                    r.target = RouteTarget::TransitGateway(TGW.into());
+                }
+            }
+        }
+    });
+    let att = |id: &str, vpc: &str, subnets: &[&str]| TgwAttachment {
+        id: id.into(),
+        tgw_id: TGW.into(),
+        vpc_id: vpc.into(),
+        state: "available".into(),
+        subnet_ids: subnets.iter().map(|s| s.to_string()).collect(),
+        route_table_id: Some("tgw-rtb-1".into()),
+    };
+    m.apply(
+        Fetched::TgwAttachments(Ok(vec![
+            att("tgw-attach-ops", OPS_VPC, &["subnet-ops", "subnet-ops-b"]),
+            att("tgw-attach-eks", EKS_VPC, &["subnet-a", "subnet-b"]),
+        ])),
+        at,
+    );
+    let propagated = |cidr: &str, to: &str, vpc: &str| TgwRoute {
+        destination: cidr.parse().unwrap(),
+        state: "active".into(),
+        kind: "propagated".into(),
+        attachments: vec![TgwRouteAttachment {
+            attachment_id: to.into(),
+            resource_id: vpc.into(),
+        }],
+    };
+    m.apply(
+        Fetched::TgwRoutes(Ok(vec![TgwRouteTable {
+            id: "tgw-rtb-1".into(),
+            routes: vec![
+                propagated("172.20.0.0/16", "tgw-attach-ops", OPS_VPC),
+                propagated("192.168.0.0/16", "tgw-attach-eks", EKS_VPC),
+            ],
+        }])),
+        at,
+    );
+    let enis: Vec<String> = m
+        .enis
+        .value()
+        .map(|e| e.iter().map(|e| e.ip.to_string()).collect())
+        .unwrap_or_default();
+    let refs: Vec<&str> = enis.iter().map(String::as_str).collect();
+    push_dns(&mut m, &refs, 1);
+    for ip in &refs {
+        push_probe(&mut m, ip, ProbeOutcome::Ok, 1);
+    }
+    m
+}
+
 /// Sources a test can take away.
 pub enum Part {
     Cluster,
@@ -473,10 +549,13 @@ pub enum Part {
     InterfaceEndpoints,
     HostedZones,
     Records,
+    TgwAttachments,
+    TgwRoutes,
+    DhcpOptions,
 }
 
 impl Part {
-    pub const ALL: [Part; 18] = [
+    pub const ALL: [Part; 21] = [
         Part::Cluster,
         Part::Origin,
         Part::Enis,
@@ -495,6 +574,9 @@ impl Part {
         Part::InterfaceEndpoints,
         Part::HostedZones,
         Part::Records,
+        Part::TgwAttachments,
+        Part::TgwRoutes,
+        Part::DhcpOptions,
     ];
 }
 
@@ -525,6 +607,9 @@ pub fn without(mut m: Model, part: Part) -> Model {
         Part::InterfaceEndpoints => m.interface_endpoints = e(),
         Part::HostedZones => m.hosted_zones = e(),
         Part::Records => m.records = e(),
+        Part::TgwAttachments => m.tgw_attachments = e(),
+        Part::TgwRoutes => m.tgw_route_tables = e(),
+        Part::DhcpOptions => m.dhcp_options = e(),
     }
     m
 }

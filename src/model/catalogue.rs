@@ -9,7 +9,10 @@ use super::freshness::Refresh;
 use super::lb::{LbAttributes, Listener, LoadBalancer, NlbAddress, Target, TargetGroup};
 use super::live::{DnsSample, LiveHistory, ProbeSample};
 use super::loadable::{Loadable, SourceError};
-use super::network::{NetworkAcl, Peering, RouteTable, SecurityGroup, Subnet, Vpc};
+use super::network::{
+    DhcpOptions, NetworkAcl, Peering, RouteTable, SecurityGroup, Subnet, TgwAttachment,
+    TgwRouteTable, Vpc,
+};
 use super::privatelink::{EndpointConnection, EndpointService, EniAddress, InterfaceEndpoint};
 use super::route53::{HostedZone, Record, ZoneAssociations};
 use super::{Context, Input};
@@ -55,6 +58,11 @@ impl Spec {
         format!("{} ({})", self.what, self.actions.join(", "))
     }
 }
+
+/// Reads whose names do not start with Describe, List or Get. IAM files each under the
+/// List access level: it returns resources and changes nothing. (Transit gateway routes
+/// can be read no other way.)
+pub const READS_NAMED_OTHERWISE: &[&str] = &["ec2:SearchTransitGatewayRoutes"];
 
 /// Actions used only to discover what to look at, not as a source of the model.
 pub const DISCOVERY_ACTIONS: &[&str] = &["eks:ListClusters"];
@@ -227,6 +235,33 @@ catalogue! {
         tier: Slow,
         inputs: [PathVpcs],
     }
+    /// Transit gateway attachments of those VPCs, with their route table associations.
+    TgwAttachments => tgw_attachments: Vec<TgwAttachment> {
+        name: "tgw-attachments",
+        what: "transit gateway attachments",
+        actions: [
+            "ec2:DescribeTransitGatewayVpcAttachments",
+            "ec2:DescribeTransitGatewayAttachments",
+        ],
+        tier: Slow,
+        inputs: [PathVpcs],
+    }
+    /// The routes of the transit gateway route tables those attachments are associated with.
+    TgwRoutes => tgw_route_tables: Vec<TgwRouteTable> {
+        name: "tgw-routes",
+        what: "transit gateway routes",
+        actions: ["ec2:SearchTransitGatewayRoutes"],
+        tier: Slow,
+        inputs: [TgwRouteTableIds],
+    }
+    /// The DHCP options of those VPCs: which name servers their instances use.
+    DhcpOptions => dhcp_options: Vec<DhcpOptions> {
+        name: "dhcp-options",
+        what: "DHCP options",
+        actions: ["ec2:DescribeDhcpOptions"],
+        tier: Slow,
+        inputs: [DhcpOptionsIds],
+    }
     SecurityGroups => security_groups: Vec<SecurityGroup> {
         name: "security-groups",
         what: "security groups",
@@ -348,7 +383,8 @@ mod tests {
                 assert!(
                     ["Describe", "List", "Get"]
                         .iter()
-                        .any(|v| op.starts_with(v)),
+                        .any(|v| op.starts_with(v))
+                        || READS_NAMED_OTHERWISE.contains(a),
                     "{a} is not a read"
                 );
             }

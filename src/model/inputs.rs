@@ -35,6 +35,10 @@ pub enum Input {
     TargetGroupArns,
     /// Private hosted zones that could answer for the endpoint name.
     ZoneIds,
+    /// The transit gateway route tables associated with the path VPCs' attachments.
+    TgwRouteTableIds,
+    /// The DHCP options sets of the path VPCs.
+    DhcpOptionsIds,
     /// Every security group on the path.
     SecurityGroupIds,
 }
@@ -105,6 +109,8 @@ impl Input {
                 S::LoadBalancers,
             ],
             Input::ZoneIds => &[S::HostedZones],
+            Input::TgwRouteTableIds => &[S::TgwAttachments],
+            Input::DhcpOptionsIds => &[S::Vpcs],
             Input::SecurityGroupIds => &[
                 S::Cluster,
                 S::Origin,
@@ -209,6 +215,17 @@ impl Input {
                     .iter()
                     .filter(|z| z.private)
                     .map(|z| z.id.clone()),
+            ),
+            Input::TgwRouteTableIds => sorted(
+                needed(S::TgwAttachments, &m.tgw_attachments, pending)?
+                    .iter()
+                    .filter_map(|a| a.route_table_id.clone()),
+            ),
+            Input::DhcpOptionsIds => sorted(
+                needed(S::Vpcs, &m.vpcs, pending)?
+                    .iter()
+                    .filter_map(|v| v.dhcp_options_id.clone())
+                    .filter(|id| id != "default"),
             ),
             Input::SecurityGroupIds => {
                 let mut ids = Vec::new();

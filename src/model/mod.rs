@@ -16,7 +16,7 @@ pub mod sightings;
 pub mod stats;
 pub mod timeline;
 
-pub use catalogue::{DISCOVERY_ACTIONS, Fetched, Model, Source, Spec, Tier};
+pub use catalogue::{DISCOVERY_ACTIONS, Fetched, Model, READS_NAMED_OTHERWISE, Source, Spec, Tier};
 pub use cluster::{Cluster, EndpointMode, Eni, Origin};
 pub use events::{Event, EventLevel};
 pub use freshness::{Basis, Freshness, Refresh, Summary};
@@ -27,8 +27,9 @@ pub use lb::{
 pub use live::{DnsAnswer, DnsOutcome, DnsSample, LiveHistory, ProbeOutcome, ProbeSample};
 pub use loadable::{ErrorKind, LoadState, Loadable, SourceError};
 pub use network::{
-    AclEntry, NetworkAcl, PeerSide, Peering, Route, RouteTable, RouteTarget, SecurityGroup, SgRule,
-    SgSource, Subnet, Vpc,
+    AclEntry, DhcpOptions, NetworkAcl, PeerSide, Peering, Route, RouteTable, RouteTarget,
+    SecurityGroup, SgRule, SgSource, Subnet, TgwAttachment, TgwRoute, TgwRouteAttachment,
+    TgwRouteTable, Vpc,
 };
 pub use privatelink::{EndpointConnection, EndpointService, EniAddress, InterfaceEndpoint};
 pub use route53::{AliasTarget, HostedZone, Record, ZoneAssociations, ZoneVpc};

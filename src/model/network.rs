@@ -13,6 +13,8 @@ pub struct Vpc {
     pub dns_support: Option<bool>,
     /// `enableDnsHostnames`; `None` when the attribute could not be read.
     pub dns_hostnames: Option<bool>,
+    /// The DHCP options set associated with it (`default` for AWS's default set).
+    pub dhcp_options_id: Option<String>,
 }
 
 impl Vpc {
@@ -360,5 +362,151 @@ mod acl_tests {
             "acl-default"
         );
         assert!(acl_for_subnet(&acls, "vpc-2", "subnet-z").is_none());
+    }
+}
+
+/// A VPC's attachment to a transit gateway.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TgwAttachment {
+    pub id: String,
+    pub tgw_id: String,
+    pub vpc_id: String,
+    /// `available`, `pending`, `pendingAcceptance`, `modifying`, `deleting`, `failed`, ...
+    pub state: String,
+    /// The attachment's subnets: it carries traffic only in their zones.
+    pub subnet_ids: Vec<String>,
+    /// The transit gateway route table associated with it: the one that routes what it
+    /// sends into the transit gateway. `None` when it has no association.
+    pub route_table_id: Option<String>,
+}
+
+impl TgwAttachment {
+    pub fn is_available(&self) -> bool {
+        self.state.eq_ignore_ascii_case("available")
+    }
+}
+
+/// A transit gateway route table with its routes (static and propagated).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TgwRouteTable {
+    pub id: String,
+    pub routes: Vec<TgwRoute>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TgwRoute {
+    pub destination: Ipv4Net,
+    /// `active` or `blackhole`.
+    pub state: String,
+    /// `static` or `propagated`.
+    pub kind: String,
+    /// The attachments it sends to, with the resource (VPC) behind each.
+    pub attachments: Vec<TgwRouteAttachment>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TgwRouteAttachment {
+    pub attachment_id: String,
+    pub resource_id: String,
+}
+
+impl TgwRoute {
+    pub fn is_active(&self) -> bool {
+        self.state.eq_ignore_ascii_case("active")
+    }
+}
+
+impl TgwRouteTable {
+    /// The route the transit gateway picks for `ip`: the longest prefix, a static route
+    /// before a propagated one of the same prefix.
+    pub fn lookup(&self, ip: Ipv4Addr) -> Option<&TgwRoute> {
+        self.routes
+            .iter()
+            .filter(|r| r.destination.contains(&ip))
+            .max_by_key(|r| {
+                (
+                    r.destination.prefix_len(),
+                    r.kind.eq_ignore_ascii_case("static"),
+                )
+            })
+    }
+}
+
+#[cfg(test)]
+mod tgw_tests {
+    use super::*;
+
+    fn route(cidr: &str, kind: &str, state: &str, to: &[&str]) -> TgwRoute {
+        TgwRoute {
+            destination: cidr.parse().unwrap(),
+            state: state.into(),
+            kind: kind.into(),
+            attachments: to
+                .iter()
+                .map(|a| TgwRouteAttachment {
+                    attachment_id: a.to_string(),
+                    resource_id: format!("vpc-{a}"),
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn the_longest_prefix_wins_and_static_beats_propagated() {
+        let t = TgwRouteTable {
+            id: "tgw-rtb-1".into(),
+            routes: vec![
+                route("0.0.0.0/0", "static", "active", &["a"]),
+                route("192.168.0.0/16", "propagated", "active", &["b"]),
+                route("192.168.0.0/16", "static", "blackhole", &[]),
+                route("192.168.10.0/24", "propagated", "active", &["c"]),
+            ],
+        };
+        let ip = |s: &str| s.parse::<Ipv4Addr>().unwrap();
+        assert_eq!(
+            t.lookup(ip("192.168.10.5")).unwrap().attachments[0].attachment_id,
+            "c"
+        );
+        let r = t.lookup(ip("192.168.20.5")).unwrap();
+        assert_eq!((r.kind.as_str(), r.is_active()), ("static", false));
+        assert_eq!(
+            t.lookup(ip("10.0.0.1")).unwrap().attachments[0].attachment_id,
+            "a"
+        );
+        let empty = TgwRouteTable {
+            id: "x".into(),
+            routes: vec![],
+        };
+        assert!(empty.lookup(ip("10.0.0.1")).is_none());
+    }
+}
+
+/// A DHCP options set: what a VPC's instances are told to resolve with.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DhcpOptions {
+    pub id: String,
+    /// `domain-name-servers`; empty means the VPC resolver.
+    pub name_servers: Vec<String>,
+    pub domain_name: Option<String>,
+}
+
+impl DhcpOptions {
+    /// Whether queries reach the VPC resolver (AmazonProvidedDNS), the only one that
+    /// answers from private hosted zones and Resolver rules.
+    pub fn uses_vpc_resolver(&self) -> bool {
+        self.name_servers.is_empty()
+            || self
+                .name_servers
+                .iter()
+                .any(|s| s.eq_ignore_ascii_case("AmazonProvidedDNS") || s == "169.254.169.253")
+    }
+
+    /// The servers that are not the VPC resolver.
+    pub fn custom_servers(&self) -> Vec<&str> {
+        self.name_servers
+            .iter()
+            .filter(|s| !s.eq_ignore_ascii_case("AmazonProvidedDNS") && *s != "169.254.169.253")
+            .map(String::as_str)
+            .collect()
     }
 }

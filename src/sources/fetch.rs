@@ -50,6 +50,27 @@ pub async fn fetch(api: &dyn AwsApi, source: Source, keys: &Keys, limit: &Semaph
             Fetched::RouteTables(limited(limit, api.route_tables(keys.get(I::PathVpcs))).await)
         }
         S::Peerings => Fetched::Peerings(limited(limit, api.peerings(keys.get(I::PathVpcs))).await),
+        S::TgwAttachments => Fetched::TgwAttachments(
+            unless_empty(keys.get(I::PathVpcs), |ids| {
+                limited(limit, api.tgw_attachments(ids))
+            })
+            .await,
+        ),
+        S::TgwRoutes => Fetched::TgwRoutes(
+            each(
+                limit,
+                keys.get(I::TgwRouteTableIds),
+                true,
+                |id| async move { api.tgw_routes(id).await.map(|t| vec![t]) },
+            )
+            .await,
+        ),
+        S::DhcpOptions => Fetched::DhcpOptions(
+            unless_empty(keys.get(I::DhcpOptionsIds), |ids| {
+                limited(limit, api.dhcp_options(ids))
+            })
+            .await,
+        ),
         S::SecurityGroups => Fetched::SecurityGroups(
             unless_empty(keys.get(I::SecurityGroupIds), |ids| {
                 limited(limit, api.security_groups(ids))

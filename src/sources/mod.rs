@@ -12,10 +12,10 @@ pub mod poll;
 pub mod probe;
 
 use crate::model::{
-    Cluster, DnsSample, EndpointConnection, EndpointService, Eni, EniAddress, HostedZone,
-    InterfaceEndpoint, LbAttributes, Listener, LoadBalancer, NetworkAcl, NlbAddress, Origin,
-    Peering, ProbeSample, Record, RouteTable, SecurityGroup, SourceError, Subnet, Target,
-    TargetGroup, Vpc, ZoneVpc,
+    Cluster, DhcpOptions, DnsSample, EndpointConnection, EndpointService, Eni, EniAddress,
+    HostedZone, InterfaceEndpoint, LbAttributes, Listener, LoadBalancer, NetworkAcl, NlbAddress,
+    Origin, Peering, ProbeSample, Record, RouteTable, SecurityGroup, SourceError, Subnet, Target,
+    TargetGroup, TgwAttachment, TgwRouteTable, Vpc, ZoneVpc,
 };
 use async_trait::async_trait;
 use std::net::IpAddr;
@@ -57,6 +57,13 @@ pub trait AwsApi: Send + Sync {
     async fn route_tables(&self, vpc_ids: &[String]) -> ApiResult<Vec<RouteTable>>;
     /// Network ACLs of these VPCs.
     async fn network_acls(&self, vpc_ids: &[String]) -> ApiResult<Vec<NetworkAcl>>;
+    /// Transit gateway attachments of these VPCs: subnets from the VPC attachment, the
+    /// route table association from the attachment.
+    async fn tgw_attachments(&self, vpc_ids: &[String]) -> ApiResult<Vec<TgwAttachment>>;
+    /// The active and blackhole routes of this transit gateway route table.
+    async fn tgw_routes(&self, route_table_id: &str) -> ApiResult<TgwRouteTable>;
+    /// These DHCP options sets.
+    async fn dhcp_options(&self, ids: &[String]) -> ApiResult<Vec<DhcpOptions>>;
     /// These security groups.
     async fn security_groups(&self, ids: &[String]) -> ApiResult<Vec<SecurityGroup>>;
     /// Peering connections with either side in one of these VPCs.

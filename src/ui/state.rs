@@ -58,7 +58,7 @@ impl Kind {
         match self {
             Kind::Findings => "Findings",
             Kind::Vpcs => "VPCs, subnets & route tables",
-            Kind::Peering => "Peering",
+            Kind::Peering => "Peering & transit gateways",
             Kind::Cluster => "Cluster endpoint",
             Kind::Enis => "EKS-owned ENIs",
             Kind::Targets => "NLB & targets",
@@ -77,6 +77,7 @@ impl Kind {
             k.name() == s
                 || (s.len() >= 2 && k.name().starts_with(&s))
                 || (s == "vpc" && *k == Kind::Vpcs)
+                || (s == "tgw" && *k == Kind::Peering)
         })
     }
 
@@ -87,7 +88,7 @@ impl Kind {
             HopName::Dns => Kind::Dns,
             HopName::InterfaceEndpoint | HopName::EndpointService => Kind::Endpoints,
             HopName::Nlb | HopName::Targets => Kind::Targets,
-            HopName::Peering => Kind::Peering,
+            HopName::Peering | HopName::TransitGateway => Kind::Peering,
             HopName::PublicEndpoint => Kind::Cluster,
             HopName::EksEnis => Kind::Enis,
             HopName::ApiServer => Kind::Probes,

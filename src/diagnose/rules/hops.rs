@@ -136,7 +136,10 @@ mod tests {
     #[test]
     fn healthy_model_leaves_every_hop_on_its_route_to_the_findings() {
         let m = healthy();
-        for &hop in crate::diagnose::path::route_hops(crate::diagnose::Route::Privatelink) {
+        for &hop in crate::diagnose::path::route_hops(
+            crate::diagnose::Route::Privatelink,
+            &crate::diagnose::ctx::Crossing::Peering,
+        ) {
             assert_eq!(status(&m, hop), None, "{hop}");
         }
     }

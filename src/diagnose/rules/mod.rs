@@ -11,6 +11,7 @@ pub mod privatelink;
 pub mod route53;
 pub mod security;
 pub mod targets;
+pub mod tgw;
 pub mod zones;
 
 use super::ctx::Ctx;
@@ -45,6 +46,12 @@ pub const RULES: &[Rule] = &[
     ),
     rule("peering", Some(Peering), peering::peering),
     rule("peering-routes", Some(Peering), peering::peering_routes),
+    rule(
+        "tgw-attachments",
+        Some(TransitGateway),
+        tgw::tgw_attachments,
+    ),
+    rule("tgw-routes", Some(TransitGateway), tgw::tgw_routes),
     rule("targets-vs-enis", Some(Targets), targets::targets_vs_enis),
     rule("target-health", Some(Targets), targets::target_health),
     rule("health-checks", Some(Targets), targets::health_checks),

@@ -1,6 +1,6 @@
 //! The peering between this host's VPC and the cluster VPC, and the routes over it.
 
-use crate::diagnose::ctx::{Ctx, Route, need};
+use crate::diagnose::ctx::{Crossing, Ctx, Route, need};
 use crate::diagnose::finding::{Finding, HopName, Missing, Severity};
 use crate::model::Source;
 use crate::model::network::table_for_subnet;
@@ -23,6 +23,10 @@ fn severity(ctx: &Ctx) -> Severity {
 type Between<'a> = (Vec<&'a Peering>, &'a str, &'a str);
 
 fn peerings_between<'a>(ctx: &Ctx<'a>) -> Result<Option<Between<'a>>, Missing> {
+    // A transit gateway carries the direct route: the peering rules have nothing to judge.
+    if ctx.route == Route::Direct && matches!(ctx.crossing, Crossing::TransitGateway(_)) {
+        return Ok(None);
+    }
     let origin = ctx.origin()?;
     let cluster_vpc = ctx.cluster_vpc_id()?;
     if origin.vpc_id == cluster_vpc {
@@ -309,6 +313,24 @@ mod tests {
         let f = run(&m, peering_routes).unwrap();
         assert!(has(&f, "peering-route-missing", Severity::Fail));
         assert!(f[0].evidence.contains("blackhole"), "{}", f[0].evidence);
+    }
+
+    #[test]
+    fn a_transit_gateway_makes_a_missing_peering_no_fault() {
+        let m = over_tgw(healthy());
+        assert!(run(&m, peering).unwrap().is_empty());
+        assert!(run(&m, peering_routes).unwrap().is_empty());
+        // Over a peering, the same answers without one fail.
+        let mut m = healthy();
+        if let Loadable::Loaded { value, .. } = &mut m.peerings {
+            value.clear();
+        }
+        direct(&mut m);
+        assert!(has(
+            &run(&m, peering).unwrap(),
+            "peering-missing",
+            Severity::Fail
+        ));
     }
 
     #[test]

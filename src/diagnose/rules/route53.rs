@@ -1,6 +1,6 @@
 //! The private hosted zone that steers the endpoint name to the interface endpoint.
 
-use crate::diagnose::ctx::{Ctx, need};
+use crate::diagnose::ctx::{Ctx, Route, need};
 use crate::diagnose::finding::{Finding, HopName, Missing, Severity, list};
 use crate::model::{HostedZone, Record, Source};
 use std::net::Ipv4Addr;
@@ -12,6 +12,11 @@ pub fn private_zone(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
     let origin = ctx.origin()?;
     // Inside the cluster VPC the AWS-managed zone answers; a public-only cluster has no private path.
     if ctx.origin_in_cluster_vpc()? || !cluster.private_access {
+        return Ok(vec![]);
+    }
+    // Straight to the ENIs: EKS publishes their IPs for a private-only endpoint, and a
+    // peering or transit gateway carries the traffic; no zone is needed.
+    if ctx.route == Route::Direct {
         return Ok(vec![]);
     }
     let zones = need(&ctx.m.hosted_zones, Source::HostedZones)?;

@@ -3,8 +3,8 @@
 
 use super::errors::source_error;
 use crate::model::{
-    AclEntry, Eni, NetworkAcl, Origin, PeerSide, Peering, Route, RouteTable, RouteTarget,
-    SecurityGroup, SgRule, SgSource, Subnet, Vpc,
+    AclEntry, DhcpOptions, Eni, NetworkAcl, Origin, PeerSide, Peering, Route, RouteTable,
+    RouteTarget, SecurityGroup, SgRule, SgSource, Subnet, Vpc,
 };
 use crate::sources::ApiResult;
 use aws_sdk_ec2::Client;
@@ -156,6 +156,7 @@ pub async fn vpcs(ec2: &Client, ids: &[String]) -> ApiResult<Vec<Vpc>> {
                 cidrs: vpc_cidrs(v),
                 dns_support: support,
                 dns_hostnames: hostnames,
+                dhcp_options_id: v.dhcp_options_id().map(str::to_string),
                 id,
             }
         })
@@ -483,4 +484,39 @@ pub async fn origin_of_instance(ec2: &Client, instance_id: &str) -> ApiResult<Or
         instance_id: Some(instance_id.to_string()),
         found_by: "instance metadata".into(),
     })
+}
+
+/// These DHCP options sets, with their name servers.
+pub async fn dhcp_options(ec2: &Client, ids: &[String]) -> ApiResult<Vec<DhcpOptions>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let found: Vec<t::DhcpOptions> = ec2
+        .describe_dhcp_options()
+        .set_dhcp_options_ids(Some(ids.to_vec()))
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await
+        .map_err(|e| source_error("ec2:DescribeDhcpOptions", e))?;
+    Ok(found
+        .iter()
+        .map(|d| {
+            let values = |key: &str| -> Vec<String> {
+                d.dhcp_configurations()
+                    .iter()
+                    .filter(|c| c.key() == Some(key))
+                    .flat_map(|c| c.values())
+                    .filter_map(|v| v.value())
+                    .map(str::to_string)
+                    .collect()
+            };
+            DhcpOptions {
+                id: s(d.dhcp_options_id()),
+                name_servers: values("domain-name-servers"),
+                domain_name: values("domain-name").into_iter().next(),
+            }
+        })
+        .collect())
 }

@@ -12,6 +12,7 @@ pub mod kubeconfig;
 mod route53;
 #[cfg(test)]
 mod tests;
+mod tgw;
 mod vpce;
 
 pub use config::AwsOptions;
@@ -21,9 +22,10 @@ pub use kubeconfig::KubeContext;
 
 use super::{ApiResult, AwsApi};
 use crate::model::{
-    Cluster, EndpointConnection, EndpointService, Eni, EniAddress, HostedZone, InterfaceEndpoint,
-    LbAttributes, Listener, LoadBalancer, NetworkAcl, NlbAddress, Origin, Peering, Record,
-    RouteTable, SecurityGroup, Subnet, Target, TargetGroup, Vpc, ZoneVpc,
+    Cluster, DhcpOptions, EndpointConnection, EndpointService, Eni, EniAddress, HostedZone,
+    InterfaceEndpoint, LbAttributes, Listener, LoadBalancer, NetworkAcl, NlbAddress, Origin,
+    Peering, Record, RouteTable, SecurityGroup, Subnet, Target, TargetGroup, TgwAttachment,
+    TgwRouteTable, Vpc, ZoneVpc,
 };
 use async_trait::async_trait;
 use aws_config::SdkConfig;
@@ -156,6 +158,18 @@ impl AwsApi for AwsClient {
 
     async fn network_acls(&self, vpc_ids: &[String]) -> ApiResult<Vec<NetworkAcl>> {
         ec2::network_acls(&self.ec2, vpc_ids).await
+    }
+
+    async fn tgw_attachments(&self, vpc_ids: &[String]) -> ApiResult<Vec<TgwAttachment>> {
+        tgw::attachments(&self.ec2, vpc_ids).await
+    }
+
+    async fn tgw_routes(&self, route_table_id: &str) -> ApiResult<TgwRouteTable> {
+        tgw::routes(&self.ec2, route_table_id).await
+    }
+
+    async fn dhcp_options(&self, ids: &[String]) -> ApiResult<Vec<DhcpOptions>> {
+        ec2::dhcp_options(&self.ec2, ids).await
     }
 
     async fn security_groups(&self, ids: &[String]) -> ApiResult<Vec<SecurityGroup>> {

@@ -5,9 +5,10 @@ use super::ids::REGION;
 use super::world::World;
 use crate::model::privatelink::normalize_dns_name;
 use crate::model::{
-    Cluster, EndpointConnection, EndpointService, Eni, EniAddress, HostedZone, InterfaceEndpoint,
-    LbAttributes, Listener, LoadBalancer, NetworkAcl, NlbAddress, Origin, Peering, Record,
-    RouteTable, SecurityGroup, SourceError, Subnet, Target, TargetGroup, Vpc, ZoneVpc,
+    Cluster, DhcpOptions, EndpointConnection, EndpointService, Eni, EniAddress, HostedZone,
+    InterfaceEndpoint, LbAttributes, Listener, LoadBalancer, NetworkAcl, NlbAddress, Origin,
+    Peering, Record, RouteTable, SecurityGroup, SourceError, Subnet, Target, TargetGroup,
+    TgwAttachment, TgwRouteTable, Vpc, ZoneVpc,
 };
 use crate::sources::{ApiResult, AwsApi};
 use async_trait::async_trait;
@@ -111,6 +112,30 @@ impl AwsApi for DemoEnv {
     async fn route_tables(&self, vpc_ids: &[String]) -> ApiResult<Vec<RouteTable>> {
         self.answer_delay().await;
         Ok(in_vpcs(&self.world().route_tables, vpc_ids, |t| &t.vpc_id))
+    }
+
+    async fn tgw_attachments(&self, vpc_ids: &[String]) -> ApiResult<Vec<TgwAttachment>> {
+        self.answer_delay().await;
+        Ok(in_vpcs(&self.world().tgw_attachments, vpc_ids, |a| {
+            &a.vpc_id
+        }))
+    }
+
+    async fn tgw_routes(&self, route_table_id: &str) -> ApiResult<TgwRouteTable> {
+        self.answer_delay().await;
+        let w = self.world();
+        by_ids(
+            &w.tgw_route_tables,
+            &[route_table_id.to_string()],
+            |t| &t.id,
+            "transit gateway route table",
+        )
+        .map(|mut v| v.remove(0))
+    }
+
+    async fn dhcp_options(&self, ids: &[String]) -> ApiResult<Vec<DhcpOptions>> {
+        self.answer_delay().await;
+        by_ids(&self.world().dhcp_options, ids, |d| &d.id, "DHCP options")
     }
 
     async fn network_acls(&self, vpc_ids: &[String]) -> ApiResult<Vec<NetworkAcl>> {

@@ -52,6 +52,14 @@ pub const NAT_OPS: &str = "nat-0a1b2c3d4e5f60001";
 pub const NAT_EGRESS_IP: Ipv4Addr = Ipv4Addr::new(203, 0, 113, 10);
 
 pub const PCX: &str = "pcx-0a1b2c3d4e5f60001";
+/// The transit gateway of the `tgw*` scenarios, its attachments and route table.
+pub const TGW: &str = "tgw-0a1b2c3d4e5f60001";
+pub const TGW_ATTACH_OPS: &str = "tgw-attach-0a1b2c3d4e5f60001";
+pub const TGW_ATTACH_EKS: &str = "tgw-attach-0a1b2c3d4e5f60002";
+pub const TGW_RTB: &str = "tgw-rtb-0a1b2c3d4e5f60001";
+/// The DHCP options sets: the ops VPC's own, and AWS's default for the others.
+pub const DOPT_OPS: &str = "dopt-0a1b2c3d4e5f60001";
+pub const DOPT_DEFAULT: &str = "dopt-0a1b2c3d4e5f6ffff";
 
 pub const SG_BASTION: &str = "sg-0a1b2c3d4e5f6a001";
 pub const SG_VPCE_API: &str = "sg-0a1b2c3d4e5f6a002";

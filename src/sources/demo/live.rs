@@ -215,26 +215,77 @@ fn forwards_to_live(targets: &[&Target], live: &[Ipv4Addr], admitted: bool, pick
     admitted && chosen.ip().is_some_and(|ip| live.contains(&ip))
 }
 
-/// Straight to an ENI IP: an active peering route out, and the cluster SG lets us in.
+/// Straight to an ENI IP: an active route out over the peering or the transit gateway, one
+/// back, and the cluster SG lets us in.
 fn over_peering(w: &World, ip: Ipv4Addr) -> bool {
     let (Some(subnet), Some(src)) = (&w.origin.subnet_id, w.origin.ip) else {
         return false;
     };
-    let routed = table_for_subnet(&w.route_tables, &w.origin.vpc_id, subnet)
-        .and_then(|t| t.lookup(ip))
-        .is_some_and(|r| {
-            r.is_active()
-                && match &r.target {
-                    RouteTarget::Peering(id) => {
-                        w.peerings.iter().any(|p| &p.id == id && p.is_active())
+    let Some(eni) = w.enis.iter().find(|e| e.ip == ip) else {
+        return false;
+    };
+    let cluster_vpc = w.cluster().vpc_id.clone().unwrap_or_default();
+    let crosses = |vpc: &str, from_subnet: &str, to: Ipv4Addr| {
+        table_for_subnet(&w.route_tables, vpc, from_subnet)
+            .and_then(|t| t.lookup(to))
+            .is_some_and(|r| {
+                r.is_active()
+                    && match &r.target {
+                        RouteTarget::Peering(id) => {
+                            w.peerings.iter().any(|p| &p.id == id && p.is_active())
+                        }
+                        RouteTarget::TransitGateway(tgw) => over_tgw(w, tgw, vpc, from_subnet, to),
+                        RouteTarget::Local => true,
+                        _ => false,
                     }
-                    RouteTarget::Local => true,
-                    _ => false,
-                }
-        });
+            })
+    };
+    let routed =
+        crosses(&w.origin.vpc_id, subnet, ip) && crosses(&cluster_vpc, &eni.subnet_id, src);
     routed
         && admits(&groups(w, &w.cluster().eni_sgs()), 443, src)
         && acls_pass(&w.subnets, &w.network_acls, src, ip, 443)
+}
+
+/// The transit gateway carries a packet from `subnet` of `vpc` to `to`: the sending
+/// attachment has a subnet in that zone and is available, and its route table sends `to`
+/// to an available attachment of the VPC that holds it.
+fn over_tgw(w: &World, tgw: &str, vpc: &str, subnet: &str, to: Ipv4Addr) -> bool {
+    let zone = |id: &str| w.subnets.iter().find(|s| s.id == id).map(|s| s.az.clone());
+    let Some(from) = w
+        .tgw_attachments
+        .iter()
+        .find(|a| a.tgw_id == tgw && a.vpc_id == vpc && a.is_available())
+    else {
+        return false;
+    };
+    let in_zone = from
+        .subnet_ids
+        .iter()
+        .any(|s| zone(s).is_some() && zone(s) == zone(subnet));
+    let Some(table) = from
+        .route_table_id
+        .as_ref()
+        .and_then(|id| w.tgw_route_tables.iter().find(|t| &t.id == id))
+    else {
+        return false;
+    };
+    let to_vpc = w
+        .vpcs
+        .iter()
+        .find(|v| v.contains(to))
+        .map(|v| v.id.as_str());
+    in_zone
+        && table.lookup(to).is_some_and(|r| {
+            r.is_active()
+                && r.attachments.iter().any(|a| {
+                    w.tgw_attachments.iter().any(|x| {
+                        x.id == a.attachment_id
+                            && x.is_available()
+                            && Some(x.vpc_id.as_str()) == to_vpc
+                    })
+                })
+        })
 }
 
 /// One lookup from the bastion at `at`.

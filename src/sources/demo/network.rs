@@ -5,8 +5,9 @@ use super::ids::*;
 use super::scenario::Scenario;
 use crate::model::network::acl_for_subnet;
 use crate::model::{
-    AclEntry, Eni, NetworkAcl, Origin, PeerSide, Peering, Route, RouteTable, RouteTarget,
-    SecurityGroup, SgRule, SgSource, Subnet, Vpc,
+    AclEntry, DhcpOptions, Eni, NetworkAcl, Origin, PeerSide, Peering, Route, RouteTable,
+    RouteTarget, SecurityGroup, SgRule, SgSource, Subnet, TgwAttachment, TgwRoute,
+    TgwRouteAttachment, TgwRouteTable, Vpc,
 };
 use ipnet::Ipv4Net;
 use std::net::Ipv4Addr;
@@ -26,6 +27,7 @@ pub fn vpcs(s: Scenario) -> Vec<Vpc> {
         cidrs: vec![net(cidr)],
         dns_support: Some(true),
         dns_hostnames: Some(hostnames),
+        dhcp_options_id: Some(dhcp_options_of(id, s).into()),
     };
     vec![
         vpc(VPC_OPS, "ops", OPS_CIDR, true),
@@ -130,7 +132,14 @@ pub fn route_tables(s: Scenario) -> Vec<RouteTable> {
     } else {
         "active"
     };
-    let to_peer = |cidr: &str| route(cidr, RouteTarget::Peering(PCX.into()), peer_state);
+    // Over the transit gateway the same routes point at it instead of the peering.
+    let to_peer = |cidr: &str| {
+        if s.over_tgw() {
+            route(cidr, RouteTarget::TransitGateway(TGW.into()), "active")
+        } else {
+            route(cidr, RouteTarget::Peering(PCX.into()), peer_state)
+        }
+    };
     let table =
         |id: &str, vpc: &str, main: bool, subnets: &[&str], routes: Vec<Route>| RouteTable {
             id: id.into(),
@@ -248,7 +257,88 @@ pub fn security_groups(s: Scenario) -> Vec<SecurityGroup> {
     ]
 }
 
+/// The ops VPC's own DHCP options; the other VPCs keep AWS's default set.
+pub fn dhcp_options_of(vpc_id: &str, _s: Scenario) -> &'static str {
+    if vpc_id == VPC_OPS {
+        DOPT_OPS
+    } else {
+        DOPT_DEFAULT
+    }
+}
+
+pub fn dhcp_options(_s: Scenario) -> Vec<DhcpOptions> {
+    let set = |id: &str, servers: &[&str]| DhcpOptions {
+        id: id.into(),
+        name_servers: servers.iter().map(|s| s.to_string()).collect(),
+        domain_name: Some(format!("{REGION}.compute.internal")),
+    };
+    vec![
+        set(DOPT_OPS, &["AmazonProvidedDNS"]),
+        set(DOPT_DEFAULT, &["AmazonProvidedDNS"]),
+    ]
+}
+
+/// Both VPCs' attachments, each with a subnet in every zone it serves, associated with one
+/// route table that both propagate into.
+pub fn tgw_attachments(s: Scenario) -> Vec<TgwAttachment> {
+    if !s.over_tgw() {
+        return vec![];
+    }
+    let att = |id: &str, vpc: &str, subnets: &[&str]| TgwAttachment {
+        id: id.into(),
+        tgw_id: TGW.into(),
+        vpc_id: vpc.into(),
+        state: "available".into(),
+        subnet_ids: subnets.iter().map(|s| s.to_string()).collect(),
+        route_table_id: Some(TGW_RTB.into()),
+    };
+    vec![
+        att(TGW_ATTACH_OPS, VPC_OPS, &[SUBNET_OPS_A, SUBNET_OPS_B]),
+        att(
+            TGW_ATTACH_EKS,
+            VPC_EKS,
+            &[SUBNET_EKS_A, SUBNET_EKS_B, SUBNET_EKS_C],
+        ),
+    ]
+}
+
+/// In `tgw-route-missing` the ops attachment no longer propagates into the table; in
+/// `tgw-blackhole` a static blackhole for the cluster VPC overrides its propagated route.
+pub fn tgw_route_tables(s: Scenario) -> Vec<TgwRouteTable> {
+    if !s.over_tgw() {
+        return vec![];
+    }
+    let propagated = |cidr: &str, to: &str, vpc: &str| TgwRoute {
+        destination: net(cidr),
+        state: "active".into(),
+        kind: "propagated".into(),
+        attachments: vec![TgwRouteAttachment {
+            attachment_id: to.into(),
+            resource_id: vpc.into(),
+        }],
+    };
+    let mut routes = vec![propagated(EKS_CIDR, TGW_ATTACH_EKS, VPC_EKS)];
+    if s != Scenario::TgwRouteMissing {
+        routes.push(propagated(OPS_CIDR, TGW_ATTACH_OPS, VPC_OPS));
+    }
+    if s == Scenario::TgwBlackhole {
+        routes.push(TgwRoute {
+            destination: net(EKS_CIDR),
+            state: "blackhole".into(),
+            kind: "static".into(),
+            attachments: vec![],
+        });
+    }
+    vec![TgwRouteTable {
+        id: TGW_RTB.into(),
+        routes,
+    }]
+}
+
 pub fn peerings(s: Scenario) -> Vec<Peering> {
+    if s.over_tgw() {
+        return vec![];
+    }
     let side = |vpc: &str, c: &str| PeerSide {
         vpc_id: vpc.into(),
         owner: Some(ACCOUNT.into()),

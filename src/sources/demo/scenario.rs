@@ -21,11 +21,14 @@ pub enum Scenario {
     ZoneWithoutTarget,
     EndpointPending,
     AliasDangling,
+    Tgw,
+    TgwRouteMissing,
+    TgwBlackhole,
 }
 
 impl Scenario {
     /// Every scenario, `healthy` first, in the order the CLI lists them.
-    pub const ALL: [Scenario; 17] = [
+    pub const ALL: [Scenario; 20] = [
         Scenario::Healthy,
         Scenario::RotationMissed,
         Scenario::StaleTarget,
@@ -43,6 +46,9 @@ impl Scenario {
         Scenario::ZoneWithoutTarget,
         Scenario::EndpointPending,
         Scenario::AliasDangling,
+        Scenario::Tgw,
+        Scenario::TgwRouteMissing,
+        Scenario::TgwBlackhole,
     ];
 
     pub fn name(self) -> &'static str {
@@ -64,10 +70,19 @@ impl Scenario {
             Self::ZoneWithoutTarget => "zone-without-target",
             Self::EndpointPending => "endpoint-pending",
             Self::AliasDangling => "alias-dangling",
+            Self::Tgw => "tgw",
+            Self::TgwRouteMissing => "tgw-route-missing",
+            Self::TgwBlackhole => "tgw-blackhole",
         }
     }
 
     /// Exact, case-sensitive kebab-case name.
+    /// A transit gateway, not the peering, joins the VPCs, and no interface endpoint
+    /// exists: the name answers the ENI IPs, reached straight over the transit gateway.
+    pub fn over_tgw(self) -> bool {
+        matches!(self, Self::Tgw | Self::TgwRouteMissing | Self::TgwBlackhole)
+    }
+
     pub fn from_name(name: &str) -> Option<Scenario> {
         Self::ALL.into_iter().find(|s| s.name() == name)
     }
@@ -123,6 +138,15 @@ impl Scenario {
             Self::AliasDangling => {
                 "the interface endpoint was recreated and the zone's alias still names the old one"
             }
+            Self::Tgw => {
+                "a transit gateway joins the VPCs, no peering, no PrivateLink: the name answers the ENI IPs and the routes are right"
+            }
+            Self::TgwRouteMissing => {
+                "over the transit gateway, its route table lost the route back to the bastion's VPC: connections time out"
+            }
+            Self::TgwBlackhole => {
+                "over the transit gateway, a static blackhole route for the cluster VPC overrides the propagated one"
+            }
         }
     }
 }
@@ -138,7 +162,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_list_is_exactly_the_seventeen_scenarios() {
+    fn the_list_is_exactly_the_twenty_scenarios() {
         let names: Vec<&str> = Scenario::ALL.iter().map(|s| s.name()).collect();
         assert_eq!(
             names,
@@ -160,6 +184,9 @@ mod tests {
                 "zone-without-target",
                 "endpoint-pending",
                 "alias-dangling",
+                "tgw",
+                "tgw-route-missing",
+                "tgw-blackhole",
             ]
         );
     }

@@ -208,7 +208,7 @@ pub fn interface_endpoints(s: Scenario) -> Vec<InterfaceEndpoint> {
         VPCE_API_IPS.to_vec()
     };
     let ssm_suffix = "7mq2wc8e";
-    vec![
+    let mut all = vec![
         InterfaceEndpoint {
             id: id.into(),
             vpc_id: VPC_OPS.into(),
@@ -240,7 +240,11 @@ pub fn interface_endpoints(s: Scenario) -> Vec<InterfaceEndpoint> {
             ],
             sg_ids: vec![SG_VPCE_SSM.into()],
         },
-    ]
+    ];
+    if s.over_tgw() {
+        all.retain(|e| e.service_name != SVC_NAME);
+    }
+    all
 }
 
 pub fn hosted_zones(s: Scenario) -> Vec<HostedZone> {
@@ -248,7 +252,9 @@ pub fn hosted_zones(s: Scenario) -> Vec<HostedZone> {
         vpc_id: vpc.into(),
         region: REGION.into(),
     };
-    let api_vpc = if s == Scenario::PhzNotAssociated {
+    // Over the transit gateway the ops VPC has no endpoint and no zone of its own: the
+    // name resolves as EKS publishes it, to the ENI IPs.
+    let api_vpc = if s == Scenario::PhzNotAssociated || s.over_tgw() {
         VPC_SHARED
     } else {
         VPC_OPS

@@ -8,6 +8,7 @@ use crate::model::{
     Listener, LoadBalancer, NetworkAcl, Origin, Peering, ProbeOutcome, Record, RouteTable,
     SecurityGroup, Subnet, Target, TargetGroup, Vpc,
 };
+use crate::model::{DhcpOptions, TgwAttachment, TgwRouteTable};
 use std::collections::BTreeMap;
 use std::net::IpAddr;
 use std::time::Duration;
@@ -27,6 +28,9 @@ pub struct World {
     pub network_acls: Vec<NetworkAcl>,
     pub security_groups: Vec<SecurityGroup>,
     pub peerings: Vec<Peering>,
+    pub tgw_attachments: Vec<TgwAttachment>,
+    pub tgw_route_tables: Vec<TgwRouteTable>,
+    pub dhcp_options: Vec<DhcpOptions>,
     pub load_balancers: Vec<LoadBalancer>,
     pub listeners: Vec<Listener>,
     pub target_groups: Vec<TargetGroup>,
@@ -104,6 +108,9 @@ pub fn world(scenario: Scenario, elapsed: Duration) -> World {
         network_acls: network::network_acls(scenario),
         security_groups,
         peerings: network::peerings(scenario),
+        tgw_attachments: network::tgw_attachments(scenario),
+        tgw_route_tables: network::tgw_route_tables(scenario),
+        dhcp_options: network::dhcp_options(scenario),
         load_balancers,
         listeners: services::listeners(),
         target_groups,

@@ -241,7 +241,7 @@ pub fn notes(kind: Kind, m: &Model, d: &Diagnosis, now: DateTime<Utc>) -> Vec<No
             })
             .collect(),
         Kind::Vpcs => sources(&[S::Vpcs, S::Subnets, S::RouteTables]),
-        Kind::Peering => sources(&[S::Peerings, S::RouteTables]),
+        Kind::Peering => sources(&[S::Peerings, S::RouteTables, S::TgwAttachments, S::TgwRoutes]),
         Kind::Cluster => sources(&[S::Cluster, S::SecurityGroups]),
         Kind::Enis => sources(&[S::Enis, S::Subnets, S::Targets]),
         Kind::Targets => sources(&[

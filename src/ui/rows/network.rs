@@ -184,15 +184,77 @@ pub(super) fn peering(m: &Model, d: &Diagnosis) -> Table {
             }
         }
     }
+    tgw_rows(m, d, &mut rows);
     Table {
         columns: vec![
             ("KIND", 9),
             ("ID", 24),
             ("STATUS", 14),
             ("REQUESTER / ROUTE", 44),
-            ("ACCEPTER", 0),
+            ("ACCEPTER / VIA", 0),
         ],
         rows,
+    }
+}
+
+/// Each transit gateway attachment of the path VPCs, then the routes of its route table.
+fn tgw_rows(m: &Model, d: &Diagnosis, rows: &mut Vec<Row>) {
+    let tables = m.tgw_route_tables.value().map(Vec::as_slice).unwrap_or(&[]);
+    let mut shown = std::collections::BTreeSet::new();
+    for a in m.tgw_attachments.value().into_iter().flatten() {
+        rows.push(Row {
+            id: a.id.clone(),
+            cells: vec![
+                cr("tgw-attach", Role::Accent),
+                c(&a.id),
+                judged(d, Aspect::TgwAttachment, &a.id, &a.state),
+                c(format!("{} {}", a.vpc_id, a.subnet_ids.join(","))),
+                c(format!(
+                    "{} rtb {}",
+                    a.tgw_id,
+                    a.route_table_id.as_deref().unwrap_or("none")
+                )),
+            ],
+            detail: fields(a),
+        });
+        let Some(t) = a
+            .route_table_id
+            .as_ref()
+            .and_then(|id| tables.iter().find(|t| &t.id == id))
+        else {
+            continue;
+        };
+        if !shown.insert(t.id.clone()) {
+            continue;
+        }
+        for r in &t.routes {
+            let key = pair(&t.id, &format!("{} {}", r.destination, r.kind));
+            let to: Vec<String> = r
+                .attachments
+                .iter()
+                .map(|x| format!("{} ({})", x.attachment_id, x.resource_id))
+                .collect();
+            rows.push(Row {
+                id: format!("{} {}", t.id, r.destination),
+                cells: vec![
+                    cr("└ route", Role::Muted),
+                    c(&t.id),
+                    judged(d, Aspect::TgwRoute, &key, &r.state),
+                    c(format!(
+                        "{} → {} ({})",
+                        r.destination,
+                        if to.is_empty() {
+                            "blackhole".to_string()
+                        } else {
+                            to.join(", ")
+                        },
+                        r.kind
+                    )),
+                    c(&a.tgw_id),
+                ],
+                detail: fields(r),
+            });
+        }
     }
 }
 

@@ -8,8 +8,9 @@ Extensions (each used by the Rust tests, and named there):
   in that service's own error format. Other callers are unaffected, so tests share a server.
 - DescribeVpcEndpointConnections, which moto answers with HTTP 500, built from moto's
   endpoints and endpoint services.
+- transit gateway routes that list their attachments as AWS does (moto keeps one object).
 - state that moto never produces: target health other than `healthy`, interface endpoints
-  waiting for acceptance, ENIs `in-use` without an instance, interface endpoint ENIs with
+  and transit gateway attachments waiting for acceptance, ENIs `in-use` without an instance, interface endpoint ENIs with
   addresses inside their subnets (moto draws them at random from anywhere).
 
 Prints the port it listens on, then serves until killed or its stdin closes.
@@ -52,6 +53,22 @@ def _patched_health(self, target, ec2_backend):
 
 
 elbv2_models.FakeTargetGroup.health_for = _patched_health
+
+from moto.ec2.models import transit_gateway_route_tables as _tgw_tables
+
+_create_tgw_route = _tgw_tables.TransitGatewayRouteTableBackend.create_transit_gateway_route
+
+
+def _patched_tgw_route(self, *args, **kwargs):
+    # moto stores a route's attachment as one object where AWS returns a list of them.
+    route = _create_tgw_route(self, *args, **kwargs)
+    att = route.get("transitGatewayAttachments")
+    if isinstance(att, dict):
+        route["transitGatewayAttachments"] = [att]
+    return route
+
+
+_tgw_tables.TransitGatewayRouteTableBackend.create_transit_gateway_route = _patched_tgw_route
 
 
 def ec2(region):
@@ -196,6 +213,8 @@ def control(path, doc):
             ip = str(net.network_address + 50)
             eni.private_ip_address = ip
             eni.private_ip_addresses = [{"Primary": True, "PrivateIpAddress": ip}]
+    elif path == "/_ext/tgw-attachment-state":
+        ec2(doc["region"]).transit_gateway_attachments[doc["id"]].state = doc["state"]
     elif path == "/_ext/eni-status":
         backend = ec2(doc["region"])
         for eni_id in doc["ids"]:

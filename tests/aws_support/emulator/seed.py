@@ -30,6 +30,10 @@ FAULTS = [
     "eni-zone-without-nlb",
     "nacl-blocks-return",
     "endpoint-az-unsupported",
+    "tgw",
+    "tgw-route-missing",
+    "tgw-blackhole",
+    "tgw-attachment-pending",
 ]
 
 
@@ -250,9 +254,80 @@ class Seeder:
         )
         return ids
 
+    def over_tgw(self):
+        """Join the VPCs by a transit gateway instead: no peering, no interface endpoint,
+        no private zone; the routes of both VPCs point at the gateway, whose route table
+        (the default one, associated with both attachments) has a route to each VPC."""
+        ids = self.ids
+        if "tgw" in ids:
+            return
+        for vpc, dest in ((ids["ops_vpc"], "192.168.0.0/16"), (ids["eks_vpc"], "172.20.0.0/16")):
+            self.ec2.delete_route(RouteTableId=self.main_table(vpc), DestinationCidrBlock=dest)
+        self.ec2.delete_vpc_peering_connection(VpcPeeringConnectionId=ids["peering"])
+        self.ec2.delete_vpc_endpoints(VpcEndpointIds=[ids["endpoint_id"]])
+        rrs = self.r53.list_resource_record_sets(HostedZoneId=ids["zone"])["ResourceRecordSets"]
+        changes = [
+            {"Action": "DELETE", "ResourceRecordSet": r}
+            for r in rrs
+            if r["Type"] not in ("SOA", "NS")
+        ]
+        if changes:
+            self.r53.change_resource_record_sets(
+                HostedZoneId=ids["zone"], ChangeBatch={"Changes": changes}
+            )
+        self.r53.delete_hosted_zone(Id=ids["zone"])
+        tgw = self.ec2.create_transit_gateway(Description="hub")["TransitGateway"]
+        ids["tgw"] = tgw["TransitGatewayId"]
+        atts = {}
+        for key, vpc, subnets in (
+            ("ops", ids["ops_vpc"], ids["ops_subnets"]),
+            ("eks", ids["eks_vpc"], ids["eks_subnets"]),
+        ):
+            atts[key] = self.ec2.create_transit_gateway_vpc_attachment(
+                TransitGatewayId=ids["tgw"], VpcId=vpc, SubnetIds=subnets
+            )["TransitGatewayVpcAttachment"]["TransitGatewayAttachmentId"]
+        ids["tgw_attachments"] = atts
+        table = self.ec2.describe_transit_gateways(TransitGatewayIds=[ids["tgw"]])[
+            "TransitGateways"
+        ][0]["Options"]["AssociationDefaultRouteTableId"]
+        ids["tgw_route_table"] = table
+        for dest, att in (("172.20.0.0/16", atts["ops"]), ("192.168.0.0/16", atts["eks"])):
+            self.ec2.create_transit_gateway_route(
+                TransitGatewayRouteTableId=table,
+                DestinationCidrBlock=dest,
+                TransitGatewayAttachmentId=att,
+            )
+        for vpc, dest in ((ids["ops_vpc"], "192.168.0.0/16"), (ids["eks_vpc"], "172.20.0.0/16")):
+            self.ec2.create_route(
+                RouteTableId=self.main_table(vpc),
+                DestinationCidrBlock=dest,
+                TransitGatewayId=ids["tgw"],
+            )
+
     def fault(self, name):
         ids = self.ids
-        if name == "stale-target":
+        if name == "tgw":
+            self.over_tgw()
+        elif name == "tgw-route-missing":
+            self.over_tgw()
+            self.ec2.delete_transit_gateway_route(
+                TransitGatewayRouteTableId=ids["tgw_route_table"],
+                DestinationCidrBlock="172.20.0.0/16",
+            )
+        elif name == "tgw-blackhole":
+            self.over_tgw()
+            self.ec2.create_transit_gateway_route(
+                TransitGatewayRouteTableId=ids["tgw_route_table"],
+                DestinationCidrBlock="192.168.0.0/16",
+                Blackhole=True,
+            )
+        elif name == "tgw-attachment-pending":
+            self.over_tgw()
+            self.ext(
+                "/_ext/tgw-attachment-state",
+                {"region": self.region, "id": ids["tgw_attachments"]["eks"], "state": "pendingAcceptance"},
+            )
+        elif name == "stale-target":
             self.elb.register_targets(
                 TargetGroupArn=ids["tg"], Targets=[{"Id": "192.168.10.9", "Port": 443}]
             )

@@ -2,6 +2,18 @@
 
 use super::*;
 
+/// What moves from PrivateLink and the peering to a transit gateway (plus its fault).
+const TGW: &[&str] = &[
+    "dns",
+    "hosted_zones",
+    "interface_endpoints",
+    "peerings",
+    "reach",
+    "route_tables",
+    "tgw_attachments",
+    "tgw_route_tables",
+];
+
 #[test]
 fn each_scenario_differs_from_healthy_only_by_its_fault() {
     let healthy = world(Scenario::Healthy, ZERO);
@@ -48,6 +60,9 @@ fn each_scenario_differs_from_healthy_only_by_its_fault() {
                 "reach",
             ],
         ),
+        (Scenario::Tgw, TGW),
+        (Scenario::TgwRouteMissing, TGW),
+        (Scenario::TgwBlackhole, TGW),
     ];
     assert_eq!(expected.len(), Scenario::ALL.len());
     for (s, fields) in expected {

@@ -59,6 +59,10 @@ pub struct Opts {
     /// DNS server to ask instead of the system resolver.
     #[arg(long, global = true, value_name = "ADDR[:PORT]", value_parser = parse_resolver)]
     pub resolver: Option<SocketAddr>,
+    /// Hosts file read before DNS, as kubectl's resolver does (default /etc/hosts; with
+    /// --resolver, none unless given).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub hosts_file: Option<std::path::PathBuf>,
     /// Skip live DNS lookups and probes.
     #[arg(long, global = true)]
     pub no_live: bool,

@@ -3,6 +3,7 @@
 
 use crate::cli::Opts;
 use crate::clock::Clock;
+use crate::model::proxy::ProxyEnv;
 use crate::sources::aws::AwsClient;
 use crate::sources::demo::DemoEnv;
 use crate::sources::dns::{DNS_TIMEOUT, DnsResolver, ResolverSetupError};
@@ -54,7 +55,7 @@ pub type LiveSources = (Arc<dyn Resolver>, Arc<dyn Prober>);
 /// DNS and probes from this host: the system resolver (or `--resolver`) and the TLS prober.
 pub fn live_sources(opts: &Opts) -> Result<LiveSources, ResolverSetupError> {
     let clock = Clock::system();
-    let resolver = match opts.resolver {
+    let mut resolver = match opts.resolver {
         Some(addr) => DnsResolver::at(addr, clock)?,
         // A host without a resolver configuration can still run the rest with --no-live.
         None if opts.no_live => {
@@ -62,5 +63,9 @@ pub fn live_sources(opts: &Opts) -> Result<LiveSources, ResolverSetupError> {
         }
         None => DnsResolver::system(clock)?,
     };
-    Ok((Arc::new(resolver), Arc::new(TlsProber::new(clock))))
+    if let Some(path) = &opts.hosts_file {
+        resolver = resolver.with_hosts_file(path);
+    }
+    let prober = TlsProber::new(clock).with_proxy(ProxyEnv::from_process());
+    Ok((Arc::new(resolver), Arc::new(prober)))
 }

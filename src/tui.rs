@@ -58,6 +58,7 @@ async fn prepare(startup: &Startup) -> Result<(App, Sources), StartupError> {
         live: startup.live(),
     });
     let every = &startup.intervals;
+    model.proxy = env.prober.proxy();
     model.refresh = Refresh {
         fast: every.fast,
         slow: every.slow,

@@ -35,6 +35,11 @@ const DENIALS: &[Denial] = &[
         &["interface-endpoint"],
     ),
     ("ec2:DescribeVpcAttribute", &[], &[]),
+    (
+        "route53resolver:ListResolverRuleAssociations",
+        &["resolver-rules", "resolver-endpoints"],
+        &["dns"],
+    ),
     ("ec2:DescribeSubnets", &["subnets"], &["eks-enis"]),
     ("ec2:DescribeRouteTables", &["route-tables"], &[]),
     (
@@ -111,6 +116,14 @@ const OPTIONAL: &[(&str, &[&str])] = &[
         &["tgw-attachments", "tgw-routes"],
     ),
     ("ec2:SearchTransitGatewayRoutes", &["tgw-routes"]),
+    // The seeded VPCs keep AWS's `default` set, and no rule is associated with them, so
+    // none of these is read.
+    ("ec2:DescribeDhcpOptions", &["dhcp-options"]),
+    ("route53resolver:GetResolverRule", &["resolver-rules"]),
+    (
+        "route53resolver:GetResolverEndpoint",
+        &["resolver-endpoints"],
+    ),
 ];
 
 fn sources(doc: &Value) -> Vec<(String, String, String)> {

@@ -127,6 +127,25 @@ const SCENARIOS: &[(&str, i32, &[&str], &[&str])] = &[
         &["tgw-route-blackhole", "probe-tcp-failed"],
         &[],
     ),
+    (
+        "dhcp-custom-dns",
+        2,
+        &["dhcp-custom-dns", "dns-nxdomain"],
+        &[],
+    ),
+    (
+        "resolver-rule-shadows-zone",
+        2,
+        &["resolver-rule-shadows-zone", "dns-nxdomain"],
+        &[],
+    ),
+    (
+        "hosts-pin-stale",
+        2,
+        &["hosts-pin-stale", "probe-tcp-failed"],
+        &[],
+    ),
+    ("proxy-no-bypass", 1, &["proxy-intercepts"], &[]),
 ];
 
 #[test]

@@ -12,6 +12,7 @@ const CLIENTS: &[(&str, &str)] = &[
     ("eks", "eks"),
     ("elb", "elasticloadbalancing"),
     ("r53", "route53"),
+    ("resolver", "route53resolver"),
 ];
 
 const READ_VERBS: &[&str] = &["describe", "list", "get"];
@@ -252,7 +253,13 @@ fn actions_are_named_only_by_the_catalogue_and_the_sdk_calls() {
         root.join("src/model/catalogue.rs"),
         root.join("src/sources/aws"),
     ];
-    let services = ["\"ec2:", "\"eks:", "\"elasticloadbalancing:", "\"route53:"];
+    let services = [
+        "\"ec2:",
+        "\"eks:",
+        "\"elasticloadbalancing:",
+        "\"route53:",
+        "\"route53resolver:",
+    ];
     let mut found = Vec::new();
     for f in files
         .iter()

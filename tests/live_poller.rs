@@ -59,6 +59,7 @@ impl Resolver for ScriptedDns {
             _ => answers(&["10.0.0.2", "10.0.0.1"]),
         };
         DnsSample {
+            pinned: None,
             at,
             host: host.into(),
             server: Some("scripted".into()),

@@ -12,6 +12,7 @@ const HOST: &str = "abc.gr7.eu-west-1.eks.amazonaws.com";
 
 fn sample(host: &str, ips: &[&str]) -> DnsSample {
     DnsSample {
+        pinned: None,
         at: Utc::now(),
         host: host.into(),
         server: None,

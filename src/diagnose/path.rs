@@ -160,8 +160,13 @@ fn summary(ctx: &Ctx, name: HopName, standing: Option<&Standing>) -> String {
                         .into_iter()
                         .map(|ip| format!("{ip} ({})", classify(ip, ctx).label()))
                         .collect();
+                    let pin = s
+                        .pinned
+                        .as_ref()
+                        .map(|p| format!(" from {p}, not DNS"))
+                        .unwrap_or_default();
                     format!(
-                        "{} -> {} [{} sample(s)]",
+                        "{} -> {}{pin} [{} sample(s)]",
                         s.host,
                         classes.join(", "),
                         m.live.dns.len()

@@ -270,6 +270,8 @@ pub fn healthy_but(failed: Option<Source>) -> Model {
     );
     l(&mut m, Fetched::TgwAttachments(Ok(vec![])));
     l(&mut m, Fetched::TgwRoutes(Ok(vec![])));
+    l(&mut m, Fetched::ResolverRules(Ok(vec![])));
+    l(&mut m, Fetched::ResolverEndpoints(Ok(vec![])));
     l(
         &mut m,
         Fetched::DhcpOptions(Ok(vec![DhcpOptions {
@@ -439,6 +441,7 @@ pub fn push_dns_outcome(m: &mut Model, outcome: DnsOutcome, secs: i64) {
     let at = t0() + chrono::Duration::seconds(secs);
     m.apply(
         Fetched::Dns(DnsSample {
+            pinned: None,
             at,
             host: HOST.into(),
             server: Some("127.0.0.53:53".into()),
@@ -552,10 +555,11 @@ pub enum Part {
     TgwAttachments,
     TgwRoutes,
     DhcpOptions,
+    ResolverRules,
 }
 
 impl Part {
-    pub const ALL: [Part; 21] = [
+    pub const ALL: [Part; 22] = [
         Part::Cluster,
         Part::Origin,
         Part::Enis,
@@ -577,6 +581,7 @@ impl Part {
         Part::TgwAttachments,
         Part::TgwRoutes,
         Part::DhcpOptions,
+        Part::ResolverRules,
     ];
 }
 
@@ -610,6 +615,7 @@ pub fn without(mut m: Model, part: Part) -> Model {
         Part::TgwAttachments => m.tgw_attachments = e(),
         Part::TgwRoutes => m.tgw_route_tables = e(),
         Part::DhcpOptions => m.dhcp_options = e(),
+        Part::ResolverRules => m.resolver_rules = e(),
     }
     m
 }

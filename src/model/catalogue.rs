@@ -14,6 +14,7 @@ use super::network::{
     TgwRouteTable, Vpc,
 };
 use super::privatelink::{EndpointConnection, EndpointService, EniAddress, InterfaceEndpoint};
+use super::resolver::{ResolverEndpoint, ResolverRule};
 use super::route53::{HostedZone, Record, ZoneAssociations};
 use super::{Context, Input};
 use serde::Serialize;
@@ -142,6 +143,8 @@ macro_rules! catalogue {
             pub eni_sightings: super::sightings::EniSightings,
             /// How often the view re-reads each source: what makes held data stale.
             pub refresh: Refresh,
+            /// The proxy settings kubectl on this host would use.
+            pub proxy: super::proxy::ProxyEnv,
         }
 
         impl Model {
@@ -156,6 +159,7 @@ macro_rules! catalogue {
                     events: EventLog::default(),
                     eni_sightings: Default::default(),
                     refresh: Refresh::default(),
+                    proxy: Default::default(),
                 }
             }
 
@@ -261,6 +265,25 @@ catalogue! {
         actions: ["ec2:DescribeDhcpOptions"],
         tier: Slow,
         inputs: [DhcpOptionsIds],
+    }
+    /// The Route 53 Resolver rules associated with this host's VPC.
+    ResolverRules => resolver_rules: Vec<ResolverRule> {
+        name: "resolver-rules",
+        what: "Resolver rules",
+        actions: [
+            "route53resolver:ListResolverRuleAssociations",
+            "route53resolver:GetResolverRule",
+        ],
+        tier: Slow,
+        inputs: [OriginVpc],
+    }
+    /// The endpoints those rules forward through.
+    ResolverEndpoints => resolver_endpoints: Vec<ResolverEndpoint> {
+        name: "resolver-endpoints",
+        what: "Resolver endpoints",
+        actions: ["route53resolver:GetResolverEndpoint"],
+        tier: Slow,
+        inputs: [ResolverEndpointIds],
     }
     SecurityGroups => security_groups: Vec<SecurityGroup> {
         name: "security-groups",

@@ -39,6 +39,8 @@ pub enum Input {
     TgwRouteTableIds,
     /// The DHCP options sets of the path VPCs.
     DhcpOptionsIds,
+    /// The Resolver endpoints the rules of this host's VPC forward through.
+    ResolverEndpointIds,
     /// Every security group on the path.
     SecurityGroupIds,
 }
@@ -111,6 +113,7 @@ impl Input {
             Input::ZoneIds => &[S::HostedZones],
             Input::TgwRouteTableIds => &[S::TgwAttachments],
             Input::DhcpOptionsIds => &[S::Vpcs],
+            Input::ResolverEndpointIds => &[S::ResolverRules],
             Input::SecurityGroupIds => &[
                 S::Cluster,
                 S::Origin,
@@ -226,6 +229,11 @@ impl Input {
                     .iter()
                     .filter_map(|v| v.dhcp_options_id.clone())
                     .filter(|id| id != "default"),
+            ),
+            Input::ResolverEndpointIds => sorted(
+                needed(S::ResolverRules, &m.resolver_rules, pending)?
+                    .iter()
+                    .filter_map(|r| r.endpoint_id.clone()),
             ),
             Input::SecurityGroupIds => {
                 let mut ids = Vec::new();

@@ -33,6 +33,23 @@ pub struct DnsSample {
     #[serde(serialize_with = "ser_ms")]
     pub latency: Duration,
     pub outcome: DnsOutcome,
+    /// The hosts-file line the answers come from, when one pins the name: it overrides DNS.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pinned: Option<HostsPin>,
+}
+
+/// Where a hosts file pins a name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HostsPin {
+    pub file: String,
+    /// 1-based.
+    pub line: usize,
+}
+
+impl std::fmt::Display for HostsPin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} line {}", self.file, self.line)
+    }
 }
 
 impl DnsSample {
@@ -321,6 +338,7 @@ mod tests {
         let later =
             t0 + chrono::Duration::from_std(HISTORY_WINDOW).unwrap() + chrono::Duration::seconds(1);
         h.push_dns(DnsSample {
+            pinned: None,
             at: later,
             host: "h".into(),
             server: None,

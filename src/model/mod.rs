@@ -11,6 +11,8 @@ pub mod live;
 pub mod loadable;
 pub mod network;
 pub mod privatelink;
+pub mod proxy;
+pub mod resolver;
 pub mod route53;
 pub mod sightings;
 pub mod stats;
@@ -32,6 +34,7 @@ pub use network::{
     TgwRouteTable, Vpc,
 };
 pub use privatelink::{EndpointConnection, EndpointService, EniAddress, InterfaceEndpoint};
+pub use resolver::{ResolverEndpoint, ResolverRule};
 pub use route53::{AliasTarget, HostedZone, Record, ZoneAssociations, ZoneVpc};
 
 use chrono::{DateTime, Utc};

@@ -306,6 +306,7 @@ mod tests {
 
     fn dns(secs: i64, ips: &[&str]) -> DnsSample {
         DnsSample {
+            pinned: None,
             at: t(secs),
             host: "h".into(),
             server: None,

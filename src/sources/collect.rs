@@ -191,6 +191,7 @@ pub async fn collect_once(
         source: source.to_string(),
         live: settings.live,
     });
+    model.proxy = prober.proxy();
     let mut graph = Graph::new(settings.from_vpc.clone(), settings.timeout);
     graph
         .cycle(api, &mut model, Scope::All, clock, None, &mut |_| {})

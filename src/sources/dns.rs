@@ -3,16 +3,17 @@
 
 use super::Resolver;
 use crate::clock::Clock;
+use crate::model::live::HostsPin;
 use crate::model::{DnsAnswer, DnsOutcome, DnsSample};
 use async_trait::async_trait;
+use hickory_resolver::TokioResolver;
 use hickory_resolver::config::{
     ConnectionConfig, NameServerConfig, ResolveHosts, ResolverConfig, ResolverOpts,
 };
 use hickory_resolver::net::runtime::TokioRuntimeProvider;
 use hickory_resolver::net::{DnsError, NetError};
-use hickory_resolver::proto::op::{Query, ResponseCode};
+use hickory_resolver::proto::op::ResponseCode;
 use hickory_resolver::proto::rr::{Name, RData, RecordType};
-use hickory_resolver::{Hosts, TokioResolver};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::str::FromStr;
@@ -118,18 +119,18 @@ impl DnsResolver {
             .join(", ")
     }
 
-    async fn hosts_file_answers(&self, name: &Name) -> Option<Vec<DnsAnswer>> {
+    /// The hosts file's answers for `host`, and where it pins them.
+    async fn hosts_file_answers(&self, host: &str) -> Option<(Vec<DnsAnswer>, HostsPin)> {
         let path = self.hosts_file.as_ref()?;
         // Read on every sample: an edit to the file shows at the next refresh.
-        let bytes = tokio::fs::read(path).await.ok()?;
-        let mut hosts = Hosts::default();
-        hosts.read_hosts_conf(bytes.as_slice()).ok()?;
-        let answers: Vec<DnsAnswer> = [RecordType::A, RecordType::AAAA]
-            .into_iter()
-            .filter_map(|t| hosts.lookup_static_host(&Query::query(name.clone(), t)))
-            .flat_map(|l| addresses(l.answers().iter().map(|r| (&r.data, 0))))
-            .collect();
-        (!answers.is_empty()).then_some(answers)
+        let text = tokio::fs::read_to_string(path).await.ok()?;
+        let (line, ips) = super::hosts::pinned(&text, host)?;
+        let answers = ips.into_iter().map(|ip| DnsAnswer { ip, ttl: 0 }).collect();
+        let pin = HostsPin {
+            file: path.display().to_string(),
+            line,
+        };
+        Some((answers, pin))
     }
 }
 
@@ -252,6 +253,7 @@ impl Resolver for DnsResolver {
         let at = self.clock.now();
         let start = Instant::now();
         let sample = |server: Option<String>, outcome: DnsOutcome| DnsSample {
+            pinned: None,
             at,
             host: host.to_string(),
             server,
@@ -262,9 +264,10 @@ impl Resolver for DnsResolver {
             Ok(n) => n,
             Err(e) => return sample(None, DnsOutcome::Error(e)),
         };
-        if let Some(answers) = self.hosts_file_answers(&name).await {
-            let file = self.hosts_file.as_ref().map(|p| p.display().to_string());
-            return sample(file, DnsOutcome::Answers(answers));
+        if let Some((answers, pin)) = self.hosts_file_answers(host).await {
+            let mut s = sample(Some(pin.file.clone()), DnsOutcome::Answers(answers));
+            s.pinned = Some(pin);
+            return s;
         }
         let mut last = None;
         for server in &self.servers {
@@ -276,6 +279,7 @@ impl Resolver for DnsResolver {
             let outcome = combine(part(a), part(aaaa));
             let done = !try_next(&outcome);
             last = Some(DnsSample {
+                pinned: None,
                 at,
                 host: host.to_string(),
                 server: Some(server.addr.to_string()),

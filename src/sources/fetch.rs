@@ -71,6 +71,27 @@ pub async fn fetch(api: &dyn AwsApi, source: Source, keys: &Keys, limit: &Semaph
             })
             .await,
         ),
+        S::ResolverRules => {
+            let ids = limited(limit, api.resolver_rule_ids(keys.one(I::OriginVpc))).await;
+            Fetched::ResolverRules(match ids {
+                Ok(ids) => {
+                    each(limit, &ids, true, |id| async move {
+                        api.resolver_rule(id).await.map(|r| vec![r])
+                    })
+                    .await
+                }
+                Err(e) => Err(e),
+            })
+        }
+        S::ResolverEndpoints => Fetched::ResolverEndpoints(
+            each(
+                limit,
+                keys.get(I::ResolverEndpointIds),
+                true,
+                |id| async move { api.resolver_endpoint(id).await.map(|e| vec![e]) },
+            )
+            .await,
+        ),
         S::SecurityGroups => Fetched::SecurityGroups(
             unless_empty(keys.get(I::SecurityGroupIds), |ids| {
                 limited(limit, api.security_groups(ids))

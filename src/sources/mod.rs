@@ -7,15 +7,18 @@ pub mod demo;
 pub mod dns;
 pub mod fetch;
 pub mod graph;
+pub mod hosts;
 pub mod live;
 pub mod poll;
 pub mod probe;
 
+use crate::model::proxy::ProxyEnv;
 use crate::model::{
     Cluster, DhcpOptions, DnsSample, EndpointConnection, EndpointService, Eni, EniAddress,
     HostedZone, InterfaceEndpoint, LbAttributes, Listener, LoadBalancer, NetworkAcl, NlbAddress,
-    Origin, Peering, ProbeSample, Record, RouteTable, SecurityGroup, SourceError, Subnet, Target,
-    TargetGroup, TgwAttachment, TgwRouteTable, Vpc, ZoneVpc,
+    Origin, Peering, ProbeSample, Record, ResolverEndpoint, ResolverRule, RouteTable,
+    SecurityGroup, SourceError, Subnet, Target, TargetGroup, TgwAttachment, TgwRouteTable, Vpc,
+    ZoneVpc,
 };
 use async_trait::async_trait;
 use std::net::IpAddr;
@@ -64,6 +67,12 @@ pub trait AwsApi: Send + Sync {
     async fn tgw_routes(&self, route_table_id: &str) -> ApiResult<TgwRouteTable>;
     /// These DHCP options sets.
     async fn dhcp_options(&self, ids: &[String]) -> ApiResult<Vec<DhcpOptions>>;
+    /// The ids of the Resolver rules associated with this VPC.
+    async fn resolver_rule_ids(&self, vpc_id: &str) -> ApiResult<Vec<String>>;
+    /// One Resolver rule; `NotFound` when it went away.
+    async fn resolver_rule(&self, id: &str) -> ApiResult<ResolverRule>;
+    /// One Resolver endpoint.
+    async fn resolver_endpoint(&self, id: &str) -> ApiResult<ResolverEndpoint>;
     /// These security groups.
     async fn security_groups(&self, ids: &[String]) -> ApiResult<Vec<SecurityGroup>>;
     /// Peering connections with either side in one of these VPCs.
@@ -116,4 +125,9 @@ pub struct ProbeRequest {
 #[async_trait]
 pub trait Prober: Send + Sync {
     async fn probe(&self, req: &ProbeRequest) -> ProbeSample;
+    /// The proxy settings kubectl on this host would follow (the probes themselves go
+    /// straight to each address, to judge the path).
+    fn proxy(&self) -> ProxyEnv {
+        ProxyEnv::default()
+    }
 }

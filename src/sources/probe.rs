@@ -9,6 +9,7 @@
 
 use super::{ProbeRequest, Prober};
 use crate::clock::Clock;
+use crate::model::proxy::ProxyEnv;
 use crate::model::{ProbeOutcome, ProbeSample};
 use async_trait::async_trait;
 use base64::Engine;
@@ -51,6 +52,8 @@ pub struct TlsProber {
     /// The last CA bundle and the TLS config built from it: the CA rarely changes, so
     /// parsing it once per change keeps probes cheap.
     config: Mutex<Option<(String, Arc<ClientConfig>)>>,
+    /// This process's proxy settings, for the diagnosis (probes never use them).
+    proxy: ProxyEnv,
 }
 
 impl TlsProber {
@@ -63,7 +66,14 @@ impl TlsProber {
             timeouts,
             clock,
             config: Mutex::new(None),
+            proxy: ProxyEnv::default(),
         }
+    }
+
+    /// Report these proxy settings as kubectl's on this host.
+    pub fn with_proxy(mut self, proxy: ProxyEnv) -> Self {
+        self.proxy = proxy;
+        self
     }
 
     fn client_config(&self, ca_data: &str) -> Result<Arc<ClientConfig>, String> {
@@ -167,6 +177,10 @@ fn status_code(line: &[u8]) -> Option<u16> {
 
 #[async_trait]
 impl Prober for TlsProber {
+    fn proxy(&self) -> ProxyEnv {
+        self.proxy.clone()
+    }
+
     async fn probe(&self, req: &ProbeRequest) -> ProbeSample {
         let start = Instant::now();
         let mut s = ProbeSample {

@@ -63,7 +63,7 @@ impl Kind {
             Kind::Enis => "EKS-owned ENIs",
             Kind::Targets => "NLB & targets",
             Kind::Endpoints => "PrivateLink",
-            Kind::Zones => "Route53",
+            Kind::Zones => "Route 53 zones, DHCP & Resolver rules",
             Kind::Dns => "DNS from this host",
             Kind::Probes => "Probes",
             Kind::Events => "Event log",

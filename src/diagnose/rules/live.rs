@@ -116,7 +116,9 @@ fn classify_answers(ctx: &Ctx, host: &str) -> Result<Vec<Finding>, Missing> {
             "associate the private hosted zone for the name with this host's VPC (or check which resolver this host uses)",
         ));
     }
-    if !other.is_empty() {
+    // A hosts-file pin is judged by the hosts rule, which names the line.
+    let pinned = ctx.judged_dns().is_some_and(|s| s.pinned.is_some());
+    if !other.is_empty() && !pinned {
         let placeable = ctx.m.interface_endpoints.value().is_some() && ctx.m.enis.value().is_some();
         if placeable {
             out.push(Finding::new(

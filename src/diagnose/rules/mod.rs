@@ -8,6 +8,7 @@ pub mod nacl;
 pub mod nlb;
 pub mod peering;
 pub mod privatelink;
+pub mod resolution;
 pub mod route53;
 pub mod security;
 pub mod targets;
@@ -78,6 +79,10 @@ pub const RULES: &[Rule] = &[
         security::endpoint_security_groups,
     ),
     rule("private-zone", Some(Dns), route53::private_zone),
+    rule("dhcp-options", Some(Dns), resolution::dhcp_options),
+    rule("resolver-rules", Some(Dns), resolution::resolver_rules),
+    rule("hosts-pin", Some(Dns), resolution::hosts_pin),
+    rule("proxy", Some(Origin), resolution::proxy),
     rule("dns-answers", Some(Dns), live::dns_answers),
     rule("dns-flapping", Some(Dns), live::dns_flapping),
     rule("probes", Some(ApiServer), live::probes),

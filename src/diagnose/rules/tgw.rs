@@ -320,7 +320,7 @@ pub fn tgw_routes(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
         let Some(table) = tgw_tables.iter().find(|t| &t.id == rt_id) else {
             return Err(Missing::new(
                 format!("routes of {rt_id}"),
-                "not returned by ec2:SearchTransitGatewayRoutes",
+                format!("not returned by {}", Source::TgwRoutes.spec().action()),
             ));
         };
         let mut said = BTreeSet::new();

@@ -9,6 +9,7 @@ mod elb;
 mod errors;
 mod imds;
 pub mod kubeconfig;
+mod resolver;
 mod route53;
 #[cfg(test)]
 mod tests;
@@ -24,8 +25,8 @@ use super::{ApiResult, AwsApi};
 use crate::model::{
     Cluster, DhcpOptions, EndpointConnection, EndpointService, Eni, EniAddress, HostedZone,
     InterfaceEndpoint, LbAttributes, Listener, LoadBalancer, NetworkAcl, NlbAddress, Origin,
-    Peering, Record, RouteTable, SecurityGroup, Subnet, Target, TargetGroup, TgwAttachment,
-    TgwRouteTable, Vpc, ZoneVpc,
+    Peering, Record, ResolverEndpoint, ResolverRule, RouteTable, SecurityGroup, Subnet, Target,
+    TargetGroup, TgwAttachment, TgwRouteTable, Vpc, ZoneVpc,
 };
 use async_trait::async_trait;
 use aws_config::SdkConfig;
@@ -36,6 +37,7 @@ pub struct AwsClient {
     eks: aws_sdk_eks::Client,
     elb: aws_sdk_elasticloadbalancingv2::Client,
     route53: aws_sdk_route53::Client,
+    resolver: aws_sdk_route53resolver::Client,
     region: Option<String>,
     endpoint_url: Option<String>,
     imds: Option<aws_config::imds::Client>,
@@ -75,6 +77,11 @@ impl AwsClient {
             ),
             route53: aws_sdk_route53::Client::from_conf(
                 aws_sdk_route53::config::Builder::from(conf)
+                    .interceptor(calls.clone())
+                    .build(),
+            ),
+            resolver: aws_sdk_route53resolver::Client::from_conf(
+                aws_sdk_route53resolver::config::Builder::from(conf)
                     .interceptor(calls.clone())
                     .build(),
             ),
@@ -170,6 +177,18 @@ impl AwsApi for AwsClient {
 
     async fn dhcp_options(&self, ids: &[String]) -> ApiResult<Vec<DhcpOptions>> {
         ec2::dhcp_options(&self.ec2, ids).await
+    }
+
+    async fn resolver_rule_ids(&self, vpc_id: &str) -> ApiResult<Vec<String>> {
+        resolver::rule_ids(&self.resolver, vpc_id).await
+    }
+
+    async fn resolver_rule(&self, id: &str) -> ApiResult<ResolverRule> {
+        resolver::rule(&self.resolver, id).await
+    }
+
+    async fn resolver_endpoint(&self, id: &str) -> ApiResult<ResolverEndpoint> {
+        resolver::endpoint(&self.resolver, id).await
     }
 
     async fn security_groups(&self, ids: &[String]) -> ApiResult<Vec<SecurityGroup>> {

@@ -7,8 +7,8 @@ use crate::model::privatelink::normalize_dns_name;
 use crate::model::{
     Cluster, DhcpOptions, EndpointConnection, EndpointService, Eni, EniAddress, HostedZone,
     InterfaceEndpoint, LbAttributes, Listener, LoadBalancer, NetworkAcl, NlbAddress, Origin,
-    Peering, Record, RouteTable, SecurityGroup, SourceError, Subnet, Target, TargetGroup,
-    TgwAttachment, TgwRouteTable, Vpc, ZoneVpc,
+    Peering, Record, ResolverEndpoint, ResolverRule, RouteTable, SecurityGroup, SourceError,
+    Subnet, Target, TargetGroup, TgwAttachment, TgwRouteTable, Vpc, ZoneVpc,
 };
 use crate::sources::{ApiResult, AwsApi};
 use async_trait::async_trait;
@@ -136,6 +136,38 @@ impl AwsApi for DemoEnv {
     async fn dhcp_options(&self, ids: &[String]) -> ApiResult<Vec<DhcpOptions>> {
         self.answer_delay().await;
         by_ids(&self.world().dhcp_options, ids, |d| &d.id, "DHCP options")
+    }
+
+    async fn resolver_rule_ids(&self, vpc_id: &str) -> ApiResult<Vec<String>> {
+        self.answer_delay().await;
+        Ok(self
+            .world()
+            .resolver_rules
+            .iter()
+            .filter(|(_, vpcs)| vpcs.iter().any(|v| v == vpc_id))
+            .map(|(r, _)| r.id.clone())
+            .collect())
+    }
+
+    async fn resolver_rule(&self, id: &str) -> ApiResult<ResolverRule> {
+        self.answer_delay().await;
+        self.world()
+            .resolver_rules
+            .into_iter()
+            .map(|(r, _)| r)
+            .find(|r| r.id == id)
+            .ok_or_else(|| SourceError::not_found(format!("Resolver rule '{id}' does not exist")))
+    }
+
+    async fn resolver_endpoint(&self, id: &str) -> ApiResult<ResolverEndpoint> {
+        self.answer_delay().await;
+        self.world()
+            .resolver_endpoints
+            .into_iter()
+            .find(|e| e.id == id)
+            .ok_or_else(|| {
+                SourceError::not_found(format!("Resolver endpoint '{id}' does not exist"))
+            })
     }
 
     async fn network_acls(&self, vpc_ids: &[String]) -> ApiResult<Vec<NetworkAcl>> {

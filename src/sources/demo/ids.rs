@@ -134,6 +134,17 @@ pub const PUBLIC_API_IPS: [Ipv4Addr; 2] = [
     Ipv4Addr::new(198, 51, 100, 87),
 ];
 pub const DNS_SERVER: &str = "169.254.169.253:53";
+/// The on-premises name servers, reached over the VPN: they know nothing of AWS names.
+pub const ONPREM_DNS: [&str; 2] = ["10.10.0.2", "10.10.0.3"];
+pub const ONPREM_DOMAIN: &str = "corp.example.com";
+/// The bastion's hosts file.
+pub const HOSTS_FILE: &str = "/etc/hosts";
+/// The bastion's egress proxy in `proxy-no-bypass`.
+pub const PROXY_URL: &str = "http://proxy.corp.example.com:3128";
+pub const RSLVR_OUT: &str = "rslvr-out-0a1b2c3d4e5f60001";
+pub const RSLVR_RULE_CORP: &str = "rslvr-rr-0a1b2c3d4e5f60001";
+pub const RSLVR_RULE_EKS: &str = "rslvr-rr-0a1b2c3d4e5f60002";
+pub const RSLVR_RULE_INTERNET: &str = "rslvr-autodefined-rr-internet-resolver";
 pub const DNS_TTL: u32 = 60;
 
 /// The regional DNS name of an interface endpoint to the cluster's service.

@@ -1,12 +1,16 @@
 //! What the bastion sees when it resolves and connects, derived from the world's
 //! resources, so a scenario only states its fault and the symptoms follow.
 
-use super::ids::{DNS_SERVER, DNS_TTL, NAT_EGRESS_IP, PUBLIC_API_IPS};
+use super::ids::{DNS_SERVER, DNS_TTL, NAT_EGRESS_IP, ONPREM_DOMAIN, PROXY_URL, PUBLIC_API_IPS};
 use super::network::{acls_pass, admits};
 use super::noise::{ip_bits, millis_between, mix};
+use super::scenario::Scenario;
 use super::world::World;
+use crate::model::ResolverRule;
 use crate::model::network::table_for_subnet;
 use crate::model::privatelink::normalize_dns_name;
+use crate::model::proxy::{EnvVar, ProxyEnv};
+use crate::model::resolver::rule_for;
 use crate::model::{
     DnsAnswer, DnsOutcome, DnsSample, InterfaceEndpoint, ProbeOutcome, ProbeSample, RouteTarget,
     SecurityGroup, Target,
@@ -19,10 +23,38 @@ use std::net::{IpAddr, Ipv4Addr};
 
 const TIMED_OUT: &str = "connection timed out";
 
-/// The endpoint name as the bastion's VPC resolver answers it.
+/// The name server the bastion asks: the first its VPC's DHCP options name.
+pub fn server(w: &World) -> String {
+    let options = w
+        .vpcs
+        .iter()
+        .find(|v| v.id == w.origin.vpc_id)
+        .and_then(|v| v.dhcp_options_id.as_ref())
+        .and_then(|id| w.dhcp_options.iter().find(|d| &d.id == id));
+    match options.and_then(|o| o.custom_servers().first().map(|s| s.to_string())) {
+        Some(custom) if !options.is_some_and(|o| o.uses_vpc_resolver()) => format!("{custom}:53"),
+        _ => DNS_SERVER.into(),
+    }
+}
+
+/// The endpoint name as the bastion's resolver answers it.
 pub fn resolve(w: &World) -> DnsOutcome {
     let cluster = w.cluster();
     let host = cluster.host();
+    // The on-premises servers know nothing of AWS names: asked directly (DHCP options) or
+    // through a forwarding rule, which the VPC resolver applies before its private zones.
+    if w.dns.server != DNS_SERVER {
+        return DnsOutcome::NxDomain;
+    }
+    let rules: Vec<ResolverRule> = w
+        .resolver_rules
+        .iter()
+        .filter(|(_, vpcs)| vpcs.contains(&w.origin.vpc_id))
+        .map(|(r, _)| r.clone())
+        .collect();
+    if rule_for(&rules, &host).is_some_and(|r| r.forwards()) {
+        return DnsOutcome::NxDomain;
+    }
     let zone = w
         .hosted_zones
         .iter()
@@ -68,7 +100,7 @@ pub fn resolve(w: &World) -> DnsOutcome {
     }
 }
 
-fn answers(ips: &[Ipv4Addr]) -> DnsOutcome {
+pub fn answers(ips: &[Ipv4Addr]) -> DnsOutcome {
     if ips.is_empty() {
         return DnsOutcome::NoAnswer;
     }
@@ -288,6 +320,24 @@ fn over_tgw(w: &World, tgw: &str, vpc: &str, subnet: &str, to: Ipv4Addr) -> bool
         })
 }
 
+/// The bastion's proxy settings: none, except in `proxy-no-bypass`, where a proxy is set
+/// and `NO_PROXY` covers only the corporate domain and instance metadata.
+pub fn proxy_env(s: Scenario) -> ProxyEnv {
+    if s != Scenario::ProxyNoBypass {
+        return ProxyEnv::default();
+    }
+    let var = |name: &str, value: &str| {
+        Some(EnvVar {
+            name: name.into(),
+            value: value.into(),
+        })
+    };
+    ProxyEnv {
+        https_proxy: var("HTTPS_PROXY", PROXY_URL),
+        no_proxy: var("NO_PROXY", &format!("169.254.169.254,.{ONPREM_DOMAIN}")),
+    }
+}
+
 /// One lookup from the bastion at `at`.
 pub fn lookup(w: &World, host: &str, at: DateTime<Utc>) -> DnsSample {
     let name = normalize_dns_name(host);
@@ -297,10 +347,16 @@ pub fn lookup(w: &World, host: &str, at: DateTime<Utc>) -> DnsSample {
         DnsOutcome::NxDomain
     };
     let name_bits = name.bytes().fold(0u64, |h, b| mix(&[h, u64::from(b)]));
+    let pinned = w.dns.pinned.clone().filter(|_| name == w.dns.host);
     DnsSample {
         at,
         host: host.to_string(),
-        server: Some(DNS_SERVER.into()),
+        server: Some(
+            pinned
+                .as_ref()
+                .map_or_else(|| w.dns.server.clone(), |p| p.file.clone()),
+        ),
+        pinned,
         latency: millis_between(0.4, 2.0, &[w.elapsed.as_secs(), name_bits, 1]),
         outcome,
     }

@@ -146,4 +146,8 @@ impl Prober for DemoEnv {
     async fn probe(&self, req: &ProbeRequest) -> ProbeSample {
         live::probe(&self.world(), req, self.clock.now())
     }
+
+    fn proxy(&self) -> crate::model::proxy::ProxyEnv {
+        live::proxy_env(self.scenario)
+    }
 }

@@ -5,9 +5,9 @@ use super::ids::*;
 use super::scenario::Scenario;
 use crate::model::network::acl_for_subnet;
 use crate::model::{
-    AclEntry, DhcpOptions, Eni, NetworkAcl, Origin, PeerSide, Peering, Route, RouteTable,
-    RouteTarget, SecurityGroup, SgRule, SgSource, Subnet, TgwAttachment, TgwRoute,
-    TgwRouteAttachment, TgwRouteTable, Vpc,
+    AclEntry, DhcpOptions, Eni, NetworkAcl, Origin, PeerSide, Peering, ResolverEndpoint,
+    ResolverRule, Route, RouteTable, RouteTarget, SecurityGroup, SgRule, SgSource, Subnet,
+    TgwAttachment, TgwRoute, TgwRouteAttachment, TgwRouteTable, Vpc,
 };
 use ipnet::Ipv4Net;
 use std::net::Ipv4Addr;
@@ -266,16 +266,88 @@ pub fn dhcp_options_of(vpc_id: &str, _s: Scenario) -> &'static str {
     }
 }
 
-pub fn dhcp_options(_s: Scenario) -> Vec<DhcpOptions> {
+pub fn dhcp_options(s: Scenario) -> Vec<DhcpOptions> {
     let set = |id: &str, servers: &[&str]| DhcpOptions {
         id: id.into(),
         name_servers: servers.iter().map(|s| s.to_string()).collect(),
         domain_name: Some(format!("{REGION}.compute.internal")),
     };
+    let ops: &[&str] = if s == Scenario::DhcpCustomDns {
+        &ONPREM_DNS
+    } else {
+        &["AmazonProvidedDNS"]
+    };
     vec![
-        set(DOPT_OPS, &["AmazonProvidedDNS"]),
+        set(DOPT_OPS, ops),
         set(DOPT_DEFAULT, &["AmazonProvidedDNS"]),
     ]
+}
+
+/// The ops VPC forwards the corporate domain to the on-premises servers; AWS associates its
+/// Internet Resolver rule with every VPC. In `resolver-rule-shadows-zone` someone also
+/// forwarded `eks.amazonaws.com` there.
+pub fn resolver_rules(s: Scenario) -> Vec<(ResolverRule, Vec<String>)> {
+    let targets: Vec<String> = ONPREM_DNS.iter().map(|ip| format!("{ip}:53")).collect();
+    let rule = |id: &str, name: &str, domain: &str, kind: &str, forward: bool| ResolverRule {
+        id: id.into(),
+        name: Some(name.into()),
+        domain: domain.into(),
+        rule_type: kind.into(),
+        status: "COMPLETE".into(),
+        targets: if forward { targets.clone() } else { vec![] },
+        endpoint_id: forward.then(|| RSLVR_OUT.into()),
+    };
+    let all = vec![
+        VPC_OPS.to_string(),
+        VPC_EKS.to_string(),
+        VPC_SHARED.to_string(),
+    ];
+    let mut rules = vec![
+        (
+            rule(
+                RSLVR_RULE_INTERNET,
+                "Internet Resolver",
+                ".",
+                "RECURSIVE",
+                false,
+            ),
+            all,
+        ),
+        (
+            rule(
+                RSLVR_RULE_CORP,
+                "corp-forward",
+                ONPREM_DOMAIN,
+                "FORWARD",
+                true,
+            ),
+            vec![VPC_OPS.to_string()],
+        ),
+    ];
+    if s == Scenario::ResolverRuleShadowsZone {
+        rules.push((
+            rule(
+                RSLVR_RULE_EKS,
+                "aws-to-onprem",
+                "eks.amazonaws.com",
+                "FORWARD",
+                true,
+            ),
+            vec![VPC_OPS.to_string()],
+        ));
+    }
+    rules
+}
+
+pub fn resolver_endpoints(_s: Scenario) -> Vec<ResolverEndpoint> {
+    vec![ResolverEndpoint {
+        id: RSLVR_OUT.into(),
+        name: Some("ops-outbound".into()),
+        direction: "OUTBOUND".into(),
+        status: "OPERATIONAL".into(),
+        vpc_id: VPC_OPS.into(),
+        ip_count: Some(2),
+    }]
 }
 
 /// Both VPCs' attachments, each with a subnet in every zone it serves, associated with one

@@ -24,11 +24,15 @@ pub enum Scenario {
     Tgw,
     TgwRouteMissing,
     TgwBlackhole,
+    DhcpCustomDns,
+    ResolverRuleShadowsZone,
+    HostsPinStale,
+    ProxyNoBypass,
 }
 
 impl Scenario {
     /// Every scenario, `healthy` first, in the order the CLI lists them.
-    pub const ALL: [Scenario; 20] = [
+    pub const ALL: [Scenario; 24] = [
         Scenario::Healthy,
         Scenario::RotationMissed,
         Scenario::StaleTarget,
@@ -49,6 +53,10 @@ impl Scenario {
         Scenario::Tgw,
         Scenario::TgwRouteMissing,
         Scenario::TgwBlackhole,
+        Scenario::DhcpCustomDns,
+        Scenario::ResolverRuleShadowsZone,
+        Scenario::HostsPinStale,
+        Scenario::ProxyNoBypass,
     ];
 
     pub fn name(self) -> &'static str {
@@ -73,6 +81,10 @@ impl Scenario {
             Self::Tgw => "tgw",
             Self::TgwRouteMissing => "tgw-route-missing",
             Self::TgwBlackhole => "tgw-blackhole",
+            Self::DhcpCustomDns => "dhcp-custom-dns",
+            Self::ResolverRuleShadowsZone => "resolver-rule-shadows-zone",
+            Self::HostsPinStale => "hosts-pin-stale",
+            Self::ProxyNoBypass => "proxy-no-bypass",
         }
     }
 
@@ -147,6 +159,18 @@ impl Scenario {
             Self::TgwBlackhole => {
                 "over the transit gateway, a static blackhole route for the cluster VPC overrides the propagated one"
             }
+            Self::DhcpCustomDns => {
+                "the bastion VPC's DHCP options name the on-premises DNS servers: the private zone never answers, the name is NXDOMAIN"
+            }
+            Self::ResolverRuleShadowsZone => {
+                "a Resolver rule forwards eks.amazonaws.com to the on-premises servers, ahead of the private zone: NXDOMAIN"
+            }
+            Self::HostsPinStale => {
+                "/etc/hosts on the bastion pins the endpoint name to an ENI IP that rotated away: DNS is never asked"
+            }
+            Self::ProxyNoBypass => {
+                "HTTPS_PROXY is set on the bastion and NO_PROXY does not cover the endpoint: kubectl talks to the proxy"
+            }
         }
     }
 }
@@ -162,7 +186,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_list_is_exactly_the_twenty_scenarios() {
+    fn the_list_is_exactly_the_twenty_four_scenarios() {
         let names: Vec<&str> = Scenario::ALL.iter().map(|s| s.name()).collect();
         assert_eq!(
             names,
@@ -187,6 +211,10 @@ mod tests {
                 "tgw",
                 "tgw-route-missing",
                 "tgw-blackhole",
+                "dhcp-custom-dns",
+                "resolver-rule-shadows-zone",
+                "hosts-pin-stale",
+                "proxy-no-bypass",
             ]
         );
     }

@@ -1,14 +1,15 @@
 //! The simulated account at one instant: a pure function of (scenario, elapsed time).
 
-use super::ids::{AZ_B, ENDPOINT_HOST, NLB_API_ARN, SG_CLUSTER, TG_API_ARN};
+use super::ids::{AZ_B, ENDPOINT_HOST, HOSTS_FILE, NLB_API_ARN, SG_CLUSTER, TG_API_ARN};
 use super::scenario::Scenario;
 use super::{live, network, services, timeline};
+use crate::model::live::HostsPin;
 use crate::model::{
     Cluster, DnsOutcome, EndpointConnection, EndpointService, Eni, HostedZone, InterfaceEndpoint,
     Listener, LoadBalancer, NetworkAcl, Origin, Peering, ProbeOutcome, Record, RouteTable,
     SecurityGroup, Subnet, Target, TargetGroup, Vpc,
 };
-use crate::model::{DhcpOptions, TgwAttachment, TgwRouteTable};
+use crate::model::{DhcpOptions, ResolverEndpoint, ResolverRule, TgwAttachment, TgwRouteTable};
 use std::collections::BTreeMap;
 use std::net::IpAddr;
 use std::time::Duration;
@@ -31,6 +32,9 @@ pub struct World {
     pub tgw_attachments: Vec<TgwAttachment>,
     pub tgw_route_tables: Vec<TgwRouteTable>,
     pub dhcp_options: Vec<DhcpOptions>,
+    /// Resolver rules with the VPCs each is associated with.
+    pub resolver_rules: Vec<(ResolverRule, Vec<String>)>,
+    pub resolver_endpoints: Vec<ResolverEndpoint>,
     pub load_balancers: Vec<LoadBalancer>,
     pub listeners: Vec<Listener>,
     pub target_groups: Vec<TargetGroup>,
@@ -51,6 +55,10 @@ pub struct World {
 #[derive(Debug, Clone, PartialEq)]
 pub struct SimDns {
     pub host: String,
+    /// The server this host asks: the VPC resolver, or what the DHCP options name.
+    pub server: String,
+    /// The bastion's hosts-file line for the name, which answers instead of DNS.
+    pub pinned: Option<HostsPin>,
     pub outcome: DnsOutcome,
 }
 
@@ -111,6 +119,8 @@ pub fn world(scenario: Scenario, elapsed: Duration) -> World {
         tgw_attachments: network::tgw_attachments(scenario),
         tgw_route_tables: network::tgw_route_tables(scenario),
         dhcp_options: network::dhcp_options(scenario),
+        resolver_rules: network::resolver_rules(scenario),
+        resolver_endpoints: network::resolver_endpoints(scenario),
         load_balancers,
         listeners: services::listeners(),
         target_groups,
@@ -122,11 +132,23 @@ pub fn world(scenario: Scenario, elapsed: Duration) -> World {
         records: services::records(),
         dns: SimDns {
             host: ENDPOINT_HOST.into(),
+            server: String::new(),
+            pinned: None,
             outcome: DnsOutcome::NxDomain,
         },
         reach: BTreeMap::new(),
     };
+    w.dns.server = live::server(&w);
     w.dns.outcome = live::resolve(&w);
+    // Someone pinned the name to an ENI of the previous generation, long rotated away.
+    if scenario == Scenario::HostsPinStale {
+        let old = timeline::eni_ip(timeline::generation(scenario, t) - 1, timeline::Slot::A);
+        w.dns.outcome = live::answers(&[old]);
+        w.dns.pinned = Some(HostsPin {
+            file: HOSTS_FILE.into(),
+            line: 3,
+        });
+    }
     w.reach = live::reach(&w, admitted);
     w
 }

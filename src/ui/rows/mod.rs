@@ -259,7 +259,14 @@ pub fn notes(kind: Kind, m: &Model, d: &Diagnosis, now: DateTime<Utc>) -> Vec<No
             S::InterfaceEndpoints,
             S::EndpointAddresses,
         ]),
-        Kind::Zones => sources(&[S::HostedZones, S::ZoneAssociations, S::Records]),
+        Kind::Zones => sources(&[
+            S::HostedZones,
+            S::ZoneAssociations,
+            S::Records,
+            S::DhcpOptions,
+            S::ResolverRules,
+            S::ResolverEndpoints,
+        ]),
         Kind::Dns => live::dns_notes(m),
         Kind::Probes => live::probe_notes(m),
         Kind::Events if m.events.is_empty() => vec![(

@@ -387,9 +387,122 @@ pub(super) fn zones(m: &Model, d: &Diagnosis) -> Table {
             });
         }
     }
+    resolution_rows(m, d, &mut rows);
     Table {
         columns: vec![("KIND", 9), ("NAME", 56), ("STATE", 20), ("DETAIL", 0)],
         rows,
+    }
+}
+
+/// The state a finding about `resource` gives it, else `plain`.
+fn judged_by(d: &Diagnosis, id: &str, resource: &str, word: &str, plain: &str) -> Cell {
+    let f = d
+        .findings
+        .iter()
+        .find(|f| f.id == id && f.resource == resource);
+    match f.map(|f| f.severity) {
+        Some(crate::diagnose::Severity::Fail) => st(HopStatus::Fail, word),
+        Some(crate::diagnose::Severity::Warn) => st(HopStatus::Warn, word),
+        Some(_) => st(HopStatus::Ok, word),
+        None => c(plain),
+    }
+}
+
+/// Who answers this host's lookups before the zones do: its VPC's DHCP options and the
+/// Resolver rules associated with it, the one that applies to the endpoint marked.
+fn resolution_rows(m: &Model, d: &Diagnosis, rows: &mut Vec<Row>) {
+    let origin_vpc = m.origin().map(|o| o.vpc_id.clone());
+    let set = origin_vpc.as_ref().and_then(|vpc| {
+        let id = m
+            .vpcs
+            .value()?
+            .iter()
+            .find(|v| &v.id == vpc)?
+            .dhcp_options_id
+            .clone()?;
+        Some((
+            id.clone(),
+            m.dhcp_options
+                .value()
+                .and_then(|all| all.iter().find(|o| o.id == id)),
+        ))
+    });
+    if let Some((id, opts)) = set {
+        let servers = match opts {
+            Some(o) if o.name_servers.is_empty() => "AmazonProvidedDNS".to_string(),
+            Some(o) => o.name_servers.join(", "),
+            None if id == "default" => "AmazonProvidedDNS".to_string(),
+            None => "?".to_string(),
+        };
+        rows.push(Row {
+            id: id.clone(),
+            cells: vec![
+                cr("dhcp", Role::Accent),
+                c(&id),
+                judged_by(d, "dhcp-custom-dns", &id, "other servers", "VPC resolver"),
+                c(format!("name servers {servers}")),
+            ],
+            detail: opts.map(fields).unwrap_or_default(),
+        });
+    }
+    let host = m.endpoint_host();
+    let rules = m.resolver_rules.value().map(Vec::as_slice).unwrap_or(&[]);
+    let applied = host
+        .as_deref()
+        .and_then(|h| crate::model::resolver::rule_for(rules, h))
+        .map(|r| r.id.clone());
+    let endpoints = m
+        .resolver_endpoints
+        .value()
+        .map(Vec::as_slice)
+        .unwrap_or(&[]);
+    for r in rules {
+        let plain = if applied.as_ref() == Some(&r.id) {
+            "applies to the endpoint"
+        } else {
+            "other names"
+        };
+        let via = r
+            .endpoint_id
+            .as_ref()
+            .map(|id| {
+                let name = endpoints
+                    .iter()
+                    .find(|e| &e.id == id)
+                    .and_then(|e| e.name.clone())
+                    .map(|n| format!(" ({n})"))
+                    .unwrap_or_default();
+                format!(" via {id}{name}")
+            })
+            .unwrap_or_default();
+        let to = if r.targets.is_empty() {
+            String::new()
+        } else {
+            format!(" → {}", r.targets.join(", "))
+        };
+        rows.push(Row {
+            id: r.id.clone(),
+            cells: vec![
+                cr("rule", Role::Accent),
+                c(format!("{} {}", r.rule_type, r.domain)),
+                judged_by(
+                    d,
+                    "resolver-rule-shadows-zone",
+                    &r.id,
+                    "forwards the endpoint",
+                    plain,
+                ),
+                c(format!(
+                    "{}{}{to}{via}",
+                    r.id,
+                    r.name
+                        .as_ref()
+                        .map(|n| format!(" ({n})"))
+                        .unwrap_or_default()
+                )),
+            ],
+            detail: fields(r),
+        });
     }
 }
 

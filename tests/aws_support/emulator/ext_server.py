@@ -93,6 +93,9 @@ def operation(service, environ, params):
             return "ListClusters"
         if re.fullmatch(r"/clusters/[^/]+/?", path):
             return "DescribeCluster"
+    if service == "route53resolver":
+        # JSON protocol: the operation is in the target header.
+        return environ.get("HTTP_X_AMZ_TARGET", "").rpartition(".")[2]
     if service == "route53" and method == "GET":
         if path.rstrip("/").endswith("/hostedzonesbyname"):
             return "ListHostedZonesByName"
@@ -105,7 +108,10 @@ def operation(service, environ, params):
 
 def error(service, status, code, message):
     rid = str(uuid.uuid4())
-    if service == "eks":
+    if service == "route53resolver":
+        body = json.dumps({"__type": code, "message": message}).encode()
+        headers = [("Content-Type", "application/x-amz-json-1.1")]
+    elif service == "eks":
         body = json.dumps({"message": message}).encode()
         headers = [("Content-Type", "application/json"), ("x-amzn-ErrorType", code)]
     elif service == "ec2":
@@ -128,12 +134,14 @@ DENIED_CODE = {
     "eks": "AccessDeniedException",
     "elasticloadbalancing": "AccessDenied",
     "route53": "AccessDenied",
+    "route53resolver": "AccessDeniedException",
 }
 THROTTLE = {
     "ec2": (503, "RequestLimitExceeded"),
     "eks": (429, "ThrottlingException"),
     "elasticloadbalancing": (400, "Throttling"),
     "route53": (400, "Throttling"),
+    "route53resolver": (400, "ThrottlingException"),
 }
 
 

@@ -34,6 +34,8 @@ FAULTS = [
     "tgw-route-missing",
     "tgw-blackhole",
     "tgw-attachment-pending",
+    "dhcp-custom-dns",
+    "resolver-rule-shadows-zone",
 ]
 
 
@@ -51,6 +53,7 @@ class Seeder:
         self.eks = boto3.client("eks", **kw)
         self.elb = boto3.client("elbv2", **kw)
         self.r53 = boto3.client("route53", **kw)
+        self.resolver = boto3.client("route53resolver", **kw)
         self.ids = {}
 
     def ext(self, path, doc):
@@ -327,6 +330,34 @@ class Seeder:
                 "/_ext/tgw-attachment-state",
                 {"region": self.region, "id": ids["tgw_attachments"]["eks"], "state": "pendingAcceptance"},
             )
+        elif name == "dhcp-custom-dns":
+            opts = self.ec2.create_dhcp_options(
+                DhcpConfigurations=[
+                    {"Key": "domain-name-servers", "Values": ["10.10.0.2", "10.10.0.3"]}
+                ]
+            )["DhcpOptions"]["DhcpOptionsId"]
+            self.ec2.associate_dhcp_options(DhcpOptionsId=opts, VpcId=ids["ops_vpc"])
+            ids["dhcp_options"] = opts
+        elif name == "resolver-rule-shadows-zone":
+            sg = self.sg(ids["ops_vpc"], "resolver-out", [])
+            ep = self.resolver.create_resolver_endpoint(
+                CreatorRequestId="seed-out",
+                Name="ops-outbound",
+                SecurityGroupIds=[sg],
+                Direction="OUTBOUND",
+                IpAddresses=[{"SubnetId": s} for s in ids["ops_subnets"]],
+            )["ResolverEndpoint"]["Id"]
+            rule = self.resolver.create_resolver_rule(
+                CreatorRequestId="seed-rule",
+                Name="aws-to-onprem",
+                RuleType="FORWARD",
+                DomainName="eks.amazonaws.com",
+                TargetIps=[{"Ip": "10.10.0.2", "Port": 53}],
+                ResolverEndpointId=ep,
+            )["ResolverRule"]["Id"]
+            self.resolver.associate_resolver_rule(ResolverRuleId=rule, VPCId=ids["ops_vpc"])
+            ids["resolver_rule"] = rule
+            ids["resolver_endpoint"] = ep
         elif name == "stale-target":
             self.elb.register_targets(
                 TargetGroupArn=ids["tg"], Targets=[{"Id": "192.168.10.9", "Port": 443}]

@@ -7,11 +7,26 @@ async fn dns_answers_per_scenario() {
     let ie = ips(&["172.20.1.50", "172.20.2.50"]);
     for s in Scenario::ALL {
         let sample = env(s).lookup(ENDPOINT_HOST).await;
-        assert_eq!(sample.server.as_deref(), Some("169.254.169.253:53"));
+        let server = match s {
+            Scenario::DhcpCustomDns => "10.10.0.2:53",
+            Scenario::HostsPinStale => "/etc/hosts",
+            _ => "169.254.169.253:53",
+        };
+        assert_eq!(sample.server.as_deref(), Some(server), "{s}");
+        assert_eq!(sample.pinned.is_some(), s == Scenario::HostsPinStale, "{s}");
         assert!(sample.latency >= Duration::from_micros(400) && sample.latency < secs(1) / 500);
         match s {
             Scenario::EndpointPending | Scenario::AliasDangling => {
                 assert_eq!(sample.outcome, DnsOutcome::NoAnswer, "{s}")
+            }
+            Scenario::DhcpCustomDns | Scenario::ResolverRuleShadowsZone => {
+                assert_eq!(sample.outcome, DnsOutcome::NxDomain, "{s}")
+            }
+            // An ENI IP of the generation before, gone since.
+            Scenario::HostsPinStale => {
+                let now = env(s).world().enis_of(CLUSTER);
+                assert_eq!(sample.ips().len(), 1);
+                assert!(!now.iter().any(|e| IpAddr::V4(e.ip) == sample.ips()[0]));
             }
             Scenario::PhzNotAssociated => {
                 assert_eq!(sample.ips(), ips(&["198.51.100.23", "198.51.100.87"]))
@@ -68,6 +83,7 @@ async fn probes_follow_the_path_of_each_scenario() {
                 Scenario::NlbSgBlocks443,
                 Scenario::TgwRouteMissing,
                 Scenario::TgwBlackhole,
+                Scenario::HostsPinStale,
             ];
             let should_work = !dead.contains(&s) && !blocked;
             if should_work {

@@ -63,6 +63,14 @@ fn each_scenario_differs_from_healthy_only_by_its_fault() {
         (Scenario::Tgw, TGW),
         (Scenario::TgwRouteMissing, TGW),
         (Scenario::TgwBlackhole, TGW),
+        (Scenario::DhcpCustomDns, &["dhcp_options", "dns", "reach"]),
+        (
+            Scenario::ResolverRuleShadowsZone,
+            &["dns", "reach", "resolver_rules"],
+        ),
+        (Scenario::HostsPinStale, &["dns", "reach"]),
+        // Only the bastion's environment differs, which the world does not hold.
+        (Scenario::ProxyNoBypass, &[]),
     ];
     assert_eq!(expected.len(), Scenario::ALL.len());
     for (s, fields) in expected {

@@ -52,6 +52,8 @@ fn differing(a: &World, b: &World) -> BTreeSet<&'static str> {
         tgw_attachments,
         tgw_route_tables,
         dhcp_options,
+        resolver_rules,
+        resolver_endpoints,
         load_balancers,
         listeners,
         target_groups,

@@ -1,0 +1,639 @@
+//! How this host's lookups are answered before any record is read: the hosts file, the
+//! name servers the VPC's DHCP options hand out, and the Resolver rules that send a domain
+//! elsewhere ahead of the private zones. And where kubectl's connection goes: a proxy.
+
+use crate::diagnose::classify::AnswerClass;
+use crate::diagnose::ctx::{Ctx, need};
+use crate::diagnose::finding::{Finding, HopName, Missing, Severity, list};
+use crate::model::resolver::rule_for;
+use crate::model::{DnsOutcome, HostedZone, Source};
+
+const DNS: Option<HopName> = Some(HopName::Dns);
+
+/// What the live lookups say about the answers this host gets.
+enum Answered {
+    /// Every address is an interface endpoint or EKS ENI IP.
+    Private,
+    /// Anything else, in words; `works` when they are public and public access is on.
+    Wrong { what: String, works: bool },
+    /// No lookup to judge by (live DNS off, or none yet).
+    Unsampled,
+}
+
+fn answered(ctx: &Ctx) -> Answered {
+    if !ctx.m.context.live.dns {
+        return Answered::Unsampled;
+    }
+    let Some(sample) = ctx.judged_dns() else {
+        return Answered::Unsampled;
+    };
+    match &sample.outcome {
+        DnsOutcome::Answers(_) => {
+            let answers = ctx.latest_answers().unwrap_or_default();
+            let placed = |c: &AnswerClass| {
+                matches!(
+                    c,
+                    AnswerClass::InterfaceEndpoint(_) | AnswerClass::EksEni(_)
+                )
+            };
+            if !answers.is_empty() && answers.iter().all(|(_, c)| placed(c)) {
+                return Answered::Private;
+            }
+            let public = answers.iter().all(|(_, c)| *c == AnswerClass::Public);
+            let public_on = ctx.m.cluster.value().is_some_and(|c| c.public_access);
+            Answered::Wrong {
+                what: format!(
+                    "the answers were {}",
+                    list(
+                        answers
+                            .iter()
+                            .map(|(ip, c)| format!("{ip} ({})", c.label()))
+                    )
+                ),
+                works: public && public_on,
+            }
+        }
+        _ => Answered::Wrong {
+            what: format!("the answer was {}", sample.outcome_label()),
+            works: false,
+        },
+    }
+}
+
+/// The private zone the VPC resolver would answer `host` from for this host's VPC.
+fn serving_zone<'a>(ctx: &Ctx<'a>, host: &str, vpc: &str) -> Option<&'a HostedZone> {
+    ctx.m
+        .hosted_zones
+        .value()?
+        .iter()
+        .filter(|z| z.private && z.covers(host) && z.associated_with(vpc))
+        .max_by_key(|z| z.depth())
+}
+
+/// The DHCP options of this host's VPC: with name servers other than the VPC resolver, no
+/// private zone and no Resolver rule applies to this host's lookups.
+pub fn dhcp_options(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
+    let origin = ctx.origin()?;
+    let cluster = ctx.cluster()?;
+    let vpcs = need(&ctx.m.vpcs, Source::Vpcs)?;
+    let Some(vpc) = vpcs.iter().find(|v| v.id == origin.vpc_id) else {
+        return Err(Missing::new(
+            format!("VPC {}", origin.vpc_id),
+            format!("not returned by {}", Source::Vpcs.spec().action()),
+        ));
+    };
+    let id = match vpc.dhcp_options_id.as_deref() {
+        // AWS's own set: the VPC resolver.
+        Some("default") => return Ok(vec![]),
+        Some(id) => id,
+        None => {
+            return Err(Missing::new(
+                format!("DHCP options of {}", vpc.id),
+                format!("{} named none", Source::Vpcs.spec().action()),
+            ));
+        }
+    };
+    let sets = need(&ctx.m.dhcp_options, Source::DhcpOptions)?;
+    let Some(set) = sets.iter().find(|d| d.id == id) else {
+        return Err(Missing::new(
+            format!("DHCP options {id}"),
+            format!("not returned by {}", Source::DhcpOptions.spec().action()),
+        ));
+    };
+    if set.uses_vpc_resolver() {
+        return Ok(vec![]);
+    }
+    let host = cluster.host();
+    let servers = list(set.custom_servers());
+    let zone = serving_zone(ctx, &host, &vpc.id);
+    let skipped = match zone {
+        Some(z) => format!(
+            "private hosted zone {} ({}) never answers them",
+            z.name, z.id
+        ),
+        None => "private hosted zones and Resolver rules never apply".to_string(),
+    };
+    let head = format!(
+        "DHCP options {id} of {} hand out name servers {servers}, not the VPC resolver (AmazonProvidedDNS): {skipped}",
+        ctx.vpc_name(&vpc.id)
+    );
+    let fix = format!(
+        "aws ec2 associate-dhcp-options --dhcp-options-id default --vpc-id {} (AWS's set, with AmazonProvidedDNS); or have {servers} forward {host} to an inbound Resolver endpoint",
+        vpc.id
+    );
+    let finding = |sev, tail: String| {
+        Finding::new(
+            "dhcp-custom-dns",
+            sev,
+            DNS,
+            id,
+            format!("{head}; {tail}"),
+            &fix,
+        )
+    };
+    Ok(vec![match answered(ctx) {
+        Answered::Private => finding(
+            Severity::Info,
+            format!("they answer {host} with the private addresses, so they forward it correctly"),
+        ),
+        Answered::Wrong { what, works } => finding(
+            if works {
+                Severity::Warn
+            } else {
+                Severity::Fail
+            },
+            format!("{what}: that is why"),
+        ),
+        Answered::Unsampled if zone.is_some() => finding(
+            Severity::Warn,
+            "without live DNS it cannot be told whether they answer with the private addresses"
+                .into(),
+        ),
+        Answered::Unsampled => finding(
+            Severity::Info,
+            format!("whatever they answer for {host} is what kubectl uses"),
+        ),
+    }])
+}
+
+/// A forwarding rule associated with this host's VPC that covers the endpoint name wins
+/// over every private zone: the query goes to the rule's targets.
+pub fn resolver_rules(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
+    let origin = ctx.origin()?;
+    let cluster = ctx.cluster()?;
+    // Lookups that never reach the VPC resolver meet no rule (the DHCP rule says so).
+    let own_servers = ctx
+        .m
+        .vpcs
+        .value()
+        .and_then(|v| v.iter().find(|v| v.id == origin.vpc_id))
+        .and_then(|v| v.dhcp_options_id.as_ref())
+        .and_then(|id| ctx.m.dhcp_options.value()?.iter().find(|d| &d.id == id))
+        .is_some_and(|d| !d.uses_vpc_resolver());
+    if own_servers {
+        return Ok(vec![]);
+    }
+    let rules = need(&ctx.m.resolver_rules, Source::ResolverRules)?;
+    let host = cluster.host();
+    let Some(rule) = rule_for(rules, &host).filter(|r| r.forwards()) else {
+        return Ok(vec![]);
+    };
+    let via = match &rule.endpoint_id {
+        Some(id) => {
+            let ep = ctx
+                .m
+                .resolver_endpoints
+                .value()
+                .and_then(|eps| eps.iter().find(|e| &e.id == id));
+            match ep {
+                Some(e) => format!(
+                    " through outbound endpoint {id}{} ({})",
+                    e.name
+                        .as_ref()
+                        .map(|n| format!(" ({n})"))
+                        .unwrap_or_default(),
+                    e.status
+                ),
+                None => format!(" through outbound endpoint {id}"),
+            }
+        }
+        None => String::new(),
+    };
+    let zone = serving_zone(ctx, &host, &origin.vpc_id);
+    let shadowed = match zone {
+        Some(z) => format!(
+            "ahead of private hosted zone {} ({}), which never sees the query",
+            z.name, z.id
+        ),
+        None => "so no private hosted zone of this VPC answers it".into(),
+    };
+    let head = format!(
+        "Resolver rule {} forwards {} (which covers {host}) to {}{via}, {shadowed}",
+        rule.label(),
+        rule.domain,
+        if rule.targets.is_empty() {
+            "its targets".to_string()
+        } else {
+            list(&rule.targets)
+        }
+    );
+    let mut fix = format!(
+        "aws route53resolver disassociate-resolver-rule --vpc-id {} --resolver-rule-id {}",
+        origin.vpc_id, rule.id
+    );
+    if let Some(z) = zone {
+        fix.push_str(&format!(
+            "; or keep it and answer the zone here: aws route53resolver create-resolver-rule --rule-type SYSTEM --domain-name {} --creator-request-id eksnet-{}, then associate it with {}",
+            z.name, z.id, origin.vpc_id
+        ));
+    }
+    let finding = |sev, tail: String| {
+        Finding::new(
+            "resolver-rule-shadows-zone",
+            sev,
+            DNS,
+            &rule.id,
+            format!("{head}; {tail}"),
+            &fix,
+        )
+    };
+    Ok(vec![match answered(ctx) {
+        Answered::Private => finding(
+            Severity::Info,
+            "its targets answer with the private addresses".into(),
+        ),
+        Answered::Wrong { what, works } => finding(
+            if works {
+                Severity::Warn
+            } else {
+                Severity::Fail
+            },
+            format!("{what}: that is why"),
+        ),
+        Answered::Unsampled if zone.is_some() => finding(
+            Severity::Warn,
+            "without live DNS it cannot be told what its targets answer".into(),
+        ),
+        Answered::Unsampled => finding(
+            Severity::Info,
+            format!("whatever its targets answer for {host} is what kubectl uses"),
+        ),
+    }])
+}
+
+/// A hosts-file line for the endpoint name answers instead of DNS; it must still name an
+/// EKS ENI or interface endpoint IP.
+pub fn hosts_pin(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
+    if !ctx.m.context.live.dns {
+        return Ok(vec![]);
+    }
+    let Some(sample) = ctx.judged_dns() else {
+        return Ok(vec![]);
+    };
+    let Some(pin) = &sample.pinned else {
+        return Ok(vec![]);
+    };
+    need(&ctx.m.enis, Source::Enis)?;
+    need(&ctx.m.interface_endpoints, Source::InterfaceEndpoints)?;
+    let answers = ctx.latest_answers().unwrap_or_default();
+    let (current, stale): (Vec<_>, Vec<_>) = answers.iter().partition(|(_, c)| {
+        matches!(
+            c,
+            AnswerClass::InterfaceEndpoint(_) | AnswerClass::EksEni(_)
+        )
+    });
+    let host = &sample.host;
+    let now = {
+        let mut ips: Vec<String> = ctx
+            .path
+            .endpoints
+            .iter()
+            .flat_map(|e| e.ips.iter().map(ToString::to_string))
+            .collect();
+        if ips.is_empty() {
+            ips = ctx
+                .eni_ips()
+                .unwrap_or_default()
+                .iter()
+                .map(ToString::to_string)
+                .collect();
+        }
+        ips
+    };
+    let sed = format!(
+        "sudo sed -i '{}{{/{}/d}}' {}",
+        pin.line,
+        host.replace('.', "\\."),
+        pin.file
+    );
+    if stale.is_empty() {
+        let eni = current
+            .iter()
+            .any(|(_, c)| matches!(c, AnswerClass::EksEni(_)));
+        return Ok(vec![Finding::new(
+            "hosts-pin",
+            Severity::Info,
+            DNS,
+            pin.to_string(),
+            format!(
+                "{pin} pins {host} to {}, so DNS is never asked{}",
+                list(
+                    current
+                        .iter()
+                        .map(|(ip, c)| format!("{ip} ({})", c.label()))
+                ),
+                if eni {
+                    "; EKS replaces its ENIs at every control-plane update, and the pin then goes stale"
+                } else {
+                    ""
+                }
+            ),
+            format!("to let DNS answer instead: {sed}"),
+        )]);
+    }
+    Ok(vec![Finding::new(
+        "hosts-pin-stale",
+        Severity::Fail,
+        DNS,
+        pin.to_string(),
+        format!(
+            "{pin} pins {host} to {}, no longer an EKS ENI or interface endpoint IP (now {}): kubectl connects there and DNS is never asked",
+            list(stale.iter().map(|(ip, _)| ip)),
+            if now.is_empty() { "none known".to_string() } else { list(&now) }
+        ),
+        format!("remove the line so that DNS answers: {sed}"),
+    )
+    .explaining(&[HopName::ApiServer])])
+}
+
+/// With an https proxy set and no `NO_PROXY` entry for the endpoint, kubectl talks to the
+/// proxy, not along the path shown.
+pub fn proxy(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
+    let p = &ctx.m.proxy;
+    let Some(set) = &p.https_proxy else {
+        return Ok(vec![]);
+    };
+    let host = ctx.cluster()?.host();
+    let port = ctx.m.endpoint_port();
+    let no_proxy = p
+        .no_proxy
+        .as_ref()
+        .map_or_else(|| "NO_PROXY is not set".to_string(), |v| format!("{v}"));
+    Ok(vec![match p.bypass(&host, port) {
+        Some(entry) => Finding::new(
+            "proxy-intercepts",
+            Severity::Info,
+            Some(HopName::Origin),
+            &set.name,
+            format!(
+                "{set} is set, and {} entry {entry} covers {host}: kubectl connects directly",
+                p.no_proxy.as_ref().map_or("NO_PROXY", |v| v.name.as_str())
+            ),
+            "none needed",
+        ),
+        None => Finding::new(
+            "proxy-intercepts",
+            Severity::Warn,
+            Some(HopName::Origin),
+            &set.name,
+            format!(
+                "{set} is set and {no_proxy} has no entry covering {host}: kubectl sends the API traffic to {}, not along the path shown here",
+                set.value
+            ),
+            format!(
+                "export {name}=\"${name},{domain}\" (kubectl then connects directly)",
+                name = p.no_proxy.as_ref().map_or("NO_PROXY", |v| v.name.as_str()),
+                // Every EKS endpoint at once where the name is one.
+                domain = if host.ends_with(".eks.amazonaws.com") {
+                    ".eks.amazonaws.com".to_string()
+                } else {
+                    host.clone()
+                }
+            ),
+        ),
+    }])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnose::testkit::*;
+    use crate::model::live::HostsPin;
+    use crate::model::proxy::{EnvVar, ProxyEnv};
+    use crate::model::{DhcpOptions, Fetched, Loadable, Model, ResolverEndpoint, ResolverRule};
+
+    fn custom_dns(m: &mut Model) {
+        m.apply(
+            Fetched::DhcpOptions(Ok(vec![DhcpOptions {
+                id: "dopt-1".into(),
+                name_servers: vec!["10.10.0.2".into()],
+                domain_name: None,
+            }])),
+            t0(),
+        );
+    }
+
+    #[test]
+    fn the_vpc_resolver_needs_no_word() {
+        assert!(run(&healthy(), dhcp_options).unwrap().is_empty());
+        assert!(run(&healthy(), resolver_rules).unwrap().is_empty());
+        assert!(run(&healthy(), hosts_pin).unwrap().is_empty());
+        assert!(run(&healthy(), proxy).unwrap().is_empty());
+    }
+
+    #[test]
+    fn custom_name_servers_are_the_cause_of_wrong_answers() {
+        let mut m = healthy();
+        custom_dns(&mut m);
+        // The healthy model's answers are the endpoint's: they forward correctly.
+        let f = run(&m, dhcp_options).unwrap();
+        assert!(has(&f, "dhcp-custom-dns", Severity::Info), "{f:?}");
+        for secs in [5, 10, 15] {
+            push_dns_outcome(&mut m, DnsOutcome::NxDomain, secs);
+        }
+        let f = run(&m, dhcp_options).unwrap();
+        assert!(has(&f, "dhcp-custom-dns", Severity::Fail), "{f:?}");
+        assert!(f[0].evidence.contains("10.10.0.2"), "{}", f[0].evidence);
+        assert!(f[0].evidence.contains("NXDOMAIN"), "{}", f[0].evidence);
+        assert!(
+            f[0].fix
+                .contains("associate-dhcp-options --dhcp-options-id default")
+        );
+        // The rules no longer apply: the DHCP rule says why.
+        add_forward_rule(&mut m);
+        assert!(run(&m, resolver_rules).unwrap().is_empty());
+    }
+
+    #[test]
+    fn unknown_without_dhcp_options_or_rules() {
+        assert!(run(&without(healthy(), Part::DhcpOptions), dhcp_options).is_err());
+        assert!(run(&without(healthy(), Part::Vpcs), dhcp_options).is_err());
+        let mut m = healthy();
+        m.resolver_rules = Loadable::Loading;
+        assert!(run(&m, resolver_rules).is_err());
+    }
+
+    fn add_forward_rule(m: &mut Model) {
+        m.apply(
+            Fetched::ResolverRules(Ok(vec![
+                ResolverRule {
+                    id: "rslvr-rr-1".into(),
+                    name: Some("to-onprem".into()),
+                    domain: "amazonaws.com".into(),
+                    rule_type: "FORWARD".into(),
+                    status: "COMPLETE".into(),
+                    targets: vec!["10.10.0.2:53".into()],
+                    endpoint_id: Some("rslvr-out-1".into()),
+                },
+                ResolverRule {
+                    id: "rslvr-rr-2".into(),
+                    name: None,
+                    domain: "corp.example.com".into(),
+                    rule_type: "FORWARD".into(),
+                    status: "COMPLETE".into(),
+                    targets: vec!["10.10.0.2:53".into()],
+                    endpoint_id: None,
+                },
+            ])),
+            t0(),
+        );
+        m.apply(
+            Fetched::ResolverEndpoints(Ok(vec![ResolverEndpoint {
+                id: "rslvr-out-1".into(),
+                name: Some("outbound".into()),
+                direction: "OUTBOUND".into(),
+                status: "OPERATIONAL".into(),
+                vpc_id: OPS_VPC.into(),
+                ip_count: Some(2),
+            }])),
+            t0(),
+        );
+    }
+
+    #[test]
+    fn a_forwarding_rule_over_the_name_is_named_as_the_reason() {
+        let mut m = healthy();
+        add_forward_rule(&mut m);
+        let f = run(&m, resolver_rules).unwrap();
+        assert!(
+            has(&f, "resolver-rule-shadows-zone", Severity::Info),
+            "{f:?}"
+        );
+        for secs in [5, 10, 15] {
+            push_dns_outcome(&mut m, DnsOutcome::NxDomain, secs);
+        }
+        let f = run(&m, resolver_rules).unwrap();
+        assert!(
+            has(&f, "resolver-rule-shadows-zone", Severity::Fail),
+            "{f:?}"
+        );
+        let e = &f[0].evidence;
+        for part in [
+            "rslvr-rr-1",
+            "amazonaws.com",
+            "10.10.0.2:53",
+            "rslvr-out-1",
+            HOST,
+            "NXDOMAIN",
+        ] {
+            assert!(e.contains(part), "{part}: {e}");
+        }
+        assert!(f[0].fix.contains("disassociate-resolver-rule"));
+        // A more specific SYSTEM rule brings the name back to the VPC resolver.
+        if let Loadable::Loaded { value, .. } = &mut m.resolver_rules {
+            value.push(ResolverRule {
+                id: "rslvr-rr-3".into(),
+                name: None,
+                domain: "eks.amazonaws.com".into(),
+                rule_type: "SYSTEM".into(),
+                status: "COMPLETE".into(),
+                targets: vec![],
+                endpoint_id: None,
+            });
+        }
+        assert!(run(&m, resolver_rules).unwrap().is_empty());
+    }
+
+    #[test]
+    fn without_live_dns_a_shadowed_zone_is_a_warning() {
+        let mut m = healthy();
+        m.context.live = crate::model::LiveMode {
+            dns: false,
+            probe: false,
+        };
+        add_forward_rule(&mut m);
+        let f = run(&m, resolver_rules).unwrap();
+        assert!(
+            has(&f, "resolver-rule-shadows-zone", Severity::Warn),
+            "{f:?}"
+        );
+        custom_dns(&mut m);
+        let f = run(&m, dhcp_options).unwrap();
+        assert!(has(&f, "dhcp-custom-dns", Severity::Warn), "{f:?}");
+    }
+
+    fn pin(m: &mut Model, ips: &[&str]) {
+        let at = t0() + chrono::Duration::seconds(7);
+        let answers = ips
+            .iter()
+            .map(|ip| crate::model::DnsAnswer {
+                ip: ip.parse().unwrap(),
+                ttl: 0,
+            })
+            .collect();
+        m.apply(
+            Fetched::Dns(crate::model::DnsSample {
+                at,
+                host: HOST.into(),
+                server: Some("/etc/hosts".into()),
+                latency: std::time::Duration::from_micros(50),
+                outcome: DnsOutcome::Answers(answers),
+                pinned: Some(HostsPin {
+                    file: "/etc/hosts".into(),
+                    line: 4,
+                }),
+            }),
+            at,
+        );
+    }
+
+    #[test]
+    fn a_pin_to_a_rotated_ip_fails_with_the_line_and_a_fix() {
+        let mut m = healthy();
+        pin(&mut m, &["192.168.10.99"]);
+        let f = run(&m, hosts_pin).unwrap();
+        assert!(has(&f, "hosts-pin-stale", Severity::Fail), "{f:?}");
+        assert!(
+            f[0].evidence.contains("/etc/hosts line 4"),
+            "{}",
+            f[0].evidence
+        );
+        assert!(f[0].evidence.contains("192.168.10.99"));
+        assert!(f[0].fix.contains("sed -i '4{"), "{}", f[0].fix);
+        // A pin to a current ENI IP works: said, not failed.
+        let mut m = healthy();
+        pin(&mut m, &["192.168.10.21"]);
+        let f = run(&m, hosts_pin).unwrap();
+        assert!(has(&f, "hosts-pin", Severity::Info), "{f:?}");
+        assert!(f[0].evidence.contains("EKS replaces its ENIs"));
+        // Unknown while the ENIs are not known.
+        let mut m = without(healthy(), Part::Enis);
+        pin(&mut m, &["192.168.10.99"]);
+        assert!(run(&m, hosts_pin).is_err());
+    }
+
+    #[test]
+    fn a_proxy_without_no_proxy_for_the_host_is_named() {
+        let var = |n: &str, v: &str| {
+            Some(EnvVar {
+                name: n.into(),
+                value: v.into(),
+            })
+        };
+        let mut m = healthy();
+        m.proxy = ProxyEnv {
+            https_proxy: var("https_proxy", "http://proxy:3128"),
+            no_proxy: var("no_proxy", "169.254.169.254,.corp.example.com"),
+        };
+        let f = run(&m, proxy).unwrap();
+        assert!(has(&f, "proxy-intercepts", Severity::Warn), "{f:?}");
+        assert!(f[0].evidence.contains("https_proxy=http://proxy:3128"));
+        assert!(f[0].evidence.contains("no_proxy=169.254.169.254"));
+        assert!(
+            f[0].fix
+                .starts_with("export no_proxy=\"$no_proxy,.eks.amazonaws.com\""),
+            "{}",
+            f[0].fix
+        );
+        m.proxy.no_proxy = var("NO_PROXY", ".eks.amazonaws.com");
+        let f = run(&m, proxy).unwrap();
+        assert!(has(&f, "proxy-intercepts", Severity::Info), "{f:?}");
+        m.proxy.no_proxy = None;
+        let f = run(&m, proxy).unwrap();
+        assert!(
+            f[0].evidence.contains("NO_PROXY is not set"),
+            "{}",
+            f[0].evidence
+        );
+    }
+}

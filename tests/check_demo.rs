@@ -146,6 +146,7 @@ const SCENARIOS: &[(&str, i32, &[&str], &[&str])] = &[
         &[],
     ),
     ("proxy-no-bypass", 1, &["proxy-intercepts"], &[]),
+    ("tls-intercepted", 2, &["tls-intercepted"], &[]),
 ];
 
 #[test]

@@ -118,9 +118,9 @@ async fn interface_endpoint_answers_give_dns_ok_the_privatelink_route_and_live_p
 }
 
 #[tokio::test]
-async fn a_wrong_ca_on_the_endpoint_fails_the_api_server_hop() {
+async fn a_certificate_from_another_ca_is_named_as_interception() {
     let ca = TestCa::new("kubernetes");
-    let impostor = TestCa::new("impostor");
+    let impostor = TestCa::new("Corp Proxy CA");
     let (a, _b) = api_servers(&impostor).await;
     let dns = TestDns::start("eks.amazonaws.com").await;
     dns.set(&endpoint_host(), &["127.0.0.2", "127.0.0.3"], 60)
@@ -130,11 +130,37 @@ async fn a_wrong_ca_on_the_endpoint_fails_the_api_server_hop() {
     let d = diagnose(&m);
     assert_eq!(hop(&d, HopName::Dns), HopStatus::Ok);
     assert_eq!(hop(&d, HopName::ApiServer), HopStatus::Fail);
+    // Who presented the certificate is named, so an intercepting proxy is recognisable.
+    let f = d
+        .findings
+        .iter()
+        .find(|f| f.id == "tls-intercepted")
+        .unwrap_or_else(|| panic!("{:#?}", d.findings));
+    assert_eq!(f.severity, Severity::Fail);
     assert!(
-        has(&d, "probe-tls-failed", Severity::Fail),
-        "{:#?}",
-        d.findings
+        f.evidence.contains("issued by CN=Corp Proxy CA"),
+        "{}",
+        f.evidence
     );
+    assert!(
+        f.evidence.contains("to CN=kube-apiserver"),
+        "{}",
+        f.evidence
+    );
+    assert!(
+        f.fix.contains("openssl s_client -connect 127.0.0."),
+        "{}",
+        f.fix
+    );
+    assert!(!has(&d, "probe-tls-failed", Severity::Fail));
+    let p = m
+        .live
+        .probes
+        .values()
+        .flat_map(|s| s.iter())
+        .next()
+        .unwrap();
+    assert_eq!(p.peer.as_ref().unwrap().issuer, "CN=Corp Proxy CA");
 }
 
 #[tokio::test]

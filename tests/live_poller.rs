@@ -109,6 +109,7 @@ impl Prober for ScriptedProbe {
         *self.in_flight.lock().unwrap().get_mut(&req.ip).unwrap() -= 1;
         let failing = req.ip.to_string() == "10.0.0.2" && (600..620).contains(&t);
         ProbeSample {
+            peer: None,
             at,
             ip: req.ip,
             port: req.port,

@@ -92,6 +92,8 @@ async fn certificate_for_another_name_is_a_name_mismatch() {
     );
     assert!(reason(&s).contains("name mismatch"), "{}", reason(&s));
     assert!(reason(&s).contains(HOST), "names the host: {}", reason(&s));
+    // The cluster's own CA signed it: nothing intercepts.
+    assert_eq!(s.peer, None);
 }
 
 #[tokio::test]

@@ -457,6 +457,7 @@ pub fn push_probe(m: &mut Model, a: &str, outcome: ProbeOutcome, secs: i64) {
     let ok = outcome == ProbeOutcome::Ok;
     m.apply(
         Fetched::Probe(ProbeSample {
+            peer: None,
             at,
             ip: a.parse().unwrap(),
             port: 443,

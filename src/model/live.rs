@@ -38,6 +38,13 @@ pub struct DnsSample {
     pub pinned: Option<HostsPin>,
 }
 
+/// Who issued a presented certificate and to whom.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PeerCert {
+    pub issuer: String,
+    pub subject: String,
+}
+
 /// Where a hosts file pins a name.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct HostsPin {
@@ -99,6 +106,9 @@ pub struct ProbeSample {
     pub first_byte: Option<Duration>,
     pub http_status: Option<u16>,
     pub outcome: ProbeOutcome,
+    /// The certificate presented when the cluster CA did not verify it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub peer: Option<PeerCert>,
 }
 
 impl ProbeSample {
@@ -300,6 +310,7 @@ mod tests {
 
     fn probe_at(ip: IpAddr, at: DateTime<Utc>) -> ProbeSample {
         ProbeSample {
+            peer: None,
             at,
             ip,
             port: 443,

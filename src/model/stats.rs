@@ -233,6 +233,7 @@ mod tests {
 
     fn probe(secs: i64, total_ms: u64, ok: bool) -> ProbeSample {
         ProbeSample {
+            peer: None,
             at: t(secs),
             ip: "10.0.0.1".parse().unwrap(),
             port: 443,

@@ -9,13 +9,18 @@
 
 use super::{ProbeRequest, Prober};
 use crate::clock::Clock;
+use crate::model::live::PeerCert;
 use crate::model::proxy::ProxyEnv;
 use crate::model::{ProbeOutcome, ProbeSample};
 use async_trait::async_trait;
 use base64::Engine;
+use rustls::client::WebPkiServerVerifier;
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::pki_types::pem::PemObject;
-use rustls::pki_types::{CertificateDer, ServerName};
-use rustls::{CertificateError, ClientConfig, RootCertStore};
+use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::{
+    CertificateError, ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme,
+};
 use std::io;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -49,9 +54,9 @@ const MAX_STATUS_LINE: usize = 1024;
 pub struct TlsProber {
     timeouts: ProbeTimeouts,
     clock: Clock,
-    /// The last CA bundle and the TLS config built from it: the CA rarely changes, so
+    /// The last CA bundle and the verifier built from it: the CA rarely changes, so
     /// parsing it once per change keeps probes cheap.
-    config: Mutex<Option<(String, Arc<ClientConfig>)>>,
+    config: Mutex<Option<(String, Arc<WebPkiServerVerifier>)>>,
     /// This process's proxy settings, for the diagnosis (probes never use them).
     proxy: ProxyEnv,
 }
@@ -76,21 +81,110 @@ impl TlsProber {
         self
     }
 
-    fn client_config(&self, ca_data: &str) -> Result<Arc<ClientConfig>, String> {
-        let mut cached = self.config.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some((data, cfg)) = cached.as_ref()
-            && data == ca_data
-        {
-            return Ok(cfg.clone());
-        }
-        let cfg = Arc::new(client_config(ca_data)?);
-        *cached = Some((ca_data.to_string(), cfg.clone()));
-        Ok(cfg)
+    /// A client for one probe that trusts the cluster CA and nothing else, and keeps the
+    /// certificate it refused.
+    fn client_config(&self, ca_data: &str) -> Result<(Arc<ClientConfig>, Arc<Recording>), String> {
+        let verifier = {
+            let mut cached = self.config.lock().unwrap_or_else(|e| e.into_inner());
+            match cached.as_ref() {
+                Some((data, v)) if data == ca_data => v.clone(),
+                _ => {
+                    let v = verifier(ca_data)?;
+                    *cached = Some((ca_data.to_string(), v.clone()));
+                    v
+                }
+            }
+        };
+        let recording = Arc::new(Recording {
+            inner: verifier,
+            refused: Mutex::new(None),
+        });
+        let mut cfg = ClientConfig::builder_with_provider(provider())
+            .with_safe_default_protocol_versions()
+            .map_err(|e| format!("TLS setup: {e}"))?
+            .dangerous()
+            .with_custom_certificate_verifier(recording.clone())
+            .with_no_client_auth();
+        cfg.alpn_protocols = vec![b"http/1.1".to_vec()];
+        Ok((Arc::new(cfg), recording))
     }
 }
 
-/// A TLS client that trusts the cluster CA and nothing else.
-pub fn client_config(ca_data: &str) -> Result<ClientConfig, String> {
+fn provider() -> Arc<rustls::crypto::CryptoProvider> {
+    Arc::new(rustls::crypto::aws_lc_rs::default_provider())
+}
+
+/// The webpki verifier over the cluster CA, remembering the end-entity certificate of a
+/// handshake it refused, so that the probe can say who presented it.
+#[derive(Debug)]
+struct Recording {
+    inner: Arc<WebPkiServerVerifier>,
+    refused: Mutex<Option<CertificateDer<'static>>>,
+}
+
+impl ServerCertVerifier for Recording {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        ocsp_response: &[u8],
+        now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        let verdict = self.inner.verify_server_cert(
+            end_entity,
+            intermediates,
+            server_name,
+            ocsp_response,
+            now,
+        );
+        if verdict.is_err() {
+            *self.refused.lock().unwrap_or_else(|e| e.into_inner()) =
+                Some(end_entity.clone().into_owned());
+        }
+        verdict
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.inner.verify_tls12_signature(message, cert, dss)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.inner.verify_tls13_signature(message, cert, dss)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.inner.supported_verify_schemes()
+    }
+}
+
+/// Who issued a certificate and to whom, as its distinguished names read.
+pub fn cert_names(der: &[u8]) -> Option<PeerCert> {
+    let (_, cert) = x509_parser::parse_x509_certificate(der).ok()?;
+    Some(PeerCert {
+        issuer: cert.issuer().to_string(),
+        subject: cert.subject().to_string(),
+    })
+}
+
+fn verifier(ca_data: &str) -> Result<Arc<WebPkiServerVerifier>, String> {
+    let roots = roots(ca_data)?;
+    WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider())
+        .build()
+        .map_err(|e| format!("TLS setup: {e}"))
+}
+
+fn roots(ca_data: &str) -> Result<RootCertStore, String> {
     let pem = base64::engine::general_purpose::STANDARD
         .decode(ca_data.trim())
         .map_err(|e| format!("cluster CA is not base64: {e}"))?;
@@ -104,11 +198,15 @@ pub fn client_config(ca_data: &str) -> Result<ClientConfig, String> {
     if roots.is_empty() {
         return Err("cluster CA holds no certificate".into());
     }
-    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
-    let mut cfg = ClientConfig::builder_with_provider(provider)
+    Ok(roots)
+}
+
+/// A TLS client that trusts the cluster CA and nothing else.
+pub fn client_config(ca_data: &str) -> Result<ClientConfig, String> {
+    let mut cfg = ClientConfig::builder_with_provider(provider())
         .with_safe_default_protocol_versions()
         .map_err(|e| format!("TLS setup: {e}"))?
-        .with_root_certificates(roots)
+        .with_root_certificates(roots(ca_data)?)
         .with_no_client_auth();
     cfg.alpn_protocols = vec![b"http/1.1".to_vec()];
     Ok(cfg)
@@ -160,6 +258,15 @@ fn tls_error(e: &io::Error, host: &str) -> String {
     }
 }
 
+fn unknown_issuer(e: &io::Error) -> bool {
+    matches!(
+        e.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>()),
+        Some(rustls::Error::InvalidCertificate(
+            CertificateError::UnknownIssuer
+        ))
+    )
+}
+
 /// `HTTP/1.1 401 Unauthorized` -> 401.
 fn status_code(line: &[u8]) -> Option<u16> {
     let line = std::str::from_utf8(line).ok()?;
@@ -184,6 +291,7 @@ impl Prober for TlsProber {
     async fn probe(&self, req: &ProbeRequest) -> ProbeSample {
         let start = Instant::now();
         let mut s = ProbeSample {
+            peer: None,
             at: self.clock.now(),
             ip: req.ip,
             port: req.port,
@@ -217,7 +325,7 @@ impl Prober for TlsProber {
             );
             return s;
         };
-        let config = match self.client_config(ca_data) {
+        let (config, recording) = match self.client_config(ca_data) {
             Ok(c) => c,
             Err(e) => {
                 s.outcome = ProbeOutcome::TlsFailed(format!("not verified: {e}"));
@@ -241,6 +349,15 @@ impl Prober for TlsProber {
             }
             Ok(Err(e)) => {
                 s.outcome = ProbeOutcome::TlsFailed(tls_error(&e, &host));
+                let refused = recording
+                    .refused
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .take();
+                // Another CA's certificate is what an intercepting proxy presents; say whose.
+                if unknown_issuer(&e) {
+                    s.peer = refused.and_then(|der| cert_names(&der));
+                }
                 return s;
             }
             Ok(Ok(tls)) => tls,

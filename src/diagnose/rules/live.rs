@@ -274,8 +274,25 @@ pub fn probes(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
 }
 
 /// The finding id, the evidence and the fix for one failed probe.
-fn failure(p: &ProbeSample) -> (&'static str, String, &'static str) {
-    match &p.outcome {
+fn failure(p: &ProbeSample) -> (&'static str, String, String) {
+    if let (ProbeOutcome::TlsFailed(_), Some(cert)) = (&p.outcome, &p.peer) {
+        return (
+            "tls-intercepted",
+            format!(
+                "TLS handshake with {}:{} met a certificate the cluster CA did not sign: issued by {} to {}; an intercepting proxy or another server answers there",
+                p.ip, p.port, cert.issuer, cert.subject
+            ),
+            format!(
+                "see who answers: openssl s_client -connect {}:{} -showcerts </dev/null; send the endpoint around the proxy (NO_PROXY, or a bypass rule on the proxy)",
+                match p.ip {
+                    std::net::IpAddr::V6(v6) => format!("[{v6}]"),
+                    v4 => v4.to_string(),
+                },
+                p.port
+            ),
+        );
+    }
+    let (id, what, fix) = match &p.outcome {
         ProbeOutcome::TcpFailed(r) => (
             "probe-tcp-failed",
             format!("TCP connect to {}:{} failed: {r}", p.ip, p.port),
@@ -292,7 +309,8 @@ fn failure(p: &ProbeSample) -> (&'static str, String, &'static str) {
             "TLS works but the API server does not answer: check the control plane's health",
         ),
         ProbeOutcome::Ok => ("probe-ok", String::new(), ""),
-    }
+    };
+    (id, what, fix.to_string())
 }
 
 #[cfg(test)]
@@ -301,6 +319,38 @@ mod tests {
     use crate::diagnose::path::HopStatus;
     use crate::diagnose::testkit::*;
     use crate::model::{LiveMode, Model};
+
+    #[test]
+    fn a_certificate_from_another_ca_is_named_as_interception() {
+        let mut m = healthy();
+        let each = [3, 6, 9]
+            .into_iter()
+            .flat_map(|s| [(s, "172.20.1.50"), (s, "172.20.2.50")]);
+        for (secs, ip) in each {
+            let at = t0() + chrono::Duration::seconds(secs);
+            m.apply(
+                crate::model::Fetched::Probe(ProbeSample {
+                    at,
+                    ip: ip.parse().unwrap(),
+                    port: 443,
+                    connect: Some(std::time::Duration::from_millis(2)),
+                    tls: None,
+                    first_byte: None,
+                    http_status: None,
+                    outcome: ProbeOutcome::TlsFailed("unknown CA".into()),
+                    peer: Some(crate::model::live::PeerCert {
+                        issuer: "CN=Proxy CA".into(),
+                        subject: format!("CN={HOST}"),
+                    }),
+                }),
+                at,
+            );
+        }
+        let f = run(&m, probes).unwrap();
+        assert!(has(&f, "tls-intercepted", Severity::Fail), "{f:?}");
+        assert!(f[0].evidence.contains("issued by CN=Proxy CA"));
+        assert!(!has(&f, "probe-tls-failed", Severity::Fail));
+    }
 
     #[test]
     fn private_answers_pass() {

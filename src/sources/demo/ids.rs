@@ -139,6 +139,8 @@ pub const ONPREM_DNS: [&str; 2] = ["10.10.0.2", "10.10.0.3"];
 pub const ONPREM_DOMAIN: &str = "corp.example.com";
 /// The bastion's hosts file.
 pub const HOSTS_FILE: &str = "/etc/hosts";
+/// The CA of the TLS-inspecting firewall in `tls-intercepted`.
+pub const INSPECTION_CA: &str = "CN=Example Corp TLS Inspection CA, O=Example Corp";
 /// The bastion's egress proxy in `proxy-no-bypass`.
 pub const PROXY_URL: &str = "http://proxy.corp.example.com:3128";
 pub const RSLVR_OUT: &str = "rslvr-out-0a1b2c3d4e5f60001";

@@ -1,7 +1,9 @@
 //! What the bastion sees when it resolves and connects, derived from the world's
 //! resources, so a scenario only states its fault and the symptoms follow.
 
-use super::ids::{DNS_SERVER, DNS_TTL, NAT_EGRESS_IP, ONPREM_DOMAIN, PROXY_URL, PUBLIC_API_IPS};
+use super::ids::{
+    DNS_SERVER, DNS_TTL, INSPECTION_CA, NAT_EGRESS_IP, ONPREM_DOMAIN, PROXY_URL, PUBLIC_API_IPS,
+};
 use super::network::{acls_pass, admits};
 use super::noise::{ip_bits, millis_between, mix};
 use super::scenario::Scenario;
@@ -366,6 +368,7 @@ pub fn lookup(w: &World, host: &str, at: DateTime<Utc>) -> DnsSample {
 pub fn probe(w: &World, req: &ProbeRequest, at: DateTime<Utc>) -> ProbeSample {
     let seed = |phase: u64| [w.elapsed.as_secs(), ip_bits(req.ip), phase];
     let mut sample = ProbeSample {
+        peer: None,
         at,
         ip: req.ip,
         port: req.port,
@@ -386,6 +389,17 @@ pub fn probe(w: &World, req: &ProbeRequest, at: DateTime<Utc>) -> ProbeSample {
     if normalize_dns_name(&req.host) != w.dns.host {
         sample.outcome =
             ProbeOutcome::TlsFailed(format!("certificate is not valid for {}", req.host));
+        return sample;
+    }
+    // A TLS-inspecting middlebox on the way answers the handshake with its own CA.
+    if w.scenario == Scenario::TlsIntercepted {
+        sample.outcome = ProbeOutcome::TlsFailed(
+            "unknown CA: the certificate is not signed by the cluster CA".into(),
+        );
+        sample.peer = Some(crate::model::live::PeerCert {
+            issuer: INSPECTION_CA.into(),
+            subject: format!("CN={}", w.dns.host),
+        });
         return sample;
     }
     let tls = millis_between(5.0, 12.0, &seed(3));

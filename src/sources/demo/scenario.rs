@@ -28,11 +28,12 @@ pub enum Scenario {
     ResolverRuleShadowsZone,
     HostsPinStale,
     ProxyNoBypass,
+    TlsIntercepted,
 }
 
 impl Scenario {
     /// Every scenario, `healthy` first, in the order the CLI lists them.
-    pub const ALL: [Scenario; 24] = [
+    pub const ALL: [Scenario; 25] = [
         Scenario::Healthy,
         Scenario::RotationMissed,
         Scenario::StaleTarget,
@@ -57,6 +58,7 @@ impl Scenario {
         Scenario::ResolverRuleShadowsZone,
         Scenario::HostsPinStale,
         Scenario::ProxyNoBypass,
+        Scenario::TlsIntercepted,
     ];
 
     pub fn name(self) -> &'static str {
@@ -85,6 +87,7 @@ impl Scenario {
             Self::ResolverRuleShadowsZone => "resolver-rule-shadows-zone",
             Self::HostsPinStale => "hosts-pin-stale",
             Self::ProxyNoBypass => "proxy-no-bypass",
+            Self::TlsIntercepted => "tls-intercepted",
         }
     }
 
@@ -171,6 +174,9 @@ impl Scenario {
             Self::ProxyNoBypass => {
                 "HTTPS_PROXY is set on the bastion and NO_PROXY does not cover the endpoint: kubectl talks to the proxy"
             }
+            Self::TlsIntercepted => {
+                "a TLS-inspecting firewall between the bastion and the endpoint presents its own CA's certificate"
+            }
         }
     }
 }
@@ -186,7 +192,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_list_is_exactly_the_twenty_four_scenarios() {
+    fn the_list_is_exactly_the_twenty_five_scenarios() {
         let names: Vec<&str> = Scenario::ALL.iter().map(|s| s.name()).collect();
         assert_eq!(
             names,
@@ -215,6 +221,7 @@ mod tests {
                 "resolver-rule-shadows-zone",
                 "hosts-pin-stale",
                 "proxy-no-bypass",
+                "tls-intercepted",
             ]
         );
     }

@@ -71,6 +71,8 @@ fn each_scenario_differs_from_healthy_only_by_its_fault() {
         (Scenario::HostsPinStale, &["dns", "reach"]),
         // Only the bastion's environment differs, which the world does not hold.
         (Scenario::ProxyNoBypass, &[]),
+        // The middlebox is on the wire, not in the account.
+        (Scenario::TlsIntercepted, &[]),
     ];
     assert_eq!(expected.len(), Scenario::ALL.len());
     for (s, fields) in expected {

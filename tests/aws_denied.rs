@@ -21,7 +21,14 @@ type Denial = (
 const DENIALS: &[Denial] = &[
     (
         "eks:DescribeCluster",
-        &["cluster", "hosted-zones", "zone-vpcs", "records"],
+        &[
+            "cluster",
+            "hosted-zones",
+            "zone-vpcs",
+            "records",
+            "region-clusters",
+            "sibling-records",
+        ],
         &["dns", "api-server"],
     ),
     (
@@ -91,7 +98,13 @@ const DENIALS: &[Denial] = &[
     ),
     (
         "route53:ListHostedZonesByName",
-        &["hosted-zones", "zone-vpcs", "records"],
+        &[
+            "hosted-zones",
+            "zone-vpcs",
+            "records",
+            "region-clusters",
+            "sibling-records",
+        ],
         &["dns"],
     ),
     ("route53:GetHostedZone", &["zone-vpcs"], &["dns"]),

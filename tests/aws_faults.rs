@@ -184,6 +184,51 @@ fn transit_gateway_topologies() {
     }
 }
 
+/// A zone named after the region's EKS domain serves this endpoint and hides the other
+/// cluster of the region, which is named.
+#[test]
+fn a_parent_named_zone_hides_the_other_cluster() {
+    let emu = Emulator::start();
+    let ids = emu.seed(&[
+        "--fault",
+        "zone-shadows-siblings",
+        "--extra-cluster",
+        "batch",
+    ]);
+    let (code, doc) = emu.check(
+        "shadow",
+        ids["ops_vpc"].as_str().unwrap(),
+        &["--cluster", "prod"],
+    );
+    assert_eq!(code, 1, "{doc:#}");
+    assert_eq!(
+        problems(&doc),
+        BTreeSet::from(["zone-shadows-siblings".to_string()])
+    );
+    assert_eq!(
+        doc["summary"].as_str().unwrap().split(';').next(),
+        Some("path OK from this host")
+    );
+    let f = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["id"] == "zone-shadows-siblings")
+        .unwrap();
+    let evidence = f["evidence"].as_str().unwrap();
+    assert!(
+        evidence.contains(ids["parent_zone"].as_str().unwrap()),
+        "{evidence}"
+    );
+    assert!(evidence.contains("batch ("), "{evidence}");
+    assert!(!evidence.contains("prod ("), "{evidence}");
+    assert!(
+        broken_sources(&doc).is_empty(),
+        "{:?}",
+        broken_sources(&doc)
+    );
+}
+
 #[test]
 fn stale_target() {
     seeded_fault_is_named("stale-target");

@@ -147,6 +147,7 @@ const SCENARIOS: &[(&str, i32, &[&str], &[&str])] = &[
     ),
     ("proxy-no-bypass", 1, &["proxy-intercepts"], &[]),
     ("tls-intercepted", 2, &["tls-intercepted"], &[]),
+    ("zone-shadows-siblings", 1, &["zone-shadows-siblings"], &[]),
 ];
 
 #[test]

@@ -149,6 +149,17 @@ pub const READS: &[(&str, &[Basis])] = &[
         ],
     ),
     ("hosts-pin", &[Basis::Dns, s(M::Enis)]),
+    (
+        "zone-shadows-siblings",
+        &[
+            s(M::Origin),
+            s(M::Vpcs),
+            s(M::HostedZones),
+            s(M::ZoneAssociations),
+            s(M::RegionClusters),
+            s(M::SiblingRecords),
+        ],
+    ),
     ("proxy", &[s(M::Cluster)]),
     ("dns-answers", &[Basis::Dns, s(M::Enis)]),
     ("dns-flapping", &[Basis::Dns]),

@@ -271,6 +271,8 @@ pub fn healthy_but(failed: Option<Source>) -> Model {
     l(&mut m, Fetched::TgwAttachments(Ok(vec![])));
     l(&mut m, Fetched::TgwRoutes(Ok(vec![])));
     l(&mut m, Fetched::ResolverRules(Ok(vec![])));
+    l(&mut m, Fetched::RegionClusters(Ok(vec![])));
+    l(&mut m, Fetched::SiblingRecords(Ok(vec![])));
     l(&mut m, Fetched::ResolverEndpoints(Ok(vec![])));
     l(
         &mut m,

@@ -239,6 +239,23 @@ catalogue! {
         tier: Slow,
         inputs: [PathVpcs],
     }
+    /// The other clusters of the region, read only when a private zone named after a parent
+    /// domain of the endpoint could hide them.
+    RegionClusters => region_clusters: Vec<Cluster> {
+        name: "region-clusters",
+        what: "the region's other clusters",
+        actions: ["eks:ListClusters", "eks:DescribeCluster"],
+        tier: Slow,
+        inputs: [ShadowingZoneIds, ClusterName],
+    }
+    /// Those clusters' records in the zones that could hide them.
+    SiblingRecords => sibling_records: Vec<Record> {
+        name: "sibling-records",
+        what: "records of the other clusters",
+        actions: ["route53:ListResourceRecordSets"],
+        tier: Slow,
+        inputs: [SiblingNames],
+    }
     /// Transit gateway attachments of those VPCs, with their route table associations.
     TgwAttachments => tgw_attachments: Vec<TgwAttachment> {
         name: "tgw-attachments",

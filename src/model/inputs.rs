@@ -35,6 +35,12 @@ pub enum Input {
     TargetGroupArns,
     /// Private hosted zones that could answer for the endpoint name.
     ZoneIds,
+    /// Private zones named after a strict parent domain of the endpoint: they answer for
+    /// every other cluster's name under them too.
+    ShadowingZoneIds,
+    /// `ZONE_ID NAME` for each other cluster of the region whose endpoint name such a zone
+    /// covers: the records to look for.
+    SiblingNames,
     /// The transit gateway route tables associated with the path VPCs' attachments.
     TgwRouteTableIds,
     /// The DHCP options sets of the path VPCs.
@@ -111,6 +117,8 @@ impl Input {
                 S::LoadBalancers,
             ],
             Input::ZoneIds => &[S::HostedZones],
+            Input::ShadowingZoneIds => &[S::HostedZones, S::Cluster],
+            Input::SiblingNames => &[S::HostedZones, S::Cluster, S::RegionClusters],
             Input::TgwRouteTableIds => &[S::TgwAttachments],
             Input::DhcpOptionsIds => &[S::Vpcs],
             Input::ResolverEndpointIds => &[S::ResolverRules],
@@ -219,6 +227,30 @@ impl Input {
                     .filter(|z| z.private)
                     .map(|z| z.id.clone()),
             ),
+            Input::ShadowingZoneIds => sorted(
+                shadowing_zones(m, pending)?
+                    .into_iter()
+                    .map(|z| z.id.clone()),
+            ),
+            Input::SiblingNames => {
+                let zones = shadowing_zones(m, pending)?;
+                let own = m.cluster.value().map(|c| c.name.clone());
+                let others = settled(S::RegionClusters, &m.region_clusters, pending)?;
+                sorted(
+                    others
+                        .into_iter()
+                        .flatten()
+                        .filter(|c| Some(&c.name) != own.as_ref())
+                        .flat_map(|c| {
+                            let host = c.host();
+                            zones
+                                .iter()
+                                .filter(|z| z.covers(&host))
+                                .map(|z| format!("{} {host}", z.id))
+                                .collect::<Vec<_>>()
+                        }),
+                )
+            }
             Input::TgwRouteTableIds => sorted(
                 needed(S::TgwAttachments, &m.tgw_attachments, pending)?
                     .iter()
@@ -260,6 +292,19 @@ impl Input {
             }
         })
     }
+}
+
+/// Private zones that cover the endpoint name from a parent domain.
+fn shadowing_zones<'a>(
+    m: &'a Model,
+    pending: &dyn Fn(Source) -> bool,
+) -> Result<Vec<&'a super::HostedZone>, Derived> {
+    let host = needed(Source::Cluster, &m.cluster, pending)?.host();
+    let zones = needed(Source::HostedZones, &m.listed_zones, pending)?;
+    Ok(zones
+        .iter()
+        .filter(|z| z.private && z.covers(&host) && !z.covers_exactly(&host))
+        .collect())
 }
 
 /// The endpoint services the interface endpoints here use; all of this account's when none

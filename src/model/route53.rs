@@ -46,6 +46,11 @@ impl HostedZone {
         host == zone || host.ends_with(&format!(".{zone}"))
     }
 
+    /// Whether the zone is named `host` itself (not a parent of it).
+    pub fn covers_exactly(&self, host: &str) -> bool {
+        normalize_dns_name(&self.name) == normalize_dns_name(host)
+    }
+
     /// Labels in the zone name: a longer zone wins for the names it covers.
     pub fn depth(&self) -> usize {
         normalize_dns_name(&self.name).split('.').count()

@@ -50,6 +50,32 @@ pub async fn fetch(api: &dyn AwsApi, source: Source, keys: &Keys, limit: &Semaph
             Fetched::RouteTables(limited(limit, api.route_tables(keys.get(I::PathVpcs))).await)
         }
         S::Peerings => Fetched::Peerings(limited(limit, api.peerings(keys.get(I::PathVpcs))).await),
+        S::RegionClusters => {
+            let own = keys.one(I::ClusterName);
+            Fetched::RegionClusters(if keys.get(I::ShadowingZoneIds).is_empty() {
+                Ok(Vec::new())
+            } else {
+                match limited(limit, api.list_clusters()).await {
+                    Ok(names) => {
+                        let others: Vec<String> = names.into_iter().filter(|n| n != own).collect();
+                        each(limit, &others, true, |name| async move {
+                            api.describe_cluster(name).await.map(|c| vec![c])
+                        })
+                        .await
+                    }
+                    Err(e) => Err(e),
+                }
+            })
+        }
+        S::SiblingRecords => Fetched::SiblingRecords(
+            each(limit, keys.get(I::SiblingNames), true, |pair| async move {
+                match pair.split_once(' ') {
+                    Some((zone, name)) => api.records(zone, name).await,
+                    None => Ok(Vec::new()),
+                }
+            })
+            .await,
+        ),
         S::TgwAttachments => Fetched::TgwAttachments(
             unless_empty(keys.get(I::PathVpcs), |ids| {
                 limited(limit, api.tgw_attachments(ids))

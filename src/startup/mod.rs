@@ -127,7 +127,11 @@ fn backend(opts: &Opts) -> Result<Backend, StartupError> {
 
 fn settings(opts: &Opts, check: Option<&CheckOpts>, demo: bool) -> Settings {
     let mut s = Settings {
-        cluster: opts.cluster.clone(),
+        // The demo's account may hold other clusters too; it is about its own.
+        cluster: opts
+            .cluster
+            .clone()
+            .or_else(|| demo.then(|| crate::sources::demo::CLUSTER.to_string())),
         from_vpc: opts.from_vpc.clone(),
         live: LiveMode {
             dns: !opts.no_live,

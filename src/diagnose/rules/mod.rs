@@ -79,6 +79,12 @@ pub const RULES: &[Rule] = &[
         security::endpoint_security_groups,
     ),
     rule("private-zone", Some(Dns), route53::private_zone),
+    // It bears on the other clusters of the region, not on this host's path.
+    rule(
+        "zone-shadows-siblings",
+        None,
+        route53::zone_shadows_siblings,
+    ),
     rule("dhcp-options", Some(Dns), resolution::dhcp_options),
     rule("resolver-rules", Some(Dns), resolution::resolver_rules),
     rule("hosts-pin", Some(Dns), resolution::hosts_pin),

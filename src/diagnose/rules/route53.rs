@@ -198,6 +198,90 @@ fn check_target(ctx: &Ctx, rec: &Record, host: &str) -> Result<Vec<Finding>, Mis
     })
 }
 
+/// A private zone named after a parent domain of the endpoint, associated with this host's
+/// VPC, answers every name under it: the region's other clusters under that domain get
+/// NXDOMAIN from here unless the zone holds their records.
+pub fn zone_shadows_siblings(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
+    let cluster = ctx.cluster()?;
+    let origin = ctx.origin()?;
+    let zones = need(&ctx.m.hosted_zones, Source::HostedZones)?;
+    let host = cluster.host();
+    let parents: Vec<&HostedZone> = zones
+        .iter()
+        .filter(|z| z.private && z.covers(&host) && !z.covers_exactly(&host))
+        .filter(|z| z.associated_with(&origin.vpc_id))
+        .collect();
+    if parents.is_empty() {
+        return Ok(vec![]);
+    }
+    let others = need(&ctx.m.region_clusters, Source::RegionClusters)?;
+    let records = need(&ctx.m.sibling_records, Source::SiblingRecords)?;
+    let region = ctx.m.context.region.as_deref().unwrap_or("<region>");
+    let mut out = Vec::new();
+    for z in parents {
+        let hidden: Vec<String> = others
+            .iter()
+            .filter(|c| c.name != cluster.name)
+            .filter(|c| z.covers(&c.host()))
+            // A more specific zone of its own serves it.
+            .filter(|c| {
+                !zones.iter().any(|o| {
+                    o.private
+                        && o.depth() > z.depth()
+                        && o.covers(&c.host())
+                        && o.associated_with(&origin.vpc_id)
+                })
+            })
+            .filter(|c| {
+                !records
+                    .iter()
+                    .any(|r| r.zone_id == z.id && r.is_for(&c.host()))
+            })
+            .map(|c| format!("{} ({})", c.name, c.host()))
+            .collect();
+        let head = format!(
+            "private hosted zone {} ({}) is associated with {} and answers for every name under {}",
+            z.name,
+            z.id,
+            ctx.vpc_name(&origin.vpc_id),
+            z.name
+        );
+        out.push(if hidden.is_empty() {
+            Finding::new(
+                "zone-shadows-siblings",
+                Severity::Info,
+                None,
+                &z.id,
+                format!("{head}; no other cluster of the region is under it today"),
+                format!(
+                    "a zone named after the endpoint itself hides nothing: aws route53 create-hosted-zone --name {host} --vpc VPCRegion={region},VPCId={} --caller-reference eksnet-{}",
+                    origin.vpc_id, cluster.name
+                ),
+            )
+        } else {
+            Finding::new(
+                "zone-shadows-siblings",
+                Severity::Warn,
+                None,
+                &z.id,
+                format!(
+                    "{head}: from here {} {} NXDOMAIN, as the zone holds no record for {}",
+                    list(&hidden),
+                    if hidden.len() == 1 { "gets" } else { "get" },
+                    if hidden.len() == 1 { "it" } else { "them" }
+                ),
+                format!(
+                    "name a zone after this endpoint instead: aws route53 create-hosted-zone --name {host} --vpc VPCRegion={region},VPCId={vpc} --caller-reference eksnet-{}; copy its record there; then aws route53 disassociate-vpc-from-hosted-zone --hosted-zone-id {} --vpc VPCRegion={region},VPCId={vpc}",
+                    cluster.name,
+                    z.id,
+                    vpc = origin.vpc_id
+                ),
+            )
+        });
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -321,5 +405,58 @@ mod tests {
         edit_origin(&mut m, |o| o.vpc_id = EKS_VPC.into());
         assert!(run(&m, private_zone).unwrap().is_empty());
         assert!(run(&without(healthy(), Part::Records), private_zone).is_err());
+    }
+
+    fn parent_zone(m: &mut Model) {
+        edit_zones(m, |z| z[0].name = "gr7.eu-west-1.eks.amazonaws.com".into());
+    }
+
+    fn sibling(m: &mut Model, name: &str, host: &str) {
+        let mut other = m.cluster.value().unwrap().clone();
+        other.name = name.into();
+        other.endpoint = format!("https://{host}");
+        let mut all = m.region_clusters.value().cloned().unwrap_or_default();
+        all.push(other);
+        m.apply(crate::model::Fetched::RegionClusters(Ok(all)), t0());
+    }
+
+    #[test]
+    fn a_parent_zone_hides_the_other_clusters_under_it() {
+        // Named after the endpoint itself: nothing to say.
+        assert!(run(&healthy(), zone_shadows_siblings).unwrap().is_empty());
+        let mut m = healthy();
+        parent_zone(&mut m);
+        let f = run(&m, zone_shadows_siblings).unwrap();
+        assert!(has(&f, "zone-shadows-siblings", Severity::Info), "{f:?}");
+        sibling(&mut m, "batch", "def.gr7.eu-west-1.eks.amazonaws.com");
+        sibling(&mut m, "elsewhere", "xyz.sk1.eu-west-1.eks.amazonaws.com");
+        let f = run(&m, zone_shadows_siblings).unwrap();
+        assert!(has(&f, "zone-shadows-siblings", Severity::Warn), "{f:?}");
+        assert!(
+            f[0].evidence
+                .contains("batch (def.gr7.eu-west-1.eks.amazonaws.com)"),
+            "{}",
+            f[0].evidence
+        );
+        assert!(!f[0].evidence.contains("elsewhere"), "{}", f[0].evidence);
+        // Its record in the zone answers for it.
+        m.apply(
+            crate::model::Fetched::SiblingRecords(Ok(vec![Record {
+                zone_id: "Z1".into(),
+                name: "def.gr7.eu-west-1.eks.amazonaws.com".into(),
+                rtype: "A".into(),
+                ttl: Some(60),
+                values: vec!["10.1.1.1".into()],
+                alias: None,
+            }])),
+            t0(),
+        );
+        let f = run(&m, zone_shadows_siblings).unwrap();
+        assert!(has(&f, "zone-shadows-siblings", Severity::Info), "{f:?}");
+        // Unknown while the region's clusters are not known.
+        let mut m = healthy();
+        parent_zone(&mut m);
+        m.region_clusters = Loadable::Loading;
+        assert!(run(&m, zone_shadows_siblings).is_err());
     }
 }

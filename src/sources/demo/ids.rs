@@ -26,6 +26,11 @@ pub const ENDPOINT_HOST: &str = "b7e9a2f4c1d3086e5a4f9c2b1d7e3a60.gr7.eu-west-1.
 /// Not a real certificate: the demo never verifies it.
 pub const CA_DATA: &str = "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCk1JSURCVENDQWUyZ0F3SUJBZ0lJZGVtb0RFTU9kZW1vd0RRWUpLb1pJaHZjTkFRRUxCUUF3RlRFVE1CRUdBMVVFCkF4TUthM1ZpWlhKdVpYUmxjekFlRncweU5qRXhNREl3T1RNd01EQmFGdzB6TmpFd016RXdPVE0xTURCYU1CVXgKLS0tLS1FTkQgQ0VSVElGSUNBVEUtLS0tLQo=";
 pub const ENI_DESCRIPTION: &str = "Amazon EKS demo-private";
+/// The region's second cluster in `zone-shadows-siblings`, and the parent-named zone.
+pub const SIBLING_CLUSTER: &str = "demo-batch";
+pub const SIBLING_ENDPOINT: &str =
+    "https://4C1D7E3A60B7E9A2F4C1D3086E5A4F9C.gr7.eu-west-1.eks.amazonaws.com";
+pub const PARENT_ZONE_NAME: &str = "gr7.eu-west-1.eks.amazonaws.com";
 
 pub const VPC_OPS: &str = "vpc-0a1b2c3d4e5f60001";
 pub const VPC_EKS: &str = "vpc-0a1b2c3d4e5f60002";

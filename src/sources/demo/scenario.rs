@@ -29,11 +29,12 @@ pub enum Scenario {
     HostsPinStale,
     ProxyNoBypass,
     TlsIntercepted,
+    ZoneShadowsSiblings,
 }
 
 impl Scenario {
     /// Every scenario, `healthy` first, in the order the CLI lists them.
-    pub const ALL: [Scenario; 25] = [
+    pub const ALL: [Scenario; 26] = [
         Scenario::Healthy,
         Scenario::RotationMissed,
         Scenario::StaleTarget,
@@ -59,6 +60,7 @@ impl Scenario {
         Scenario::HostsPinStale,
         Scenario::ProxyNoBypass,
         Scenario::TlsIntercepted,
+        Scenario::ZoneShadowsSiblings,
     ];
 
     pub fn name(self) -> &'static str {
@@ -88,6 +90,7 @@ impl Scenario {
             Self::HostsPinStale => "hosts-pin-stale",
             Self::ProxyNoBypass => "proxy-no-bypass",
             Self::TlsIntercepted => "tls-intercepted",
+            Self::ZoneShadowsSiblings => "zone-shadows-siblings",
         }
     }
 
@@ -177,6 +180,9 @@ impl Scenario {
             Self::TlsIntercepted => {
                 "a TLS-inspecting firewall between the bastion and the endpoint presents its own CA's certificate"
             }
+            Self::ZoneShadowsSiblings => {
+                "the private zone is named gr7.eu-west-1.eks.amazonaws.com: this endpoint works, the region's other cluster gets NXDOMAIN"
+            }
         }
     }
 }
@@ -192,7 +198,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_list_is_exactly_the_twenty_five_scenarios() {
+    fn the_list_is_exactly_the_twenty_six_scenarios() {
         let names: Vec<&str> = Scenario::ALL.iter().map(|s| s.name()).collect();
         assert_eq!(
             names,
@@ -222,6 +228,7 @@ mod tests {
                 "hosts-pin-stale",
                 "proxy-no-bypass",
                 "tls-intercepted",
+                "zone-shadows-siblings",
             ]
         );
     }

@@ -35,6 +35,17 @@ pub fn cluster(s: Scenario, status: &str) -> Cluster {
     }
 }
 
+/// The other cluster of the region in `zone-shadows-siblings`, under the same domain.
+pub fn sibling_cluster() -> Cluster {
+    Cluster {
+        name: SIBLING_CLUSTER.into(),
+        arn: CLUSTER_ARN.replace(CLUSTER, SIBLING_CLUSTER),
+        endpoint: SIBLING_ENDPOINT.into(),
+        ca_data: None,
+        ..cluster(Scenario::Healthy, "ACTIVE")
+    }
+}
+
 /// In `nlb-one-zone` the API's NLB is enabled in the first zone only.
 pub fn load_balancers(s: Scenario) -> Vec<LoadBalancer> {
     let zone = |az: &str, subnet: &str, ips: Vec<std::net::Ipv4Addr>| LbZone {
@@ -262,7 +273,12 @@ pub fn hosted_zones(s: Scenario) -> Vec<HostedZone> {
     vec![
         HostedZone {
             id: ZONE_API.into(),
-            name: ENDPOINT_HOST.into(),
+            // In zone-shadows-siblings someone named it after the region's EKS domain.
+            name: if s == Scenario::ZoneShadowsSiblings {
+                PARENT_ZONE_NAME.into()
+            } else {
+                ENDPOINT_HOST.into()
+            },
             private: true,
             vpcs: vec![assoc(api_vpc)],
         },

@@ -107,7 +107,13 @@ pub fn world(scenario: Scenario, elapsed: Duration) -> World {
     let mut w = World {
         scenario,
         elapsed,
-        clusters: vec![services::cluster(scenario, timeline::cluster_status(t))],
+        clusters: {
+            let mut all = vec![services::cluster(scenario, timeline::cluster_status(t))];
+            if scenario == Scenario::ZoneShadowsSiblings {
+                all.push(services::sibling_cluster());
+            }
+            all
+        },
         origin: network::origin(),
         enis,
         vpcs: network::vpcs(scenario),

@@ -9,6 +9,7 @@ Extensions (each used by the Rust tests, and named there):
 - DescribeVpcEndpointConnections, which moto answers with HTTP 500, built from moto's
   endpoints and endpoint services.
 - transit gateway routes that list their attachments as AWS does (moto keeps one object).
+- an endpoint per cluster (moto gives every cluster of a run the same one).
 - state that moto never produces: target health other than `healthy`, interface endpoints
   and transit gateway attachments waiting for acceptance, ENIs `in-use` without an instance, interface endpoint ENIs with
   addresses inside their subnets (moto draws them at random from anywhere).
@@ -221,6 +222,10 @@ def control(path, doc):
             ip = str(net.network_address + 50)
             eni.private_ip_address = ip
             eni.private_ip_addresses = [{"Primary": True, "PrivateIpAddress": ip}]
+    elif path == "/_ext/cluster-endpoint":
+        from moto.eks.models import eks_backends
+
+        eks_backends[ACCOUNT][doc["region"]].clusters[doc["name"]].endpoint = doc["endpoint"]
     elif path == "/_ext/tgw-attachment-state":
         ec2(doc["region"]).transit_gateway_attachments[doc["id"]].state = doc["state"]
     elif path == "/_ext/eni-status":

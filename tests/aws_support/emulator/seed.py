@@ -36,6 +36,7 @@ FAULTS = [
     "tgw-attachment-pending",
     "dhcp-custom-dns",
     "resolver-rule-shadows-zone",
+    "zone-shadows-siblings",
 ]
 
 
@@ -358,6 +359,29 @@ class Seeder:
             self.resolver.associate_resolver_rule(ResolverRuleId=rule, VPCId=ids["ops_vpc"])
             ids["resolver_rule"] = rule
             ids["resolver_endpoint"] = ep
+        elif name == "zone-shadows-siblings":
+            # The endpoint's record moves to a zone named after the region's EKS domain.
+            parent = ids["host"].split(".", 2)[2]
+            zone = self.r53.create_hosted_zone(
+                Name=parent,
+                CallerReference="eks-parent",
+                VPC={"VPCRegion": self.region, "VPCId": ids["ops_vpc"]},
+                HostedZoneConfig={"PrivateZone": True, "Comment": "all of eks"},
+            )["HostedZone"]["Id"].split("/")[-1]
+            old = ids["zone"]
+            rrs = self.r53.list_resource_record_sets(HostedZoneId=old)["ResourceRecordSets"]
+            moved = [r for r in rrs if r["Type"] not in ("SOA", "NS")]
+            self.r53.change_resource_record_sets(
+                HostedZoneId=old,
+                ChangeBatch={"Changes": [{"Action": "DELETE", "ResourceRecordSet": r} for r in moved]},
+            )
+            self.r53.delete_hosted_zone(Id=old)
+            self.r53.change_resource_record_sets(
+                HostedZoneId=zone,
+                ChangeBatch={"Changes": [{"Action": "CREATE", "ResourceRecordSet": r} for r in moved]},
+            )
+            ids["zone"] = zone
+            ids["parent_zone"] = parent
         elif name == "stale-target":
             self.elb.register_targets(
                 TargetGroupArn=ids["tg"], Targets=[{"Id": "192.168.10.9", "Port": 443}]
@@ -542,11 +566,21 @@ def main():
     a = p.parse_args()
     s = Seeder(a.url, a.region)
     s.healthy(a.cluster)
-    for name in a.extra_cluster:
+    for i, name in enumerate(a.extra_cluster):
         s.eks.create_cluster(
             name=name,
             roleArn="arn:aws:iam::123456789012:role/eks",
             resourcesVpcConfig={"subnetIds": s.ids["eks_subnets"]},
+        )
+        # Its own endpoint, under the same domain as the first cluster's, as EKS does.
+        label = f"{i:02d}{name}".upper().ljust(20, "0")[:20]
+        s.ext(
+            "/_ext/cluster-endpoint",
+            {
+                "region": s.region,
+                "name": name,
+                "endpoint": "https://" + label + "." + s.ids["host"].split(".", 1)[1],
+            },
         )
     for f in a.fault:
         s.fault(f)

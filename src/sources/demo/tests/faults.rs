@@ -73,6 +73,7 @@ fn each_scenario_differs_from_healthy_only_by_its_fault() {
         (Scenario::ProxyNoBypass, &[]),
         // The middlebox is on the wire, not in the account.
         (Scenario::TlsIntercepted, &[]),
+        (Scenario::ZoneShadowsSiblings, &["clusters", "hosted_zones"]),
     ];
     assert_eq!(expected.len(), Scenario::ALL.len());
     for (s, fields) in expected {

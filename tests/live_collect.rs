@@ -32,6 +32,7 @@ fn api(ca: &TestCa, public_access: Option<bool>) -> DemoEnv {
         ]),
         ca_data: Some(ca.ca_data()),
         public_access,
+        ..Rewire::default()
     })
 }
 
@@ -115,6 +116,58 @@ async fn interface_endpoint_answers_give_dns_ok_the_privatelink_route_and_live_p
         assert!(p.first_byte.is_some());
     }
     assert_eq!(m.live.dns.len(), 2, "two samples taken");
+}
+
+/// A dual-stack endpoint under the newer name form: the name answers AAAA and A, both
+/// are placed as the interface endpoint's, and both are probed (IPv6 on ::1).
+#[tokio::test]
+async fn an_api_aws_name_answering_aaaa_is_placed_and_probed() {
+    let host = "b7e9a2f4c1d3086e5a4f9c2b1d7e3a60.eks-cluster.eu-west-1.api.aws";
+    let ca = TestCa::new("kubernetes");
+    let v6 = TlsServer::start("::1", ca.leaf(&[host]), Behaviour::Answer(401)).await;
+    let Some(_v4) = TlsServer::start_at(
+        SocketAddr::new("127.0.0.2".parse().unwrap(), v6.addr.port()),
+        ca.leaf(&[host]),
+        Behaviour::Answer(401),
+    )
+    .await
+    else {
+        panic!("port {} taken on 127.0.0.2", v6.addr.port());
+    };
+    let dns = TestDns::start("api.aws").await;
+    dns.set(host, &["::1", "127.0.0.2"], 60).await;
+    let api = DemoEnv::new(Scenario::Healthy, Clock::system()).rewired(Rewire {
+        endpoint_ips: Some(vec![Ipv4Addr::new(127, 0, 0, 2)]),
+        endpoint_ipv6: Some(vec![std::net::Ipv6Addr::LOCALHOST]),
+        ca_data: Some(ca.ca_data()),
+        endpoint: Some(format!("https://{}", host.to_uppercase())),
+        ..Rewire::default()
+    });
+    let m = collect(&api, &resolver(&dns), v6.addr.port(), true).await;
+    let d = diagnose(&m);
+    assert_eq!(d.route, Route::Privatelink, "{}", d.route_basis);
+    assert_eq!(hop(&d, HopName::Dns), HopStatus::Ok, "{:#?}", d.findings);
+    assert_eq!(
+        hop(&d, HopName::ApiServer),
+        HopStatus::Ok,
+        "{:#?}",
+        d.findings
+    );
+    assert!(
+        d.answers
+            .values()
+            .all(|c| matches!(c, eksnet_tui::diagnose::AnswerClass::InterfaceEndpoint(_))),
+        "{:?}",
+        d.answers
+    );
+    let probes = m.live.current_probes();
+    assert_eq!(probes.len(), 2);
+    assert!(
+        probes
+            .iter()
+            .any(|p| p.ip.is_ipv6() && p.outcome == ProbeOutcome::Ok)
+    );
+    assert!(probes.iter().all(|p| p.http_status == Some(401)));
 }
 
 #[tokio::test]

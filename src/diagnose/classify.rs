@@ -31,15 +31,21 @@ impl AnswerClass {
 pub fn classify(ip: IpAddr, ctx: &Ctx) -> AnswerClass {
     // An IPv4-mapped AAAA answer reaches the same IPv4 address.
     let ip = ip.to_canonical();
-    if let IpAddr::V4(v4) = ip {
-        let ies = ctx.m.interface_endpoints.value().into_iter().flatten();
-        if let Some(ie) = ies.into_iter().find(|ie| ie.ips.contains(&v4)) {
-            return AnswerClass::InterfaceEndpoint(ie.id.clone());
-        }
-        let enis = ctx.m.enis.value().into_iter().flatten();
-        if let Some(eni) = enis.into_iter().find(|e| e.ip == v4) {
-            return AnswerClass::EksEni(eni.id.clone());
-        }
+    let ies = ctx.m.interface_endpoints.value().into_iter().flatten();
+    let holds_ie = |ie: &&crate::model::InterfaceEndpoint| match ip {
+        IpAddr::V4(v4) => ie.ips.contains(&v4),
+        IpAddr::V6(v6) => ie.ipv6.contains(&v6),
+    };
+    if let Some(ie) = ies.into_iter().find(holds_ie) {
+        return AnswerClass::InterfaceEndpoint(ie.id.clone());
+    }
+    let enis = ctx.m.enis.value().into_iter().flatten();
+    let holds_eni = |e: &&crate::model::Eni| match ip {
+        IpAddr::V4(v4) => e.ip == v4,
+        IpAddr::V6(v6) => e.ipv6.contains(&v6),
+    };
+    if let Some(eni) = enis.into_iter().find(holds_eni) {
+        return AnswerClass::EksEni(eni.id.clone());
     }
     if is_private(ip) {
         AnswerClass::OtherPrivate
@@ -100,5 +106,27 @@ mod tests {
         ] {
             assert!(!is_private(ip.parse().unwrap()), "{ip}");
         }
+    }
+
+    #[test]
+    fn ipv6_answers_are_placed_like_ipv4_ones() {
+        use crate::diagnose::testkit::*;
+        use crate::model::Loadable;
+        let mut m = healthy();
+        if let Loadable::Loaded { value, .. } = &mut m.enis {
+            value[0].ipv6 = vec!["fd00:192:168:10::21".parse().unwrap()];
+        }
+        let ctx = Ctx::new(&m);
+        let v6 = |s: &str| -> IpAddr { s.parse().unwrap() };
+        assert_eq!(
+            classify(v6("fd00:20:1::50"), &ctx),
+            AnswerClass::InterfaceEndpoint("vpce-1".into())
+        );
+        assert!(matches!(
+            classify(v6("fd00:192:168:10::21"), &ctx),
+            AnswerClass::EksEni(_)
+        ));
+        assert_eq!(classify(v6("fd00::99"), &ctx), AnswerClass::OtherPrivate);
+        assert_eq!(classify(v6("2600:1f18::1"), &ctx), AnswerClass::Public);
     }
 }

@@ -70,6 +70,7 @@ fn eni(id: &str, ip_s: &str, subnet: &str, az: &str) -> Eni {
     Eni {
         id: id.into(),
         ip: ip(ip_s),
+        ipv6: vec![],
         subnet_id: subnet.into(),
         az: az.into(),
         status: "in-use".into(),
@@ -369,6 +370,7 @@ pub fn healthy_but(failed: Option<Source>) -> Model {
             subnet_ids: vec!["subnet-ops".into()],
             eni_ids: vec!["eni-vpce-1a".into(), "eni-vpce-1b".into()],
             ips: vec![],
+            ipv6: vec![],
             dns_names: vec![IE_DNS.into()],
             sg_ids: vec![IE_SG.into()],
         }])),
@@ -379,10 +381,12 @@ pub fn healthy_but(failed: Option<Source>) -> Model {
             EniAddress {
                 eni_id: "eni-vpce-1a".into(),
                 ip: ip("172.20.1.50"),
+                ipv6: vec!["fd00:20:1::50".parse().unwrap()],
             },
             EniAddress {
                 eni_id: "eni-vpce-1b".into(),
                 ip: ip("172.20.2.50"),
+                ipv6: vec!["fd00:20:2::50".parse().unwrap()],
             },
         ])),
     );

@@ -104,6 +104,8 @@ pub fn endpoint_host(url: &str) -> String {
 pub struct Eni {
     pub id: String,
     pub ip: Ipv4Addr,
+    /// Its IPv6 addresses: an IPv6 cluster's endpoint answers them on AAAA.
+    pub ipv6: Vec<std::net::Ipv6Addr>,
     pub subnet_id: String,
     pub az: String,
     /// `in-use`, `available`, `attaching`, ...

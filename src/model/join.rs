@@ -11,11 +11,13 @@ pub(super) fn rejoin(m: &mut Model, changed: Source) {
         S::InterfaceEndpoints | S::EndpointAddresses => {
             m.interface_endpoints = required(&m.listed_endpoints, &m.endpoint_addresses, |v, a| {
                 for e in v.iter_mut() {
-                    e.ips = e
+                    let own: Vec<_> = e
                         .eni_ids
                         .iter()
-                        .filter_map(|id| a.iter().find(|x| &x.eni_id == id).map(|x| x.ip))
+                        .filter_map(|id| a.iter().find(|x| &x.eni_id == id))
                         .collect();
+                    e.ips = own.iter().map(|x| x.ip).collect();
+                    e.ipv6 = own.iter().flat_map(|x| x.ipv6.iter().copied()).collect();
                 }
             })
         }

@@ -1,7 +1,7 @@
 //! VPC endpoint services (PrivateLink) and the interface endpoints that use them.
 
 use serde::Serialize;
-use std::net::Ipv4Addr;
+use std::net::{Ipv4Addr, Ipv6Addr};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct EndpointService {
@@ -43,6 +43,8 @@ pub struct InterfaceEndpoint {
     pub eni_ids: Vec<String>,
     /// Their private IPs, joined in from [`EniAddress`]es.
     pub ips: Vec<Ipv4Addr>,
+    /// Their IPv6 addresses (a dual-stack endpoint), joined in the same way.
+    pub ipv6: Vec<Ipv6Addr>,
     pub dns_names: Vec<String>,
     pub sg_ids: Vec<String>,
 }
@@ -52,6 +54,7 @@ pub struct InterfaceEndpoint {
 pub struct EniAddress {
     pub eni_id: String,
     pub ip: Ipv4Addr,
+    pub ipv6: Vec<Ipv6Addr>,
 }
 
 impl InterfaceEndpoint {

@@ -87,6 +87,7 @@ mod tests {
         Eni {
             id: format!("eni-{ip}"),
             ip: ip.parse().unwrap(),
+            ipv6: vec![],
             subnet_id: "subnet-a".into(),
             az: "eu-west-1a".into(),
             status: "in-use".into(),

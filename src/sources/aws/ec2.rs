@@ -34,6 +34,7 @@ pub(super) fn eni(n: &t::NetworkInterface) -> Option<Eni> {
     Some(Eni {
         id: n.network_interface_id()?.to_string(),
         ip: n.private_ip_address()?.parse().ok()?,
+        ipv6: ipv6_of(n),
         subnet_id: s(n.subnet_id()),
         az: s(n.availability_zone()),
         status: n
@@ -48,6 +49,14 @@ pub(super) fn eni(n: &t::NetworkInterface) -> Option<Eni> {
             .collect(),
         description: s(n.description()),
     })
+}
+
+/// The IPv6 addresses of a network interface.
+pub(super) fn ipv6_of(n: &t::NetworkInterface) -> Vec<std::net::Ipv6Addr> {
+    n.ipv6_addresses()
+        .iter()
+        .filter_map(|a| a.ipv6_address()?.parse().ok())
+        .collect()
 }
 
 /// ENIs matching `filters` (never an unfiltered scan).

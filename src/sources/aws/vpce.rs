@@ -39,6 +39,7 @@ pub async fn interface_endpoints(ec2: &Client, vpc_id: &str) -> ApiResult<Vec<In
             id: s(e.vpc_endpoint_id()),
             vpc_id: s(e.vpc_id()),
             service_name: s(e.service_name()),
+            ipv6: Vec::new(),
             state: e
                 .state()
                 .map(|x| x.as_str().to_string())
@@ -72,6 +73,7 @@ pub async fn interface_addresses(ec2: &Client, eni_ids: &[String]) -> ApiResult<
                 Some(EniAddress {
                     eni_id: n.network_interface_id()?.to_string(),
                     ip: n.private_ip_address()?.parse().ok()?,
+                    ipv6: super::ec2::ipv6_of(n),
                 })
             })
             .collect(),

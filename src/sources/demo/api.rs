@@ -222,6 +222,7 @@ impl AwsApi for DemoEnv {
                 e.ips.iter().enumerate().map(|(i, ip)| EniAddress {
                     eni_id: endpoint_eni(&e.id, i),
                     ip: *ip,
+                    ipv6: e.ipv6.get(i).copied().into_iter().collect(),
                 })
             })
             .collect();

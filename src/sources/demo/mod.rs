@@ -41,6 +41,10 @@ pub struct DemoEnv {
 pub struct Rewire {
     /// The API's interface endpoint has these IPs.
     pub endpoint_ips: Option<Vec<std::net::Ipv4Addr>>,
+    /// And these IPv6 addresses (a dual-stack endpoint).
+    pub endpoint_ipv6: Option<Vec<std::net::Ipv6Addr>>,
+    /// The cluster's endpoint URL; its zone and record follow the name.
+    pub endpoint: Option<String>,
     /// The cluster's CA, base64 PEM (`certificateAuthority.data`).
     pub ca_data: Option<String>,
     pub public_access: Option<bool>,
@@ -102,12 +106,34 @@ impl DemoEnv {
                 c.public_access = p;
             }
         }
-        if let Some(ips) = &r.endpoint_ips {
-            for e in w.interface_endpoints.iter_mut() {
-                if e.service_name == ids::SVC_NAME {
+        for e in w.interface_endpoints.iter_mut() {
+            if e.service_name == ids::SVC_NAME {
+                if let Some(ips) = &r.endpoint_ips {
                     e.ips = ips.clone();
                 }
+                if let Some(ips) = &r.endpoint_ipv6 {
+                    e.ipv6 = ips.clone();
+                }
             }
+        }
+        if let Some(url) = &r.endpoint {
+            let host = crate::model::cluster::endpoint_host(url);
+            w.clusters[0].endpoint = url.clone();
+            for z in w
+                .hosted_zones
+                .iter_mut()
+                .filter(|z| z.name == ids::ENDPOINT_HOST)
+            {
+                z.name = host.clone();
+            }
+            for rec in w
+                .records
+                .iter_mut()
+                .filter(|r| r.name == ids::ENDPOINT_HOST)
+            {
+                rec.name = host.clone();
+            }
+            w.dns.host = host;
         }
         w
     }

@@ -449,6 +449,7 @@ pub fn other_enis() -> Vec<Eni> {
         |id: &str, ip: Ipv4Addr, subnet: &str, az: &str, sgs: &[&str], description: &str| Eni {
             id: id.into(),
             ip,
+            ipv6: vec![],
             subnet_id: subnet.into(),
             az: az.into(),
             status: "in-use".into(),

@@ -228,6 +228,7 @@ pub fn interface_endpoints(s: Scenario) -> Vec<InterfaceEndpoint> {
             subnet_ids: vec![SUBNET_OPS_A.into(), SUBNET_OPS_B.into()],
             eni_ids: vec![],
             ips,
+            ipv6: vec![],
             dns_names: vec![
                 vpce_regional_name(id, suffix),
                 vpce_zonal_name(id, suffix, AZ_A),
@@ -243,6 +244,7 @@ pub fn interface_endpoints(s: Scenario) -> Vec<InterfaceEndpoint> {
             subnet_ids: vec![SUBNET_OPS_A.into(), SUBNET_OPS_B.into()],
             eni_ids: vec![],
             ips: VPCE_SSM_IPS.to_vec(),
+            ipv6: vec![],
             dns_names: vec![
                 format!("{VPCE_SSM}-{ssm_suffix}.ssm.{REGION}.vpce.amazonaws.com"),
                 format!("{VPCE_SSM}-{ssm_suffix}-{AZ_A}.ssm.{REGION}.vpce.amazonaws.com"),

@@ -161,6 +161,7 @@ pub fn eks_enis(s: Scenario, t: i64) -> Vec<Eni> {
         .map(|(g, slot)| Eni {
             id: eni_id(g, slot),
             ip: eni_ip(g, slot),
+            ipv6: vec![],
             subnet_id: slot.subnet().into(),
             az: slot.az().into(),
             status: "in-use".into(),

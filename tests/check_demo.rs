@@ -128,6 +128,18 @@ const SCENARIOS: &[(&str, i32, &[&str], &[&str])] = &[
         &[],
     ),
     (
+        "tgw-attachment-pending",
+        2,
+        &["tgw-attachment-unavailable", "probe-tcp-failed"],
+        &[],
+    ),
+    (
+        "tgw-zone-missing",
+        1,
+        &["tgw-attachment-az-missing", "probe-tcp-failed"],
+        &[],
+    ),
+    (
         "dhcp-custom-dns",
         2,
         &["dhcp-custom-dns", "dns-nxdomain"],
@@ -148,6 +160,7 @@ const SCENARIOS: &[(&str, i32, &[&str], &[&str])] = &[
     ("proxy-no-bypass", 1, &["proxy-intercepts"], &[]),
     ("tls-intercepted", 2, &["tls-intercepted"], &[]),
     ("zone-shadows-siblings", 1, &["zone-shadows-siblings"], &[]),
+    ("ipv6", 0, &[], &[]),
 ];
 
 #[test]

@@ -184,10 +184,15 @@ fn summary(ctx: &Ctx, name: HopName, standing: Option<&Standing>) -> String {
                         "{} {} IPs {}",
                         e.id,
                         e.state,
-                        if e.ips.is_empty() {
+                        if e.ips.is_empty() && e.ipv6.is_empty() {
                             "none".into()
                         } else {
-                            list(&e.ips)
+                            list(
+                                e.ips
+                                    .iter()
+                                    .map(ToString::to_string)
+                                    .chain(e.ipv6.iter().map(ToString::to_string)),
+                            )
                         }
                     )
                 }))

@@ -179,10 +179,17 @@ fn zone_gaps(ctx: &Ctx, sides: &Sides) -> Result<Vec<Finding>, Missing> {
             HOP,
             &c_att.id,
             format!(
-                "attachment {} has no subnet in the zone of ENI {}: their answers never reach the transit gateway{}",
+                "attachment {} has no subnet in the zone of ENI {}: {} answers never reach the transit gateway{}",
                 c_att.id,
                 list(&cut),
-                if all { "" } else { ", so connections to them fail" }
+                if cut.len() == 1 { "its" } else { "their" },
+                if all {
+                    ""
+                } else if cut.len() == 1 {
+                    ", so connections to it fail"
+                } else {
+                    ", so connections to them fail"
+                }
             ),
             format!(
                 "aws ec2 modify-transit-gateway-vpc-attachment --transit-gateway-attachment-id {} --add-subnet-ids <a subnet of {} in each of those zones>",

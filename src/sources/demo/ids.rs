@@ -118,6 +118,11 @@ pub const VPCE_API_SUFFIX: &str = "4xbq7k2m";
 /// The replacement endpoint in `alias-dangling`.
 pub const VPCE_API_RECREATED: &str = "vpce-0f9e8d7c6b5a40002";
 pub const VPCE_API_RECREATED_SUFFIX: &str = "9hw3tz5p";
+/// The dual-stack endpoint of the `ipv6` scenario: the newer name form and IPv6 addresses
+/// beside the IPv4 ones, one per ENI.
+pub const IPV6_ENDPOINT: &str =
+    "https://B7E9A2F4C1D3086E5A4F9C2B1D7E3A60.eks-cluster.eu-west-1.api.aws";
+pub const VPCE_API_IPV6: [&str; 2] = ["2a05:d018:140c:a01::50", "2a05:d018:140c:a02::50"];
 pub const VPCE_API_IPS: [Ipv4Addr; 2] =
     [Ipv4Addr::new(172, 20, 1, 50), Ipv4Addr::new(172, 20, 2, 50)];
 pub const VPCE_SSM: &str = "vpce-0a1b2c3d4e5f60003";

@@ -90,7 +90,17 @@ pub fn resolve(w: &World) -> DnsOutcome {
             .iter()
             .find(|ie| ie.answers_to(&alias.dns_name))
         {
-            Some(ie) => answers(&ie.ips),
+            Some(ie) => {
+                // A dual-stack endpoint answers AAAA too.
+                let mut out = answers(&ie.ips);
+                if let DnsOutcome::Answers(list) = &mut out {
+                    list.extend(ie.ipv6.iter().map(|ip| DnsAnswer {
+                        ip: IpAddr::V6(*ip),
+                        ttl: DNS_TTL,
+                    }));
+                }
+                out
+            }
             None => DnsOutcome::NoAnswer,
         },
         None => answers(
@@ -125,7 +135,8 @@ pub fn reach(w: &World, admitted: bool) -> BTreeMap<IpAddr, ProbeOutcome> {
         .map(|a| {
             let ok = match a.ip {
                 IpAddr::V4(ip) => reaches_api(w, ip, admitted),
-                IpAddr::V6(_) => false,
+                // The same ENI as its IPv4 address: the same way there.
+                IpAddr::V6(v6) => ipv4_twin(w, v6).is_some_and(|v4| reaches_api(w, v4, admitted)),
             };
             let outcome = if ok {
                 ProbeOutcome::Ok
@@ -135,6 +146,15 @@ pub fn reach(w: &World, admitted: bool) -> BTreeMap<IpAddr, ProbeOutcome> {
             (a.ip, outcome)
         })
         .collect()
+}
+
+/// The IPv4 address of the interface endpoint ENI or EKS ENI that holds `v6`.
+fn ipv4_twin(w: &World, v6: std::net::Ipv6Addr) -> Option<Ipv4Addr> {
+    let ie = w.interface_endpoints.iter().find_map(|ie| {
+        let i = ie.ipv6.iter().position(|x| *x == v6)?;
+        ie.ips.get(i).copied()
+    });
+    ie.or_else(|| w.enis.iter().find(|e| e.ipv6.contains(&v6)).map(|e| e.ip))
 }
 
 fn reaches_api(w: &World, ip: Ipv4Addr, admitted: bool) -> bool {

@@ -364,13 +364,21 @@ pub fn tgw_attachments(s: Scenario) -> Vec<TgwAttachment> {
         subnet_ids: subnets.iter().map(|s| s.to_string()).collect(),
         route_table_id: Some(TGW_RTB.into()),
     };
+    let eks_subnets: &[&str] = if s == Scenario::TgwZoneMissing {
+        &[SUBNET_EKS_A, SUBNET_EKS_C]
+    } else {
+        &[SUBNET_EKS_A, SUBNET_EKS_B, SUBNET_EKS_C]
+    };
+    let mut eks = att(TGW_ATTACH_EKS, VPC_EKS, eks_subnets);
+    // A cross-account attachment waits for the gateway's owner; AWS associates it only
+    // once accepted.
+    if s == Scenario::TgwAttachmentPending {
+        eks.state = "pendingAcceptance".into();
+        eks.route_table_id = None;
+    }
     vec![
         att(TGW_ATTACH_OPS, VPC_OPS, &[SUBNET_OPS_A, SUBNET_OPS_B]),
-        att(
-            TGW_ATTACH_EKS,
-            VPC_EKS,
-            &[SUBNET_EKS_A, SUBNET_EKS_B, SUBNET_EKS_C],
-        ),
+        eks,
     ]
 }
 

@@ -30,11 +30,14 @@ pub enum Scenario {
     ProxyNoBypass,
     TlsIntercepted,
     ZoneShadowsSiblings,
+    TgwAttachmentPending,
+    TgwZoneMissing,
+    Ipv6,
 }
 
 impl Scenario {
     /// Every scenario, `healthy` first, in the order the CLI lists them.
-    pub const ALL: [Scenario; 26] = [
+    pub const ALL: [Scenario; 29] = [
         Scenario::Healthy,
         Scenario::RotationMissed,
         Scenario::StaleTarget,
@@ -55,12 +58,15 @@ impl Scenario {
         Scenario::Tgw,
         Scenario::TgwRouteMissing,
         Scenario::TgwBlackhole,
+        Scenario::TgwAttachmentPending,
+        Scenario::TgwZoneMissing,
         Scenario::DhcpCustomDns,
         Scenario::ResolverRuleShadowsZone,
         Scenario::HostsPinStale,
         Scenario::ProxyNoBypass,
         Scenario::TlsIntercepted,
         Scenario::ZoneShadowsSiblings,
+        Scenario::Ipv6,
     ];
 
     pub fn name(self) -> &'static str {
@@ -91,6 +97,9 @@ impl Scenario {
             Self::ProxyNoBypass => "proxy-no-bypass",
             Self::TlsIntercepted => "tls-intercepted",
             Self::ZoneShadowsSiblings => "zone-shadows-siblings",
+            Self::TgwAttachmentPending => "tgw-attachment-pending",
+            Self::TgwZoneMissing => "tgw-zone-missing",
+            Self::Ipv6 => "ipv6",
         }
     }
 
@@ -98,7 +107,14 @@ impl Scenario {
     /// A transit gateway, not the peering, joins the VPCs, and no interface endpoint
     /// exists: the name answers the ENI IPs, reached straight over the transit gateway.
     pub fn over_tgw(self) -> bool {
-        matches!(self, Self::Tgw | Self::TgwRouteMissing | Self::TgwBlackhole)
+        matches!(
+            self,
+            Self::Tgw
+                | Self::TgwRouteMissing
+                | Self::TgwBlackhole
+                | Self::TgwAttachmentPending
+                | Self::TgwZoneMissing
+        )
     }
 
     pub fn from_name(name: &str) -> Option<Scenario> {
@@ -180,6 +196,15 @@ impl Scenario {
             Self::TlsIntercepted => {
                 "a TLS-inspecting firewall between the bastion and the endpoint presents its own CA's certificate"
             }
+            Self::TgwAttachmentPending => {
+                "over the transit gateway, the cluster VPC's attachment waits for acceptance: nothing crosses"
+            }
+            Self::TgwZoneMissing => {
+                "over the transit gateway, the cluster VPC's attachment has no subnet in the second zone: that ENI's answers never return"
+            }
+            Self::Ipv6 => {
+                "a dual-stack endpoint under the api.aws name: it answers A and AAAA, both reach the API server"
+            }
             Self::ZoneShadowsSiblings => {
                 "the private zone is named gr7.eu-west-1.eks.amazonaws.com: this endpoint works, the region's other cluster gets NXDOMAIN"
             }
@@ -198,7 +223,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_list_is_exactly_the_twenty_six_scenarios() {
+    fn the_list_is_exactly_the_twenty_nine_scenarios() {
         let names: Vec<&str> = Scenario::ALL.iter().map(|s| s.name()).collect();
         assert_eq!(
             names,
@@ -223,12 +248,15 @@ mod tests {
                 "tgw",
                 "tgw-route-missing",
                 "tgw-blackhole",
+                "tgw-attachment-pending",
+                "tgw-zone-missing",
                 "dhcp-custom-dns",
                 "resolver-rule-shadows-zone",
                 "hosts-pin-stale",
                 "proxy-no-bypass",
                 "tls-intercepted",
                 "zone-shadows-siblings",
+                "ipv6",
             ]
         );
     }

@@ -1,6 +1,9 @@
 //! The simulated account at one instant: a pure function of (scenario, elapsed time).
 
-use super::ids::{AZ_B, ENDPOINT_HOST, HOSTS_FILE, NLB_API_ARN, SG_CLUSTER, TG_API_ARN};
+use super::ids::{
+    AZ_B, CLUSTER, ENDPOINT_HOST, HOSTS_FILE, IPV6_ENDPOINT, NLB_API_ARN, SG_CLUSTER, TG_API_ARN,
+    VPCE_API, VPCE_API_IPV6,
+};
 use super::scenario::Scenario;
 use super::{live, network, services, timeline};
 use crate::model::live::HostsPin;
@@ -144,6 +147,9 @@ pub fn world(scenario: Scenario, elapsed: Duration) -> World {
         },
         reach: BTreeMap::new(),
     };
+    if scenario == Scenario::Ipv6 {
+        dual_stack(&mut w);
+    }
     w.dns.server = live::server(&w);
     w.dns.outcome = live::resolve(&w);
     // Someone pinned the name to an ENI of the previous generation, long rotated away.
@@ -157,6 +163,48 @@ pub fn world(scenario: Scenario, elapsed: Duration) -> World {
     }
     w.reach = live::reach(&w, admitted);
     w
+}
+
+/// The `ipv6` scenario: the endpoint under the api.aws name, its zone and record following
+/// it, and IPv6 addresses on the endpoint's ENIs and the EKS ENIs.
+fn dual_stack(w: &mut World) {
+    let host = crate::model::cluster::endpoint_host(IPV6_ENDPOINT);
+    w.clusters[0].endpoint = IPV6_ENDPOINT.into();
+    for z in w
+        .hosted_zones
+        .iter_mut()
+        .filter(|z| z.name == ENDPOINT_HOST)
+    {
+        z.name = host.clone();
+    }
+    for r in w.records.iter_mut().filter(|r| r.name == ENDPOINT_HOST) {
+        r.name = host.clone();
+    }
+    for e in w
+        .interface_endpoints
+        .iter_mut()
+        .filter(|e| e.id == VPCE_API)
+    {
+        e.ipv6 = VPCE_API_IPV6
+            .iter()
+            .filter_map(|s| s.parse().ok())
+            .collect();
+    }
+    let cluster_enis = format!("Amazon EKS {CLUSTER}");
+    for e in w.enis.iter_mut().filter(|e| e.description == cluster_enis) {
+        let [_, _, third, host] = e.ip.octets();
+        e.ipv6 = vec![std::net::Ipv6Addr::new(
+            0x2a05,
+            0xd018,
+            0x140c,
+            0xb000 + u16::from(third),
+            0,
+            0,
+            0,
+            u16::from(host),
+        )];
+    }
+    w.dns.host = host;
 }
 
 /// Whether the cluster SG lets the API NLB's health checks and forwarded traffic in.

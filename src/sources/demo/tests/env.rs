@@ -6,7 +6,8 @@ use super::*;
 async fn dns_answers_per_scenario() {
     let ie = ips(&["172.20.1.50", "172.20.2.50"]);
     for s in Scenario::ALL {
-        let sample = env(s).lookup(ENDPOINT_HOST).await;
+        let host = env(s).world().cluster().host();
+        let sample = env(s).lookup(&host).await;
         let server = match s {
             Scenario::DhcpCustomDns => "10.10.0.2:53",
             Scenario::HostsPinStale => "/etc/hosts",
@@ -23,6 +24,12 @@ async fn dns_answers_per_scenario() {
                 assert_eq!(sample.outcome, DnsOutcome::NxDomain, "{s}")
             }
             // An ENI IP of the generation before, gone since.
+            Scenario::Ipv6 => {
+                let mut want = ie.clone();
+                want.extend(VPCE_API_IPV6.iter().map(|s| s.parse::<IpAddr>().unwrap()));
+                want.sort();
+                assert_eq!(sample.ips(), want, "{s}");
+            }
             Scenario::HostsPinStale => {
                 let now = env(s).world().enis_of(CLUSTER);
                 assert_eq!(sample.ips().len(), 1);
@@ -65,9 +72,10 @@ async fn probes_follow_the_path_of_each_scenario() {
     let timed_out = ProbeOutcome::TcpFailed("connection timed out".into());
     for s in Scenario::ALL {
         let e = env(s);
-        let answers = e.lookup(ENDPOINT_HOST).await.ips();
+        let host = e.world().cluster().host();
+        let answers = e.lookup(&host).await.ips();
         for ip in answers {
-            let p = e.probe(&req(&ip.to_string())).await;
+            let p = e.probe(&req_for(&host, &ip.to_string())).await;
             // The ACL in nacl-blocks-443 stops the endpoint IP outside the bastion's subnet.
             // So does the zone the NLB is not enabled in, in nlb-one-zone.
             let blocked = matches!(
@@ -76,7 +84,9 @@ async fn probes_follow_the_path_of_each_scenario() {
                     | Scenario::NaclBlocksReturn
                     | Scenario::NlbOneZone
                     | Scenario::ZoneWithoutTarget
-            ) && ip.to_string() == "172.20.2.50";
+            ) && ip.to_string() == "172.20.2.50"
+                // The second zone's ENI, where the attachment has no subnet.
+                || s == Scenario::TgwZoneMissing && ip.to_string().starts_with("192.168.20.");
             let dead = [
                 Scenario::RotationMissed,
                 Scenario::TargetsUnhealthy,
@@ -84,6 +94,7 @@ async fn probes_follow_the_path_of_each_scenario() {
                 Scenario::TgwRouteMissing,
                 Scenario::TgwBlackhole,
                 Scenario::HostsPinStale,
+                Scenario::TgwAttachmentPending,
             ];
             let should_work = !dead.contains(&s) && !blocked;
             if s == Scenario::TlsIntercepted {

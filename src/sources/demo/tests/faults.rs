@@ -63,6 +63,20 @@ fn each_scenario_differs_from_healthy_only_by_its_fault() {
         (Scenario::Tgw, TGW),
         (Scenario::TgwRouteMissing, TGW),
         (Scenario::TgwBlackhole, TGW),
+        (Scenario::TgwAttachmentPending, TGW),
+        (Scenario::TgwZoneMissing, TGW),
+        (
+            Scenario::Ipv6,
+            &[
+                "clusters",
+                "dns",
+                "enis",
+                "hosted_zones",
+                "interface_endpoints",
+                "reach",
+                "records",
+            ],
+        ),
         (Scenario::DhcpCustomDns, &["dhcp_options", "dns", "reach"]),
         (
             Scenario::ResolverRuleShadowsZone,

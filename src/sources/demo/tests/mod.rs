@@ -70,8 +70,12 @@ fn differing(a: &World, b: &World) -> BTreeSet<&'static str> {
 }
 
 fn req(ip: &str) -> ProbeRequest {
+    req_for(ENDPOINT_HOST, ip)
+}
+
+fn req_for(host: &str, ip: &str) -> ProbeRequest {
     ProbeRequest {
-        host: ENDPOINT_HOST.into(),
+        host: host.into(),
         ip: ip.parse().unwrap(),
         port: 443,
         ca_data: Some(CA_DATA.into()),

@@ -283,7 +283,16 @@ fn summary(ctx: &Ctx, name: HopName, standing: Option<&Standing>) -> String {
                     let atts: Vec<String> = all
                         .iter()
                         .filter(|a| &a.tgw_id == tgw)
-                        .map(|a| format!("{} ({}) {}", a.id, ctx.vpc_name(&a.vpc_id), a.state))
+                        .map(|a| {
+                            // The VPC's Name tag is enough here; its id is in the detail.
+                            let vpc = m
+                                .vpcs
+                                .value()
+                                .and_then(|v| v.iter().find(|v| v.id == a.vpc_id))
+                                .and_then(|v| v.name.clone())
+                                .unwrap_or_else(|| a.vpc_id.clone());
+                            format!("{} ({vpc}) {}", a.id, a.state)
+                        })
                         .collect();
                     if atts.is_empty() {
                         format!("{tgw}: no attachment of either VPC")

@@ -58,6 +58,13 @@ pub fn shots() -> Vec<Shot> {
             secs: 120,
             view: Some(View::List(Kind::Probes)),
         },
+        Shot {
+            file: "tgw-route-missing-main.svg",
+            caption: "tgw-route-missing: over a transit gateway, the missing route back is named at its hop",
+            scenario: Scenario::TgwRouteMissing,
+            secs: 0,
+            view: None,
+        },
     ]
 }
 

@@ -61,7 +61,7 @@ pub struct Opts {
     pub resolver: Option<SocketAddr>,
     /// Hosts file read before DNS, as kubectl's resolver does (default /etc/hosts; with
     /// --resolver, none unless given).
-    #[arg(long, global = true, value_name = "PATH")]
+    #[arg(long, global = true, value_name = "PATH", value_parser = parse_hosts_file)]
     pub hosts_file: Option<std::path::PathBuf>,
     /// Skip live DNS lookups and probes.
     #[arg(long, global = true)]
@@ -121,6 +121,30 @@ fn parse_vpc_id(s: &str) -> Result<String, String> {
         Err(format!(
             "'{s}' is not a VPC id; accepted: vpc- followed by letters and digits"
         ))
+    }
+}
+
+/// A hosts file named on the command line must be there to be read.
+fn parse_hosts_file(s: &str) -> Result<std::path::PathBuf, String> {
+    let reason = |e: std::io::Error| match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".to_string(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        _ => e.to_string(),
+    };
+    match std::fs::metadata(s) {
+        Ok(m) if !m.is_file() => Err(format!(
+            "'{s}' is not a file; accepted: a readable hosts file"
+        )),
+        Ok(_) => std::fs::File::open(s).map(|_| s.into()).map_err(|e| {
+            format!(
+                "cannot read '{s}': {}; accepted: a readable hosts file",
+                reason(e)
+            )
+        }),
+        Err(e) => Err(format!(
+            "cannot read '{s}': {}; accepted: a readable hosts file",
+            reason(e)
+        )),
     }
 }
 
@@ -316,6 +340,13 @@ mod tests {
         let e = err(&["--resolver", "nonsense"]);
         assert!(matches!(e, FlagError::Invalid(_)), "{e:?}");
         assert!(e.to_string().contains("ADDR:PORT"), "{e}");
+        let e = err(&["--hosts-file", "/nonexistent/hosts"]).to_string();
+        assert!(e.contains("cannot read '/nonexistent/hosts'"), "{e}");
+        assert!(
+            err(&["--hosts-file", "/"])
+                .to_string()
+                .contains("is not a file")
+        );
         let e = err(&["--from-vpc", "subnet-1"]).to_string();
         assert!(e.contains("vpc-"), "{e}");
         assert_eq!(

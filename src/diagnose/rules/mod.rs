@@ -3,11 +3,13 @@
 pub mod cluster;
 pub mod eni;
 pub mod hops;
+pub mod hosts;
 pub mod live;
 pub mod nacl;
 pub mod nlb;
 pub mod peering;
 pub mod privatelink;
+pub mod proxy;
 pub mod resolution;
 pub mod route53;
 pub mod security;
@@ -87,8 +89,8 @@ pub const RULES: &[Rule] = &[
     ),
     rule("dhcp-options", Some(Dns), resolution::dhcp_options),
     rule("resolver-rules", Some(Dns), resolution::resolver_rules),
-    rule("hosts-pin", Some(Dns), resolution::hosts_pin),
-    rule("proxy", Some(Origin), resolution::proxy),
+    rule("hosts-pin", Some(Dns), hosts::hosts_pin),
+    rule("proxy", Some(Origin), proxy::proxy),
     rule("dns-answers", Some(Dns), live::dns_answers),
     rule("dns-flapping", Some(Dns), live::dns_flapping),
     rule("probes", Some(ApiServer), live::probes),

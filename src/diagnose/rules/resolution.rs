@@ -60,6 +60,31 @@ fn answered(ctx: &Ctx) -> Answered {
     }
 }
 
+/// How a finding about who answers the name is judged, and the words that close it: INFO
+/// when the answers are the private addresses anyway, FAIL (WARN when public answers work)
+/// when they are not, and without live DNS a WARN only when a private zone is relied on.
+fn by_answers(
+    ctx: &Ctx,
+    zone_relied_on: bool,
+    private: String,
+    unsampled: String,
+    unsampled_with_zone: &str,
+) -> (Severity, String) {
+    match answered(ctx) {
+        Answered::Private => (Severity::Info, private),
+        Answered::Wrong { what, works } => (
+            if works {
+                Severity::Warn
+            } else {
+                Severity::Fail
+            },
+            format!("{what}: that is why"),
+        ),
+        Answered::Unsampled if zone_relied_on => (Severity::Warn, unsampled_with_zone.into()),
+        Answered::Unsampled => (Severity::Info, unsampled),
+    }
+}
+
 /// The private zone the VPC resolver would answer `host` from for this host's VPC.
 fn serving_zone<'a>(ctx: &Ctx<'a>, host: &str, vpc: &str) -> Option<&'a HostedZone> {
     ctx.m
@@ -121,39 +146,21 @@ pub fn dhcp_options(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
         "aws ec2 associate-dhcp-options --dhcp-options-id default --vpc-id {} (AWS's set, with AmazonProvidedDNS); or have {servers} forward {host} to an inbound Resolver endpoint",
         vpc.id
     );
-    let finding = |sev, tail: String| {
-        Finding::new(
-            "dhcp-custom-dns",
-            sev,
-            DNS,
-            id,
-            format!("{head}; {tail}"),
-            &fix,
-        )
-    };
-    Ok(vec![match answered(ctx) {
-        Answered::Private => finding(
-            Severity::Info,
-            format!("they answer {host} with the private addresses, so they forward it correctly"),
-        ),
-        Answered::Wrong { what, works } => finding(
-            if works {
-                Severity::Warn
-            } else {
-                Severity::Fail
-            },
-            format!("{what}: that is why"),
-        ),
-        Answered::Unsampled if zone.is_some() => finding(
-            Severity::Warn,
-            "without live DNS it cannot be told whether they answer with the private addresses"
-                .into(),
-        ),
-        Answered::Unsampled => finding(
-            Severity::Info,
-            format!("whatever they answer for {host} is what kubectl uses"),
-        ),
-    }])
+    let (sev, tail) = by_answers(
+        ctx,
+        zone.is_some(),
+        format!("they answer {host} with the private addresses, so they forward it correctly"),
+        format!("whatever they answer for {host} is what kubectl uses"),
+        "without live DNS it cannot be told whether they answer with the private addresses",
+    );
+    Ok(vec![Finding::new(
+        "dhcp-custom-dns",
+        sev,
+        DNS,
+        id,
+        format!("{head}; {tail}"),
+        fix,
+    )])
 }
 
 /// A forwarding rule associated with this host's VPC that covers the endpoint name wins
@@ -227,179 +234,27 @@ pub fn resolver_rules(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
             z.name, z.id, origin.vpc_id
         ));
     }
-    let finding = |sev, tail: String| {
-        Finding::new(
-            "resolver-rule-shadows-zone",
-            sev,
-            DNS,
-            &rule.id,
-            format!("{head}; {tail}"),
-            &fix,
-        )
-    };
-    Ok(vec![match answered(ctx) {
-        Answered::Private => finding(
-            Severity::Info,
-            "its targets answer with the private addresses".into(),
-        ),
-        Answered::Wrong { what, works } => finding(
-            if works {
-                Severity::Warn
-            } else {
-                Severity::Fail
-            },
-            format!("{what}: that is why"),
-        ),
-        Answered::Unsampled if zone.is_some() => finding(
-            Severity::Warn,
-            "without live DNS it cannot be told what its targets answer".into(),
-        ),
-        Answered::Unsampled => finding(
-            Severity::Info,
-            format!("whatever its targets answer for {host} is what kubectl uses"),
-        ),
-    }])
-}
-
-/// A hosts-file line for the endpoint name answers instead of DNS; it must still name an
-/// EKS ENI or interface endpoint IP.
-pub fn hosts_pin(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
-    if !ctx.m.context.live.dns {
-        return Ok(vec![]);
-    }
-    let Some(sample) = ctx.judged_dns() else {
-        return Ok(vec![]);
-    };
-    let Some(pin) = &sample.pinned else {
-        return Ok(vec![]);
-    };
-    need(&ctx.m.enis, Source::Enis)?;
-    need(&ctx.m.interface_endpoints, Source::InterfaceEndpoints)?;
-    let answers = ctx.latest_answers().unwrap_or_default();
-    let (current, stale): (Vec<_>, Vec<_>) = answers.iter().partition(|(_, c)| {
-        matches!(
-            c,
-            AnswerClass::InterfaceEndpoint(_) | AnswerClass::EksEni(_)
-        )
-    });
-    let host = &sample.host;
-    let now = {
-        let mut ips: Vec<String> = ctx
-            .path
-            .endpoints
-            .iter()
-            .flat_map(|e| e.ips.iter().map(ToString::to_string))
-            .collect();
-        if ips.is_empty() {
-            ips = ctx
-                .eni_ips()
-                .unwrap_or_default()
-                .iter()
-                .map(ToString::to_string)
-                .collect();
-        }
-        ips
-    };
-    let sed = format!(
-        "sudo sed -i '{}{{/{}/d}}' {}",
-        pin.line,
-        host.replace('.', "\\."),
-        pin.file
+    let (sev, tail) = by_answers(
+        ctx,
+        zone.is_some(),
+        "its targets answer with the private addresses".into(),
+        format!("whatever its targets answer for {host} is what kubectl uses"),
+        "without live DNS it cannot be told what its targets answer",
     );
-    if stale.is_empty() {
-        let eni = current
-            .iter()
-            .any(|(_, c)| matches!(c, AnswerClass::EksEni(_)));
-        return Ok(vec![Finding::new(
-            "hosts-pin",
-            Severity::Info,
-            DNS,
-            pin.to_string(),
-            format!(
-                "{pin} pins {host} to {}, so DNS is never asked{}",
-                list(
-                    current
-                        .iter()
-                        .map(|(ip, c)| format!("{ip} ({})", c.label()))
-                ),
-                if eni {
-                    "; EKS replaces its ENIs at every control-plane update, and the pin then goes stale"
-                } else {
-                    ""
-                }
-            ),
-            format!("to let DNS answer instead: {sed}"),
-        )]);
-    }
     Ok(vec![Finding::new(
-        "hosts-pin-stale",
-        Severity::Fail,
+        "resolver-rule-shadows-zone",
+        sev,
         DNS,
-        pin.to_string(),
-        format!(
-            "{pin} pins {host} to {}, no longer an EKS ENI or interface endpoint IP (now {}): kubectl connects there and DNS is never asked",
-            list(stale.iter().map(|(ip, _)| ip)),
-            if now.is_empty() { "none known".to_string() } else { list(&now) }
-        ),
-        format!("remove the line so that DNS answers: {sed}"),
-    )
-    .explaining(&[HopName::ApiServer])])
-}
-
-/// With an https proxy set and no `NO_PROXY` entry for the endpoint, kubectl talks to the
-/// proxy, not along the path shown.
-pub fn proxy(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
-    let p = &ctx.m.proxy;
-    let Some(set) = &p.https_proxy else {
-        return Ok(vec![]);
-    };
-    let host = ctx.cluster()?.host();
-    let port = ctx.m.endpoint_port();
-    let no_proxy = p
-        .no_proxy
-        .as_ref()
-        .map_or_else(|| "NO_PROXY is not set".to_string(), |v| format!("{v}"));
-    Ok(vec![match p.bypass(&host, port) {
-        Some(entry) => Finding::new(
-            "proxy-intercepts",
-            Severity::Info,
-            Some(HopName::Origin),
-            &set.name,
-            format!(
-                "{set} is set, and {} entry {entry} covers {host}: kubectl connects directly",
-                p.no_proxy.as_ref().map_or("NO_PROXY", |v| v.name.as_str())
-            ),
-            "none needed",
-        ),
-        None => Finding::new(
-            "proxy-intercepts",
-            Severity::Warn,
-            Some(HopName::Origin),
-            &set.name,
-            format!(
-                "{set} is set and {no_proxy} has no entry covering {host}: kubectl sends the API traffic to {}, not along the path shown here",
-                set.value
-            ),
-            format!(
-                "export {name}=\"${name},{domain}\" (kubectl then connects directly)",
-                name = p.no_proxy.as_ref().map_or("NO_PROXY", |v| v.name.as_str()),
-                // Every EKS endpoint at once where the name is one.
-                domain = if host.ends_with(".eks.amazonaws.com") {
-                    ".eks.amazonaws.com".to_string()
-                } else {
-                    host.clone()
-                }
-            ),
-        ),
-    }])
+        &rule.id,
+        format!("{head}; {tail}"),
+        fix,
+    )])
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::diagnose::testkit::*;
-    use crate::model::live::HostsPin;
-    use crate::model::proxy::{EnvVar, ProxyEnv};
     use crate::model::{DhcpOptions, Fetched, Loadable, Model, ResolverEndpoint, ResolverRule};
 
     fn custom_dns(m: &mut Model) {
@@ -417,8 +272,6 @@ mod tests {
     fn the_vpc_resolver_needs_no_word() {
         assert!(run(&healthy(), dhcp_options).unwrap().is_empty());
         assert!(run(&healthy(), resolver_rules).unwrap().is_empty());
-        assert!(run(&healthy(), hosts_pin).unwrap().is_empty());
-        assert!(run(&healthy(), proxy).unwrap().is_empty());
     }
 
     #[test]
@@ -550,90 +403,5 @@ mod tests {
         custom_dns(&mut m);
         let f = run(&m, dhcp_options).unwrap();
         assert!(has(&f, "dhcp-custom-dns", Severity::Warn), "{f:?}");
-    }
-
-    fn pin(m: &mut Model, ips: &[&str]) {
-        let at = t0() + chrono::Duration::seconds(7);
-        let answers = ips
-            .iter()
-            .map(|ip| crate::model::DnsAnswer {
-                ip: ip.parse().unwrap(),
-                ttl: 0,
-            })
-            .collect();
-        m.apply(
-            Fetched::Dns(crate::model::DnsSample {
-                at,
-                host: HOST.into(),
-                server: Some("/etc/hosts".into()),
-                latency: std::time::Duration::from_micros(50),
-                outcome: DnsOutcome::Answers(answers),
-                pinned: Some(HostsPin {
-                    file: "/etc/hosts".into(),
-                    line: 4,
-                }),
-            }),
-            at,
-        );
-    }
-
-    #[test]
-    fn a_pin_to_a_rotated_ip_fails_with_the_line_and_a_fix() {
-        let mut m = healthy();
-        pin(&mut m, &["192.168.10.99"]);
-        let f = run(&m, hosts_pin).unwrap();
-        assert!(has(&f, "hosts-pin-stale", Severity::Fail), "{f:?}");
-        assert!(
-            f[0].evidence.contains("/etc/hosts line 4"),
-            "{}",
-            f[0].evidence
-        );
-        assert!(f[0].evidence.contains("192.168.10.99"));
-        assert!(f[0].fix.contains("sed -i '4{"), "{}", f[0].fix);
-        // A pin to a current ENI IP works: said, not failed.
-        let mut m = healthy();
-        pin(&mut m, &["192.168.10.21"]);
-        let f = run(&m, hosts_pin).unwrap();
-        assert!(has(&f, "hosts-pin", Severity::Info), "{f:?}");
-        assert!(f[0].evidence.contains("EKS replaces its ENIs"));
-        // Unknown while the ENIs are not known.
-        let mut m = without(healthy(), Part::Enis);
-        pin(&mut m, &["192.168.10.99"]);
-        assert!(run(&m, hosts_pin).is_err());
-    }
-
-    #[test]
-    fn a_proxy_without_no_proxy_for_the_host_is_named() {
-        let var = |n: &str, v: &str| {
-            Some(EnvVar {
-                name: n.into(),
-                value: v.into(),
-            })
-        };
-        let mut m = healthy();
-        m.proxy = ProxyEnv {
-            https_proxy: var("https_proxy", "http://proxy:3128"),
-            no_proxy: var("no_proxy", "169.254.169.254,.corp.example.com"),
-        };
-        let f = run(&m, proxy).unwrap();
-        assert!(has(&f, "proxy-intercepts", Severity::Warn), "{f:?}");
-        assert!(f[0].evidence.contains("https_proxy=http://proxy:3128"));
-        assert!(f[0].evidence.contains("no_proxy=169.254.169.254"));
-        assert!(
-            f[0].fix
-                .starts_with("export no_proxy=\"$no_proxy,.eks.amazonaws.com\""),
-            "{}",
-            f[0].fix
-        );
-        m.proxy.no_proxy = var("NO_PROXY", ".eks.amazonaws.com");
-        let f = run(&m, proxy).unwrap();
-        assert!(has(&f, "proxy-intercepts", Severity::Info), "{f:?}");
-        m.proxy.no_proxy = None;
-        let f = run(&m, proxy).unwrap();
-        assert!(
-            f[0].evidence.contains("NO_PROXY is not set"),
-            "{}",
-            f[0].evidence
-        );
     }
 }

@@ -8,6 +8,11 @@ use chrono::{DateTime, TimeZone, Utc};
 use std::net::Ipv4Addr;
 use std::time::Duration;
 
+mod parts;
+mod tgw;
+pub use parts::{Part, without};
+pub use tgw::over_tgw;
+
 pub const OPS_VPC: &str = "vpc-ops";
 pub const EKS_VPC: &str = "vpc-eks";
 pub const CLUSTER_SG: &str = "sg-cluster";
@@ -475,156 +480,6 @@ pub fn push_probe(m: &mut Model, a: &str, outcome: ProbeOutcome, secs: i64) {
         }),
         at,
     );
-}
-
-/// The same two VPCs joined by transit gateway `TGW` instead of the peering, with no
-/// interface endpoint: the name answers the ENI IPs, which the probes reach.
-pub fn over_tgw(mut m: Model) -> Model {
-    let at = t0();
-    m.apply(Fetched::Peerings(Ok(vec![])), at);
-    m.apply(Fetched::InterfaceEndpoints(Ok(vec![])), at);
-    edit(&mut m.route_tables, |tables| {
-        for t in tables.iter_mut() {
-            for r in t.routes.iter_mut() {
-                if matches!(r.target, RouteTarget::Peering(_)) {
-                    r.target = RouteTarget::TransitGateway(TGW.into());
-                }
-            }
-        }
-    });
-    let att = |id: &str, vpc: &str, subnets: &[&str]| TgwAttachment {
-        id: id.into(),
-        tgw_id: TGW.into(),
-        vpc_id: vpc.into(),
-        state: "available".into(),
-        subnet_ids: subnets.iter().map(|s| s.to_string()).collect(),
-        route_table_id: Some("tgw-rtb-1".into()),
-    };
-    m.apply(
-        Fetched::TgwAttachments(Ok(vec![
-            att("tgw-attach-ops", OPS_VPC, &["subnet-ops", "subnet-ops-b"]),
-            att("tgw-attach-eks", EKS_VPC, &["subnet-a", "subnet-b"]),
-        ])),
-        at,
-    );
-    let propagated = |cidr: &str, to: &str, vpc: &str| TgwRoute {
-        destination: cidr.parse().unwrap(),
-        state: "active".into(),
-        kind: "propagated".into(),
-        attachments: vec![TgwRouteAttachment {
-            attachment_id: to.into(),
-            resource_id: vpc.into(),
-        }],
-    };
-    m.apply(
-        Fetched::TgwRoutes(Ok(vec![TgwRouteTable {
-            id: "tgw-rtb-1".into(),
-            routes: vec![
-                propagated("172.20.0.0/16", "tgw-attach-ops", OPS_VPC),
-                propagated("192.168.0.0/16", "tgw-attach-eks", EKS_VPC),
-            ],
-        }])),
-        at,
-    );
-    let enis: Vec<String> = m
-        .enis
-        .value()
-        .map(|e| e.iter().map(|e| e.ip.to_string()).collect())
-        .unwrap_or_default();
-    let refs: Vec<&str> = enis.iter().map(String::as_str).collect();
-    push_dns(&mut m, &refs, 1);
-    for ip in &refs {
-        push_probe(&mut m, ip, ProbeOutcome::Ok, 1);
-    }
-    m
-}
-
-/// Sources a test can take away.
-pub enum Part {
-    Cluster,
-    Origin,
-    Enis,
-    Vpcs,
-    Subnets,
-    RouteTables,
-    NetworkAcls,
-    SecurityGroups,
-    Peerings,
-    LoadBalancers,
-    Listeners,
-    TargetGroups,
-    Targets,
-    EndpointServices,
-    EndpointConnections,
-    InterfaceEndpoints,
-    HostedZones,
-    Records,
-    TgwAttachments,
-    TgwRoutes,
-    DhcpOptions,
-    ResolverRules,
-}
-
-impl Part {
-    pub const ALL: [Part; 22] = [
-        Part::Cluster,
-        Part::Origin,
-        Part::Enis,
-        Part::Vpcs,
-        Part::Subnets,
-        Part::RouteTables,
-        Part::NetworkAcls,
-        Part::SecurityGroups,
-        Part::Peerings,
-        Part::LoadBalancers,
-        Part::Listeners,
-        Part::TargetGroups,
-        Part::Targets,
-        Part::EndpointServices,
-        Part::EndpointConnections,
-        Part::InterfaceEndpoints,
-        Part::HostedZones,
-        Part::Records,
-        Part::TgwAttachments,
-        Part::TgwRoutes,
-        Part::DhcpOptions,
-        Part::ResolverRules,
-    ];
-}
-
-/// The model with one source failed as if access were denied.
-pub fn without(mut m: Model, part: Part) -> Model {
-    fn e<T>() -> Loadable<T> {
-        Loadable::Failed {
-            error: SourceError::denied("test:Denied"),
-            at: t0(),
-        }
-    }
-    match part {
-        Part::Cluster => m.cluster = e(),
-        Part::Origin => m.origin = e(),
-        Part::Enis => m.enis = e(),
-        Part::Vpcs => m.vpcs = e(),
-        Part::Subnets => m.subnets = e(),
-        Part::RouteTables => m.route_tables = e(),
-        Part::NetworkAcls => m.network_acls = e(),
-        Part::SecurityGroups => m.security_groups = e(),
-        Part::Peerings => m.peerings = e(),
-        Part::LoadBalancers => m.load_balancers = e(),
-        Part::Listeners => m.listeners = e(),
-        Part::TargetGroups => m.target_groups = e(),
-        Part::Targets => m.targets = e(),
-        Part::EndpointServices => m.endpoint_services = e(),
-        Part::EndpointConnections => m.endpoint_connections = e(),
-        Part::InterfaceEndpoints => m.interface_endpoints = e(),
-        Part::HostedZones => m.hosted_zones = e(),
-        Part::Records => m.records = e(),
-        Part::TgwAttachments => m.tgw_attachments = e(),
-        Part::TgwRoutes => m.tgw_route_tables = e(),
-        Part::DhcpOptions => m.dhcp_options = e(),
-        Part::ResolverRules => m.resolver_rules = e(),
-    }
-    m
 }
 
 fn edit<T>(l: &mut Loadable<T>, f: impl FnOnce(&mut T)) {

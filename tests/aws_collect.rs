@@ -15,6 +15,32 @@ fn strs<'a>(v: impl IntoIterator<Item = &'a serde_json::Value>) -> BTreeSet<Stri
         .collect()
 }
 
+/// A dual-stack account: the ENIs' and the interface endpoint's IPv6 addresses are read,
+/// so AAAA answers can be placed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ipv6_addresses_of_the_enis_and_the_endpoint_are_read() {
+    let emu = Emulator::start();
+    let ids = emu.seed(&["--fault", "dual-stack"]);
+    let c = client(&emu.url).await;
+    let m = collect(&c, ids["ops_vpc"].as_str().unwrap()).await;
+    let eni_v6: BTreeSet<String> = m
+        .enis
+        .value()
+        .unwrap()
+        .iter()
+        .flat_map(|e| e.ipv6.iter().map(ToString::to_string))
+        .collect();
+    assert_eq!(eni_v6, strs(ids["eni_ipv6"].as_array().unwrap()));
+    let ie_v6: BTreeSet<String> = m
+        .interface_endpoints
+        .value()
+        .unwrap()
+        .iter()
+        .flat_map(|e| e.ipv6.iter().map(ToString::to_string))
+        .collect();
+    assert_eq!(ie_v6, strs(ids["endpoint_ipv6"].as_array().unwrap()));
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn collectors_read_every_part_of_the_topology() {
     let emu = Emulator::start();

@@ -1,7 +1,7 @@
 //! What this host sees right now: DNS answers and probes of the endpoint.
 
 use crate::diagnose::classify::AnswerClass;
-use crate::diagnose::ctx::Ctx;
+use crate::diagnose::ctx::{Ctx, Route};
 use crate::diagnose::finding::{Finding, HopName, Missing, Severity, list};
 use crate::model::stats::{
     CONFIRM_FAILURES, JUDGE_WINDOW, Trend, answer_changes, dns_trend, probe_trend,
@@ -227,7 +227,10 @@ pub fn probes(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
     };
     let mut out = Vec::new();
     for p in &failing {
-        let (id, what, fix) = failure(p);
+        let (id, what, mut fix) = failure(p);
+        if id == "probe-tcp-failed" {
+            fix = tcp_fix(ctx).into();
+        }
         let streak = match trend(p) {
             Some(Trend::Failing { streak, .. }) if streak > 1 => {
                 format!(" ({streak} probes in a row)")
@@ -271,6 +274,21 @@ pub fn probes(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
         ));
     }
     Ok(out)
+}
+
+/// Where to look when a connection is not answered, for the route it took.
+fn tcp_fix(ctx: &Ctx) -> &'static str {
+    match ctx.route {
+        Route::Direct => {
+            "follow the hops: a route over the peering or transit gateway, the cluster security group or a network ACL usually explains it"
+        }
+        Route::Public => {
+            "follow the hops: the endpoint's public access CIDRs or this host's egress usually explain it"
+        }
+        _ => {
+            "follow the hops: an unavailable endpoint, unhealthy targets or a security group usually explains it"
+        }
+    }
 }
 
 /// The finding id, the evidence and the fix for one failed probe.

@@ -37,6 +37,7 @@ FAULTS = [
     "dhcp-custom-dns",
     "resolver-rule-shadows-zone",
     "zone-shadows-siblings",
+    "dual-stack",
 ]
 
 
@@ -186,6 +187,7 @@ class Seeder:
             eni_ips.append(ip)
         self.ext("/_ext/eni-status", {"region": self.region, "ids": enis, "status": "in-use"})
         ids["eni_ips"] = eni_ips
+        ids["enis"] = enis
 
         lb = self.elb.create_load_balancer(
             Name="eks-api", Subnets=[eks_a, eks_b], Scheme="internal", Type="network"
@@ -382,6 +384,19 @@ class Seeder:
             )
             ids["zone"] = zone
             ids["parent_zone"] = parent
+        elif name == "dual-stack":
+            # The cluster's ENIs and the interface endpoint's carry IPv6 addresses too.
+            ids["eni_ipv6"] = []
+            for k, eni in enumerate(ids["enis"]):
+                ip = f"2a05:d018:140c:b0{k + 1}::21"
+                self.ec2.assign_ipv6_addresses(NetworkInterfaceId=eni, Ipv6Addresses=[ip])
+                ids["eni_ipv6"].append(ip)
+            ep = self.ec2.describe_vpc_endpoints(VpcEndpointIds=[ids["endpoint_id"]])
+            ids["endpoint_ipv6"] = []
+            for k, eni in enumerate(ep["VpcEndpoints"][0]["NetworkInterfaceIds"]):
+                ip = f"2a05:d018:140c:a0{k + 1}::50"
+                self.ec2.assign_ipv6_addresses(NetworkInterfaceId=eni, Ipv6Addresses=[ip])
+                ids["endpoint_ipv6"].append(ip)
         elif name == "stale-target":
             self.elb.register_targets(
                 TargetGroupArn=ids["tg"], Targets=[{"Id": "192.168.10.9", "Port": 443}]

@@ -238,12 +238,55 @@ impl<'a> Ctx<'a> {
         )
     }
 
+    /// The route tables this host's traffic leaves by (see [`tables_leaving`]); none is
+    /// missing data.
+    pub fn origin_tables(&self, tables: &'a [RouteTable]) -> Result<Vec<&'a RouteTable>, Missing> {
+        let origin = self.origin()?;
+        let own = tables_leaving(tables, origin);
+        if own.is_empty() {
+            return Err(Missing::new(
+                format!("route tables of {}", origin.vpc_id),
+                "none returned",
+            ));
+        }
+        Ok(own)
+    }
+
+    /// Where answers go back to: this host's IP, else the network address of each of its
+    /// VPC's CIDRs.
+    pub fn return_addresses(&self) -> Result<Vec<Ipv4Addr>, Missing> {
+        let origin = self.origin()?;
+        if let Some(ip) = origin.ip {
+            return Ok(vec![ip]);
+        }
+        self.m
+            .vpcs
+            .value()
+            .and_then(|v| v.iter().find(|v| v.id == origin.vpc_id))
+            .map(|v| v.cidrs.iter().map(|c| c.network()).collect())
+            .ok_or_else(|| Missing::new("this host's IP or VPC CIDR", "not known"))
+    }
+
     pub fn vpc_name(&self, id: &str) -> String {
         self.m
             .vpcs
             .value()
             .and_then(|v| v.iter().find(|v| v.id == id))
             .map_or_else(|| id.to_string(), |v| v.label())
+    }
+}
+
+/// The tables this host's traffic leaves by: its subnet's, else (the subnet unknown, as
+/// with --from-vpc) every table of its VPC.
+pub fn tables_leaving<'t>(tables: &'t [RouteTable], origin: &Origin) -> Vec<&'t RouteTable> {
+    match &origin.subnet_id {
+        Some(sub) => table_for_subnet(tables, &origin.vpc_id, sub)
+            .into_iter()
+            .collect(),
+        None => tables
+            .iter()
+            .filter(|t| t.vpc_id == origin.vpc_id)
+            .collect(),
     }
 }
 
@@ -273,15 +316,7 @@ fn crossing(m: &Model) -> Crossing {
         towards.extend(v.cidrs.iter().map(|c| c.network()));
     }
     if let Some(tables) = m.route_tables.value() {
-        let own: Vec<&RouteTable> = match &origin.subnet_id {
-            Some(sub) => table_for_subnet(tables, &origin.vpc_id, sub)
-                .into_iter()
-                .collect(),
-            None => tables
-                .iter()
-                .filter(|t| t.vpc_id == origin.vpc_id)
-                .collect(),
-        };
+        let own = tables_leaving(tables, origin);
         for ip in &towards {
             for t in &own {
                 match t.lookup(*ip).map(|r| &r.target) {

@@ -113,7 +113,7 @@ pub fn peering(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
 
 /// Each side needs an active route to the other through the peering.
 pub fn peering_routes(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
-    let Some((between, origin_vpc, cluster_vpc)) = peerings_between(ctx)? else {
+    let Some((between, _, cluster_vpc)) = peerings_between(ctx)? else {
         return Ok(vec![]);
     };
     let Some(pcx) = between.iter().find(|p| p.is_active()) else {
@@ -126,18 +126,7 @@ pub fn peering_routes(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
     let mut gaps = Vec::new();
 
     // Origin side: towards every ENI IP.
-    let origin_tables: Vec<&RouteTable> = match &origin.subnet_id {
-        Some(sub) => table_for_subnet(tables, origin_vpc, sub)
-            .into_iter()
-            .collect(),
-        None => tables.iter().filter(|t| t.vpc_id == origin_vpc).collect(),
-    };
-    if origin_tables.is_empty() {
-        return Err(Missing::new(
-            format!("route tables of {origin_vpc}"),
-            "none returned",
-        ));
-    }
+    let origin_tables = ctx.origin_tables(tables)?;
     for eni in enis {
         let missing: Vec<_> = origin_tables
             .iter()
@@ -159,18 +148,7 @@ pub fn peering_routes(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
     }
 
     // Cluster side: back to this host from every ENI subnet.
-    let back_to: Vec<Ipv4Addr> = match origin.ip {
-        Some(ip) => vec![ip],
-        None => match ctx
-            .m
-            .vpcs
-            .value()
-            .and_then(|v| v.iter().find(|v| v.id == origin_vpc))
-        {
-            Some(v) => v.cidrs.iter().map(|c| c.network()).collect(),
-            None => return Err(Missing::new("this host's IP or VPC CIDR", "not known")),
-        },
-    };
+    let back_to = ctx.return_addresses()?;
     let mut seen = std::collections::BTreeSet::new();
     for eni in enis {
         let Some(t) = table_for_subnet(tables, cluster_vpc, &eni.subnet_id) else {

@@ -17,19 +17,23 @@ pub fn proxy(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
         .no_proxy
         .as_ref()
         .map_or_else(|| "NO_PROXY is not set".to_string(), |v| format!("{v}"));
-    Ok(vec![match p.bypass(&host, port) {
-        Some(entry) => Finding::new(
+    let direct = match p.bypass(&host, port) {
+        Some(entry) => format!(
+            "{} entry {entry} covers {host}",
+            p.no_proxy.as_ref().map_or("NO_PROXY", |v| v.name.as_str())
+        ),
+        None => format!("{host} is a loopback address"),
+    };
+    Ok(vec![match p.proxy_for(&host, port) {
+        None => Finding::new(
             "proxy-intercepts",
             Severity::Info,
             Some(HopName::Origin),
             &set.name,
-            format!(
-                "{set} is set, and {} entry {entry} covers {host}: kubectl connects directly",
-                p.no_proxy.as_ref().map_or("NO_PROXY", |v| v.name.as_str())
-            ),
+            format!("{set} is set, and {direct}: kubectl connects directly"),
             "none needed",
         ),
-        None => Finding::new(
+        Some(_) => Finding::new(
             "proxy-intercepts",
             Severity::Warn,
             Some(HopName::Origin),

@@ -117,23 +117,7 @@ impl DemoEnv {
             }
         }
         if let Some(url) = &r.endpoint {
-            let host = crate::model::cluster::endpoint_host(url);
-            w.clusters[0].endpoint = url.clone();
-            for z in w
-                .hosted_zones
-                .iter_mut()
-                .filter(|z| z.name == ids::ENDPOINT_HOST)
-            {
-                z.name = host.clone();
-            }
-            for rec in w
-                .records
-                .iter_mut()
-                .filter(|r| r.name == ids::ENDPOINT_HOST)
-            {
-                rec.name = host.clone();
-            }
-            w.dns.host = host;
+            w.rename_endpoint(url);
         }
         w
     }

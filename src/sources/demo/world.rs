@@ -168,18 +168,7 @@ pub fn world(scenario: Scenario, elapsed: Duration) -> World {
 /// The `ipv6` scenario: the endpoint under the api.aws name, its zone and record following
 /// it, and IPv6 addresses on the endpoint's ENIs and the EKS ENIs.
 fn dual_stack(w: &mut World) {
-    let host = crate::model::cluster::endpoint_host(IPV6_ENDPOINT);
-    w.clusters[0].endpoint = IPV6_ENDPOINT.into();
-    for z in w
-        .hosted_zones
-        .iter_mut()
-        .filter(|z| z.name == ENDPOINT_HOST)
-    {
-        z.name = host.clone();
-    }
-    for r in w.records.iter_mut().filter(|r| r.name == ENDPOINT_HOST) {
-        r.name = host.clone();
-    }
+    w.rename_endpoint(IPV6_ENDPOINT);
     for e in w
         .interface_endpoints
         .iter_mut()
@@ -204,7 +193,6 @@ fn dual_stack(w: &mut World) {
             u16::from(host),
         )];
     }
-    w.dns.host = host;
 }
 
 /// Whether the cluster SG lets the API NLB's health checks and forwarded traffic in.
@@ -217,6 +205,23 @@ fn nlb_admitted(groups: &[SecurityGroup], lbs: &[LoadBalancer]) -> bool {
 }
 
 impl World {
+    /// The cluster's endpoint under another URL; its zone and record follow the name.
+    pub fn rename_endpoint(&mut self, url: &str) {
+        let host = crate::model::cluster::endpoint_host(url);
+        self.clusters[0].endpoint = url.into();
+        for z in self
+            .hosted_zones
+            .iter_mut()
+            .filter(|z| z.name == ENDPOINT_HOST)
+        {
+            z.name = host.clone();
+        }
+        for r in self.records.iter_mut().filter(|r| r.name == ENDPOINT_HOST) {
+            r.name = host.clone();
+        }
+        self.dns.host = host;
+    }
+
     pub fn cluster(&self) -> &Cluster {
         &self.clusters[0]
     }

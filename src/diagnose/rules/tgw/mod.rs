@@ -232,21 +232,7 @@ pub fn tgw_routes(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
     };
 
     // This host's side, towards every ENI.
-    let own: Vec<&RouteTable> = match &origin.subnet_id {
-        Some(sub) => table_for_subnet(tables, sides.origin_vpc, sub)
-            .into_iter()
-            .collect(),
-        None => tables
-            .iter()
-            .filter(|t| t.vpc_id == sides.origin_vpc)
-            .collect(),
-    };
-    if own.is_empty() {
-        return Err(Missing::new(
-            format!("route tables of {}", sides.origin_vpc),
-            "none returned",
-        ));
-    }
+    let own = ctx.origin_tables(tables)?;
     for eni in enis {
         let failing: Vec<&&RouteTable> = own.iter().filter(|t| !via(t, eni.ip, tgw)).collect();
         // Without this host's subnet a route is known missing only when no table has it.
@@ -264,18 +250,7 @@ pub fn tgw_routes(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
     }
 
     // The cluster side, back to this host from every ENI subnet.
-    let back_to: Vec<Ipv4Addr> = match origin.ip {
-        Some(ip) => vec![ip],
-        None => match ctx
-            .m
-            .vpcs
-            .value()
-            .and_then(|v| v.iter().find(|v| v.id == sides.origin_vpc))
-        {
-            Some(v) => v.cidrs.iter().map(|c| c.network()).collect(),
-            None => return Err(Missing::new("this host's IP or VPC CIDR", "not known")),
-        },
-    };
+    let back_to = ctx.return_addresses()?;
     let mut seen = BTreeSet::new();
     for eni in enis {
         let Some(t) = table_for_subnet(tables, sides.cluster_vpc, &eni.subnet_id) else {

@@ -67,6 +67,7 @@ pub fn json(m: &Model, d: &Diagnosis, generated_at: chrono::DateTime<chrono::Utc
         "first_failure": d.first_failure,
         "elsewhere": d.elsewhere,
         "zones": d.zones,
+        "automation": d.automation,
         "summary": d.summary,
         "hops": hops,
         "findings": d.findings,
@@ -256,6 +257,33 @@ pub fn text(m: &Model, d: &Diagnosis, color: bool, now: chrono::DateTime<chrono:
                 }
             }
         }
+    }
+    let a = &d.automation;
+    line(String::new());
+    line(format!(
+        "automation: {} {}",
+        paint(
+            a.status.label().to_uppercase(),
+            status_color(a.status),
+            true
+        ),
+        a.summary
+    ));
+    for p in &a.pieces {
+        let sym = paint(
+            format!(
+                "{} {:<7}",
+                p.status.symbol(),
+                p.status.label().to_uppercase()
+            ),
+            status_color(p.status),
+            true,
+        );
+        line(format!("  {sym} {:<17} {}  {}", p.kind, p.name, p.detail));
+        line(format!("  {:9} {:<17} found: {}", "", "", p.found_by));
+    }
+    for u in &a.unknown {
+        line(format!("  ? {u}"));
     }
     if !d.unknowns.is_empty() {
         line(String::new());

@@ -37,10 +37,38 @@ const SCENARIOS: &[(&str, i32, &[&str], &[&str])] = &[
     (
         "rotation-missed",
         2,
-        &["target-stale", "target-missing"],
-        &["target-unhealthy", "probe-tcp-failed"],
+        &["target-stale", "target-missing", "automation-rule-disabled"],
+        &["target-unhealthy", "probe-tcp-failed", "automation-idle"],
     ),
-    ("stale-target", 1, &["target-stale"], &[]),
+    (
+        "rotation-missed-no-trail",
+        2,
+        &["target-missing", "automation-no-trail"],
+        &[
+            "target-stale",
+            "target-unhealthy",
+            "probe-tcp-failed",
+            "automation-idle",
+        ],
+    ),
+    (
+        "rotation-missed-lambda-errors",
+        2,
+        &["target-missing", "automation-function-errors"],
+        &["target-stale", "target-unhealthy", "probe-tcp-failed"],
+    ),
+    (
+        "stale-target",
+        1,
+        &["target-stale", "automation-wrong-target-group"],
+        &[],
+    ),
+    (
+        "stale-cleanup-missing",
+        1,
+        &["target-stale", "automation-cleanup-missing"],
+        &[],
+    ),
     (
         "phz-not-associated",
         1,

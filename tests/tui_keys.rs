@@ -533,9 +533,14 @@ fn a_click_selects_a_row_and_a_double_click_opens_it() {
     key(&mut app, &clock, KeyCode::Esc);
     key(&mut app, &clock, KeyCode::Esc);
     assert_eq!(app.ui.view(), &View::Main);
-    let second = app.visible_rows(Kind::Findings).nth(1).unwrap().cells[1]
-        .text
-        .clone();
+    // The row as the findings pane draws it: severity, then the start of the id (the path
+    // pane names the same ids in its evidence).
+    let row = app.visible_rows(Kind::Findings).nth(1).unwrap();
+    let second = format!(
+        "{} {}",
+        row.cells[0].text,
+        row.cells[1].text.chars().take(12).collect::<String>()
+    );
     let y = line_of(&app, &clock, &second);
     click(&mut app, 5, y, t0);
     assert_eq!(app.ui.focus, eksnet_tui::ui::state::Pane::Findings);

@@ -1,5 +1,6 @@
 //! Diagnosis: pure functions from the model to findings and a path verdict.
 
+pub mod automation;
 pub mod classify;
 pub mod ctx;
 pub mod finding;
@@ -48,6 +49,8 @@ pub struct Diagnosis {
     pub states: States,
     /// The zones the PrivateLink path covers, by zone ID.
     pub zones: zones::Coverage,
+    /// The automation that keeps the API's target group in step with the ENIs.
+    pub automation: automation::Automation,
 }
 
 pub fn diagnose(model: &Model) -> Diagnosis {
@@ -65,7 +68,11 @@ pub fn diagnose(model: &Model) -> Diagnosis {
             }),
         }
     }
-    findings.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.hop.cmp(&b.hop)));
+    let (automation, why) = automation::judge(&ctx, &findings);
+    findings.extend(why);
+    // A cause that bears on no hop sorts after the findings of the hop it explains.
+    let place = |f: &Finding| (f.hop.or(f.explains.first().copied()), f.hop.is_none());
+    findings.sort_by(|a, b| b.severity.cmp(&a.severity).then(place(a).cmp(&place(b))));
     let hops = path::hops(&ctx, &findings, &unknowns);
     let first_failure = hops
         .iter()
@@ -88,6 +95,7 @@ pub fn diagnose(model: &Model) -> Diagnosis {
         path: ctx.path.ids(),
         states: states::judge(&ctx),
         zones: zones::coverage(&ctx),
+        automation,
     }
 }
 

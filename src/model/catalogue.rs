@@ -3,6 +3,7 @@
 //! enum, the [`Fetched`] update, the [`Model`] fields and the sources table all come from
 //! the one table at the bottom of this file.
 
+use super::automation::{EventRule, Function, FunctionRuns, RuleTarget, Trail};
 use super::cluster::{Cluster, Eni, Origin};
 use super::events::EventLog;
 use super::freshness::Refresh;
@@ -404,6 +405,51 @@ catalogue! {
         actions: ["route53:ListResourceRecordSets"],
         tier: Slow,
         inputs: [ZoneIds, Host],
+    }
+    /// The default event bus's rules: what could fire the target group's automation.
+    EventRules => event_rules: Vec<EventRule> {
+        name: "event-rules",
+        what: "EventBridge rules",
+        actions: ["events:ListRules"],
+        tier: Slow,
+        inputs: [],
+    }
+    /// The targets of the rules on ENI creations and on schedules.
+    RuleTargets => rule_targets: Vec<RuleTarget> {
+        name: "rule-targets",
+        what: "EventBridge rule targets",
+        actions: ["events:ListTargetsByRule"],
+        tier: Slow,
+        inputs: [AutomationRules],
+    }
+    /// The Lambda functions those rules invoke.
+    Functions => functions: Vec<Function> {
+        name: "functions",
+        what: "Lambda functions",
+        actions: ["lambda:GetFunctionConfiguration"],
+        tier: Slow,
+        inputs: [AutomationFunctions],
+    }
+    /// How those functions ran over the last day.
+    FunctionRuns => function_runs: Vec<FunctionRuns> {
+        name: "function-metrics",
+        what: "Lambda invocations and errors",
+        actions: ["cloudwatch:GetMetricData"],
+        tier: Slow,
+        inputs: [AutomationFunctions],
+    }
+    /// The trails that record this region's API calls, with their logging state and
+    /// selectors: EventBridge sees API-call events only through one.
+    Trails => trails: Vec<Trail> {
+        name: "trails",
+        what: "CloudTrail trails",
+        actions: [
+            "cloudtrail:DescribeTrails",
+            "cloudtrail:GetTrailStatus",
+            "cloudtrail:GetEventSelectors",
+        ],
+        tier: Slow,
+        inputs: [],
     }
 }
 

@@ -49,6 +49,10 @@ pub enum Input {
     ResolverEndpointIds,
     /// Every security group on the path.
     SecurityGroupIds,
+    /// The EventBridge rules on ENI creations or on schedules.
+    AutomationRules,
+    /// The Lambda functions those rules invoke, by ARN.
+    AutomationFunctions,
 }
 
 /// An input's value, or why there is none yet.
@@ -122,6 +126,8 @@ impl Input {
             Input::TgwRouteTableIds => &[S::TgwAttachments],
             Input::DhcpOptionsIds => &[S::Vpcs],
             Input::ResolverEndpointIds => &[S::ResolverRules],
+            Input::AutomationRules => &[S::EventRules],
+            Input::AutomationFunctions => &[S::EventRules, S::RuleTargets],
             Input::SecurityGroupIds => &[
                 S::Cluster,
                 S::Origin,
@@ -267,6 +273,21 @@ impl Input {
                     .iter()
                     .filter_map(|r| r.endpoint_id.clone()),
             ),
+            Input::AutomationRules => sorted(
+                needed(S::EventRules, &m.event_rules, pending)?
+                    .iter()
+                    .filter(|r| r.candidate())
+                    .map(|r| r.name.clone()),
+            ),
+            Input::AutomationFunctions => {
+                needed(S::EventRules, &m.event_rules, pending)?;
+                sorted(
+                    needed(S::RuleTargets, &m.rule_targets, pending)?
+                        .iter()
+                        .filter(|t| t.function_name().is_some())
+                        .map(|t| t.arn.clone()),
+                )
+            }
             Input::SecurityGroupIds => {
                 let mut ids = Vec::new();
                 if let Some(c) = settled(S::Cluster, &m.cluster, pending)? {

@@ -1,5 +1,6 @@
 //! Plain data: everything the tool knows about the account and this host.
 
+pub mod automation;
 pub mod catalogue;
 pub mod cluster;
 pub mod events;

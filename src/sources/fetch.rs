@@ -200,6 +200,54 @@ pub async fn fetch(api: &dyn AwsApi, source: Source, keys: &Keys, limit: &Semaph
             })
             .await,
         ),
+        S::EventRules => Fetched::EventRules(limited(limit, api.event_rules()).await),
+        S::RuleTargets => Fetched::RuleTargets(
+            each(limit, keys.get(I::AutomationRules), true, |rule| {
+                api.rule_targets(rule)
+            })
+            .await,
+        ),
+        S::Functions => Fetched::Functions(
+            each(
+                limit,
+                keys.get(I::AutomationFunctions),
+                true,
+                |arn| async move { api.function(arn).await.map(|f| vec![f]) },
+            )
+            .await,
+        ),
+        S::FunctionRuns => {
+            let names: std::collections::BTreeSet<String> = keys
+                .get(I::AutomationFunctions)
+                .iter()
+                .filter_map(|arn| crate::model::automation::lambda_name(arn))
+                .map(str::to_string)
+                .collect();
+            let names: Vec<String> = names.into_iter().collect();
+            Fetched::FunctionRuns(
+                unless_empty(&names, |n| limited(limit, api.function_runs(n))).await,
+            )
+        }
+        S::Trails => Fetched::Trails(match limited(limit, api.trails()).await {
+            Ok(trails) => {
+                each(
+                    limit,
+                    &trails.iter().map(|t| t.arn.clone()).collect::<Vec<_>>(),
+                    false,
+                    |arn| {
+                        let trail = trails.iter().find(|t| t.arn == arn).cloned();
+                        async move {
+                            let mut t = trail.expect("listed above");
+                            t.logging = Some(api.trail_logging(arn).await?);
+                            t.selectors = api.trail_selectors(arn).await?;
+                            Ok(vec![t])
+                        }
+                    },
+                )
+                .await
+            }
+            Err(e) => Err(e),
+        }),
         S::Records => {
             let host = keys.one(I::Host);
             Fetched::Records(

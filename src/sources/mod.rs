@@ -12,6 +12,9 @@ pub mod live;
 pub mod poll;
 pub mod probe;
 
+use crate::model::automation::{
+    EventRule, Function, FunctionRuns, RuleTarget, Trail, TrailSelectors,
+};
 use crate::model::proxy::ProxyEnv;
 use crate::model::{
     Cluster, DhcpOptions, DnsSample, EndpointConnection, EndpointService, Eni, EniAddress,
@@ -101,6 +104,20 @@ pub trait AwsApi: Send + Sync {
     async fn zone_vpcs(&self, zone_id: &str) -> ApiResult<Vec<ZoneVpc>>;
     /// Records in this zone named exactly `name`.
     async fn records(&self, zone_id: &str, name: &str) -> ApiResult<Vec<Record>>;
+    /// The rules on the default event bus.
+    async fn event_rules(&self) -> ApiResult<Vec<EventRule>>;
+    /// The targets of one rule; `NotFound` when the rule went away.
+    async fn rule_targets(&self, rule: &str) -> ApiResult<Vec<RuleTarget>>;
+    /// One Lambda function's configuration, by name or ARN; `NotFound` when there is none.
+    async fn function(&self, arn: &str) -> ApiResult<Function>;
+    /// Invocations and errors of these functions (by name) over the last day.
+    async fn function_runs(&self, names: &[String]) -> ApiResult<Vec<FunctionRuns>>;
+    /// The trails that record this region, home or shadow, without status or selectors.
+    async fn trails(&self) -> ApiResult<Vec<Trail>>;
+    /// Whether this trail is logging.
+    async fn trail_logging(&self, arn: &str) -> ApiResult<bool>;
+    /// What this trail records.
+    async fn trail_selectors(&self, arn: &str) -> ApiResult<TrailSelectors>;
 }
 
 /// Resolves the endpoint name from this host.

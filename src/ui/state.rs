@@ -15,6 +15,7 @@ pub enum Kind {
     Targets,
     Endpoints,
     Zones,
+    Automation,
     Dns,
     Probes,
     Events,
@@ -22,7 +23,7 @@ pub enum Kind {
 }
 
 impl Kind {
-    pub const ALL: [Kind; 12] = [
+    pub const ALL: [Kind; 13] = [
         Kind::Findings,
         Kind::Vpcs,
         Kind::Peering,
@@ -31,6 +32,7 @@ impl Kind {
         Kind::Targets,
         Kind::Endpoints,
         Kind::Zones,
+        Kind::Automation,
         Kind::Dns,
         Kind::Probes,
         Kind::Events,
@@ -47,6 +49,7 @@ impl Kind {
             Kind::Targets => "targets",
             Kind::Endpoints => "endpoints",
             Kind::Zones => "zones",
+            Kind::Automation => "automation",
             Kind::Dns => "dns",
             Kind::Probes => "probes",
             Kind::Events => "events",
@@ -64,6 +67,7 @@ impl Kind {
             Kind::Targets => "NLB & targets",
             Kind::Endpoints => "PrivateLink",
             Kind::Zones => "Route 53 zones, DHCP & Resolver rules",
+            Kind::Automation => "Target sync automation: rules, functions & trails",
             Kind::Dns => "DNS from this host",
             Kind::Probes => "Probes",
             Kind::Events => "Event log",

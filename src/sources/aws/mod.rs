@@ -1,6 +1,7 @@
 //! The real account through the AWS SDK: a thin [`AwsApi`] that maps SDK types to the
 //! model, pages through every list, and turns failures into [`SourceError`] kinds.
 
+mod automation;
 pub mod config;
 mod counter;
 mod ec2;
@@ -22,6 +23,9 @@ pub use errors::{classify, source_error};
 pub use kubeconfig::KubeContext;
 
 use super::{ApiResult, AwsApi};
+use crate::model::automation::{
+    EventRule, Function, FunctionRuns, RuleTarget, Trail, TrailSelectors,
+};
 use crate::model::{
     Cluster, DhcpOptions, EndpointConnection, EndpointService, Eni, EniAddress, HostedZone,
     InterfaceEndpoint, LbAttributes, Listener, LoadBalancer, NetworkAcl, NlbAddress, Origin,
@@ -38,6 +42,10 @@ pub struct AwsClient {
     elb: aws_sdk_elasticloadbalancingv2::Client,
     route53: aws_sdk_route53::Client,
     resolver: aws_sdk_route53resolver::Client,
+    events: aws_sdk_eventbridge::Client,
+    lambda: aws_sdk_lambda::Client,
+    cloudwatch: aws_sdk_cloudwatch::Client,
+    cloudtrail: aws_sdk_cloudtrail::Client,
     region: Option<String>,
     endpoint_url: Option<String>,
     imds: Option<aws_config::imds::Client>,
@@ -82,6 +90,26 @@ impl AwsClient {
             ),
             resolver: aws_sdk_route53resolver::Client::from_conf(
                 aws_sdk_route53resolver::config::Builder::from(conf)
+                    .interceptor(calls.clone())
+                    .build(),
+            ),
+            events: aws_sdk_eventbridge::Client::from_conf(
+                aws_sdk_eventbridge::config::Builder::from(conf)
+                    .interceptor(calls.clone())
+                    .build(),
+            ),
+            lambda: aws_sdk_lambda::Client::from_conf(
+                aws_sdk_lambda::config::Builder::from(conf)
+                    .interceptor(calls.clone())
+                    .build(),
+            ),
+            cloudwatch: aws_sdk_cloudwatch::Client::from_conf(
+                aws_sdk_cloudwatch::config::Builder::from(conf)
+                    .interceptor(calls.clone())
+                    .build(),
+            ),
+            cloudtrail: aws_sdk_cloudtrail::Client::from_conf(
+                aws_sdk_cloudtrail::config::Builder::from(conf)
                     .interceptor(calls.clone())
                     .build(),
             ),
@@ -249,5 +277,33 @@ impl AwsApi for AwsClient {
 
     async fn records(&self, zone_id: &str, name: &str) -> ApiResult<Vec<Record>> {
         route53::records(&self.route53, zone_id, name).await
+    }
+
+    async fn event_rules(&self) -> ApiResult<Vec<EventRule>> {
+        automation::event_rules(&self.events).await
+    }
+
+    async fn rule_targets(&self, rule: &str) -> ApiResult<Vec<RuleTarget>> {
+        automation::rule_targets(&self.events, rule).await
+    }
+
+    async fn function(&self, arn: &str) -> ApiResult<Function> {
+        automation::function(&self.lambda, arn).await
+    }
+
+    async fn function_runs(&self, names: &[String]) -> ApiResult<Vec<FunctionRuns>> {
+        automation::function_runs(&self.cloudwatch, names).await
+    }
+
+    async fn trails(&self) -> ApiResult<Vec<Trail>> {
+        automation::trails(&self.cloudtrail).await
+    }
+
+    async fn trail_logging(&self, arn: &str) -> ApiResult<bool> {
+        automation::trail_logging(&self.cloudtrail, arn).await
+    }
+
+    async fn trail_selectors(&self, arn: &str) -> ApiResult<TrailSelectors> {
+        automation::trail_selectors(&self.cloudtrail, arn).await
     }
 }

@@ -3,6 +3,9 @@
 use super::DemoEnv;
 use super::ids::REGION;
 use super::world::World;
+use crate::model::automation::{
+    EventRule, Function, FunctionRuns, RuleTarget, Trail, TrailSelectors,
+};
 use crate::model::privatelink::normalize_dns_name;
 use crate::model::{
     Cluster, DhcpOptions, EndpointConnection, EndpointService, Eni, EniAddress, HostedZone,
@@ -365,5 +368,79 @@ impl AwsApi for DemoEnv {
             .into_iter()
             .filter(|r| r.zone_id == zone_id && r.is_for(name))
             .collect())
+    }
+
+    async fn event_rules(&self) -> ApiResult<Vec<EventRule>> {
+        self.answer_delay().await;
+        Ok(self.world().event_rules)
+    }
+
+    async fn rule_targets(&self, rule: &str) -> ApiResult<Vec<RuleTarget>> {
+        self.answer_delay().await;
+        let w = self.world();
+        if !w.event_rules.iter().any(|r| r.name == rule) {
+            return Err(SourceError::not_found(format!(
+                "Rule {rule} does not exist."
+            )));
+        }
+        Ok(w.rule_targets
+            .into_iter()
+            .filter(|t| t.rule == rule)
+            .collect())
+    }
+
+    async fn function(&self, arn: &str) -> ApiResult<Function> {
+        self.answer_delay().await;
+        let name = crate::model::automation::lambda_name(arn).unwrap_or(arn);
+        self.world()
+            .functions
+            .into_iter()
+            .find(|f| f.name == name)
+            .ok_or_else(|| SourceError::not_found(format!("Function not found: {arn}")))
+    }
+
+    async fn function_runs(&self, names: &[String]) -> ApiResult<Vec<FunctionRuns>> {
+        self.answer_delay().await;
+        let w = self.world();
+        Ok(super::automation::runs(
+            w.scenario,
+            names,
+            self.clock.now(),
+            self.elapsed(),
+        ))
+    }
+
+    async fn trails(&self) -> ApiResult<Vec<Trail>> {
+        self.answer_delay().await;
+        Ok(self
+            .world()
+            .trails
+            .into_iter()
+            .map(|t| Trail {
+                logging: None,
+                selectors: TrailSelectors::Default,
+                ..t
+            })
+            .collect())
+    }
+
+    async fn trail_logging(&self, arn: &str) -> ApiResult<bool> {
+        self.answer_delay().await;
+        self.trail(arn).map(|t| t.logging.unwrap_or(false))
+    }
+
+    async fn trail_selectors(&self, arn: &str) -> ApiResult<TrailSelectors> {
+        self.answer_delay().await;
+        self.trail(arn).map(|t| t.selectors)
+    }
+}
+
+impl DemoEnv {
+    fn trail(&self, arn: &str) -> ApiResult<Trail> {
+        self.world()
+            .trails
+            .into_iter()
+            .find(|t| t.arn == arn || t.name == arn)
+            .ok_or_else(|| SourceError::not_found(format!("Unknown trail: {arn}")))
     }
 }

@@ -2,6 +2,7 @@
 //! with no network at all. Everything above the source traits runs unchanged on it.
 
 mod api;
+mod automation;
 mod ids;
 mod live;
 mod network;

@@ -33,14 +33,20 @@ pub enum Scenario {
     TgwAttachmentPending,
     TgwZoneMissing,
     Ipv6,
+    RotationMissedNoTrail,
+    RotationMissedLambdaErrors,
+    StaleCleanupMissing,
 }
 
 impl Scenario {
     /// Every scenario, `healthy` first, in the order the CLI lists them.
-    pub const ALL: [Scenario; 29] = [
+    pub const ALL: [Scenario; 32] = [
         Scenario::Healthy,
         Scenario::RotationMissed,
+        Scenario::RotationMissedNoTrail,
+        Scenario::RotationMissedLambdaErrors,
         Scenario::StaleTarget,
+        Scenario::StaleCleanupMissing,
         Scenario::PhzNotAssociated,
         Scenario::PeeringInactive,
         Scenario::VpcDnsOff,
@@ -100,6 +106,9 @@ impl Scenario {
             Self::TgwAttachmentPending => "tgw-attachment-pending",
             Self::TgwZoneMissing => "tgw-zone-missing",
             Self::Ipv6 => "ipv6",
+            Self::RotationMissedNoTrail => "rotation-missed-no-trail",
+            Self::RotationMissedLambdaErrors => "rotation-missed-lambda-errors",
+            Self::StaleCleanupMissing => "stale-cleanup-missing",
         }
     }
 
@@ -127,10 +136,19 @@ impl Scenario {
                 "the PrivateLink path works end to end; ENIs rotate and the automation keeps up"
             }
             Self::RotationMissed => {
-                "the ENIs rotated while registration and cleanup were broken: only dead IPs are registered"
+                "the ENIs rotated while both automation rules were disabled: only dead IPs are registered"
+            }
+            Self::RotationMissedNoTrail => {
+                "the ENIs rotated but no CloudTrail trail records management events: the registration rule never fired"
+            }
+            Self::RotationMissedLambdaErrors => {
+                "the ENIs rotated and the registration rule fired, but its Lambda failed every run"
+            }
+            Self::StaleCleanupMissing => {
+                "the scheduled cleanup rule is gone: an old ENI IP stays registered next to the current ones"
             }
             Self::StaleTarget => {
-                "cleanup is broken: an old ENI IP stays registered and unhealthy next to the current ones"
+                "the cleanup Lambda works on the wrong target group: an old ENI IP stays registered and unhealthy next to the current ones"
             }
             Self::PhzNotAssociated => {
                 "the private hosted zone is not associated with the bastion's VPC: the name goes public"
@@ -223,14 +241,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_list_is_exactly_the_twenty_nine_scenarios() {
+    fn the_list_is_exactly_the_thirty_two_scenarios() {
         let names: Vec<&str> = Scenario::ALL.iter().map(|s| s.name()).collect();
         assert_eq!(
             names,
             [
                 "healthy",
                 "rotation-missed",
+                "rotation-missed-no-trail",
+                "rotation-missed-lambda-errors",
                 "stale-target",
+                "stale-cleanup-missing",
                 "phz-not-associated",
                 "peering-inactive",
                 "vpc-dns-off",

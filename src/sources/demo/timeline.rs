@@ -87,13 +87,15 @@ struct Automation {
 fn automation(s: Scenario) -> Automation {
     const CURRENT: &[(i64, Slot)] = &[(0, Slot::A), (0, Slot::B)];
     match s {
-        Scenario::RotationMissed => Automation {
+        Scenario::RotationMissed
+        | Scenario::RotationMissedNoTrail
+        | Scenario::RotationMissedLambdaErrors => Automation {
             shift: 1,
             registers: false,
             cleans: false,
             registered_before: &[(-1, Slot::A), (-1, Slot::B)],
         },
-        Scenario::StaleTarget => Automation {
+        Scenario::StaleTarget | Scenario::StaleCleanupMissing => Automation {
             shift: 0,
             registers: true,
             cleans: false,
@@ -120,6 +122,16 @@ fn rotations_since_start(t: i64) -> i64 {
 /// When the `n`-th rotation since the start happens; `n <= 0` lies before the start.
 fn rotation_at(n: i64) -> i64 {
     FIRST_ROTATION_MS + (n - 1) * ROTATION_EVERY_MS
+}
+
+/// When ENIs were created up to `t`: the rotations since the start, the one before it
+/// that a shifted scenario missed, and the current generation's creation hours earlier.
+pub fn rotation_times(s: Scenario, t: i64) -> Vec<i64> {
+    const EARLIER_MS: i64 = -6 * 3600 * 1000;
+    let first = 1 - automation(s).shift;
+    std::iter::once(EARLIER_MS)
+        .chain((first..=rotations_since_start(t)).map(rotation_at))
+        .collect()
 }
 
 /// The ENI generation live at `t`.

@@ -5,7 +5,8 @@ use super::ids::{
     VPCE_API, VPCE_API_IPV6,
 };
 use super::scenario::Scenario;
-use super::{live, network, services, timeline};
+use super::{automation, live, network, services, timeline};
+use crate::model::automation::{EventRule, Function, RuleTarget, Trail};
 use crate::model::live::HostsPin;
 use crate::model::{
     Cluster, DnsOutcome, EndpointConnection, EndpointService, Eni, HostedZone, InterfaceEndpoint,
@@ -49,6 +50,10 @@ pub struct World {
     /// Public and private zones alike.
     pub hosted_zones: Vec<HostedZone>,
     pub records: Vec<Record>,
+    pub event_rules: Vec<EventRule>,
+    pub rule_targets: Vec<RuleTarget>,
+    pub functions: Vec<Function>,
+    pub trails: Vec<Trail>,
     /// What the bastion's resolver answers for the endpoint name; other names are NXDOMAIN.
     pub dns: SimDns,
     /// How a probe of each address the resolver hands out ends; others time out.
@@ -139,6 +144,10 @@ pub fn world(scenario: Scenario, elapsed: Duration) -> World {
         interface_endpoints: services::interface_endpoints(scenario),
         hosted_zones: services::hosted_zones(scenario),
         records: services::records(),
+        event_rules: automation::event_rules(scenario),
+        rule_targets: automation::rule_targets(scenario),
+        functions: automation::functions(scenario),
+        trails: automation::trails(scenario),
         dns: SimDns {
             host: ENDPOINT_HOST.into(),
             server: String::new(),

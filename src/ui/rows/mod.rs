@@ -192,6 +192,7 @@ pub fn age(now: DateTime<Utc>, at: DateTime<Utc>) -> String {
     }
 }
 
+mod automation;
 mod cache;
 mod live;
 mod network;
@@ -214,6 +215,7 @@ pub fn build(kind: Kind, m: &Model, d: &Diagnosis) -> Table {
         Kind::Targets => targets(m, d),
         Kind::Endpoints => endpoints(m, d),
         Kind::Zones => zones(m, d),
+        Kind::Automation => automation::automation(d),
         Kind::Dns => dns(m, d),
         Kind::Probes => probes(m, d),
         Kind::Events => events(m),
@@ -267,6 +269,7 @@ pub fn notes(kind: Kind, m: &Model, d: &Diagnosis, now: DateTime<Utc>) -> Vec<No
             S::ResolverRules,
             S::ResolverEndpoints,
         ]),
+        Kind::Automation => automation::automation_notes(m, d, now),
         Kind::Dns => live::dns_notes(m),
         Kind::Probes => live::probe_notes(m),
         Kind::Events if m.events.is_empty() => vec![(

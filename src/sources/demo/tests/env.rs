@@ -89,6 +89,8 @@ async fn probes_follow_the_path_of_each_scenario() {
                 || s == Scenario::TgwZoneMissing && ip.to_string().starts_with("192.168.20.");
             let dead = [
                 Scenario::RotationMissed,
+                Scenario::RotationMissedNoTrail,
+                Scenario::RotationMissedLambdaErrors,
                 Scenario::TargetsUnhealthy,
                 Scenario::NlbSgBlocks443,
                 Scenario::TgwRouteMissing,

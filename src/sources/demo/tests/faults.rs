@@ -19,8 +19,24 @@ fn each_scenario_differs_from_healthy_only_by_its_fault() {
     let healthy = world(Scenario::Healthy, ZERO);
     let expected: &[(Scenario, &[&str])] = &[
         (Scenario::Healthy, &[]),
-        (Scenario::RotationMissed, &["enis", "reach", "targets"]),
-        (Scenario::StaleTarget, &["targets"]),
+        (
+            Scenario::RotationMissed,
+            &["enis", "event_rules", "reach", "targets"],
+        ),
+        (
+            Scenario::RotationMissedNoTrail,
+            &["enis", "reach", "targets", "trails"],
+        ),
+        // The function's errors are in its runs, which the world does not hold.
+        (
+            Scenario::RotationMissedLambdaErrors,
+            &["enis", "reach", "targets"],
+        ),
+        (Scenario::StaleTarget, &["functions", "targets"]),
+        (
+            Scenario::StaleCleanupMissing,
+            &["event_rules", "rule_targets", "targets"],
+        ),
         (
             Scenario::PhzNotAssociated,
             &["clusters", "dns", "hosted_zones", "reach"],

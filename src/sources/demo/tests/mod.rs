@@ -63,6 +63,10 @@ fn differing(a: &World, b: &World) -> BTreeSet<&'static str> {
         interface_endpoints,
         hosted_zones,
         records,
+        event_rules,
+        rule_targets,
+        functions,
+        trails,
         dns,
         reach
     );

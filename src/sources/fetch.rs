@@ -229,21 +229,23 @@ pub async fn fetch(api: &dyn AwsApi, source: Source, keys: &Keys, limit: &Semaph
             )
         }
         S::Trails => Fetched::Trails(match limited(limit, api.trails()).await {
+            // Each trail's status and selectors side by side; one that went away meanwhile
+            // is left out.
             Ok(trails) => {
-                each(
-                    limit,
-                    &trails.iter().map(|t| t.arn.clone()).collect::<Vec<_>>(),
-                    false,
-                    |arn| {
-                        let trail = trails.iter().find(|t| t.arn == arn).cloned();
-                        async move {
-                            let mut t = trail.expect("listed above");
-                            t.logging = Some(api.trail_logging(arn).await?);
-                            t.selectors = api.trail_selectors(arn).await?;
-                            Ok(vec![t])
-                        }
-                    },
-                )
+                let arns: Vec<String> = trails.iter().map(|t| t.arn.clone()).collect();
+                each(limit, &arns, true, |arn| {
+                    let trail = trails.iter().find(|t| t.arn == arn).cloned();
+                    async move {
+                        let Some(mut t) = trail else {
+                            return Ok(Vec::new());
+                        };
+                        let (logging, selectors) =
+                            futures::try_join!(api.trail_logging(arn), api.trail_selectors(arn))?;
+                        t.logging = Some(logging);
+                        t.selectors = selectors;
+                        Ok(vec![t])
+                    }
+                })
                 .await
             }
             Err(e) => Err(e),

@@ -65,6 +65,13 @@ pub fn shots() -> Vec<Shot> {
             secs: 0,
             view: None,
         },
+        Shot {
+            file: "rotation-missed-no-trail-automation.svg",
+            caption: "rotation-missed-no-trail: :automation finds the rule, its function and no trail to fire it",
+            scenario: Scenario::RotationMissedNoTrail,
+            secs: 0,
+            view: Some(View::List(Kind::Automation)),
+        },
     ]
 }
 

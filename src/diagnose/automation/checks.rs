@@ -627,9 +627,9 @@ pub fn judge(ctx: &Ctx, found: Found, drift: &[Finding]) -> (Automation, Vec<Fin
     for (rule, how) in &found.cleanup {
         j.rule("cleanup-rule", rule, how);
     }
-    // A scheduled rule belongs to the cluster only through its targets: unread, the
-    // cleanup half is not known.
-    let cleanup_known = found.targets.is_ok()
+    // A scheduled rule belongs to the cluster through its function: with the targets or
+    // the functions unread, the cleanup half is not known.
+    let cleanup_known = (found.targets.is_ok() && found.functions.is_ok())
         || found
             .rules
             .as_ref()

@@ -8,6 +8,9 @@ use crate::model::{Source, TargetGroup};
 
 pub struct Found<'a> {
     pub groups: Vec<&'a TargetGroup>,
+    /// The other target groups of the same load balancers: a function working on one of
+    /// them belongs here, aimed at the wrong group.
+    pub siblings: Vec<&'a TargetGroup>,
     /// What a piece that belongs to this cluster mentions: the cluster's name, the groups'
     /// names and ARNs.
     pub words: Vec<String>,
@@ -75,12 +78,24 @@ impl<'a> Found<'a> {
                         pick(f, &words)
                     ));
                 }
+                Some(f) => {
+                    let named = f.target_groups();
+                    if let Some(g) = self
+                        .siblings
+                        .iter()
+                        .find(|g| named.contains(&g.arn.as_str()))
+                    {
+                        return Some(format!(
+                            "its function {} works on {}, a target group of the same load balancer",
+                            f.name, g.name
+                        ));
+                    }
+                }
                 None => {
                     if let Some(w) = self.mentions(t.function_name().unwrap_or_default()) {
                         return Some(format!("its target's name names {w}"));
                     }
                 }
-                _ => {}
             }
         }
         None
@@ -133,8 +148,21 @@ pub fn find<'a>(ctx: &Ctx<'a>) -> Result<Found<'a>, Automation> {
         words.push(g.name.clone());
         words.push(g.arn.clone());
     }
+    let lbs: Vec<&str> = groups
+        .iter()
+        .flat_map(|g| g.lb_arns.iter().map(String::as_str))
+        .collect();
+    let siblings = m
+        .target_groups
+        .value()
+        .into_iter()
+        .flatten()
+        .filter(|g| !groups.iter().any(|a| a.arn == g.arn))
+        .filter(|g| g.lb_arns.iter().any(|l| lbs.contains(&l.as_str())))
+        .collect();
     let mut found = Found {
         groups,
+        siblings,
         words,
         rules: slice(need(&m.event_rules, Source::EventRules)),
         targets: slice(need(&m.rule_targets, Source::RuleTargets)),

@@ -539,7 +539,7 @@ mod tests {
         );
         assert!(
             f[0].fix
-                .contains("modify-target-group --target-group-arn arn:tg/eks-api")
+                .contains(&format!("modify-target-group --target-group-arn {TG}"))
         );
         // Unknown settings are unknown, not fine.
         if let Loadable::Loaded { value, .. } = &mut m.target_groups {

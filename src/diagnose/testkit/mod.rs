@@ -8,6 +8,7 @@ use chrono::{DateTime, TimeZone, Utc};
 use std::net::Ipv4Addr;
 use std::time::Duration;
 
+pub mod automation;
 mod parts;
 mod tgw;
 pub use parts::{Part, without};
@@ -20,7 +21,8 @@ pub const IE_SG: &str = "sg-vpce";
 pub const BASTION_SG: &str = "sg-bastion";
 pub const HOST: &str = "abc.gr7.eu-west-1.eks.amazonaws.com";
 pub const NLB: &str = "arn:nlb/eks-api";
-pub const TG: &str = "arn:tg/eks-api";
+pub const TG: &str =
+    "arn:aws:elasticloadbalancing:eu-west-1:111122223333:targetgroup/eks-api/0123456789abcdef";
 pub const PCX: &str = "pcx-1";
 pub const TGW: &str = "tgw-1";
 pub const BASTION: Ipv4Addr = Ipv4Addr::new(172, 20, 1, 10);

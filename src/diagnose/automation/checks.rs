@@ -42,6 +42,21 @@ impl Judging<'_, '_> {
         }
     }
 
+    /// A piece that should be there and is not.
+    fn absent(&mut self, kind: &'static str, detail: &str) {
+        self.pieces.push(Piece {
+            kind,
+            name: "(none)".into(),
+            status: HopStatus::Warn,
+            detail: detail.into(),
+            found_by: format!(
+                "{}, every rule on the default bus",
+                Source::EventRules.spec().label()
+            ),
+            runs: None,
+        });
+    }
+
     /// Worsen a piece already listed, with a note on why.
     fn mark(&mut self, kind: &str, name: &str, status: HopStatus, note: &str) {
         for p in self
@@ -661,6 +676,10 @@ pub fn judge(ctx: &Ctx, found: Found, drift: &[Finding]) -> (Automation, Vec<Fin
                 ),
             ));
         } else if has_reg && !has_cleanup && cleanup_known {
+            j.absent(
+                "cleanup-rule",
+                "no scheduled rule invokes a function for this target group",
+            );
             j.push(finding(
                 "automation-cleanup-missing",
                 Severity::Warn,
@@ -677,6 +696,10 @@ pub fn judge(ctx: &Ctx, found: Found, drift: &[Finding]) -> (Automation, Vec<Fin
                 ),
             ));
         } else if !has_reg && has_cleanup {
+            j.absent(
+                "registration-rule",
+                "no rule on the default bus fires on CreateNetworkInterface",
+            );
             j.push(finding(
                 "automation-registration-missing",
                 Severity::Warn,

@@ -1,7 +1,7 @@
 //! Finding the automation of this cluster's API target group among the account's rules.
 
 use super::{Automation, HopStatus};
-use crate::diagnose::ctx::{Ctx, need};
+use crate::diagnose::ctx::{Ctx, Route, need};
 use crate::diagnose::finding::Missing;
 use crate::model::automation::{EventRule, Function, FunctionRuns, RuleTarget, Trail};
 use crate::model::{Source, TargetGroup};
@@ -117,6 +117,12 @@ fn pick<'w>(f: &Function, words: &[&'w str]) -> &'w str {
 
 pub fn find<'a>(ctx: &Ctx<'a>) -> Result<Found<'a>, Automation> {
     let m = ctx.m;
+    if matches!(ctx.route, Route::Direct | Route::Public) {
+        return Err(Automation::skipped(format!(
+            "this host's route is {}: no target group on it to keep in sync",
+            ctx.route.label()
+        )));
+    }
     let groups: Vec<&TargetGroup> = ctx
         .path
         .target_groups

@@ -10,6 +10,7 @@ mod checks;
 mod find;
 #[cfg(test)]
 mod tests;
+mod trails;
 
 use super::ctx::Ctx;
 use super::finding::Finding;

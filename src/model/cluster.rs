@@ -112,6 +112,8 @@ pub struct Eni {
     pub status: String,
     pub sg_ids: Vec<String>,
     pub description: String,
+    /// When it was attached: about when EKS created it for the control plane.
+    pub attached_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 impl Eni {

@@ -93,6 +93,7 @@ mod tests {
             status: "in-use".into(),
             sg_ids: vec![],
             description: "Amazon EKS c".into(),
+            attached_at: None,
         }
     }
 

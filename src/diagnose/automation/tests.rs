@@ -449,3 +449,23 @@ fn another_shape_of_automation_is_found_by_its_function() {
     );
     assert!(ids(&d).is_empty(), "{:?}", ids(&d));
 }
+
+#[test]
+fn the_attach_time_dates_an_arrival_a_single_look_did_not_see() {
+    let mut m = with_automation(healthy());
+    let mut enis = m.enis.value().unwrap().clone();
+    let mut new = enis[0].clone();
+    new.id = "eni-new".into();
+    new.ip = "192.168.10.77".parse().unwrap();
+    // Attached an hour ago; the registration last ran six hours ago.
+    new.attached_at = Some(t0() - chrono::Duration::hours(1));
+    enis.push(new);
+    set(&mut m.enis, enis.clone());
+    let d = diagnose(&m);
+    let f = finding(&d, "automation-idle");
+    assert!(f.evidence.contains("192.168.10.77"), "{}", f.evidence);
+    // Attached before the last run: the function ran after it came, so not idle.
+    enis[2].attached_at = Some(t0() - chrono::Duration::hours(7));
+    set(&mut m.enis, enis);
+    assert!(!ids(&diagnose(&m)).contains(&"automation-idle"));
+}

@@ -162,9 +162,14 @@ impl Judging<'_, '_> {
             .map(|e| e.ip)
             .filter(|ip| !registered.contains(ip))
             .collect();
+        // Seen arriving by this run, else attached (about when EKS created it).
         let appeared = missing
             .iter()
-            .filter_map(|ip| m.eni_sightings.appeared(*ip))
+            .filter_map(|ip| {
+                m.eni_sightings
+                    .appeared(*ip)
+                    .or_else(|| enis.iter().find(|e| e.ip == *ip)?.attached_at)
+            })
             .max();
         Some((missing, appeared))
     }

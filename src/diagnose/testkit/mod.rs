@@ -83,6 +83,7 @@ fn eni(id: &str, ip_s: &str, subnet: &str, az: &str) -> Eni {
         status: "in-use".into(),
         sg_ids: vec![CLUSTER_SG.into()],
         description: "Amazon EKS demo".into(),
+        attached_at: None,
     }
 }
 

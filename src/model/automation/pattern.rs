@@ -376,6 +376,7 @@ mod tests {
             status: "in-use".into(),
             sg_ids: vec![],
             description: "Amazon EKS prod".into(),
+            attached_at: None,
         };
         let facts = EniFacts {
             region: Some("eu-west-1"),

@@ -48,6 +48,10 @@ pub(super) fn eni(n: &t::NetworkInterface) -> Option<Eni> {
             .map(str::to_string)
             .collect(),
         description: s(n.description()),
+        attached_at: n
+            .attachment()
+            .and_then(|a| a.attach_time())
+            .and_then(|t| chrono::DateTime::from_timestamp(t.secs(), 0)),
     })
 }
 

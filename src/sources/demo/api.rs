@@ -98,7 +98,15 @@ impl AwsApi for DemoEnv {
 
     async fn cluster_enis(&self, cluster: &str) -> ApiResult<Vec<Eni>> {
         self.answer_delay().await;
-        Ok(self.world().enis_of(cluster))
+        let start = self.clock.now()
+            - chrono::Duration::milliseconds(super::timeline::millis(self.elapsed()));
+        let mut enis = self.world().enis_of(cluster);
+        for e in &mut enis {
+            e.attached_at = e
+                .attached_at
+                .map(|t| start + (t - chrono::DateTime::UNIX_EPOCH));
+        }
+        Ok(enis)
     }
 
     async fn vpcs(&self, ids: &[String]) -> ApiResult<Vec<Vpc>> {

@@ -463,6 +463,7 @@ pub fn other_enis() -> Vec<Eni> {
             status: "in-use".into(),
             sg_ids: sgs.iter().map(|s| s.to_string()).collect(),
             description: description.into(),
+            attached_at: None,
         };
     let nlb = "ELB net/eks-api-private/50dc6c495c0c9188";
     vec![

@@ -124,10 +124,12 @@ fn rotation_at(n: i64) -> i64 {
     FIRST_ROTATION_MS + (n - 1) * ROTATION_EVERY_MS
 }
 
+/// When the generation live at the start was created, for one that was not rotated in.
+const EARLIER_MS: i64 = -6 * 3600 * 1000;
+
 /// When ENIs were created up to `t`: the rotations since the start, the one before it
 /// that a shifted scenario missed, and the current generation's creation hours earlier.
 pub fn rotation_times(s: Scenario, t: i64) -> Vec<i64> {
-    const EARLIER_MS: i64 = -6 * 3600 * 1000;
     let first = 1 - automation(s).shift;
     std::iter::once(EARLIER_MS)
         .chain((first..=rotations_since_start(t)).map(rotation_at))
@@ -179,8 +181,24 @@ pub fn eks_enis(s: Scenario, t: i64) -> Vec<Eni> {
             status: "in-use".into(),
             sg_ids: vec![SG_CLUSTER.into()],
             description: ENI_DESCRIPTION.into(),
+            // On the demo's own axis, the epoch standing for its start; the demo account
+            // puts it on the clock.
+            attached_at: Some(
+                chrono::DateTime::UNIX_EPOCH + chrono::Duration::milliseconds(created_ms(s, g)),
+            ),
         })
         .collect()
+}
+
+/// When generation `g`'s ENIs were created: by the rotation that brought it, or hours
+/// before the start for the generation that was there already.
+fn created_ms(s: Scenario, g: i64) -> i64 {
+    let n = g - automation(s).shift;
+    if n < 1 - automation(s).shift {
+        EARLIER_MS
+    } else {
+        rotation_at(n)
+    }
 }
 
 /// The registered targets of the API target group at `t`. `checks_pass`: whether the

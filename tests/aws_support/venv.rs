@@ -8,6 +8,8 @@ use std::process::Command;
 
 /// Pinned: the extension server patches moto internals of this release.
 pub const MOTO: &str = "moto[server]==5.2.5";
+/// Decodes and encodes CloudWatch's CBOR protocol, which moto does not speak.
+pub const CBOR: &str = "cbor2==5.6.5";
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
@@ -39,7 +41,8 @@ pub fn python() -> PathBuf {
     // Test binaries run in parallel; one creates the venv while the others wait.
     let lock = File::create(root().join("moto-venv.lock")).expect("create the venv lock");
     lock.lock().expect("lock the venv");
-    if fs::read_to_string(&marker).ok().as_deref() != Some(MOTO) {
+    let wanted = format!("{MOTO} {CBOR}");
+    if fs::read_to_string(&marker).ok().as_deref() != Some(wanted.as_str()) {
         let _ = fs::remove_dir_all(&dir);
         run(
             Command::new("python3").args(["-m", "venv"]).arg(&dir),
@@ -53,10 +56,11 @@ pub fn python() -> PathBuf {
                 "--quiet",
                 "--disable-pip-version-check",
                 MOTO,
+                CBOR,
             ]),
-            &format!("pip install {MOTO} (needs PyPI)"),
+            &format!("pip install {MOTO} {CBOR} (needs PyPI)"),
         );
-        fs::write(&marker, MOTO).expect("mark the venv ready");
+        fs::write(&marker, &wanted).expect("mark the venv ready");
     }
     lock.unlock().ok();
     py

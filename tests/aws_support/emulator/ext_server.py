@@ -10,6 +10,8 @@ Extensions (each used by the Rust tests, and named there):
   endpoints and endpoint services.
 - transit gateway routes that list their attachments as AWS does (moto keeps one object).
 - an endpoint per cluster (moto gives every cluster of a run the same one).
+- CloudWatch GetMetricData in the Smithy RPC v2 CBOR protocol the Rust SDK speaks (moto
+  answers only the query and JSON ones), translated to moto's CloudWatch backend.
 - state that moto never produces: target health other than `healthy`, interface endpoints
   and transit gateway attachments waiting for acceptance, ENIs `in-use` without an instance, interface endpoint ENIs with
   addresses inside their subnets (moto draws them at random from anywhere).
@@ -19,6 +21,9 @@ Prints the port it listens on, then serves until killed or its stdin closes.
 
 import io
 import json
+from datetime import timezone
+
+import cbor2
 import os
 import re
 import sys
@@ -94,9 +99,16 @@ def operation(service, environ, params):
             return "ListClusters"
         if re.fullmatch(r"/clusters/[^/]+/?", path):
             return "DescribeCluster"
-    if service == "route53resolver":
+    if service in ("route53resolver", "events", "cloudtrail"):
         # JSON protocol: the operation is in the target header.
         return environ.get("HTTP_X_AMZ_TARGET", "").rpartition(".")[2]
+    if service == "monitoring":
+        # RPC v2 CBOR: /service/<service>/operation/<operation>; else the query protocol.
+        m = re.search(r"/operation/([A-Za-z]+)$", path)
+        return m.group(1) if m else params.get("Action", [""])[0]
+    if service == "lambda" and method == "GET":
+        if re.fullmatch(r"/[0-9-]+/functions/[^/]+/configuration/?", path):
+            return "GetFunctionConfiguration"
     if service == "route53" and method == "GET":
         if path.rstrip("/").endswith("/hostedzonesbyname"):
             return "ListHostedZonesByName"
@@ -107,8 +119,27 @@ def operation(service, environ, params):
     return ""
 
 
+def cbor_reply(status, doc, code=None):
+    body = cbor2.dumps(doc, datetime_as_timestamp=True, timezone=timezone.utc)
+    headers = [("Content-Type", "application/cbor"), ("smithy-protocol", "rpc-v2-cbor")]
+    if code:
+        # CloudWatch is query-compatible: the code also travels in this header.
+        headers.append(("x-amzn-query-error", f"{code};Sender"))
+    return status, headers, body
+
+
 def error(service, status, code, message):
     rid = str(uuid.uuid4())
+    if service == "monitoring":
+        return cbor_reply(f"{status} Error", {"__type": code, "message": message}, code)
+    if service in ("events", "cloudtrail"):
+        body = json.dumps({"__type": code, "message": message}).encode()
+        headers = [("Content-Type", "application/x-amz-json-1.1")]
+        return f"{status} Error", headers, body
+    if service == "lambda":
+        body = json.dumps({"Type": "User", "message": message}).encode()
+        headers = [("Content-Type", "application/json"), ("x-amzn-ErrorType", code)]
+        return f"{status} Error", headers, body
     if service == "route53resolver":
         body = json.dumps({"__type": code, "message": message}).encode()
         headers = [("Content-Type", "application/x-amz-json-1.1")]
@@ -136,13 +167,23 @@ DENIED_CODE = {
     "elasticloadbalancing": "AccessDenied",
     "route53": "AccessDenied",
     "route53resolver": "AccessDeniedException",
+    "events": "AccessDeniedException",
+    "cloudtrail": "AccessDeniedException",
+    "lambda": "AccessDeniedException",
+    "monitoring": "AccessDenied",
 }
+# IAM prefixes where they differ from the signing name.
+IAM_PREFIX = {"monitoring": "cloudwatch"}
 THROTTLE = {
     "ec2": (503, "RequestLimitExceeded"),
     "eks": (429, "ThrottlingException"),
     "elasticloadbalancing": (400, "Throttling"),
     "route53": (400, "Throttling"),
     "route53resolver": (400, "ThrottlingException"),
+    "events": (400, "ThrottlingException"),
+    "cloudtrail": (400, "ThrottlingException"),
+    "lambda": (429, "TooManyRequestsException"),
+    "monitoring": (400, "Throttling"),
 }
 
 
@@ -158,6 +199,40 @@ def fault_response(service, action, kind):
         status, code = THROTTLE[service]
         return error(service, status, code, "Rate exceeded")
     return None
+
+
+def metric_data(region, body):
+    """GetMetricData over RPC v2 CBOR, answered from moto's CloudWatch backend."""
+    from moto.cloudwatch.models import cloudwatch_backends
+
+    doc = cbor2.loads(body) if body else {}
+
+    def naive(t):
+        # moto keeps its data points as naive UTC times.
+        return t.astimezone(timezone.utc).replace(tzinfo=None) if t.tzinfo else t
+
+    results = cloudwatch_backends[ACCOUNT][region].get_metric_data(
+        queries=doc.get("MetricDataQueries", []),
+        start_time=naive(doc["StartTime"]),
+        end_time=naive(doc["EndTime"]),
+        scan_by=doc.get("ScanBy") or "TimestampAscending",
+    )
+    out = {
+        "MetricDataResults": [
+            {
+                "Id": r["id"],
+                "Label": r["label"],
+                "Timestamps": [
+                    t if t.tzinfo else t.replace(tzinfo=timezone.utc) for t in r["timestamps"]
+                ],
+                "Values": [float(v) for v in r["values"]],
+                "StatusCode": r["status_code"],
+            }
+            for r in results
+        ],
+        "Messages": [],
+    }
+    return cbor_reply("200 OK", out)
 
 
 def endpoint_connections(region, params):
@@ -259,7 +334,7 @@ class Extended:
         if service in ("ec2", "elasticloadbalancing"):
             params = urllib.parse.parse_qs(body.decode(errors="replace"))
         op = operation(service, environ, params)
-        action = f"{service}:{op}"
+        action = f"{IAM_PREFIX.get(service, service)}:{op}"
         kind = FAULTS.get(key, {}).get(action)
         if key in LATENCY:
             time.sleep(LATENCY[key])
@@ -268,6 +343,12 @@ class Extended:
         reply = fault_response(service, action, kind) if kind else None
         if reply is None and action == "ec2:DescribeVpcEndpointConnections":
             reply = endpoint_connections(region, params)
+        if (
+            reply is None
+            and action == "cloudwatch:GetMetricData"
+            and "/operation/" in path
+        ):
+            reply = metric_data(region, body)
         if reply is not None:
             status, headers, payload = reply
             headers.append(("Content-Length", str(len(payload))))

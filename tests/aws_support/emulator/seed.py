@@ -7,7 +7,10 @@ Prints a JSON document of the ids the tests assert on.
 """
 
 import argparse
+import datetime
+import io
 import json
+import zipfile
 import sys
 import urllib.request
 
@@ -38,6 +41,18 @@ FAULTS = [
     "resolver-rule-shadows-zone",
     "zone-shadows-siblings",
     "dual-stack",
+]
+# Faults of the automation around the API's target group (each implies --automation).
+AUTOMATION_FAULTS = [
+    "automation-no-trail",
+    "automation-trail-stopped",
+    "automation-trail-readonly",
+    "automation-rule-disabled",
+    "automation-pattern-mismatch",
+    "automation-function-missing",
+    "automation-function-errors",
+    "automation-wrong-target-group",
+    "automation-cleanup-missing",
 ]
 
 
@@ -310,6 +325,120 @@ class Seeder:
                 TransitGatewayId=ids["tgw"],
             )
 
+    def automation(self, faults):
+        """The registration and cleanup automation of the API's target group: a trail,
+        an EventBridge rule on ENI creations, a scheduled rule, their Lambda functions and
+        a day of their CloudWatch metrics; `faults` breaks one piece each."""
+        ids, region, cluster = self.ids, self.region, self.ids["cluster"]
+        kw = dict(
+            endpoint_url=self.url,
+            region_name=region,
+            aws_access_key_id="seed",
+            aws_secret_access_key="seed",
+        )
+        s3, trail = boto3.client("s3", **kw), boto3.client("cloudtrail", **kw)
+        events, lam = boto3.client("events", **kw), boto3.client("lambda", **kw)
+        iam, cw = boto3.client("iam", **kw), boto3.client("cloudwatch", **kw)
+        if "automation-no-trail" not in faults:
+            bucket = f"trail-logs-{region}"
+            s3.create_bucket(
+                Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": region}
+            )
+            name = ids["trail"] = "management-events"
+            trail.create_trail(Name=name, S3BucketName=bucket, IsMultiRegionTrail=True)
+            if "automation-trail-stopped" not in faults:
+                trail.start_logging(Name=name)
+            if "automation-trail-readonly" in faults:
+                trail.put_event_selectors(
+                    TrailName=name,
+                    EventSelectors=[
+                        {"ReadWriteType": "ReadOnly", "IncludeManagementEvents": True}
+                    ],
+                )
+        role = iam.create_role(RoleName=f"{cluster}-target-sync", AssumeRolePolicyDocument="{}")[
+            "Role"
+        ]["Arn"]
+        code = io.BytesIO()
+        with zipfile.ZipFile(code, "w") as z:
+            z.writestr("index.py", "def handler(event, context):\n    return None\n")
+        tg = ids["tg"]
+        if "automation-wrong-target-group" in faults:
+            other = self.elb.create_target_group(
+                Name="other-app",
+                Protocol="TCP",
+                Port=8443,
+                VpcId=ids["eks_vpc"],
+                TargetType="ip",
+            )["TargetGroups"][0]["TargetGroupArn"]
+            ids["other_tg"] = other
+            # Another group of the same NLB, behind its own listener: the one copied by
+            # mistake into the cleanup function.
+            self.elb.create_listener(
+                LoadBalancerArn=ids["nlb"],
+                Protocol="TCP",
+                Port=8443,
+                DefaultActions=[{"Type": "forward", "TargetGroupArn": other}],
+            )
+
+        def function(name, group):
+            return lam.create_function(
+                FunctionName=name,
+                Runtime="python3.12",
+                Role=role,
+                Handler="index.handler",
+                Code={"ZipFile": code.getvalue()},
+                Environment={"Variables": {"TARGET_GROUP_ARN": group}},
+            )["FunctionArn"]
+
+        reg = ids["register_fn"] = "register-targets"
+        clean = ids["cleanup_fn"] = "cleanup-targets"
+        reg_arn = function(reg, tg)
+        clean_arn = function(clean, ids.get("other_tg", tg))
+        if "automation-function-missing" in faults:
+            lam.delete_function(FunctionName=reg)
+        pattern = {
+            "source": ["aws.eks" if "automation-pattern-mismatch" in faults else "aws.ec2"],
+            "detail-type": ["AWS API Call via CloudTrail"],
+            "detail": {
+                "eventSource": ["ec2.amazonaws.com"],
+                "eventName": ["CreateNetworkInterface"],
+                "sourceIPAddress": ["eks.amazonaws.com"],
+                "requestParameters": {"description": [f"Amazon EKS {cluster}"]},
+            },
+        }
+        rule = ids["registration_rule"] = "eni-registration"
+        events.put_rule(
+            Name=rule,
+            EventPattern=json.dumps(pattern),
+            State="DISABLED" if "automation-rule-disabled" in faults else "ENABLED",
+        )
+        events.put_targets(Rule=rule, Targets=[{"Id": "register", "Arn": reg_arn}])
+        if "automation-cleanup-missing" not in faults:
+            rule = ids["cleanup_rule"] = "target-cleanup"
+            events.put_rule(Name=rule, ScheduleExpression="rate(15 minutes)", State="ENABLED")
+            events.put_targets(Rule=rule, Targets=[{"Id": "cleanup", "Arn": clean_arn}])
+        # An unrelated schedule, which must not be taken for the cleanup.
+        events.put_rule(Name="nightly-report", ScheduleExpression="cron(0 2 * * ? *)")
+        # A day of runs: the registration twice, the cleanup every hour.
+        now = datetime.datetime.now(datetime.timezone.utc)
+        runs = {reg: [5, 20], clean: list(range(1, 24))}
+        failing = {reg} if "automation-function-errors" in faults else set()
+        ids["runs"] = {f: len(h) for f, h in runs.items()}
+        for fn, hours in runs.items():
+            for h in hours:
+                at = now - datetime.timedelta(hours=h)
+                dims = [{"Name": "FunctionName", "Value": fn}]
+                data = [{"MetricName": "Invocations", "Dimensions": dims, "Timestamp": at, "Value": 1}]
+                data.append(
+                    {
+                        "MetricName": "Errors",
+                        "Dimensions": dims,
+                        "Timestamp": at,
+                        "Value": 1 if fn in failing else 0,
+                    }
+                )
+                cw.put_metric_data(Namespace="AWS/Lambda", MetricData=data)
+
     def fault(self, name):
         ids = self.ids
         if name == "tgw":
@@ -573,7 +702,8 @@ def main():
     p = argparse.ArgumentParser()
     p.add_argument("url")
     p.add_argument("region")
-    p.add_argument("--fault", action="append", default=[], choices=FAULTS)
+    p.add_argument("--fault", action="append", default=[], choices=FAULTS + AUTOMATION_FAULTS)
+    p.add_argument("--automation", action="store_true")
     p.add_argument("--noise", default="")
     p.add_argument("--second-listener", type=int, default=0, metavar="TARGETS")
     p.add_argument("--cluster", default="prod")
@@ -597,8 +727,12 @@ def main():
                 "endpoint": "https://" + label + "." + s.ids["host"].split(".", 1)[1],
             },
         )
+    automation = [f for f in a.fault if f in AUTOMATION_FAULTS]
     for f in a.fault:
-        s.fault(f)
+        if f not in AUTOMATION_FAULTS:
+            s.fault(f)
+    if a.automation or automation:
+        s.automation(automation)
     if a.noise:
         vpcs, enis, targets = (int(x) for x in a.noise.split(","))
         s.noise(vpcs, enis, targets)

@@ -10,7 +10,7 @@ use std::time::Duration;
 #[command(
     name = "eksnet-tui",
     version,
-    about = "Does the private API endpoint of an EKS cluster resolve and answer from here? If not, which hop broke and why.",
+    about = "Does the private API endpoint of a Kubernetes cluster (EKS, or any API behind an NLB) resolve and answer from here? If not, which hop broke and why.",
     after_help = "Exit codes of `check`: 0 all ok, 1 warnings or unknown hops, 2 failures, 3 could not run.\nTry it without an AWS account: eksnet-tui --demo (scenarios: eksnet-tui --demo list)."
 )]
 pub struct Cli {
@@ -44,6 +44,19 @@ pub struct Opts {
     /// EKS cluster name (default: the only cluster in the region).
     #[arg(long, global = true, value_name = "NAME")]
     pub cluster: Option<String>,
+    /// Kubeconfig context to look at (default: the current one); a non-EKS server is
+    /// followed to the NLB in front of it.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub context: Option<String>,
+    /// The API server to look at, by URL: any Kubernetes API behind an NLB, or an EKS endpoint.
+    #[arg(long, global = true, value_name = "URL", value_parser = parse_server, conflicts_with = "cluster")]
+    pub server: Option<String>,
+    /// PEM file of the CA that signs the API server's certificate (default: the kubeconfig's).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub ca_file: Option<PathBuf>,
+    /// What the probe asks the API server for once TLS is up.
+    #[arg(long, global = true, value_name = "PATH", default_value = "/livez", value_parser = parse_probe_path)]
+    pub probe_path: String,
     /// AWS region (default: from the environment or profile).
     #[arg(long, global = true, value_name = "REGION")]
     pub region: Option<String>,
@@ -110,6 +123,20 @@ fn parse_samples(s: &str) -> Result<u32, String> {
         _ => Err(format!(
             "'{s}' is not a number of samples; accepted: a whole number from 1 to 100"
         )),
+    }
+}
+
+fn parse_server(s: &str) -> Result<String, String> {
+    crate::model::ServerApi::parse(s).map(|_| s.to_string())
+}
+
+fn parse_probe_path(s: &str) -> Result<String, String> {
+    if s.starts_with('/') && !s.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        Ok(s.to_string())
+    } else {
+        Err(format!(
+            "'{s}' is not a request path; accepted: a path starting with /, e.g. /livez or /healthz"
+        ))
     }
 }
 

@@ -66,6 +66,8 @@ pub fn live_sources(opts: &Opts) -> Result<LiveSources, ResolverSetupError> {
     if let Some(path) = &opts.hosts_file {
         resolver = resolver.with_hosts_file(path);
     }
-    let prober = TlsProber::new(clock).with_proxy(ProxyEnv::from_process());
+    let prober = TlsProber::new(clock)
+        .with_proxy(ProxyEnv::from_process())
+        .with_path(&opts.probe_path);
     Ok((Arc::new(resolver), Arc::new(prober)))
 }

@@ -61,6 +61,7 @@ pub fn json(m: &Model, d: &Diagnosis, generated_at: chrono::DateTime<chrono::Utc
         "verdict": d.verdict,
         "exit_code": exit_code(d).code(),
         "cluster": cluster,
+        "api": m.context.api,
         "origin": m.origin(),
         "route": d.route,
         "route_basis": d.route_basis,
@@ -81,6 +82,7 @@ pub fn json(m: &Model, d: &Diagnosis, generated_at: chrono::DateTime<chrono::Utc
 
 /// Every documented key, null where the cluster could not be read.
 fn unknown_cluster(m: &Model) -> Value {
+    let server = m.context.api.server();
     json!({
         "name": m.context.cluster_name,
         "arn": null,
@@ -88,8 +90,8 @@ fn unknown_cluster(m: &Model) -> Value {
         "account": null,
         "status": null,
         "version": null,
-        "endpoint": null,
-        "host": null,
+        "endpoint": server.map(|s| s.url.clone()),
+        "host": server.map(|s| s.host.clone()),
         "mode": null,
         "public_cidrs": null,
         "vpc_id": null,
@@ -151,8 +153,9 @@ pub fn text(m: &Model, d: &Diagnosis, color: bool, now: chrono::DateTime<chrono:
         out.push_str(&s);
         out.push('\n');
     };
-    let title = match m.cluster.value() {
-        Some(c) => format!(
+    let title = match (m.context.api.server(), m.cluster.value()) {
+        (Some(srv), _) => srv.title(),
+        (None, Some(c)) => format!(
             "{} ({}, account {}) · endpoint {} · {}",
             c.name,
             c.region().unwrap_or("?"),
@@ -160,7 +163,7 @@ pub fn text(m: &Model, d: &Diagnosis, color: bool, now: chrono::DateTime<chrono:
             c.mode().label(),
             c.host()
         ),
-        None => format!(
+        (None, None) => format!(
             "{} (cluster not loaded: {})",
             m.context.cluster_name,
             m.cluster
@@ -258,32 +261,35 @@ pub fn text(m: &Model, d: &Diagnosis, color: bool, now: chrono::DateTime<chrono:
             }
         }
     }
-    let a = &d.automation;
-    line(String::new());
-    line(format!(
-        "automation: {} {}",
-        paint(
-            a.status.label().to_uppercase(),
-            status_color(a.status),
-            true
-        ),
-        a.summary
-    ));
-    for p in &a.pieces {
-        let sym = paint(
-            format!(
-                "{} {:<7}",
-                p.status.symbol(),
-                p.status.label().to_uppercase()
+    // Only EKS's ENIs are kept in step by automation.
+    if m.context.api.server().is_none() {
+        let a = &d.automation;
+        line(String::new());
+        line(format!(
+            "automation: {} {}",
+            paint(
+                a.status.label().to_uppercase(),
+                status_color(a.status),
+                true
             ),
-            status_color(p.status),
-            true,
-        );
-        line(format!("  {sym} {:<17} {}  {}", p.kind, p.name, p.detail));
-        line(format!("  {:9} {:<17} found: {}", "", "", p.found_by));
-    }
-    for u in &a.unknown {
-        line(format!("  ? {u}"));
+            a.summary
+        ));
+        for p in &a.pieces {
+            let sym = paint(
+                format!(
+                    "{} {:<7}",
+                    p.status.symbol(),
+                    p.status.label().to_uppercase()
+                ),
+                status_color(p.status),
+                true,
+            );
+            line(format!("  {sym} {:<17} {}  {}", p.kind, p.name, p.detail));
+            line(format!("  {:9} {:<17} found: {}", "", "", p.found_by));
+        }
+        for u in &a.unknown {
+            line(format!("  ? {u}"));
+        }
     }
     if !d.unknowns.is_empty() {
         line(String::new());

@@ -33,8 +33,19 @@ pub async fn run(startup: &Startup) -> Result<ExitCode, StartupError> {
 /// Everything that can fail with a message, before the screen is taken over for good.
 async fn prepare(startup: &Startup) -> Result<(App, Sources), StartupError> {
     let env = build_env(startup).await?;
-    let cluster = match choose_cluster(env.api.as_ref(), startup.settings.cluster.as_deref()).await
-    {
+    let settings = &startup.settings;
+    let chosen = match &settings.api {
+        crate::model::Api::Server(s) => Ok(s.label()),
+        crate::model::Api::Eks => {
+            choose_cluster(
+                env.api.as_ref(),
+                settings.cluster.as_deref(),
+                settings.eks_server.as_deref(),
+            )
+            .await
+        }
+    };
+    let cluster = match chosen {
         Ok(c) => c,
         // Several clusters and nothing to tell them apart: the operator picks one.
         Err(CollectError::ChooseCluster { available, .. }) if available.len() > 1 => {
@@ -56,6 +67,7 @@ async fn prepare(startup: &Startup) -> Result<(App, Sources), StartupError> {
         region: env.api.region(),
         source: env.source.clone(),
         live: startup.live(),
+        api: settings.api.clone(),
     });
     let every = &startup.intervals;
     model.proxy = env.prober.proxy();

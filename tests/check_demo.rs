@@ -189,6 +189,24 @@ const SCENARIOS: &[(&str, i32, &[&str], &[&str])] = &[
     ("tls-intercepted", 2, &["tls-intercepted"], &[]),
     ("zone-shadows-siblings", 1, &["zone-shadows-siblings"], &[]),
     ("ipv6", 0, &[], &[]),
+    ("self-managed", 0, &[], &[]),
+    (
+        "self-managed-sg",
+        2,
+        &["target-sg-blocks-api", "probe-tcp-failed"],
+        &[],
+    ),
+    ("self-managed-one-down", 1, &["instance-not-running"], &[]),
+    (
+        "self-managed-no-cross-zone",
+        2,
+        &[
+            "nlb-zone-no-healthy-target",
+            "target-unhealthy",
+            "probe-tcp-failed",
+        ],
+        &[],
+    ),
 ];
 
 #[test]

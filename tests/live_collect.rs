@@ -57,7 +57,7 @@ async fn collect(api: &DemoEnv, resolver: &dyn Resolver, port: u16, probe: bool)
         samples: 2,
         gap: Duration::from_millis(20),
         timeout: Duration::from_secs(10),
-        port,
+        port: Some(port),
         ..Settings::default()
     };
     let clock = Clock::system();

@@ -132,6 +132,7 @@ fn model() -> Model {
         region: None,
         source: "test".into(),
         live: LiveMode::ALL,
+        api: Default::default(),
     })
 }
 

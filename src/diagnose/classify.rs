@@ -11,6 +11,8 @@ pub enum AnswerClass {
     InterfaceEndpoint(String),
     /// An IP of this EKS-owned ENI: the direct route.
     EksEni(String),
+    /// An address of the API's own NLB (an API server behind an NLB of its own).
+    Nlb(String),
     /// A private address we cannot place.
     OtherPrivate,
     /// Traffic would leave the private network.
@@ -22,6 +24,7 @@ impl AnswerClass {
         match self {
             Self::InterfaceEndpoint(id) => format!("interface endpoint {id}"),
             Self::EksEni(id) => format!("EKS ENI {id}"),
+            Self::Nlb(name) => format!("NLB {name}"),
             Self::OtherPrivate => "unknown private address".into(),
             Self::Public => "public address".into(),
         }
@@ -31,6 +34,16 @@ impl AnswerClass {
 pub fn classify(ip: IpAddr, ctx: &Ctx) -> AnswerClass {
     // An IPv4-mapped AAAA answer reaches the same IPv4 address.
     let ip = ip.to_canonical();
+    if ctx.route == super::ctx::Route::Nlb
+        && let IpAddr::V4(v4) = ip
+        && let Some(lb) = ctx
+            .path
+            .nlbs
+            .iter()
+            .find(|lb| lb.private_ips().any(|x| x == v4))
+    {
+        return AnswerClass::Nlb(lb.name.clone());
+    }
     let ies = ctx.m.interface_endpoints.value().into_iter().flatten();
     let holds_ie = |ie: &&crate::model::InterfaceEndpoint| match ip {
         IpAddr::V4(v4) => ie.ips.contains(&v4),

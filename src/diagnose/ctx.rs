@@ -23,6 +23,8 @@ pub enum Route {
     Direct,
     /// The public endpoint.
     Public,
+    /// An API server behind an NLB of its own: NLB -> instances or IPs.
+    Nlb,
     /// Nothing tells how the name reaches the cluster.
     Unresolved,
 }
@@ -33,6 +35,7 @@ impl Route {
             Self::Privatelink => "privatelink",
             Self::Direct => "direct",
             Self::Public => "public",
+            Self::Nlb => "nlb",
             Self::Unresolved => "unresolved",
         }
     }
@@ -113,6 +116,16 @@ pub fn need_as<'a, T>(l: &'a Loadable<T>, source: Source, what: &str) -> Result<
 
 impl<'a> Ctx<'a> {
     pub fn new(m: &'a Model) -> Self {
+        if m.context.api.server().is_some() {
+            let (path, basis) = server_path(m);
+            return Ctx {
+                m,
+                route: Route::Nlb,
+                route_basis: basis,
+                path,
+                crossing: crossing(m),
+            };
+        }
         let path = path_resources(m);
         let mut ctx = Ctx {
             m,
@@ -129,6 +142,14 @@ impl<'a> Ctx<'a> {
 
     pub fn cluster(&self) -> Result<&'a Cluster, Missing> {
         need(&self.m.cluster, Source::Cluster)
+    }
+
+    /// The API's host name: the server's, or the EKS cluster's once it is read.
+    pub fn host(&self) -> Result<String, Missing> {
+        match self.m.context.api.server() {
+            Some(s) => Ok(s.host.clone()),
+            None => Ok(self.cluster()?.host()),
+        }
     }
 
     /// The origin, or why it is unknown: not located, or in a VPC the account does not have.
@@ -295,18 +316,24 @@ pub fn tables_leaving<'t>(tables: &'t [RouteTable], origin: &Origin) -> Vec<&'t 
 /// are attached to, else a peering (whose absence the peering rules then name).
 fn crossing(m: &Model) -> Crossing {
     let origin = m.origin.value().and_then(|o| o.as_ref());
-    let cluster_vpc = m.cluster.value().and_then(|c| c.vpc_id.as_deref());
-    let (Some(origin), Some(cluster_vpc)) = (origin, cluster_vpc) else {
+    // The far side: the cluster's VPC and its ENIs, or the API's own NLB and its IPs.
+    let (far_vpc, mut towards): (Option<&str>, Vec<Ipv4Addr>) = match m.api_nlb() {
+        Ok(n) => (Some(n.lb.vpc_id.as_str()), n.lb.private_ips().collect()),
+        Err(_) if m.context.api.server().is_some() => (None, Vec::new()),
+        Err(_) => (
+            m.cluster.value().and_then(|c| c.vpc_id.as_deref()),
+            m.enis
+                .value()
+                .map(|e| e.iter().map(|e| e.ip).collect())
+                .unwrap_or_default(),
+        ),
+    };
+    let (Some(origin), Some(cluster_vpc)) = (origin, far_vpc) else {
         return Crossing::Peering;
     };
     if origin.vpc_id == cluster_vpc {
         return Crossing::SameVpc;
     }
-    let mut towards: Vec<Ipv4Addr> = m
-        .enis
-        .value()
-        .map(|e| e.iter().map(|e| e.ip).collect())
-        .unwrap_or_default();
     if towards.is_empty()
         && let Some(v) = m
             .vpcs
@@ -352,6 +379,49 @@ fn crossing(m: &Model) -> Crossing {
         Some(tgw) => Crossing::TransitGateway(tgw.to_string()),
         None => Crossing::Peering,
     }
+}
+
+/// The path of an API behind an NLB of its own: that NLB and the groups its listener on
+/// the server's port forwards to; the basis says how the NLB was found, or what was tried.
+fn server_path(m: &Model) -> (PathResources<'_>, String) {
+    let nlb = match m.api_nlb() {
+        Ok(n) => n,
+        Err(tried) => {
+            return (
+                PathResources::default(),
+                format!("no NLB found for the server: {}", tried.join("; ")),
+            );
+        }
+    };
+    let host = m.endpoint_host().unwrap_or_default();
+    let basis = nlb.found_by.label(&host, nlb.lb);
+    let own: Vec<&TargetGroup> = m
+        .target_groups
+        .value()
+        .map(|v| {
+            v.iter()
+                .filter(|g| g.lb_arns.contains(&nlb.lb.arn))
+                .collect()
+        })
+        .unwrap_or_default();
+    let (target_groups, target_groups_unknown) = match api_groups(
+        own,
+        m.listeners.value().map(Vec::as_slice),
+        &[nlb.lb.arn.as_str()],
+        m.endpoint_port(),
+    ) {
+        Ok(g) => (g, None),
+        Err(why) => (Vec::new(), Some(why)),
+    };
+    (
+        PathResources {
+            nlbs: vec![nlb.lb],
+            target_groups,
+            target_groups_unknown,
+            ..PathResources::default()
+        },
+        basis,
+    )
 }
 
 fn path_resources(m: &Model) -> PathResources<'_> {

@@ -8,6 +8,7 @@ pub mod history;
 pub mod path;
 pub mod rests_on;
 pub mod rules;
+pub mod server;
 pub mod sg;
 pub mod states;
 #[cfg(test)]
@@ -57,7 +58,11 @@ pub fn diagnose(model: &Model) -> Diagnosis {
     let ctx = Ctx::new(model);
     let mut findings = Vec::new();
     let mut unknowns = Vec::new();
-    for rule in rules::RULES {
+    let table = match ctx.route {
+        Route::Nlb => server::RULES,
+        _ => rules::RULES,
+    };
+    for rule in table {
         match (rule.check)(&ctx) {
             Ok(f) => findings.extend(f),
             Err(missing) => unknowns.push(Unknown {

@@ -69,6 +69,7 @@ pub fn route_hops(route: Route, crossing: &Crossing) -> &'static [HopName] {
         ],
         Route::Direct => &[Origin, Dns, Peering, EksEnis, ApiServer],
         Route::Public => &[Origin, Dns, PublicEndpoint, ApiServer],
+        Route::Nlb => &[Origin, Dns, Nlb, Targets, ApiServer],
         Route::Unresolved => &[Origin, Dns, ApiServer],
     }
 }
@@ -315,15 +316,42 @@ fn summary(ctx: &Ctx, name: HopName, standing: Option<&Standing>) -> String {
             None => "cluster not loaded".into(),
         },
         HopName::ApiServer => {
-            let cluster = m
-                .cluster
-                .value()
-                .map(|c| format!("cluster {} {} v{}", c.name, c.status, c.version));
-            let cluster = cluster.unwrap_or_else(|| "cluster not loaded".into());
+            let cluster = match m.context.api.server() {
+                Some(_) => control_plane(ctx),
+                None => m
+                    .cluster
+                    .value()
+                    .map(|c| format!("cluster {} {} v{}", c.name, c.status, c.version))
+                    .unwrap_or_else(|| "cluster not loaded".into()),
+            };
             let probes = standing.map_or_else(|| probe_summary(ctx), |s| s.why.clone());
             format!("{cluster}; {probes}")
         }
     }
+}
+
+/// An API behind an NLB of its own: the instances (or IPs) that serve it.
+fn control_plane(ctx: &Ctx) -> String {
+    let targets: Vec<&crate::model::Target> = ctx
+        .m
+        .targets
+        .value()
+        .into_iter()
+        .flatten()
+        .filter(|t| ctx.path.target_groups.iter().any(|g| g.arn == t.tg_arn))
+        .collect();
+    if targets.is_empty() {
+        return "control plane not known".into();
+    }
+    let instances = ctx.m.instances.value().map(Vec::as_slice).unwrap_or(&[]);
+    let nodes: Vec<String> = targets
+        .iter()
+        .map(|t| match instances.iter().find(|i| i.id == t.id) {
+            Some(i) => format!("{} {} {}", i.label(), i.state, i.az),
+            None => t.id.clone(),
+        })
+        .collect();
+    format!("control plane {}", list(nodes))
 }
 
 fn probe_summary(ctx: &Ctx) -> String {

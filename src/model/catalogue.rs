@@ -17,6 +17,7 @@ use super::network::{
 use super::privatelink::{EndpointConnection, EndpointService, EniAddress, InterfaceEndpoint};
 use super::resolver::{ResolverEndpoint, ResolverRule};
 use super::route53::{HostedZone, Record, ZoneAssociations};
+use super::server::Instance;
 use super::{Context, Input};
 use serde::Serialize;
 
@@ -383,6 +384,23 @@ catalogue! {
         actions: ["elasticloadbalancing:DescribeTargetHealth"],
         tier: Fast,
         inputs: [TargetGroupArns],
+    }
+    /// The EC2 instances registered in the API's `instance` target groups (an API server
+    /// behind an NLB of its own): state, subnet, zone and security groups.
+    Instances => instances: Vec<Instance> {
+        name: "instances",
+        what: "EC2 instances",
+        actions: ["ec2:DescribeInstances"],
+        tier: Slow,
+        inputs: [TargetInstanceIds],
+    }
+    /// The ENIs that hold the API's `ip` targets.
+    TargetEnis => target_enis: Vec<Eni> {
+        name: "target-enis",
+        what: "target ENIs",
+        actions: ["ec2:DescribeNetworkInterfaces"],
+        tier: Slow,
+        inputs: [IpTargets],
     }
     /// Private zones named after the endpoint or a parent domain, without their VPCs.
     HostedZones => listed_zones: Vec<HostedZone> {

@@ -247,6 +247,7 @@ mod tests {
             region: None,
             source: "test".into(),
             live: LiveMode::OFF,
+            api: Default::default(),
         });
         let texts = |m: &Model| m.events.iter().map(|e| e.text.clone()).collect::<Vec<_>>();
         m.apply(Fetched::Vpcs(Ok(vec![])), t(0));

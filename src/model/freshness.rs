@@ -173,6 +173,7 @@ mod tests {
             region: None,
             source: "test".into(),
             live: LiveMode::OFF,
+            api: Default::default(),
         })
     }
 

@@ -15,6 +15,7 @@ pub mod privatelink;
 pub mod proxy;
 pub mod resolver;
 pub mod route53;
+pub mod server;
 pub mod sightings;
 pub mod stats;
 pub mod timeline;
@@ -37,6 +38,7 @@ pub use network::{
 pub use privatelink::{EndpointConnection, EndpointService, EniAddress, InterfaceEndpoint};
 pub use resolver::{ResolverEndpoint, ResolverRule};
 pub use route53::{AliasTarget, HostedZone, Record, ZoneAssociations, ZoneVpc};
+pub use server::{Api, Instance, ServerApi};
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -67,6 +69,8 @@ pub struct Context {
     /// `demo:<scenario>` or `aws`.
     pub source: String,
     pub live: LiveMode,
+    /// EKS, or an API server named by URL.
+    pub api: Api,
 }
 
 /// One row of the source table, derived from the catalogue.
@@ -143,6 +147,7 @@ impl Model {
     pub fn sources(&self) -> Vec<SourceStatus<'_>> {
         Source::ALL
             .iter()
+            .filter(|s| s.used_for(&self.context.api))
             .map(|&source| {
                 let st = self.state_of(source);
                 SourceStatus {
@@ -168,10 +173,17 @@ impl Model {
                 ErrorKind::Unreachable | ErrorKind::Timeout | ErrorKind::Blocked { .. }
             )
         };
-        let cluster = self.cluster.error().filter(|e| transport(e))?;
-        if !self.enis.error().is_some_and(transport) || self.cluster.value().is_some() {
-            return None;
-        }
+        let cluster = match &self.context.api {
+            Api::Eks => {
+                let cluster = self.cluster.error().filter(|e| transport(e))?;
+                if !self.enis.error().is_some_and(transport) || self.cluster.value().is_some() {
+                    return None;
+                }
+                cluster
+            }
+            // Without EKS, the one read every cycle makes is the load balancers'.
+            Api::Server(_) => self.listed_lbs.error().filter(|e| transport(e))?,
+        };
         let errors: Vec<&SourceError> = self.sources().iter().filter_map(|s| s.error).collect();
         if !errors.iter().all(|e| transport(e)) {
             return None;
@@ -184,12 +196,26 @@ impl Model {
 
     /// The cluster's endpoint host once the cluster is known.
     pub fn endpoint_host(&self) -> Option<String> {
-        self.cluster.value().map(Cluster::host)
+        match &self.context.api {
+            Api::Server(s) => Some(s.host.clone()),
+            Api::Eks => self.cluster.value().map(Cluster::host),
+        }
     }
 
     /// The port the API listens on: the endpoint URL's, else HTTPS's.
     pub fn endpoint_port(&self) -> u16 {
-        self.cluster.value().map_or(443, Cluster::endpoint_port)
+        match &self.context.api {
+            Api::Server(s) => s.port,
+            Api::Eks => self.cluster.value().map_or(443, Cluster::endpoint_port),
+        }
+    }
+
+    /// Base64 PEM of the CA that signs the API's certificate, when known.
+    pub fn ca_data(&self) -> Option<&str> {
+        match &self.context.api {
+            Api::Server(s) => s.ca_data.as_deref(),
+            Api::Eks => self.cluster.value().and_then(|c| c.ca_data.as_deref()),
+        }
     }
 
     pub fn origin(&self) -> Option<&Origin> {
@@ -208,6 +234,7 @@ mod tests {
             region: Some("eu-west-1".into()),
             source: "aws".into(),
             live: LiveMode::OFF,
+            api: Default::default(),
         })
     }
 

@@ -5,7 +5,7 @@ use super::graph::{Graph, Scope};
 use super::{AwsApi, ProbeRequest, Prober, Resolver};
 use crate::clock::Clock;
 use crate::model::privatelink::normalize_dns_name;
-use crate::model::{Context, DnsSample, ErrorKind, Fetched, LiveMode, Model, SourceError};
+use crate::model::{Api, Context, DnsSample, ErrorKind, Fetched, LiveMode, Model, SourceError};
 use futures::stream::{self, StreamExt};
 use std::net::IpAddr;
 use std::time::Duration;
@@ -17,6 +17,10 @@ const FAN_OUT: usize = 4;
 pub struct Settings {
     /// `--cluster`; `None` picks the only cluster in the region.
     pub cluster: Option<String>,
+    /// An EKS endpoint URL that names the cluster (a kubeconfig context's server).
+    pub eks_server: Option<String>,
+    /// EKS, or an API server named by URL (then `cluster` is unused).
+    pub api: Api,
     pub from_vpc: Option<String>,
     pub live: LiveMode,
     /// DNS samples `check` takes, `gap` apart.
@@ -24,20 +28,22 @@ pub struct Settings {
     pub gap: Duration,
     /// Per fetch.
     pub timeout: Duration,
-    /// Where probes connect (443 for EKS).
-    pub port: u16,
+    /// Where probes connect instead of the endpoint's own port (tests on loopback).
+    pub port: Option<u16>,
 }
 
 impl Default for Settings {
     fn default() -> Self {
         Self {
             cluster: None,
+            eks_server: None,
+            api: Api::Eks,
             from_vpc: None,
             live: LiveMode::ALL,
             samples: 3,
             gap: Duration::from_millis(500),
             timeout: Duration::from_secs(20),
-            port: 443,
+            port: None,
         }
     }
 }
@@ -83,11 +89,20 @@ fn count_clusters(v: &[String]) -> String {
 pub async fn choose_cluster(
     api: &dyn AwsApi,
     requested: Option<&str>,
+    server: Option<&str>,
 ) -> Result<String, CollectError> {
     if let Some(name) = requested {
         return Ok(name.to_string());
     }
-    let kube = api.kube_context();
+    let kube = match server {
+        Some(url) => Some(super::aws::KubeContext {
+            context: String::new(),
+            cluster: String::new(),
+            server: Some(url.to_string()),
+            ca: None,
+        }),
+        None => api.kube_context(),
+    };
     if let Some(name) = kube.as_ref().and_then(|k| k.arn_cluster_name()) {
         return Ok(name);
     }
@@ -169,7 +184,7 @@ pub async fn probe_answers(prober: &dyn Prober, m: &Model, port: u16) -> Vec<Fet
     let (Some(sample), Some(host)) = (m.live.dns.latest(), m.endpoint_host()) else {
         return vec![];
     };
-    let ca_data = m.cluster.value().and_then(|c| c.ca_data.as_deref());
+    let ca_data = m.ca_data();
     let requests = answer_requests(sample, &host, port, ca_data);
     probe_requests(prober, requests).collect().await
 }
@@ -184,14 +199,30 @@ pub async fn collect_once(
     clock: &Clock,
     source: &str,
 ) -> Result<Model, CollectError> {
-    let name = choose_cluster(api, settings.cluster.as_deref()).await?;
+    let name = match &settings.api {
+        Api::Server(s) => s.label(),
+        Api::Eks => {
+            choose_cluster(
+                api,
+                settings.cluster.as_deref(),
+                settings.eks_server.as_deref(),
+            )
+            .await?
+        }
+    };
     let mut model = Model::new(Context {
         cluster_name: name.clone(),
         region: api.region(),
         source: source.to_string(),
         live: settings.live,
+        api: settings.api.clone(),
     });
     model.proxy = prober.proxy();
+    // A server named by URL may be found only through its live answers: sample first.
+    let server = settings.api.server().is_some();
+    if server {
+        sample_dns(resolver, &mut model, settings, clock).await;
+    }
     let mut graph = Graph::new(settings.from_vpc.clone(), settings.timeout);
     graph
         .cycle(api, &mut model, Scope::All, clock, None, &mut |_| {})
@@ -212,22 +243,33 @@ pub async fn collect_once(
         });
     }
 
-    let host = model.endpoint_host();
-    if settings.live.dns
-        && let Some(host) = &host
-    {
-        for i in 0..settings.samples.max(1) {
-            if i > 0 {
-                tokio::time::sleep(settings.gap).await;
-            }
-            let sample = resolver.lookup(host).await;
-            model.apply(Fetched::Dns(sample), clock.now());
-        }
-        if settings.live.probe {
-            for f in probe_answers(prober, &model, settings.port).await {
-                model.apply(f, clock.now());
-            }
+    if !server {
+        sample_dns(resolver, &mut model, settings, clock).await;
+    }
+    if settings.live.dns && settings.live.probe {
+        let port = settings.port.unwrap_or_else(|| model.endpoint_port());
+        for f in probe_answers(prober, &model, port).await {
+            model.apply(f, clock.now());
         }
     }
     Ok(model)
+}
+
+/// The DNS samples `check` takes of the endpoint name, `gap` apart.
+async fn sample_dns(
+    resolver: &dyn Resolver,
+    model: &mut Model,
+    settings: &Settings,
+    clock: &Clock,
+) {
+    let Some(host) = model.endpoint_host().filter(|_| settings.live.dns) else {
+        return;
+    };
+    for i in 0..settings.samples.max(1) {
+        if i > 0 {
+            tokio::time::sleep(settings.gap).await;
+        }
+        let sample = resolver.lookup(&host).await;
+        model.apply(Fetched::Dns(sample), clock.now());
+    }
 }

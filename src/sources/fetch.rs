@@ -179,6 +179,18 @@ pub async fn fetch(api: &dyn AwsApi, source: Source, keys: &Keys, limit: &Semaph
                 gs
             }),
         ),
+        S::Instances => Fetched::Instances(
+            unless_empty(keys.get(I::TargetInstanceIds), |ids| {
+                limited(limit, api.instances(ids))
+            })
+            .await,
+        ),
+        S::TargetEnis => Fetched::TargetEnis(
+            unless_empty(keys.get(I::IpTargets), |ips| {
+                limited(limit, api.enis_holding(ips))
+            })
+            .await,
+        ),
         S::Targets => Fetched::Targets(
             each(limit, keys.get(I::TargetGroupArns), false, |arn| {
                 api.target_health(arn)

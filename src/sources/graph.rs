@@ -130,9 +130,10 @@ impl Graph {
         let wanted: BTreeSet<Source> = Source::ALL
             .iter()
             .copied()
-            .filter(|s| scope.wants(*s))
+            .filter(|s| scope.wants(*s) && s.used_for(&model.context.api))
             .collect();
-        let maybe = dependents_closure(&wanted);
+        let mut maybe = dependents_closure(&wanted);
+        maybe.retain(|s| s.used_for(&model.context.api));
         let mut settled: BTreeSet<Source> = BTreeSet::new();
         let mut flying: BTreeSet<Source> = BTreeSet::new();
         let mut running = FuturesUnordered::new();
@@ -264,6 +265,7 @@ mod tests {
             region: None,
             source: "demo".into(),
             live: LiveMode::OFF,
+            api: Default::default(),
         });
         (
             clock,
@@ -285,17 +287,19 @@ mod tests {
                 .await
         );
         assert_eq!(started.elapsed(), 3 * RTT);
-        for s in Source::ALL {
+        let used: Vec<Source> = Source::ALL
+            .iter()
+            .copied()
+            .filter(|s| s.used_for(&m.context.api))
+            .collect();
+        for s in &used {
             assert_eq!(
                 m.state_of(*s).state,
                 crate::model::LoadState::Loaded,
                 "{s:?}"
             );
         }
-        assert_eq!(
-            graph.fetches().values().sum::<u64>(),
-            Source::ALL.len() as u64
-        );
+        assert_eq!(graph.fetches().values().sum::<u64>(), used.len() as u64);
     }
 
     /// Found through instance metadata, this host costs one round of its own before the

@@ -18,8 +18,8 @@ use crate::model::automation::{
 use crate::model::proxy::ProxyEnv;
 use crate::model::{
     Cluster, DhcpOptions, DnsSample, EndpointConnection, EndpointService, Eni, EniAddress,
-    HostedZone, InterfaceEndpoint, LbAttributes, Listener, LoadBalancer, NetworkAcl, NlbAddress,
-    Origin, Peering, ProbeSample, Record, ResolverEndpoint, ResolverRule, RouteTable,
+    HostedZone, Instance, InterfaceEndpoint, LbAttributes, Listener, LoadBalancer, NetworkAcl,
+    NlbAddress, Origin, Peering, ProbeSample, Record, ResolverEndpoint, ResolverRule, RouteTable,
     SecurityGroup, SourceError, Subnet, Target, TargetGroup, TgwAttachment, TgwRouteTable, Vpc,
     ZoneVpc,
 };
@@ -95,6 +95,10 @@ pub trait AwsApi: Send + Sync {
     /// The private IPs of these NLBs' own ENIs, found by their description.
     async fn nlb_addresses(&self, lb_arns: &[String]) -> ApiResult<Vec<NlbAddress>>;
     async fn listeners(&self, lb_arn: &str) -> ApiResult<Vec<Listener>>;
+    /// These EC2 instances.
+    async fn instances(&self, ids: &[String]) -> ApiResult<Vec<Instance>>;
+    /// The ENIs that hold these private IPs.
+    async fn enis_holding(&self, ips: &[String]) -> ApiResult<Vec<Eni>>;
     /// Target groups attached to this load balancer.
     async fn target_groups(&self, lb_arn: &str) -> ApiResult<Vec<TargetGroup>>;
     async fn target_health(&self, tg_arn: &str) -> ApiResult<Vec<Target>>;

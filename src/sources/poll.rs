@@ -85,6 +85,7 @@ pub fn spawn(
         region: src.api.region(),
         source: String::new(),
         live,
+        api: Default::default(),
     };
     tasks.spawn(collect(
         src.api,
@@ -144,6 +145,14 @@ async fn collect(
     // Both fire at once: the first cycle reads everything.
     fast.tick().await;
     let mut scope = Scope::All;
+    // A server named by URL is known before anything is read.
+    if let Some(s) = model.context.api.server() {
+        target.send_replace(Some(LiveTarget {
+            host: s.host.clone(),
+            port: s.port,
+            ca_data: s.ca_data.clone(),
+        }));
+    }
     // The live poller starts the moment the cluster (its host, port and CA) is known.
     let mut seen = |f: &Fetched| {
         if let Fetched::Cluster(Ok(c)) = f {

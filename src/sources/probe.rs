@@ -51,6 +51,9 @@ impl Default for ProbeTimeouts {
 /// The status line is all we read; a longer first line is not an API server.
 const MAX_STATUS_LINE: usize = 1024;
 
+/// What a probe asks for by default: the API server's liveness, open to anonymous clients.
+pub const DEFAULT_PATH: &str = "/livez";
+
 pub struct TlsProber {
     timeouts: ProbeTimeouts,
     clock: Clock,
@@ -59,6 +62,8 @@ pub struct TlsProber {
     config: Mutex<Option<(String, Arc<WebPkiServerVerifier>)>>,
     /// This process's proxy settings, for the diagnosis (probes never use them).
     proxy: ProxyEnv,
+    /// What the probe asks for once TLS is up: `/livez` unless told otherwise.
+    path: String,
 }
 
 impl TlsProber {
@@ -72,12 +77,19 @@ impl TlsProber {
             clock,
             config: Mutex::new(None),
             proxy: ProxyEnv::default(),
+            path: DEFAULT_PATH.into(),
         }
     }
 
     /// Report these proxy settings as kubectl's on this host.
     pub fn with_proxy(mut self, proxy: ProxyEnv) -> Self {
         self.proxy = proxy;
+        self
+    }
+
+    /// Ask for `path` (`/healthz` on servers without `/livez`).
+    pub fn with_path(mut self, path: &str) -> Self {
+        self.path = path.to_string();
         self
     }
 
@@ -182,6 +194,24 @@ fn verifier(ca_data: &str) -> Result<Arc<WebPkiServerVerifier>, String> {
     WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider())
         .build()
         .map_err(|e| format!("TLS setup: {e}"))
+}
+
+/// Whether `ca_data` (base64 PEM) holds a CA certificate the probe can trust.
+pub fn check_ca(ca_data: &str) -> Result<(), String> {
+    let pem = base64::engine::general_purpose::STANDARD
+        .decode(ca_data.trim())
+        .map_err(|_| "it is not base64-encoded PEM".to_string())?;
+    let mut roots = RootCertStore::empty();
+    for cert in CertificateDer::pem_slice_iter(&pem) {
+        let cert = cert.map_err(|_| "it holds an unreadable PEM certificate".to_string())?;
+        roots
+            .add(cert)
+            .map_err(|e| format!("its certificate is not a usable CA: {e}"))?;
+    }
+    if roots.is_empty() {
+        return Err("it holds no PEM certificate".into());
+    }
+    Ok(())
 }
 
 fn roots(ca_data: &str) -> Result<RootCertStore, String> {
@@ -370,7 +400,8 @@ impl Prober for TlsProber {
             format!("{host}:{}", req.port)
         };
         let request = format!(
-            "GET /livez HTTP/1.1\r\nHost: {authority}\r\nUser-Agent: eksnet-tui/{}\r\nAccept: */*\r\nConnection: close\r\n\r\n",
+            "GET {} HTTP/1.1\r\nHost: {authority}\r\nUser-Agent: eksnet-tui/{}\r\nAccept: */*\r\nConnection: close\r\n\r\n",
+            self.path,
             env!("CARGO_PKG_VERSION")
         );
         let exchange = async {
@@ -394,11 +425,12 @@ impl Prober for TlsProber {
         match timeout(t.http, exchange).await {
             Err(_) => {
                 s.outcome = ProbeOutcome::HttpFailed(format!(
-                    "no response to GET /livez within {}",
+                    "no response to GET {} within {}",
+                    self.path,
                     secs(t.http)
                 ))
             }
-            Ok(Err(e)) => s.outcome = ProbeOutcome::HttpFailed(format!("GET /livez: {e}")),
+            Ok(Err(e)) => s.outcome = ProbeOutcome::HttpFailed(format!("GET {}: {e}", self.path)),
             Ok(Ok((first, buf, closed))) => {
                 s.first_byte = first;
                 let line = buf.split(|b| *b == b'\n').next().unwrap_or_default();

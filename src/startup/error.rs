@@ -39,6 +39,30 @@ pub enum StartupError {
     /// The named cluster does not exist, or nothing tells which one to read.
     #[error(transparent)]
     Cluster(#[from] CollectError),
+    #[error(
+        "unknown kubeconfig context '{name}'; accepted: {}",
+        if .available.is_empty() { "none: the kubeconfig (KUBECONFIG or ~/.kube/config) holds no context".to_string() } else { .available.join(", ") }
+    )]
+    UnknownContext {
+        name: String,
+        available: Vec<String>,
+    },
+    #[error(
+        "kubeconfig context '{context}' names cluster '{cluster}', which has no server; accepted: a context whose cluster entry has a server URL, or --server URL"
+    )]
+    ContextNoServer { context: String, cluster: String },
+    #[error("kubeconfig context '{context}': server {why}")]
+    KubeServer { context: String, why: String },
+    #[error("cannot use {what} {}: {why}; accepted: a PEM file of the CA that signs the API server's certificate", .path.display())]
+    CaFile {
+        what: String,
+        path: PathBuf,
+        why: String,
+    },
+    #[error(
+        "kubeconfig context '{context}': certificate-authority-data cannot be used: {why}; accepted: base64 of the CA's PEM, or --ca-file PATH"
+    )]
+    KubeCa { context: String, why: String },
     #[error("no cluster chosen")]
     NoClusterChosen,
     #[error("the interactive view needs a terminal; use 'eksnet-tui check' for a report")]

@@ -2,8 +2,13 @@
 //! interactive view alike, before anything touches the network or the terminal: a bad
 //! config or theme stops either mode the same way.
 
+pub mod api;
 mod error;
 pub mod logging;
+
+use crate::model::Api;
+use crate::sources::aws::kubeconfig::Kubeconfig;
+use api::ApiChoice;
 
 pub use error::StartupError;
 
@@ -66,7 +71,21 @@ pub fn resolve(cli: Cli) -> Result<Startup, StartupError> {
     }
     let backend = backend(&opts)?;
     let check = command.as_ref().map(|Command::Check(c)| c);
-    let settings = settings(&opts, check, matches!(backend, Backend::Demo(_)));
+    let mut settings = settings(&opts, check, matches!(backend, Backend::Demo(_)));
+    match &backend {
+        Backend::Demo(scenario) => {
+            if let Some(s) = scenario.server() {
+                settings.api = Api::Server(s);
+            }
+        }
+        Backend::Aws(_) => match api::choose(&opts, &Kubeconfig::load())? {
+            ApiChoice::Eks { cluster, server } => {
+                settings.cluster = cluster;
+                settings.eks_server = server;
+            }
+            ApiChoice::Server(s) => settings.api = Api::Server(s),
+        },
+    }
     let intervals = intervals(&opts, &config);
     Ok(Startup {
         mode: match command {

@@ -29,6 +29,7 @@ pub fn empty_app() -> App {
             region: Some("eu-west-1".into()),
             source: "demo:healthy".into(),
             live: LiveMode::ALL,
+            api: Default::default(),
         }),
         themes(),
     )

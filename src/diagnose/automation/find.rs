@@ -117,6 +117,11 @@ fn pick<'w>(f: &Function, words: &[&'w str]) -> &'w str {
 
 pub fn find<'a>(ctx: &Ctx<'a>) -> Result<Found<'a>, Automation> {
     let m = ctx.m;
+    if ctx.route == Route::Nlb {
+        return Err(Automation::skipped(
+            "the API is not EKS: its targets are not EKS's ENIs, so nothing keeps them in step",
+        ));
+    }
     if matches!(ctx.route, Route::Direct | Route::Public) {
         return Err(Automation::skipped(format!(
             "this host's route is {}: no target group on it to keep in sync",

@@ -94,7 +94,26 @@ fn classify_answers(ctx: &Ctx, host: &str) -> Result<Vec<Finding>, Missing> {
         .map(|(ip, _)| ip)
         .collect();
     let mut out = Vec::new();
-    if !public.is_empty() {
+    if !public.is_empty() && ctx.route == Route::Nlb {
+        let lb = ctx.path.nlbs.first();
+        let internal = lb.map(|lb| lb.is_internal());
+        out.push(Finding::new(
+            "dns-public-answer",
+            if internal == Some(true) { Severity::Fail } else { Severity::Warn },
+            DNS,
+            host,
+            format!(
+                "{host} resolves to public IP(s) {} from here{}",
+                list(&public),
+                match lb {
+                    Some(lb) if lb.is_internal() => format!(", but NLB {} is internal: the answer is not its address", lb.name),
+                    Some(lb) => format!(": NLB {} is {}, so traffic leaves the private network", lb.name, lb.scheme),
+                    None => String::new(),
+                }
+            ),
+            "check which resolver answers (a public zone may shadow the private one) and that the private zone is associated with this host's VPC",
+        ));
+    } else if !public.is_empty() {
         let public_on = ctx.m.cluster.value().map(|c| c.public_access);
         // Fatal only when we know public access is off; unknown is not a guess of the worst.
         let sev = if public_on == Some(false) {
@@ -118,7 +137,19 @@ fn classify_answers(ctx: &Ctx, host: &str) -> Result<Vec<Finding>, Missing> {
     }
     // A hosts-file pin is judged by the hosts rule, which names the line.
     let pinned = ctx.judged_dns().is_some_and(|s| s.pinned.is_some());
-    if !other.is_empty() && !pinned {
+    if !other.is_empty() && !pinned && ctx.route == Route::Nlb {
+        // Without the NLB its addresses cannot be told apart: the NLB hop says why.
+        if let Some(lb) = ctx.path.nlbs.first() {
+            out.push(Finding::new(
+                "dns-unknown-answer",
+                Severity::Warn,
+                DNS,
+                host,
+                format!("{host} resolves to {}, which is no address of NLB {}", list(&other), lb.name),
+                "check the record: it may point at an old load balancer, a hosts-file entry or another cluster",
+            ));
+        }
+    } else if !other.is_empty() && !pinned {
         let placeable = ctx.m.interface_endpoints.value().is_some() && ctx.m.enis.value().is_some();
         if placeable {
             out.push(Finding::new(
@@ -200,7 +231,7 @@ pub fn probes(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
     }
     // Without the cluster CA a handshake cannot be verified: that is missing data, not a
     // broken endpoint.
-    let ca_known = ctx.m.cluster.value().is_some_and(|c| c.ca_data.is_some());
+    let ca_known = ctx.m.ca_data().is_some();
     let unverified = |p: &&&ProbeSample| {
         !ca_known && matches!(p.outcome, ProbeOutcome::TlsFailed(_)) && p.connect.is_some()
     };
@@ -214,10 +245,13 @@ pub fn probes(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
     if failing.is_empty() && current.iter().any(|p| unverified(&p)) {
         return Err(Missing::new(
             "cluster CA",
-            format!(
-                "{} gave no certificate authority, so the endpoint's certificate cannot be verified",
-                Source::Cluster.spec().action()
-            ),
+            match ctx.m.context.api.server() {
+                Some(_) => "the kubeconfig gave no certificate authority and no --ca-file was passed, so the server's certificate cannot be verified".to_string(),
+                None => format!(
+                    "{} gave no certificate authority, so the endpoint's certificate cannot be verified",
+                    Source::Cluster.spec().action()
+                ),
+            },
         ));
     }
     let sev = if failing.len() == current.len() {
@@ -284,6 +318,9 @@ fn tcp_fix(ctx: &Ctx) -> &'static str {
         }
         Route::Public => {
             "follow the hops: the endpoint's public access CIDRs or this host's egress usually explain it"
+        }
+        Route::Nlb => {
+            "follow the hops: the control plane's security group (instance targets see this host's own address), no healthy target in the answered NLB node's zone, or a route usually explains it"
         }
         _ => {
             "follow the hops: an unavailable endpoint, unhealthy targets or a security group usually explains it"

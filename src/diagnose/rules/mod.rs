@@ -29,8 +29,14 @@ pub struct Rule {
     pub check: Check,
 }
 
+impl Rule {
+    pub const fn new(name: &'static str, hop: Option<HopName>, check: Check) -> Rule {
+        Rule { name, hop, check }
+    }
+}
+
 const fn rule(name: &'static str, hop: Option<HopName>, check: Check) -> Rule {
-    Rule { name, hop, check }
+    Rule::new(name, hop, check)
 }
 
 use HopName::*;

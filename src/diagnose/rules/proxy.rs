@@ -11,7 +11,7 @@ pub fn proxy(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
     let Some(set) = &p.https_proxy else {
         return Ok(vec![]);
     };
-    let host = ctx.cluster()?.host();
+    let host = ctx.host()?;
     let port = ctx.m.endpoint_port();
     let no_proxy = p
         .no_proxy

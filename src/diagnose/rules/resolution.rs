@@ -99,7 +99,7 @@ fn serving_zone<'a>(ctx: &Ctx<'a>, host: &str, vpc: &str) -> Option<&'a HostedZo
 /// private zone and no Resolver rule applies to this host's lookups.
 pub fn dhcp_options(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
     let origin = ctx.origin()?;
-    let cluster = ctx.cluster()?;
+    let host = ctx.host()?;
     let vpcs = need(&ctx.m.vpcs, Source::Vpcs)?;
     let Some(vpc) = vpcs.iter().find(|v| v.id == origin.vpc_id) else {
         return Err(Missing::new(
@@ -128,7 +128,6 @@ pub fn dhcp_options(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
     if set.uses_vpc_resolver() {
         return Ok(vec![]);
     }
-    let host = cluster.host();
     let servers = list(set.custom_servers());
     let zone = serving_zone(ctx, &host, &vpc.id);
     let skipped = match zone {
@@ -167,7 +166,7 @@ pub fn dhcp_options(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
 /// over every private zone: the query goes to the rule's targets.
 pub fn resolver_rules(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
     let origin = ctx.origin()?;
-    let cluster = ctx.cluster()?;
+    let host = ctx.host()?;
     // Lookups that never reach the VPC resolver meet no rule (the DHCP rule says so).
     let own_servers = ctx
         .m
@@ -181,7 +180,6 @@ pub fn resolver_rules(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
         return Ok(vec![]);
     }
     let rules = need(&ctx.m.resolver_rules, Source::ResolverRules)?;
-    let host = cluster.host();
     let Some(rule) = rule_for(rules, &host).filter(|r| r.forwards()) else {
         return Ok(vec![]);
     };

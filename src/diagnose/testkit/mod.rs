@@ -112,6 +112,7 @@ pub fn healthy_but(failed: Option<Source>) -> Model {
         region: Some("eu-west-1".into()),
         source: "test".into(),
         live: LiveMode::ALL,
+        api: Default::default(),
     });
     let l = |m: &mut Model, f: Fetched| {
         let f = match (failed, f.source()) {

@@ -1,10 +1,11 @@
-//! The current kubeconfig context, read the way kubectl finds it (`KUBECONFIG`, a list of
-//! files, else `~/.kube/config`), to pick the cluster when none is named.
+//! Kubeconfig contexts, read the way kubectl finds them (`KUBECONFIG`, a list of files, else
+//! `~/.kube/config`): the current one picks the cluster when none is named, and
+//! `--context` names the API to look at, with the CA its cluster entry trusts.
 
 use std::path::{Path, PathBuf};
 use yaml_rust2::{Yaml, YamlLoader};
 
-/// What the current context points at.
+/// What a context points at.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KubeContext {
     pub context: String,
@@ -12,6 +13,17 @@ pub struct KubeContext {
     pub cluster: String,
     /// The API server URL of that entry.
     pub server: Option<String>,
+    /// The CA that entry trusts for the server.
+    pub ca: Option<KubeCa>,
+}
+
+/// Where a cluster entry's CA is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KubeCa {
+    /// `certificate-authority-data`: base64 PEM.
+    Data(String),
+    /// `certificate-authority`: a PEM file, relative to the kubeconfig that names it.
+    File(PathBuf),
 }
 
 impl KubeContext {
@@ -21,6 +33,25 @@ impl KubeContext {
             .into_iter()
             .find_map(|s| eks_arn_name(s))
     }
+
+    /// Whether this context is an EKS cluster's: named by ARN, or its server is an EKS
+    /// endpoint.
+    pub fn is_eks(&self) -> bool {
+        self.arn_cluster_name().is_some()
+            || self
+                .server
+                .as_deref()
+                .is_some_and(|s| is_eks_endpoint(&crate::model::cluster::endpoint_host(s)))
+    }
+}
+
+/// EKS endpoint names: `….eks.amazonaws.com` (`.cn` in China) and the dual-stack
+/// `….eks-cluster.REGION.api.aws`.
+pub fn is_eks_endpoint(host: &str) -> bool {
+    let h = host.trim_end_matches('.').to_ascii_lowercase();
+    h.ends_with(".eks.amazonaws.com")
+        || h.ends_with(".eks.amazonaws.com.cn")
+        || (h.contains(".eks-cluster.") && h.ends_with(".api.aws"))
 }
 
 /// `arn:PARTITION:eks:REGION:ACCOUNT:cluster/NAME` -> `NAME`.
@@ -45,49 +76,113 @@ pub fn paths() -> Vec<PathBuf> {
     }
 }
 
-/// The current context from the default files; `None` when there is none or it is unreadable.
-pub fn current() -> Option<KubeContext> {
-    let docs: Vec<Yaml> = paths()
-        .iter()
-        .filter_map(|p| match std::fs::read_to_string(p) {
-            Ok(text) => Some((p, text)),
-            Err(_) => None,
-        })
-        .filter_map(|(p, text)| match YamlLoader::load_from_str(&text) {
-            Ok(mut d) if !d.is_empty() => Some(d.swap_remove(0)),
-            Ok(_) => None,
-            Err(e) => {
-                tracing::warn!("ignoring kubeconfig {}: {e}", p.display());
-                None
-            }
-        })
-        .collect();
-    resolve(&docs)
+/// The merged kubeconfig files, each with the directory relative paths in it start from.
+#[derive(Debug, Clone, Default)]
+pub struct Kubeconfig {
+    docs: Vec<(PathBuf, Yaml)>,
 }
 
-/// Merge like kubectl: the first file that sets a value wins.
-pub fn resolve(docs: &[Yaml]) -> Option<KubeContext> {
-    let current = docs
-        .iter()
-        .find_map(|d| d["current-context"].as_str().filter(|s| !s.is_empty()))?;
-    let named = |section: &str, name: &str| -> Option<Yaml> {
-        docs.iter().find_map(|d| {
+impl Kubeconfig {
+    /// The default files; unreadable or invalid ones are skipped with a warning.
+    pub fn load() -> Kubeconfig {
+        let docs = paths()
+            .into_iter()
+            .filter_map(|p| {
+                let text = std::fs::read_to_string(&p).ok()?;
+                match YamlLoader::load_from_str(&text) {
+                    Ok(mut d) if !d.is_empty() => {
+                        let dir = p.parent().map(Path::to_path_buf).unwrap_or_default();
+                        Some((dir, d.swap_remove(0)))
+                    }
+                    Ok(_) => None,
+                    Err(e) => {
+                        tracing::warn!("ignoring kubeconfig {}: {e}", p.display());
+                        None
+                    }
+                }
+            })
+            .collect();
+        Kubeconfig { docs }
+    }
+
+    pub fn from_docs(docs: Vec<Yaml>) -> Kubeconfig {
+        Kubeconfig {
+            docs: docs.into_iter().map(|d| (PathBuf::new(), d)).collect(),
+        }
+    }
+
+    /// Every context name, in file order, each once.
+    pub fn context_names(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for (_, d) in &self.docs {
+            for c in d["contexts"].as_vec().into_iter().flatten() {
+                if let Some(n) = c["name"].as_str()
+                    && !out.iter().any(|o| o == n)
+                {
+                    out.push(n.to_string());
+                }
+            }
+        }
+        out
+    }
+
+    pub fn current_name(&self) -> Option<&str> {
+        self.docs
+            .iter()
+            .find_map(|(_, d)| d["current-context"].as_str().filter(|s| !s.is_empty()))
+    }
+
+    /// Merged like kubectl: the first file that names an entry wins.
+    fn named(&self, section: &str, name: &str) -> Option<(&Path, &Yaml)> {
+        self.docs.iter().find_map(|(dir, d)| {
             d[section]
                 .as_vec()?
                 .iter()
                 .find(|e| e["name"].as_str() == Some(name))
-                .cloned()
+                .map(|e| (dir.as_path(), e))
         })
-    };
-    let ctx = named("contexts", current)?;
-    let cluster = ctx["context"]["cluster"].as_str()?.to_string();
-    let server = named("clusters", &cluster)
-        .and_then(|c| c["cluster"]["server"].as_str().map(str::to_string));
-    Some(KubeContext {
-        context: current.to_string(),
-        cluster,
-        server,
-    })
+    }
+
+    pub fn context(&self, name: &str) -> Option<KubeContext> {
+        let (_, ctx) = self.named("contexts", name)?;
+        let cluster = ctx["context"]["cluster"].as_str()?.to_string();
+        let entry = self.named("clusters", &cluster);
+        let server = entry.and_then(|(_, c)| c["cluster"]["server"].as_str().map(str::to_string));
+        let ca = entry.and_then(|(dir, c)| {
+            let c = &c["cluster"];
+            if let Some(data) = c["certificate-authority-data"].as_str() {
+                return Some(KubeCa::Data(data.trim().to_string()));
+            }
+            c["certificate-authority"].as_str().map(|f| {
+                let p = Path::new(f);
+                KubeCa::File(if p.is_absolute() {
+                    p.to_path_buf()
+                } else {
+                    dir.join(p)
+                })
+            })
+        });
+        Some(KubeContext {
+            context: name.to_string(),
+            cluster,
+            server,
+            ca,
+        })
+    }
+
+    pub fn current(&self) -> Option<KubeContext> {
+        self.context(self.current_name()?)
+    }
+}
+
+/// The current context from the default files; `None` when there is none or it is unreadable.
+pub fn current() -> Option<KubeContext> {
+    Kubeconfig::load().current()
+}
+
+/// Merge like kubectl: the first file that sets a value wins.
+pub fn resolve(docs: &[Yaml]) -> Option<KubeContext> {
+    Kubeconfig::from_docs(docs.to_vec()).current()
 }
 
 #[cfg(test)]

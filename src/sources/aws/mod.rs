@@ -9,6 +9,7 @@ mod eks;
 mod elb;
 mod errors;
 mod imds;
+mod instances;
 pub mod kubeconfig;
 mod resolver;
 mod route53;
@@ -28,9 +29,9 @@ use crate::model::automation::{
 };
 use crate::model::{
     Cluster, DhcpOptions, EndpointConnection, EndpointService, Eni, EniAddress, HostedZone,
-    InterfaceEndpoint, LbAttributes, Listener, LoadBalancer, NetworkAcl, NlbAddress, Origin,
-    Peering, Record, ResolverEndpoint, ResolverRule, RouteTable, SecurityGroup, Subnet, Target,
-    TargetGroup, TgwAttachment, TgwRouteTable, Vpc, ZoneVpc,
+    Instance, InterfaceEndpoint, LbAttributes, Listener, LoadBalancer, NetworkAcl, NlbAddress,
+    Origin, Peering, Record, ResolverEndpoint, ResolverRule, RouteTable, SecurityGroup, Subnet,
+    Target, TargetGroup, TgwAttachment, TgwRouteTable, Vpc, ZoneVpc,
 };
 use async_trait::async_trait;
 use aws_config::SdkConfig;
@@ -261,6 +262,14 @@ impl AwsApi for AwsClient {
 
     async fn target_groups(&self, lb_arn: &str) -> ApiResult<Vec<TargetGroup>> {
         elb::target_groups(&self.elb, lb_arn).await
+    }
+
+    async fn instances(&self, ids: &[String]) -> ApiResult<Vec<Instance>> {
+        instances::instances(&self.ec2, ids).await
+    }
+
+    async fn enis_holding(&self, ips: &[String]) -> ApiResult<Vec<Eni>> {
+        instances::enis_holding(&self.ec2, ips).await
     }
 
     async fn target_health(&self, tg_arn: &str) -> ApiResult<Vec<Target>> {

@@ -9,9 +9,9 @@ use crate::model::automation::{
 use crate::model::privatelink::normalize_dns_name;
 use crate::model::{
     Cluster, DhcpOptions, EndpointConnection, EndpointService, Eni, EniAddress, HostedZone,
-    InterfaceEndpoint, LbAttributes, Listener, LoadBalancer, NetworkAcl, NlbAddress, Origin,
-    Peering, Record, ResolverEndpoint, ResolverRule, RouteTable, SecurityGroup, SourceError,
-    Subnet, Target, TargetGroup, TgwAttachment, TgwRouteTable, Vpc, ZoneVpc,
+    Instance, InterfaceEndpoint, LbAttributes, Listener, LoadBalancer, NetworkAcl, NlbAddress,
+    Origin, Peering, Record, ResolverEndpoint, ResolverRule, RouteTable, SecurityGroup,
+    SourceError, Subnet, Target, TargetGroup, TgwAttachment, TgwRouteTable, Vpc, ZoneVpc,
 };
 use crate::sources::{ApiResult, AwsApi};
 use async_trait::async_trait;
@@ -311,6 +311,26 @@ impl AwsApi for DemoEnv {
         Ok(w.listeners
             .into_iter()
             .filter(|l| l.lb_arn == lb_arn)
+            .collect())
+    }
+
+    async fn instances(&self, ids: &[String]) -> ApiResult<Vec<Instance>> {
+        self.answer_delay().await;
+        Ok(self
+            .world()
+            .instances
+            .into_iter()
+            .filter(|i| ids.contains(&i.id))
+            .collect())
+    }
+
+    async fn enis_holding(&self, ips: &[String]) -> ApiResult<Vec<Eni>> {
+        self.answer_delay().await;
+        Ok(self
+            .world()
+            .enis
+            .into_iter()
+            .filter(|e| ips.contains(&e.ip.to_string()))
             .collect())
     }
 

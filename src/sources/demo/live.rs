@@ -23,7 +23,7 @@ use ipnet::Ipv4Net;
 use std::collections::BTreeMap;
 use std::net::{IpAddr, Ipv4Addr};
 
-const TIMED_OUT: &str = "connection timed out";
+pub const TIMED_OUT: &str = "connection timed out";
 
 /// The name server the bastion asks: the first its VPC's DHCP options name.
 pub fn server(w: &World) -> String {
@@ -398,7 +398,12 @@ pub fn probe(w: &World, req: &ProbeRequest, at: DateTime<Utc>) -> ProbeSample {
         http_status: None,
         outcome: ProbeOutcome::TcpFailed(TIMED_OUT.into()),
     };
-    let reached = req.port == 443 && w.reach.get(&req.ip) == Some(&ProbeOutcome::Ok);
+    let port = if w.scenario.self_managed() {
+        super::self_managed::SERVER_PORT
+    } else {
+        443
+    };
+    let reached = req.port == port && w.reach.get(&req.ip) == Some(&ProbeOutcome::Ok);
     if !reached {
         return sample;
     }

@@ -8,6 +8,7 @@ mod live;
 mod network;
 mod noise;
 mod scenario;
+mod self_managed;
 mod services;
 mod timeline;
 pub mod world;
@@ -135,6 +136,10 @@ impl DemoEnv {
             let env = DemoEnv::new(scenario, clock);
             let settings = crate::sources::collect::Settings {
                 gap: Duration::ZERO,
+                api: scenario
+                    .server()
+                    .map(crate::model::Api::Server)
+                    .unwrap_or_default(),
                 ..Default::default()
             };
             let source = format!("demo:{}", scenario.name());

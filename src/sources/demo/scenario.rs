@@ -36,11 +36,15 @@ pub enum Scenario {
     RotationMissedNoTrail,
     RotationMissedLambdaErrors,
     StaleCleanupMissing,
+    SelfManaged,
+    SelfManagedSg,
+    SelfManagedOneDown,
+    SelfManagedNoCrossZone,
 }
 
 impl Scenario {
     /// Every scenario, `healthy` first, in the order the CLI lists them.
-    pub const ALL: [Scenario; 32] = [
+    pub const ALL: [Scenario; 36] = [
         Scenario::Healthy,
         Scenario::RotationMissed,
         Scenario::RotationMissedNoTrail,
@@ -73,6 +77,10 @@ impl Scenario {
         Scenario::TlsIntercepted,
         Scenario::ZoneShadowsSiblings,
         Scenario::Ipv6,
+        Scenario::SelfManaged,
+        Scenario::SelfManagedSg,
+        Scenario::SelfManagedOneDown,
+        Scenario::SelfManagedNoCrossZone,
     ];
 
     pub fn name(self) -> &'static str {
@@ -109,7 +117,27 @@ impl Scenario {
             Self::RotationMissedNoTrail => "rotation-missed-no-trail",
             Self::RotationMissedLambdaErrors => "rotation-missed-lambda-errors",
             Self::StaleCleanupMissing => "stale-cleanup-missing",
+            Self::SelfManaged => "self-managed",
+            Self::SelfManagedSg => "self-managed-sg",
+            Self::SelfManagedOneDown => "self-managed-one-down",
+            Self::SelfManagedNoCrossZone => "self-managed-no-cross-zone",
         }
+    }
+
+    /// A Kubernetes API installed on EC2 behind an internal NLB, not an EKS cluster.
+    pub fn self_managed(self) -> bool {
+        matches!(
+            self,
+            Self::SelfManaged
+                | Self::SelfManagedSg
+                | Self::SelfManagedOneDown
+                | Self::SelfManagedNoCrossZone
+        )
+    }
+
+    /// The API server the self-managed scenarios look at, as their kubeconfig names it.
+    pub fn server(self) -> Option<crate::model::ServerApi> {
+        self.self_managed().then(super::self_managed::server)
     }
 
     /// Exact, case-sensitive kebab-case name.
@@ -223,6 +251,18 @@ impl Scenario {
             Self::Ipv6 => {
                 "a dual-stack endpoint under the api.aws name: it answers A and AAAA, both reach the API server"
             }
+            Self::SelfManaged => {
+                "Kubernetes on EC2: three control-plane instances in three zones behind an internal NLB on 6443, cross-zone on; all healthy"
+            }
+            Self::SelfManagedSg => {
+                "the control plane's security group admits 6443 only from the NLB's subnets: targets healthy, the bastion's connections dropped"
+            }
+            Self::SelfManagedOneDown => {
+                "one of the three control-plane instances is stopped: the NLB sends to the other two, the API still answers"
+            }
+            Self::SelfManagedNoCrossZone => {
+                "cross-zone off and the third zone's control plane fails its checks: answers for that zone's NLB address fail"
+            }
             Self::ZoneShadowsSiblings => {
                 "the private zone is named gr7.eu-west-1.eks.amazonaws.com: this endpoint works, the region's other cluster gets NXDOMAIN"
             }
@@ -241,7 +281,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_list_is_exactly_the_thirty_two_scenarios() {
+    fn the_list_is_exactly_the_thirty_six_scenarios() {
         let names: Vec<&str> = Scenario::ALL.iter().map(|s| s.name()).collect();
         assert_eq!(
             names,
@@ -278,6 +318,10 @@ mod tests {
                 "tls-intercepted",
                 "zone-shadows-siblings",
                 "ipv6",
+                "self-managed",
+                "self-managed-sg",
+                "self-managed-one-down",
+                "self-managed-no-cross-zone",
             ]
         );
     }

@@ -9,9 +9,9 @@ use super::{automation, live, network, services, timeline};
 use crate::model::automation::{EventRule, Function, RuleTarget, Trail};
 use crate::model::live::HostsPin;
 use crate::model::{
-    Cluster, DnsOutcome, EndpointConnection, EndpointService, Eni, HostedZone, InterfaceEndpoint,
-    Listener, LoadBalancer, NetworkAcl, Origin, Peering, ProbeOutcome, Record, RouteTable,
-    SecurityGroup, Subnet, Target, TargetGroup, Vpc,
+    Cluster, DnsOutcome, EndpointConnection, EndpointService, Eni, HostedZone, Instance,
+    InterfaceEndpoint, Listener, LoadBalancer, NetworkAcl, Origin, Peering, ProbeOutcome, Record,
+    RouteTable, SecurityGroup, Subnet, Target, TargetGroup, Vpc,
 };
 use crate::model::{DhcpOptions, ResolverEndpoint, ResolverRule, TgwAttachment, TgwRouteTable};
 use std::collections::BTreeMap;
@@ -54,6 +54,8 @@ pub struct World {
     pub rule_targets: Vec<RuleTarget>,
     pub functions: Vec<Function>,
     pub trails: Vec<Trail>,
+    /// Instances behind a self-managed API's NLB.
+    pub instances: Vec<Instance>,
     /// What the bastion's resolver answers for the endpoint name; other names are NXDOMAIN.
     pub dns: SimDns,
     /// How a probe of each address the resolver hands out ends; others time out.
@@ -71,6 +73,9 @@ pub struct SimDns {
 }
 
 pub fn world(scenario: Scenario, elapsed: Duration) -> World {
+    if scenario.self_managed() {
+        return super::self_managed::world(scenario, elapsed);
+    }
     let t = timeline::millis(elapsed);
     let security_groups = network::security_groups(scenario);
     let load_balancers = services::load_balancers(scenario);
@@ -148,6 +153,7 @@ pub fn world(scenario: Scenario, elapsed: Duration) -> World {
         rule_targets: automation::rule_targets(scenario),
         functions: automation::functions(scenario),
         trails: automation::trails(scenario),
+        instances: Vec::new(),
         dns: SimDns {
             host: ENDPOINT_HOST.into(),
             server: String::new(),

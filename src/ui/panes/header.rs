@@ -26,7 +26,10 @@ pub fn render(f: &mut Frame, area: Rect, s: &Scene) {
         None if m.origin.is_loading() => "locating this host…".into(),
         None => "from ? (origin unknown)".into(),
     };
-    let mode = cluster.map_or("mode ?".to_string(), |c| c.mode().label().to_string());
+    let mode = match m.context.api.server() {
+        Some(srv) => srv.url.clone(),
+        None => cluster.map_or("mode ?".to_string(), |c| c.mode().label().to_string()),
+    };
     // The verdict first; parts that do not fit are left out whole, least needed first.
     let line1 = fitted(
         vec![

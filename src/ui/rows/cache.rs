@@ -42,6 +42,7 @@ mod tests {
             region: None,
             source: "test".into(),
             live: LiveMode::OFF,
+            api: Default::default(),
         });
         let d = diagnose(&m);
         let mut cache = Cache::default();

@@ -67,6 +67,7 @@ fn differing(a: &World, b: &World) -> BTreeSet<&'static str> {
         rule_targets,
         functions,
         trails,
+        instances,
         dns,
         reach
     );

@@ -2,6 +2,8 @@
 //! each source. An input is ready once every source it is read from has settled in this
 //! collection cycle; a source that failed makes only the inputs read from it blocked.
 
+mod server;
+
 use super::lb::api_groups;
 use super::{Loadable, Model, Source, SourceError};
 use std::collections::BTreeSet;
@@ -53,6 +55,10 @@ pub enum Input {
     AutomationRules,
     /// The Lambda functions those rules invoke, by ARN.
     AutomationFunctions,
+    /// The instances registered in the API's `instance` target groups.
+    TargetInstanceIds,
+    /// The IPs registered in the API's `ip` target groups.
+    IpTargets,
 }
 
 /// An input's value, or why there is none yet.
@@ -66,7 +72,7 @@ pub enum Derived {
 }
 
 /// Value of `l` once `source` has settled in this cycle.
-fn settled<'a, T>(
+pub(super) fn settled<'a, T>(
     source: Source,
     l: &'a Loadable<T>,
     pending: &dyn Fn(Source) -> bool,
@@ -78,7 +84,7 @@ fn settled<'a, T>(
 }
 
 /// Like [`settled`], but a failure blocks the input.
-fn needed<'a, T>(
+pub(super) fn needed<'a, T>(
     source: Source,
     l: &'a Loadable<T>,
     pending: &dyn Fn(Source) -> bool,
@@ -87,7 +93,7 @@ fn needed<'a, T>(
         .ok_or_else(|| Derived::Blocked(SourceError::blocked(source.spec().action())))
 }
 
-fn sorted(ids: impl IntoIterator<Item = String>) -> Vec<String> {
+pub(super) fn sorted(ids: impl IntoIterator<Item = String>) -> Vec<String> {
     ids.into_iter()
         .filter(|s| !s.is_empty())
         .collect::<BTreeSet<_>>()
@@ -103,15 +109,31 @@ impl Input {
             Input::ClusterName => &[],
             Input::Host | Input::ClusterVpc => &[S::Cluster],
             Input::OriginVpc => &[S::Origin],
-            Input::PathVpcs => &[S::Cluster, S::Origin],
+            // An API behind an NLB of its own: the NLB's VPC, once the name leads to it.
+            Input::PathVpcs => &[
+                S::Cluster,
+                S::Origin,
+                S::LoadBalancers,
+                S::Records,
+                S::NlbAddresses,
+            ],
             Input::EndpointEniIds => &[S::InterfaceEndpoints],
             Input::ServiceIds | Input::ServiceNlbArns => {
                 &[S::InterfaceEndpoints, S::EndpointServices]
             }
-            Input::LbArns => &[S::InterfaceEndpoints, S::EndpointServices, S::LoadBalancers],
-            Input::AddresslessNlbArns => {
-                &[S::InterfaceEndpoints, S::EndpointServices, S::LoadBalancers]
-            }
+            Input::LbArns => &[
+                S::InterfaceEndpoints,
+                S::EndpointServices,
+                S::LoadBalancers,
+                S::Records,
+                S::NlbAddresses,
+            ],
+            Input::AddresslessNlbArns => &[
+                S::InterfaceEndpoints,
+                S::EndpointServices,
+                S::LoadBalancers,
+                S::Records,
+            ],
             Input::TargetGroupArns => &[
                 S::TargetGroups,
                 S::Listeners,
@@ -119,7 +141,10 @@ impl Input {
                 S::InterfaceEndpoints,
                 S::EndpointServices,
                 S::LoadBalancers,
+                S::Records,
+                S::NlbAddresses,
             ],
+            Input::TargetInstanceIds | Input::IpTargets => &[S::Targets, S::TargetGroups],
             Input::ZoneIds => &[S::HostedZones],
             Input::ShadowingZoneIds => &[S::HostedZones, S::Cluster],
             Input::SiblingNames => &[S::HostedZones, S::Cluster, S::RegionClusters],
@@ -134,6 +159,8 @@ impl Input {
                 S::Enis,
                 S::InterfaceEndpoints,
                 S::LoadBalancers,
+                S::Instances,
+                S::TargetEnis,
             ],
         }
     }
@@ -147,6 +174,18 @@ impl Input {
     }
 
     fn try_derive(
+        self,
+        m: &Model,
+        pending: &dyn Fn(Source) -> bool,
+    ) -> Result<Vec<String>, Derived> {
+        match m.context.api.server() {
+            Some(server) => server::derive(self, m, server, pending),
+            None => self.eks_derive(m, pending),
+        }
+    }
+
+    /// The value for an EKS cluster; an API behind an NLB of its own shares some.
+    fn eks_derive(
         self,
         m: &Model,
         pending: &dyn Fn(Source) -> bool,
@@ -288,6 +327,8 @@ impl Input {
                         .map(|t| t.arn.clone()),
                 )
             }
+            // Only an API behind an NLB of its own has these.
+            Input::TargetInstanceIds | Input::IpTargets => Vec::new(),
             Input::SecurityGroupIds => {
                 let mut ids = Vec::new();
                 if let Some(c) = settled(S::Cluster, &m.cluster, pending)? {

@@ -1,0 +1,305 @@
+//! Security groups on the way to an API's own targets. With `instance` targets the NLB keeps
+//! the client's address, so the instances must admit this host; with `ip` targets they must
+//! admit the NLB's addresses. Either way the health checks come from the NLB's nodes. An NLB
+//! with security groups must itself admit this host on the listener's port.
+
+use super::{Member, members};
+use crate::diagnose::ctx::{Ctx, need, need_as};
+use crate::diagnose::finding::{Finding, HopName, Missing, Severity, list};
+use crate::diagnose::sg::{self, Allowed, tcp_allowed};
+use crate::model::{LoadBalancer, SecurityGroup, Source, TargetGroup};
+use ipnet::Ipv4Net;
+use std::collections::BTreeMap;
+use std::net::Ipv4Addr;
+
+/// A sender that must be admitted, and how to admit it.
+struct Sender<'a> {
+    label: String,
+    src: sg::Source<'a>,
+    /// `--cidr 10.0.0.5/32` or `--source-group sg-1`.
+    admit: String,
+}
+
+/// This host: its IP and groups, else its VPC's CIDRs.
+fn this_host<'a>(ctx: &Ctx<'a>) -> Result<Vec<Sender<'a>>, Missing> {
+    let o = ctx.origin()?;
+    if o.ip.is_some() || !o.sg_ids.is_empty() {
+        let admit = match (o.ip, o.sg_ids.first()) {
+            (Some(ip), _) => format!("--cidr {ip}/32"),
+            (None, Some(g)) => format!("--source-group {g}"),
+            (None, None) => unreachable!("checked above"),
+        };
+        let label = match o.ip {
+            Some(ip) => format!("this host ({ip})"),
+            None => format!("this host's groups ({})", list(&o.sg_ids)),
+        };
+        return Ok(vec![Sender {
+            label,
+            src: sg::Source {
+                ip: o.ip,
+                sg_ids: &o.sg_ids,
+                range: None,
+            },
+            admit,
+        }]);
+    }
+    let vpc = need_as(&ctx.m.vpcs, Source::Vpcs, "this host's VPC CIDR")?
+        .iter()
+        .find(|v| v.id == o.vpc_id)
+        .ok_or_else(|| Missing::new("this host's IP or VPC CIDR", "not known"))?;
+    Ok(vpc
+        .cidrs
+        .iter()
+        .map(|c| Sender {
+            label: format!("this host's VPC ({c})"),
+            src: sg::Source {
+                ip: None,
+                sg_ids: &[],
+                range: Some(*c),
+            },
+            admit: format!("--cidr {c}"),
+        })
+        .collect())
+}
+
+/// The NLB's nodes: each private IP (with the NLB's groups), else its subnets' CIDRs.
+fn nlb_nodes<'a>(ctx: &Ctx<'a>, lb: &'a LoadBalancer) -> Result<Vec<Sender<'a>>, Missing> {
+    let ips: Vec<Ipv4Addr> = lb.private_ips().collect();
+    if !ips.is_empty() {
+        return Ok(ips
+            .into_iter()
+            .map(|ip| Sender {
+                label: format!("NLB node {ip}"),
+                src: sg::Source {
+                    ip: Some(ip),
+                    sg_ids: &lb.sg_ids,
+                    range: None,
+                },
+                admit: format!("--cidr {ip}/32"),
+            })
+            .collect());
+    }
+    let subnets = need(&ctx.m.subnets, Source::Subnets)?;
+    let ranges: Vec<Ipv4Net> = lb
+        .zones
+        .iter()
+        .filter_map(|z| subnets.iter().find(|s| s.id == z.subnet_id))
+        .map(|s| s.cidr)
+        .collect();
+    if ranges.is_empty() {
+        return Err(Missing::new(
+            format!("the addresses of NLB {}", lb.name),
+            "neither its IPs nor its subnets are known",
+        ));
+    }
+    Ok(ranges
+        .into_iter()
+        .map(|r| Sender {
+            label: format!("NLB subnet {r}"),
+            src: sg::Source {
+                ip: None,
+                sg_ids: &lb.sg_ids,
+                range: Some(r),
+            },
+            admit: format!("--cidr {r}"),
+        })
+        .collect())
+}
+
+fn groups<'a>(all: &'a [SecurityGroup], ids: &[String]) -> Result<Vec<&'a SecurityGroup>, Missing> {
+    ids.iter()
+        .map(|id| {
+            all.iter().find(|g| &g.id == id).ok_or_else(|| {
+                Missing::new(
+                    format!("security group {id}"),
+                    format!("not returned by {}", Source::SecurityGroups.spec().action()),
+                )
+            })
+        })
+        .collect()
+}
+
+/// Which of `senders` `gs` refuses on `port`; a prefix list in the way is missing data.
+fn refused<'s, 'a>(
+    gs: &[&SecurityGroup],
+    port: u16,
+    senders: &'s [Sender<'a>],
+) -> Result<Vec<&'s Sender<'a>>, Missing> {
+    let mut out = Vec::new();
+    for s in senders {
+        match tcp_allowed(gs, port, &s.src) {
+            Allowed::Yes(_) => {}
+            Allowed::No => out.push(s),
+            Allowed::Maybe(why) => {
+                return Err(Missing::new(
+                    format!("whether {} may connect on {port}", s.label),
+                    format!("{why}, whose contents are not collected"),
+                ));
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn authorize(group: &str, port: u16, senders: &[&Sender]) -> String {
+    let mut args: Vec<&str> = senders.iter().map(|s| s.admit.as_str()).collect();
+    args.dedup();
+    args.iter()
+        .map(|a| {
+            format!(
+                "aws ec2 authorize-security-group-ingress --group-id {group} --protocol tcp --port {port} {a}"
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The port health checks use: the group's own, or the traffic port.
+fn check_port(g: &TargetGroup, traffic: u16) -> u16 {
+    g.health_check
+        .as_ref()
+        .and_then(|h| h.port.parse().ok())
+        .unwrap_or(traffic)
+}
+
+pub fn security_groups(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
+    let Some(lb) = ctx.path.nlbs.first().copied() else {
+        return Ok(vec![]);
+    };
+    if ctx.path.target_groups.is_empty() {
+        return Ok(vec![]);
+    }
+    need(&ctx.m.targets, Source::Targets)?;
+    let all = members(ctx);
+    if all.is_empty() {
+        return Ok(vec![]);
+    }
+    let source = if all.iter().any(|m| m.is_instance) {
+        Source::Instances
+    } else {
+        Source::TargetEnis
+    };
+    match source {
+        Source::Instances => need(&ctx.m.instances, source).map(|_| ())?,
+        _ => need(&ctx.m.target_enis, source).map(|_| ())?,
+    }
+    let sgs = need(&ctx.m.security_groups, Source::SecurityGroups)?;
+    let host = this_host(ctx)?;
+    let nodes = nlb_nodes(ctx, lb)?;
+    let mut out = Vec::new();
+
+    // The NLB's own groups judge what arrives at the listener.
+    if !lb.sg_ids.is_empty() {
+        let gs = groups(sgs, &lb.sg_ids)?;
+        let port = ctx.m.endpoint_port();
+        let denied = refused(&gs, port, &host)?;
+        if !denied.is_empty() {
+            out.push(
+                Finding::new(
+                    "nlb-sg-blocks-api",
+                    Severity::Fail,
+                    Some(HopName::Nlb),
+                    &lb.name,
+                    format!(
+                        "the security groups of NLB {} ({}) do not admit TCP {port} from {}",
+                        lb.name,
+                        list(&lb.sg_ids),
+                        list(denied.iter().map(|d| &d.label))
+                    ),
+                    authorize(&lb.sg_ids[0], port, &denied),
+                )
+                .explaining(&[HopName::ApiServer]),
+            );
+        }
+    }
+
+    // Targets that share groups, port and type are judged together.
+    type Key = (Vec<String>, u16, bool, String);
+    let mut by_groups: BTreeMap<Key, Vec<&Member>> = BTreeMap::new();
+    let mut unplaced = Vec::new();
+    for m in &all {
+        match m.sg_ids() {
+            Some(ids) => by_groups
+                .entry((
+                    ids.to_vec(),
+                    m.target.port,
+                    m.is_instance,
+                    m.target.tg_arn.clone(),
+                ))
+                .or_default()
+                .push(m),
+            None => unplaced.push(m.label()),
+        }
+    }
+    if by_groups.is_empty() {
+        return Err(Missing::new(
+            format!("the security groups of {}", list(&unplaced)),
+            format!("not listed by {}", source.spec().action()),
+        ));
+    }
+    let total = all.len();
+    for ((ids, port, is_instance, tg_arn), ms) in &by_groups {
+        let gs = groups(sgs, ids)?;
+        let names = list(ms.iter().map(|m| m.label()));
+        let sev = if ms.len() == total {
+            Severity::Fail
+        } else {
+            Severity::Warn
+        };
+        let sg_label = list(gs.iter().map(|g| {
+            if g.name.is_empty() {
+                g.id.clone()
+            } else {
+                format!("{} ({})", g.id, g.name)
+            }
+        }));
+        let (senders, why) = if *is_instance {
+            (
+                &host,
+                "instance targets see the client's own address, so they must admit it",
+            )
+        } else {
+            (
+                &nodes,
+                "ip targets see the NLB's addresses, so they must admit those",
+            )
+        };
+        let denied = refused(&gs, *port, senders)?;
+        if !denied.is_empty() {
+            out.push(
+                Finding::new(
+                    "target-sg-blocks-api",
+                    sev,
+                    Some(HopName::Targets),
+                    &ids[0],
+                    format!(
+                        "security group {sg_label} of {names} does not admit TCP {port} from {}: {why}",
+                        list(denied.iter().map(|d| &d.label))
+                    ),
+                    authorize(&ids[0], *port, &denied),
+                )
+                .explaining(&[HopName::ApiServer]),
+            );
+        }
+        let Some(g) = ctx.path.target_groups.iter().find(|g| &g.arn == tg_arn) else {
+            continue;
+        };
+        let hc = check_port(g, *port);
+        let refused_checks = refused(&gs, hc, &nodes)?;
+        if !refused_checks.is_empty() {
+            out.push(Finding::new(
+                "target-sg-blocks-health-checks",
+                sev,
+                Some(HopName::Targets),
+                &ids[0],
+                format!(
+                    "security group {sg_label} of {names} does not admit the health checks of target group {} (TCP {hc} from {}): the targets go unhealthy",
+                    g.name,
+                    list(refused_checks.iter().map(|d| &d.label))
+                ),
+                authorize(&ids[0], hc, &refused_checks),
+            ));
+        }
+    }
+    Ok(out)
+}

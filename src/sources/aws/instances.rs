@@ -1,0 +1,59 @@
+//! What stands behind an API's own NLB: the EC2 instances of `instance` target groups, and
+//! the ENIs that hold the IPs of `ip` target groups.
+
+use super::ec2::{eni, filter, name_tag, network_interfaces};
+use super::errors::source_error;
+use crate::model::{Eni, Instance};
+use crate::sources::ApiResult;
+use aws_sdk_ec2::Client;
+use aws_sdk_ec2::types as t;
+
+fn instance(i: &t::Instance) -> Option<Instance> {
+    let placement = i.placement();
+    Some(Instance {
+        id: i.instance_id()?.to_string(),
+        name: name_tag(i.tags()),
+        state: i
+            .state()
+            .and_then(|s| s.name())
+            .map(|n| n.as_str().to_string())
+            .unwrap_or_default(),
+        vpc_id: i.vpc_id().unwrap_or_default().to_string(),
+        subnet_id: i.subnet_id().unwrap_or_default().to_string(),
+        az: placement
+            .and_then(|p| p.availability_zone())
+            .unwrap_or_default()
+            .to_string(),
+        private_ip: i.private_ip_address().and_then(|ip| ip.parse().ok()),
+        sg_ids: i
+            .security_groups()
+            .iter()
+            .filter_map(|g| g.group_id())
+            .map(str::to_string)
+            .collect(),
+    })
+}
+
+/// These instances, found by id (a filter, so one that is gone is simply not listed).
+pub async fn instances(ec2: &Client, ids: &[String]) -> ApiResult<Vec<Instance>> {
+    let reservations: Vec<t::Reservation> = ec2
+        .describe_instances()
+        .set_filters(Some(vec![filter("instance-id", ids)]))
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await
+        .map_err(|e| source_error("ec2:DescribeInstances", e))?;
+    Ok(reservations
+        .iter()
+        .flat_map(|r| r.instances())
+        .filter_map(instance)
+        .collect())
+}
+
+/// The ENIs holding these private IPs.
+pub async fn enis_holding(ec2: &Client, ips: &[String]) -> ApiResult<Vec<Eni>> {
+    let found = network_interfaces(ec2, vec![filter("addresses.private-ip-address", ips)]).await?;
+    Ok(found.iter().filter_map(eni).collect())
+}

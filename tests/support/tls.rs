@@ -36,6 +36,11 @@ impl TestCa {
         base64::engine::general_purpose::STANDARD.encode(&self.pem)
     }
 
+    /// The CA certificate as PEM, as a `certificate-authority` file holds it.
+    pub fn pem(&self) -> &str {
+        &self.pem
+    }
+
     /// A server certificate for these names.
     pub fn leaf(&self, names: &[&str]) -> Identity {
         let key = KeyPair::generate().unwrap();
@@ -65,6 +70,8 @@ pub enum Behaviour {
     Hang,
     /// Complete the handshake, then close without an HTTP response.
     CloseAfterHandshake,
+    /// Answer 200 to `GET` of this path only; close without a response on any other.
+    OnlyPath(&'static str),
 }
 
 pub struct TlsServer {
@@ -141,9 +148,13 @@ async fn serve_one(tcp: tokio::net::TcpStream, acceptor: TlsAcceptor, behaviour:
     let Ok(mut tls) = acceptor.accept(tcp).await else {
         return;
     };
-    let Behaviour::Answer(code) = behaviour else {
-        let _ = tls.shutdown().await;
-        return;
+    let (code, only) = match behaviour {
+        Behaviour::Answer(code) => (code, None),
+        Behaviour::OnlyPath(path) => (200, Some(path)),
+        _ => {
+            let _ = tls.shutdown().await;
+            return;
+        }
     };
     let mut req = Vec::new();
     let mut buf = [0u8; 512];
@@ -152,6 +163,12 @@ async fn serve_one(tcp: tokio::net::TcpStream, acceptor: TlsAcceptor, behaviour:
             Ok(0) | Err(_) => return,
             Ok(n) => req.extend_from_slice(&buf[..n]),
         }
+    }
+    if let Some(path) = only
+        && !req.starts_with(format!("GET {path} ").as_bytes())
+    {
+        let _ = tls.shutdown().await;
+        return;
     }
     let body = r#"{"kind":"Status","apiVersion":"v1","status":"Failure","message":"Unauthorized","reason":"Unauthorized","code":401}"#;
     let reply = format!(

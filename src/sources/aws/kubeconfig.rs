@@ -85,10 +85,15 @@ pub struct Kubeconfig {
 impl Kubeconfig {
     /// The default files; unreadable or invalid ones are skipped with a warning.
     pub fn load() -> Kubeconfig {
-        let docs = paths()
-            .into_iter()
+        Self::from_files(&paths())
+    }
+
+    /// These files, merged in order.
+    pub fn from_files(files: &[PathBuf]) -> Kubeconfig {
+        let docs = files
+            .iter()
             .filter_map(|p| {
-                let text = std::fs::read_to_string(&p).ok()?;
+                let text = std::fs::read_to_string(p).ok()?;
                 match YamlLoader::load_from_str(&text) {
                     Ok(mut d) if !d.is_empty() => {
                         let dir = p.parent().map(Path::to_path_buf).unwrap_or_default();

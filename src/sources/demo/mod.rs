@@ -18,6 +18,7 @@ mod tests;
 
 pub use ids::{CLUSTER, ENDPOINT, REGION};
 pub use scenario::Scenario;
+pub use self_managed::{CONTEXT as SELF_MANAGED_CONTEXT, SERVER_URL as SELF_MANAGED_SERVER};
 pub use world::{SimDns, World, world};
 
 use crate::clock::Clock;
@@ -50,6 +51,8 @@ pub struct Rewire {
     /// The cluster's CA, base64 PEM (`certificateAuthority.data`).
     pub ca_data: Option<String>,
     pub public_access: Option<bool>,
+    /// The self-managed API's NLB has these node IPs, one per zone.
+    pub nlb_ips: Option<Vec<std::net::Ipv4Addr>>,
 }
 
 impl DemoEnv {
@@ -120,6 +123,28 @@ impl DemoEnv {
         }
         if let Some(url) = &r.endpoint {
             w.rename_endpoint(url);
+        }
+        if let Some(ips) = &r.nlb_ips {
+            for lb in w
+                .load_balancers
+                .iter_mut()
+                .filter(|lb| lb.arn == self_managed::NLB_ARN)
+            {
+                for (z, ip) in lb.zones.iter_mut().zip(ips) {
+                    z.private_ips = vec![*ip];
+                }
+            }
+            // The control plane admits its NLB's nodes wherever they are.
+            let nodes = ips
+                .iter()
+                .map(|ip| crate::model::SgSource::Cidr(ipnet::Ipv4Net::from(*ip)));
+            for g in w
+                .security_groups
+                .iter_mut()
+                .filter(|g| g.id == self_managed::SG_CONTROL_PLANE)
+            {
+                g.ingress[0].sources.extend(nodes.clone());
+            }
         }
         w
     }

@@ -136,6 +136,19 @@ pub fn zones(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
     if ctx.path.target_groups.is_empty() {
         return Ok(vec![]);
     }
+    // Balanced across zones, no zone depends on its own targets.
+    let cross_zone = lb.cross_zone.ok_or_else(|| {
+        Missing::new(
+            format!("whether NLB {} balances across zones", lb.name),
+            format!(
+                "{} gave no load_balancing.cross_zone.enabled",
+                Source::LbAttributes.spec().action()
+            ),
+        )
+    })?;
+    if cross_zone {
+        return Ok(vec![]);
+    }
     need(&ctx.m.targets, Source::Targets)?;
     let all = members(ctx);
     if all.iter().any(|m| m.is_instance) {
@@ -151,24 +164,6 @@ pub fn zones(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
         return Ok(vec![]);
     }
     let empty: Vec<_> = lb.zones.iter().filter(|z| healthy_in(&z.az) == 0).collect();
-    if empty.is_empty() {
-        return Ok(vec![]);
-    }
-    let cross_zone = match lb.cross_zone {
-        Some(c) => c,
-        None => {
-            return Err(Missing::new(
-                format!("whether NLB {} balances across zones", lb.name),
-                format!(
-                    "{} gave no load_balancing.cross_zone.enabled",
-                    Source::LbAttributes.spec().action()
-                ),
-            ));
-        }
-    };
-    if cross_zone {
-        return Ok(vec![]);
-    }
     let answered: Vec<IpAddr> = ctx.judged_dns().map(|d| d.ips()).unwrap_or_default();
     let mut out = Vec::new();
     for z in empty {

@@ -3,6 +3,7 @@ optionally broken by named faults, and with unrelated noise for scale tests.
 
 usage: seed.py ENDPOINT_URL REGION [--fault NAME]... [--noise VPCS,ENIS,TARGETS]
                [--second-listener TARGETS]
+       seed.py ENDPOINT_URL REGION --self-managed [--sm-fault NAME]...
 Prints a JSON document of the ids the tests assert on.
 """
 
@@ -41,6 +42,17 @@ FAULTS = [
     "resolver-rule-shadows-zone",
     "zone-shadows-siblings",
     "dual-stack",
+]
+# Faults of the self-managed setup (each implies --self-managed).
+SELF_MANAGED_FAULTS = [
+    "sm-sg",
+    "sm-one-down",
+    "sm-no-cross-zone",
+    "sm-cname",
+    "sm-no-record",
+    "sm-listener-port",
+    "sm-ip-targets",
+    "sm-other-vpc",
 ]
 # Faults of the automation around the API's target group (each implies --automation).
 AUTOMATION_FAULTS = [
@@ -690,6 +702,132 @@ class Seeder:
         self.register(tg, [f"192.168.{30 + j // 240}.{10 + j % 240}" for j in range(targets)], 8443)
         self.ids["other_tg"] = tg
 
+    def self_managed(self, faults):
+        """Kubernetes on EC2: three control-plane instances in private subnets of three
+        zones behind an internal NLB on 6443 (cross-zone on), a private zone naming the API
+        api.k8s.internal, and a bastion in a public subnet of the same VPC (or, with
+        sm-other-vpc, of a peered VPC whose way back is missing)."""
+        ids = self.ids
+        vpc = ids["k8s_vpc"] = self.vpc("10.40.0.0/16", "k8s")
+        public = self.subnet(vpc, "10.40.100.0/24", "a")
+        private = [self.subnet(vpc, f"10.40.{i}.0/24", az) for i, az in ((1, "a"), (2, "b"), (3, "c"))]
+        ids["k8s_subnets"] = private
+        igw = self.ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+        self.ec2.attach_internet_gateway(InternetGatewayId=igw, VpcId=vpc)
+        rtb = self.ec2.create_route_table(VpcId=vpc)["RouteTable"]["RouteTableId"]
+        self.ec2.create_route(RouteTableId=rtb, DestinationCidrBlock="0.0.0.0/0", GatewayId=igw)
+        self.ec2.associate_route_table(RouteTableId=rtb, SubnetId=public)
+
+        def group(vpc_id, name, port, cidrs):
+            g = self.ec2.create_security_group(GroupName=name, Description=name, VpcId=vpc_id)["GroupId"]
+            self.ec2.authorize_security_group_ingress(
+                GroupId=g,
+                IpPermissions=[{
+                    "IpProtocol": "tcp", "FromPort": port, "ToPort": port,
+                    "IpRanges": [{"CidrIp": c} for c in cidrs],
+                }],
+            )
+            return g
+
+        api_from = ["10.40.0.0/16"]
+        if "sm-sg" in faults:
+            api_from = ["10.40.1.0/24", "10.40.2.0/24", "10.40.3.0/24"]
+        if "sm-other-vpc" in faults:
+            api_from.append("10.50.0.0/16")
+        cp_sg = ids["cp_sg"] = group(vpc, "k8s-control-plane", 6443, api_from)
+        origin_vpc, origin_subnet = vpc, public
+        if "sm-other-vpc" in faults:
+            origin_vpc = ids["ops_vpc"] = self.vpc("10.50.0.0/16", "ops")
+            origin_subnet = self.subnet(origin_vpc, "10.50.1.0/24", "a")
+            pcx = self.ec2.create_vpc_peering_connection(VpcId=origin_vpc, PeerVpcId=vpc)[
+                "VpcPeeringConnection"]["VpcPeeringConnectionId"]
+            self.ec2.accept_vpc_peering_connection(VpcPeeringConnectionId=pcx)
+            ids["peering"] = pcx
+            # The way there only: the private subnets' table has no route back.
+            self.ec2.create_route(
+                RouteTableId=self.main_table(origin_vpc),
+                DestinationCidrBlock="10.40.0.0/16",
+                VpcPeeringConnectionId=pcx,
+            )
+            ids["k8s_main_table"] = self.main_table(vpc)
+        ids["origin_vpc"] = origin_vpc
+        bastion_sg = group(origin_vpc, "bastion", 22, ["203.0.113.0/24"])
+        ids["bastion"] = self.ec2.run_instances(
+            ImageId="ami-03cf127a", MinCount=1, MaxCount=1, SubnetId=origin_subnet,
+            SecurityGroupIds=[bastion_sg],
+            PrivateIpAddress="10.50.1.10" if origin_vpc != vpc else "10.40.100.10",
+        )["Instances"][0]["InstanceId"]
+
+        instances = []
+        for k, subnet in enumerate(private):
+            i = self.ec2.run_instances(
+                ImageId="ami-03cf127a", MinCount=1, MaxCount=1, SubnetId=subnet,
+                SecurityGroupIds=[cp_sg], PrivateIpAddress=f"10.40.{k + 1}.11",
+                TagSpecifications=[{"ResourceType": "instance",
+                                    "Tags": [{"Key": "Name", "Value": f"k8s-cp-{k + 1}"}]}],
+            )["Instances"][0]["InstanceId"]
+            instances.append(i)
+        ids["instances"] = instances
+
+        lb = self.elb.create_load_balancer(
+            Name="k8s-api", Subnets=private, Scheme="internal", Type="network"
+        )["LoadBalancers"][0]
+        lb_arn = ids["nlb"] = lb["LoadBalancerArn"]
+        ids["nlb_dns"] = lb["DNSName"]
+        desc = "ELB " + lb_arn.split(":loadbalancer/", 1)[1]
+        nodes = []
+        for k, subnet in enumerate(private):
+            ip = f"10.40.{k + 1}.20"
+            self.ec2.create_network_interface(SubnetId=subnet, Description=desc, PrivateIpAddress=ip)
+            nodes.append(ip)
+        ids["nlb_ips"] = nodes
+        self.elb.modify_load_balancer_attributes(
+            LoadBalancerArn=lb_arn,
+            Attributes=[{"Key": "load_balancing.cross_zone.enabled",
+                         "Value": "false" if "sm-no-cross-zone" in faults else "true"}],
+        )
+        ip_targets = "sm-ip-targets" in faults
+        tg = ids["tg"] = self.elb.create_target_group(
+            Name="k8s-api-6443", Protocol="TCP", Port=6443, VpcId=vpc,
+            TargetType="ip" if ip_targets else "instance",
+            HealthCheckProtocol="HTTPS", HealthCheckPath="/readyz", Matcher={"HttpCode": "200"},
+        )["TargetGroups"][0]["TargetGroupArn"]
+        targets = [f"10.40.{k + 1}.11" for k in range(3)] if ip_targets else instances
+        self.elb.register_targets(TargetGroupArn=tg, Targets=[{"Id": t, "Port": 6443} for t in targets])
+        # Registered while running; stopped afterwards, as an outage finds it.
+        if "sm-one-down" in faults:
+            self.ec2.stop_instances(InstanceIds=[instances[1]])
+        if "sm-no-cross-zone" in faults:
+            self.ext("/_ext/target-health", {
+                "tg_arn": tg, "id": targets[2], "state": "unhealthy",
+                "reason": "Target.FailedHealthChecks", "description": "Health checks failed",
+            })
+        self.elb.create_listener(
+            LoadBalancerArn=lb_arn, Protocol="TCP",
+            Port=443 if "sm-listener-port" in faults else 6443,
+            DefaultActions=[{"Type": "forward", "TargetGroupArn": tg}],
+        )
+
+        zone_vpcs = {"VPCRegion": self.region, "VPCId": origin_vpc}
+        zone = ids["zone"] = self.r53.create_hosted_zone(
+            Name="k8s.internal", CallerReference="k8s-internal", VPC=zone_vpcs,
+            HostedZoneConfig={"PrivateZone": True, "Comment": "k8s api"},
+        )["HostedZone"]["Id"].split("/")[-1]
+        if "sm-no-record" not in faults:
+            if "sm-cname" in faults:
+                rrset = {"Name": "api.k8s.internal", "Type": "CNAME", "TTL": 60,
+                         "ResourceRecords": [{"Value": lb["DNSName"]}]}
+            else:
+                rrset = {"Name": "api.k8s.internal", "Type": "A", "AliasTarget": {
+                    "HostedZoneId": lb["CanonicalHostedZoneId"], "DNSName": lb["DNSName"],
+                    "EvaluateTargetHealth": False}}
+            self.r53.change_resource_record_sets(
+                HostedZoneId=zone,
+                ChangeBatch={"Changes": [{"Action": "CREATE", "ResourceRecordSet": rrset}]},
+            )
+        ids["server"] = "https://api.k8s.internal:6443"
+        return ids
+
     def register(self, tg, ips, port):
         for k in range(0, len(ips), 50):
             self.elb.register_targets(
@@ -704,12 +842,19 @@ def main():
     p.add_argument("region")
     p.add_argument("--fault", action="append", default=[], choices=FAULTS + AUTOMATION_FAULTS)
     p.add_argument("--automation", action="store_true")
+    p.add_argument("--self-managed", action="store_true")
+    p.add_argument("--sm-fault", action="append", default=[], choices=SELF_MANAGED_FAULTS)
     p.add_argument("--noise", default="")
     p.add_argument("--second-listener", type=int, default=0, metavar="TARGETS")
     p.add_argument("--cluster", default="prod")
     p.add_argument("--extra-cluster", action="append", default=[])
     a = p.parse_args()
     s = Seeder(a.url, a.region)
+    if a.self_managed or a.sm_fault:
+        s.self_managed(a.sm_fault)
+        json.dump(s.ids, sys.stdout)
+        print()
+        return
     s.healthy(a.cluster)
     for i, name in enumerate(a.extra_cluster):
         s.eks.create_cluster(

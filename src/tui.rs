@@ -131,9 +131,8 @@ async fn event_loop(
     let (tx, mut rx) = mpsc::channel(256);
     let pollers = poll::spawn(
         sources,
-        app.model.context.cluster_name.clone(),
+        &app.model.context,
         startup.settings.from_vpc.clone(),
-        app.model.context.live,
         startup.intervals.clone(),
         tx,
     );

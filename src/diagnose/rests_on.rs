@@ -5,7 +5,7 @@
 
 use super::finding::HopName;
 use super::path::HopStatus;
-use super::{Diagnosis, rules};
+use super::{Diagnosis, Route, rules};
 use crate::model::{Basis, Source as M};
 
 const fn s(source: M) -> Basis {
@@ -184,21 +184,116 @@ pub const HOP_READS: &[(HopName, &[Basis])] = &[
     (HopName::ApiServer, &[Basis::Dns, Basis::Probes]),
 ];
 
+/// The NLB an API server's name leads to, and its groups: what every rule on the `nlb`
+/// route looks through.
+const SERVER_PATH: &[Basis] = &[
+    s(M::LoadBalancers),
+    s(M::NlbAddresses),
+    s(M::LbAttributes),
+    s(M::HostedZones),
+    s(M::ZoneAssociations),
+    s(M::Records),
+    s(M::Listeners),
+    s(M::TargetGroups),
+    Basis::Dns,
+];
+
+/// The sources each rule of [`super::server::RULES`] reads, beyond [`SERVER_PATH`].
+pub const SERVER_READS: &[(&str, &[Basis])] = &[
+    ("api-nlb", &[s(M::Origin)]),
+    ("api-listener", &[]),
+    (
+        "api-zones",
+        &[s(M::Targets), s(M::Instances), s(M::TargetEnis)],
+    ),
+    (
+        "api-routes",
+        &[
+            s(M::Origin),
+            s(M::Vpcs),
+            s(M::RouteTables),
+            s(M::Peerings),
+            s(M::TgwAttachments),
+            s(M::Targets),
+            s(M::Instances),
+            s(M::TargetEnis),
+        ],
+    ),
+    (
+        "api-targets",
+        &[s(M::Targets), s(M::Instances), s(M::TargetEnis)],
+    ),
+    (
+        "api-security-groups",
+        &[
+            s(M::Origin),
+            s(M::Vpcs),
+            s(M::Subnets),
+            s(M::SecurityGroups),
+            s(M::Targets),
+            s(M::Instances),
+            s(M::TargetEnis),
+        ],
+    ),
+    (
+        "dhcp-options",
+        &[s(M::Origin), s(M::Vpcs), s(M::DhcpOptions)],
+    ),
+    (
+        "resolver-rules",
+        &[
+            s(M::Origin),
+            s(M::Vpcs),
+            s(M::DhcpOptions),
+            s(M::ResolverRules),
+            s(M::ResolverEndpoints),
+        ],
+    ),
+    ("hosts-pin", &[]),
+    ("proxy", &[]),
+    ("dns-answers", &[]),
+    ("dns-flapping", &[]),
+    ("probes", &[Basis::Probes]),
+];
+
+/// Rule names and the sources each reads.
+type Reads = &'static [(&'static str, &'static [Basis])];
+
+/// The rules of `route`, what each reads, and what all of them look through.
+fn table(route: Route) -> (&'static [rules::Rule], Reads, &'static [Basis]) {
+    match route {
+        Route::Nlb => (super::server::RULES, SERVER_READS, SERVER_PATH),
+        _ => (rules::RULES, READS, PATH),
+    }
+}
+
 /// What the rule named `rule` reads.
 pub fn reads(rule: &str) -> impl Iterator<Item = Basis> {
-    READS
+    reads_on(Route::Privatelink, rule)
+}
+
+/// What the rule named `rule` of `route`'s table reads.
+pub fn reads_on(route: Route, rule: &str) -> impl Iterator<Item = Basis> {
+    let (_, reads, path) = table(route);
+    reads
         .iter()
         .filter(move |(name, _)| *name == rule)
         .flat_map(|(_, b)| b.iter().copied())
-        .chain(PATH.iter().copied())
+        .chain(path.iter().copied())
 }
 
 /// Every source the judgement of `hop` rests on, sorted and without repeats.
 pub fn rests_on(hop: HopName) -> Vec<Basis> {
-    let mut out: Vec<Basis> = rules::RULES
+    rests_on_route(hop, Route::Privatelink)
+}
+
+/// The same for a hop of `route`.
+pub fn rests_on_route(hop: HopName, route: Route) -> Vec<Basis> {
+    let (rules, ..) = table(route);
+    let mut out: Vec<Basis> = rules
         .iter()
         .filter(|r| r.hop == Some(hop))
-        .flat_map(|r| reads(r.name))
+        .flat_map(|r| reads_on(route, r.name))
         .chain(
             HOP_READS
                 .iter()
@@ -218,12 +313,13 @@ pub fn verdict_rests_on(d: &Diagnosis) -> Vec<Basis> {
         .hops
         .iter()
         .filter(|h| h.status != HopStatus::Skipped)
-        .flat_map(|h| rests_on(h.name))
+        .flat_map(|h| rests_on_route(h.name, d.route))
         .chain(
-            rules::RULES
+            table(d.route)
+                .0
                 .iter()
                 .filter(|r| r.hop.is_none())
-                .flat_map(|r| reads(r.name)),
+                .flat_map(|r| reads_on(d.route, r.name)),
         )
         .collect();
     out.sort();

@@ -8,7 +8,7 @@ use super::graph::{Graph, Scope};
 use super::live::{LiveTarget, run_live};
 use super::{AwsApi, Prober, Resolver};
 use crate::clock::Clock;
-use crate::model::{Context, Fetched, LiveMode, Model, Source, Tier};
+use crate::model::{Context, Fetched, Model, Source, Tier};
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -69,23 +69,21 @@ pub struct Sources {
 /// Start the pollers for `cluster`; updates go to `tx`.
 pub fn spawn(
     src: Sources,
-    cluster: String,
+    context: &Context,
     from_vpc: Option<String>,
-    live: LiveMode,
     every: Intervals,
     tx: mpsc::Sender<Fetched>,
 ) -> Pollers {
+    let live = context.live;
     let refresh = Arc::new(Notify::new());
     let cancel = CancellationToken::new();
     let fetches = Arc::new(Mutex::new(BTreeMap::new()));
     let (target_tx, target_rx) = watch::channel(None::<LiveTarget>);
     let mut tasks = JoinSet::new();
     let context = Context {
-        cluster_name: cluster,
         region: src.api.region(),
         source: String::new(),
-        live,
-        api: Default::default(),
+        ..context.clone()
     };
     tasks.spawn(collect(
         src.api,

@@ -131,6 +131,17 @@ pub fn truncate(text: &str, max: usize) -> String {
 /// if it is not an identifier; an identifier overflows onto its own line and is cut there
 /// by [`truncate`] when drawn.
 pub fn wrap(text: &str, width: usize, indent: usize) -> Vec<String> {
+    // Each line of a several-line text (a fix of two commands) wraps on its own, under the
+    // same indent.
+    if let Some((first, rest)) = text.split_once('\n') {
+        let mut lines = wrap(first, width, indent);
+        lines.extend(wrap(
+            &format!("{}{}", " ".repeat(indent), rest.trim_start()),
+            width,
+            indent,
+        ));
+        return lines;
+    }
     let width = width.max(indent + 8);
     let lead = text.len() - text.trim_start().len();
     let mut lines = Vec::new();
@@ -294,6 +305,12 @@ mod tests {
         for word in ["hello", "the", "12.5", "ms"] {
             assert!(!is_id(word), "{word}");
         }
+    }
+
+    #[test]
+    fn wrap_starts_each_line_of_the_text_anew() {
+        let lines = wrap("fix: one command\nor another", 40, 5);
+        assert_eq!(lines, ["fix: one command", "     or another"]);
     }
 
     #[test]

@@ -5,7 +5,7 @@
 
 use eksnet_tui::app::{App, Msg};
 use eksnet_tui::clock::Clock;
-use eksnet_tui::model::{Context, Fetched, LiveMode, Model};
+use eksnet_tui::model::{Api, Context, Fetched, LiveMode, Model};
 use eksnet_tui::sources::demo::{DemoEnv, Scenario};
 use eksnet_tui::sources::poll::{self, Intervals, Sources};
 use eksnet_tui::ui::theme;
@@ -58,9 +58,14 @@ fn demo_pollers(
             resolver: env.clone(),
             prober: env,
         },
-        "demo-private".into(),
+        &Context {
+            cluster_name: "demo-private".into(),
+            region: None,
+            source: String::new(),
+            live,
+            api: scenario.server().map(Api::Server).unwrap_or_default(),
+        },
         None,
-        live,
         Intervals::default(),
         tx,
     )

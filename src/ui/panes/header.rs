@@ -20,7 +20,18 @@ pub fn render(f: &mut Frame, area: Rect, s: &Scene) {
         .and_then(|c| c.region().map(str::to_string))
         .or_else(|| m.context.region.clone())
         .unwrap_or_else(|| "?".into());
-    let account = cluster.and_then(|c| c.account()).unwrap_or("?").to_string();
+    // Without an EKS cluster, the account is the one of the API's NLB.
+    let nlb_account = d
+        .path
+        .nlbs
+        .first()
+        .and_then(|arn| arn.split(':').nth(4))
+        .filter(|a| !a.is_empty());
+    let account = cluster
+        .and_then(|c| c.account())
+        .or(nlb_account)
+        .unwrap_or("?")
+        .to_string();
     let origin = match m.origin() {
         Some(o) => format!("from {}", o.vpc_id),
         None if m.origin.is_loading() => "locating this host…".into(),

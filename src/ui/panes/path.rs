@@ -2,7 +2,7 @@
 
 use super::status_style;
 use crate::diagnose::HopName;
-use crate::diagnose::rests_on::rests_on;
+use crate::diagnose::rests_on::rests_on_route;
 use crate::ui::Scene;
 use crate::ui::rows::age;
 use crate::ui::text::{truncate, wrap};
@@ -118,7 +118,9 @@ pub fn render(f: &mut Frame, area: Rect, s: &Scene, focused: bool) {
 
 /// `3m00s old` when data the hop rests on is stale: the status is from that long ago.
 pub fn stale_mark(s: &Scene, hop: HopName) -> Option<String> {
-    let sum = s.model.summary(&rests_on(hop), s.now);
+    let sum = s
+        .model
+        .summary(&rests_on_route(hop, s.diagnosis.route), s.now);
     if sum.stale.is_empty() {
         return None;
     }

@@ -228,10 +228,23 @@ pub fn notes(kind: Kind, m: &Model, d: &Diagnosis, now: DateTime<Utc>) -> Vec<No
     use Source as S;
     let sources = |list: &[Source]| {
         list.iter()
+            .filter(|s| s.used_for(&m.context.api))
             .filter_map(|s| source_note(m, *s, now))
             .collect()
     };
+    let not_eks = || {
+        vec![(
+            format!(
+                "{} is not an EKS cluster: nothing of EKS's to list",
+                m.context.cluster_name
+            ),
+            Role::Muted,
+        )]
+    };
     match kind {
+        Kind::Cluster | Kind::Enis | Kind::Endpoints if m.context.api.server().is_some() => {
+            not_eks()
+        }
         Kind::Findings => d
             .unknowns
             .iter()
@@ -254,6 +267,8 @@ pub fn notes(kind: Kind, m: &Model, d: &Diagnosis, now: DateTime<Utc>) -> Vec<No
             S::TargetGroups,
             S::Targets,
             S::Enis,
+            S::Instances,
+            S::TargetEnis,
         ]),
         Kind::Endpoints => sources(&[
             S::EndpointServices,

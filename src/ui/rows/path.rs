@@ -52,6 +52,38 @@ pub(super) fn enis(m: &Model, d: &Diagnosis) -> Table {
     }
 }
 
+/// What stands behind a target of an API's own NLB: the instance and its state, or the
+/// ENI that holds the IP.
+fn behind(m: &Model, tg: &crate::model::TargetGroup, t: &crate::model::Target) -> Cell {
+    if tg.is_ip() {
+        let eni = t.ip().and_then(|ip| {
+            m.target_enis
+                .value()
+                .and_then(|es| es.iter().find(|e| e.ip == ip))
+        });
+        return match eni {
+            Some(e) => c(format!("{} {}", e.id, e.status)),
+            None => cr("? ENI unknown", Role::Unknown),
+        };
+    }
+    match m
+        .instances
+        .value()
+        .and_then(|is| is.iter().find(|i| i.id == t.id))
+    {
+        Some(i) => {
+            let name = i.name.as_deref().unwrap_or(&i.id);
+            if i.running() {
+                c(format!("{name} running"))
+            } else {
+                st(HopStatus::Warn, format!("{name} {}", i.state))
+            }
+        }
+        None if m.instances.value().is_some() => st(HopStatus::Fail, "instance not found"),
+        None => cr("? instance unknown", Role::Unknown),
+    }
+}
+
 /// Path resources in the diagnosis's order, found by id.
 fn on_path<'a, T>(all: Option<&'a Vec<T>>, ids: &[String], id: impl Fn(&T) -> &str) -> Vec<&'a T> {
     let all = all.map(Vec::as_slice).unwrap_or_default();
@@ -114,10 +146,14 @@ pub(super) fn targets(m: &Model, d: &Diagnosis) -> Table {
         for t in &ts {
             let key = pair(&t.tg_arn, &t.id);
             let health = judged(d, Aspect::TargetHealth, &key, &t.state);
-            let mark = match d.states.get(Aspect::TargetIsEni, &key) {
-                None => cr("? ENIs unknown", Role::Unknown),
-                Some(HopStatus::Ok) => st(HopStatus::Ok, "current ENI"),
-                Some(s) => st(s, "STALE"),
+            let mark = match (
+                m.context.api.server(),
+                d.states.get(Aspect::TargetIsEni, &key),
+            ) {
+                (Some(_), _) => behind(m, tg, t),
+                (None, None) => cr("? ENIs unknown", Role::Unknown),
+                (None, Some(HopStatus::Ok)) => st(HopStatus::Ok, "current ENI"),
+                (None, Some(s)) => st(s, "STALE"),
             };
             rows.push(Row {
                 id: t.id.clone(),
@@ -247,7 +283,14 @@ pub(super) fn targets(m: &Model, d: &Diagnosis) -> Table {
             ("STATE", 18),
             ("DETAIL", 40),
             ("AZ", 11),
-            ("ENI", 0),
+            (
+                if m.context.api.server().is_some() {
+                    "BEHIND"
+                } else {
+                    "ENI"
+                },
+                0,
+            ),
         ],
         rows,
     }

@@ -302,6 +302,40 @@ mod tests {
         assert_eq!(graph.fetches().values().sum::<u64>(), used.len() as u64);
     }
 
+    /// An API behind an NLB of its own, found through its Route 53 record: the load
+    /// balancers and zones, the records, then the NLB's listeners, groups and network,
+    /// its targets, the instances behind them, and their security groups.
+    #[tokio::test(start_paused = true)]
+    async fn a_server_behind_an_nlb_waits_on_six_round_trips() {
+        let clock = Clock::fixed();
+        let scenario = Scenario::SelfManaged;
+        let env = DemoEnv::new(scenario, clock).with_latency(RTT);
+        let origin = env.world().origin.vpc_id;
+        let api = crate::model::Api::Server(scenario.server().unwrap());
+        let mut m = Model::new(Context {
+            cluster_name: "k8s-prod".into(),
+            region: None,
+            source: "demo".into(),
+            live: LiveMode::OFF,
+            api: api.clone(),
+        });
+        let mut graph = Graph::new(Some(origin), Duration::from_secs(20));
+        let started = Instant::now();
+        graph
+            .cycle(&env, &mut m, Scope::All, &clock, None, &mut |_| {})
+            .await;
+        assert_eq!(started.elapsed(), 6 * RTT);
+        for s in Source::ALL {
+            let want = if s.used_for(&api) {
+                crate::model::LoadState::Loaded
+            } else {
+                crate::model::LoadState::Loading
+            };
+            assert_eq!(m.state_of(*s).state, want, "{s:?}");
+        }
+        assert!(!graph.fetches().contains_key(&Source::Cluster));
+    }
+
     /// Found through instance metadata, this host costs one round of its own before the
     /// endpoints in its VPC can be listed.
     #[tokio::test(start_paused = true)]

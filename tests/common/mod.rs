@@ -79,6 +79,10 @@ pub fn demo_app(scenario: Scenario, secs: u64) -> (App, Clock) {
         let (tx, mut rx) = tokio::sync::mpsc::channel(1024);
         let mut app = empty_app();
         app.model.context.source = format!("demo:{}", scenario.name());
+        if let Some(server) = scenario.server() {
+            app.model.context.cluster_name = server.label();
+            app.model.context.api = Api::Server(server);
+        }
         let pollers = demo_pollers(scenario, clock, LiveMode::ALL, tx);
         // Let every first poll land, then advance second by second.
         let end =

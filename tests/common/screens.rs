@@ -72,6 +72,13 @@ pub fn shots() -> Vec<Shot> {
             secs: 0,
             view: Some(View::List(Kind::Automation)),
         },
+        Shot {
+            file: "self-managed-sg-main.svg",
+            caption: "self-managed-sg: Kubernetes on EC2 behind an NLB; the control plane's group drops the bastion",
+            scenario: Scenario::SelfManagedSg,
+            secs: 0,
+            view: None,
+        },
     ]
 }
 

@@ -118,6 +118,32 @@ fn the_kubeconfig_context_picks_the_cluster_else_the_list_is_shown() {
     let by_server = kubeconfig(dir.path(), "work", "c1", ids["endpoint"].as_str().unwrap());
     let (_, doc) = parse(&check(Some(&by_server)));
     assert_eq!(doc["cluster"]["name"], "prod");
+    // Named with --context, an EKS context still takes the EKS path.
+    let out = emu
+        .command(
+            "kube",
+            &[
+                "check",
+                "--no-live",
+                "--output",
+                "json",
+                "--from-vpc",
+                ops,
+                "--context",
+                "work",
+            ],
+        )
+        .env("KUBECONFIG", &by_server)
+        .output()
+        .unwrap();
+    let (code, doc) = parse(&out);
+    assert_eq!(
+        (doc["cluster"]["name"].as_str(), code),
+        (Some("prod"), 0),
+        "{doc:#}"
+    );
+    assert_eq!(doc["api"]["kind"], "eks");
+    assert_eq!(doc["route"], "privatelink");
 
     let nowhere = kubeconfig(dir.path(), "work", "c1", "https://nowhere.example:6443");
     assert_eq!(check(Some(&nowhere)).status.code(), Some(3));

@@ -297,3 +297,41 @@ fn a_denied_describe_instances_leaves_the_targets_unknown_and_nothing_else() {
     );
     assert!(problems(&doc).is_empty(), "{:?}", problems(&doc));
 }
+
+#[test]
+fn without_client_ip_preservation_the_nlb_is_what_the_instances_admit() {
+    let s = seed(&["sm-no-preserve"]);
+    let (code, doc) = s.check("nopreserve", &["--no-live"]);
+    assert_eq!(code, 0, "{doc:#}");
+    assert!(problems(&doc).is_empty(), "{:?}", problems(&doc));
+}
+
+#[test]
+fn an_a_record_of_the_nlbs_addresses_leads_to_it_without_live_dns() {
+    let s = seed(&["sm-a-record"]);
+    let (code, doc) = s.check("arecord", &["--no-live"]);
+    assert_eq!(code, 0, "{doc:#}");
+    assert!(
+        doc["route_basis"]
+            .as_str()
+            .unwrap()
+            .contains("A record values"),
+        "{}",
+        doc["route_basis"]
+    );
+}
+
+#[test]
+fn an_nlb_whose_own_group_refuses_this_host_fails_at_the_nlb() {
+    let s = seed(&["sm-nlb-sg"]);
+    let (code, doc) = s.check("nlbsg", &["--no-live"]);
+    assert_eq!(code, 2, "{doc:#}");
+    assert_eq!(doc["first_failure"], "nlb");
+    let (evidence, fix) = evidence_of(&doc, "nlb-sg-blocks-api");
+    let sg = s.ids["nlb_sg"].as_str().unwrap();
+    assert!(evidence.contains(sg), "{evidence}");
+    assert!(
+        fix.contains(&format!("--group-id {sg} --protocol tcp --port 6443")),
+        "{fix}"
+    );
+}

@@ -209,6 +209,7 @@ pub const SERVER_READS: &[(&str, &[Basis])] = &[
     (
         "api-routes",
         &[
+            s(M::TgAttributes),
             s(M::Origin),
             s(M::Vpcs),
             s(M::RouteTables),
@@ -226,6 +227,7 @@ pub const SERVER_READS: &[(&str, &[Basis])] = &[
     (
         "api-security-groups",
         &[
+            s(M::TgAttributes),
             s(M::Origin),
             s(M::Vpcs),
             s(M::Subnets),

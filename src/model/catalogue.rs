@@ -7,7 +7,9 @@ use super::automation::{EventRule, Function, FunctionRuns, RuleTarget, Trail};
 use super::cluster::{Cluster, Eni, Origin};
 use super::events::EventLog;
 use super::freshness::Refresh;
-use super::lb::{LbAttributes, Listener, LoadBalancer, NlbAddress, Target, TargetGroup};
+use super::lb::{
+    LbAttributes, Listener, LoadBalancer, NlbAddress, Target, TargetGroup, TgAttributes,
+};
 use super::live::{DnsSample, LiveHistory, ProbeSample};
 use super::loadable::{Loadable, SourceError};
 use super::network::{
@@ -383,6 +385,15 @@ catalogue! {
         what: "target health",
         actions: ["elasticloadbalancing:DescribeTargetHealth"],
         tier: Fast,
+        inputs: [TargetGroupArns],
+    }
+    /// Whether the API's target groups keep the client's address (an API server behind an
+    /// NLB of its own): who its targets must admit.
+    TgAttributes => tg_attributes: Vec<TgAttributes> {
+        name: "tg-attributes",
+        what: "target group attributes",
+        actions: ["elasticloadbalancing:DescribeTargetGroupAttributes"],
+        tier: Slow,
         inputs: [TargetGroupArns],
     }
     /// The EC2 instances registered in the API's `instance` target groups (an API server

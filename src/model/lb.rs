@@ -71,6 +71,24 @@ pub struct LbAttributes {
     pub cross_zone: Option<bool>,
 }
 
+/// The attributes of one target group that the path depends on.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TgAttributes {
+    pub tg_arn: String,
+    /// `preserve_client_ip.enabled`; `None` when the group does not say (AWS's default
+    /// then applies: on for `instance` targets, off for `ip` targets over TCP or TLS).
+    pub preserve_client_ip: Option<bool>,
+}
+
+impl TgAttributes {
+    /// Whether targets of `g` see the client's own address.
+    pub fn preserves(attrs: Option<&TgAttributes>, g: &TargetGroup) -> bool {
+        attrs
+            .and_then(|a| a.preserve_client_ip)
+            .unwrap_or(!g.is_ip() || g.protocol.to_ascii_uppercase().starts_with("UDP"))
+    }
+}
+
 /// One private IP of a load balancer's own ENI.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct NlbAddress {

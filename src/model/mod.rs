@@ -27,6 +27,7 @@ pub use freshness::{Basis, Freshness, Refresh, Summary};
 pub use inputs::{Derived, Input};
 pub use lb::{
     HealthCheck, LbAttributes, LbZone, Listener, LoadBalancer, NlbAddress, Target, TargetGroup,
+    TgAttributes,
 };
 pub use live::{DnsAnswer, DnsOutcome, DnsSample, LiveHistory, ProbeOutcome, ProbeSample};
 pub use loadable::{ErrorKind, LoadState, Loadable, SourceError};

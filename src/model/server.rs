@@ -136,7 +136,7 @@ pub const EKS_ONLY: &[Source] = &[
 ];
 
 /// Sources read only for an API behind an NLB of its own.
-pub const SERVER_ONLY: &[Source] = &[Source::Instances, Source::TargetEnis];
+pub const SERVER_ONLY: &[Source] = &[Source::TgAttributes, Source::Instances, Source::TargetEnis];
 
 impl Source {
     /// Whether this source is read for `api`.
@@ -188,8 +188,9 @@ pub enum FoundBy {
         rtype: String,
         alias: bool,
     },
-    /// The live answers for the host are the NLB's addresses.
-    Answers { ips: Vec<IpAddr> },
+    /// Addresses of the host are the NLB's: its live answers, the values of its A record,
+    /// or the server URL's own IP.
+    Answers { from: String, ips: Vec<IpAddr> },
 }
 
 impl FoundBy {
@@ -205,8 +206,8 @@ impl FoundBy {
                 if *alias { "alias " } else { "" },
                 lb.name
             ),
-            FoundBy::Answers { ips } => format!(
-                "the live answers for {host} ({}) are IPs of NLB {}",
+            FoundBy::Answers { from, ips } => format!(
+                "{from} ({}) are IPs of NLB {}",
                 ips.iter()
                     .map(ToString::to_string)
                     .collect::<Vec<_>>()
@@ -277,10 +278,28 @@ pub fn nlb_by_record<'a>(
     })
 }
 
+/// The addresses `host` stands for, and what said so: the live answers, else the values of
+/// its A records, else the host itself when it is an IP.
+pub fn host_addresses(host: &str, live: Vec<IpAddr>, records: &[Record]) -> (String, Vec<IpAddr>) {
+    if !live.is_empty() {
+        return (format!("the live answers for {host}"), live);
+    }
+    if let Ok(ip) = host.trim_matches(['[', ']']).parse::<IpAddr>() {
+        return (format!("the server address {host}"), vec![ip]);
+    }
+    let held: Vec<IpAddr> = records
+        .iter()
+        .filter(|r| r.is_for(host) && r.alias.is_none() && r.rtype.eq_ignore_ascii_case("A"))
+        .flat_map(|r| r.values.iter().filter_map(|v| v.parse().ok()))
+        .collect();
+    (format!("the A record values for {host}"), held)
+}
+
 /// The NLB that holds most of `answers` among its addresses.
 pub fn nlb_by_answers<'a>(
     lbs: &'a [LoadBalancer],
     answers: &[IpAddr],
+    from: &str,
 ) -> Option<(&'a LoadBalancer, FoundBy)> {
     lbs.iter()
         .filter(is_network)
@@ -297,7 +316,15 @@ pub fn nlb_by_answers<'a>(
         })
         .filter(|(_, held)| !held.is_empty())
         .max_by_key(|(_, held)| held.len())
-        .map(|(lb, ips)| (lb, FoundBy::Answers { ips }))
+        .map(|(lb, ips)| {
+            (
+                lb,
+                FoundBy::Answers {
+                    from: from.to_string(),
+                    ips,
+                },
+            )
+        })
 }
 
 impl Model {
@@ -358,15 +385,17 @@ impl Model {
                     .map_or_else(|| "not loaded yet".to_string(), ToString::to_string)
             )),
         }
-        let answers: Vec<IpAddr> = self.live.dns.latest().map(|s| s.ips()).unwrap_or_default();
-        if let Some((lb, found_by)) = nlb_by_answers(lbs, &answers) {
+        let live: Vec<IpAddr> = self.live.dns.latest().map(|s| s.ips()).unwrap_or_default();
+        let records = self.records.value().map(Vec::as_slice).unwrap_or(&[]);
+        let (from, answers) = host_addresses(host, live, records);
+        if let Some((lb, found_by)) = nlb_by_answers(lbs, &answers, &from) {
             return Ok(ApiNlb { lb, found_by });
         }
         tried.push(if answers.is_empty() {
             format!("no live answer for {host} to match against NLB addresses")
         } else {
             format!(
-                "the live answers ({}) are no NLB's addresses",
+                "{from} ({}) are no NLB's addresses",
                 answers
                     .iter()
                     .map(ToString::to_string)
@@ -490,9 +519,18 @@ mod tests {
         assert!(nlb_by_record(&lbs, &[a], "api.k8s.internal", &|_| true).is_none());
 
         let ips: Vec<IpAddr> = vec!["10.0.2.10".parse().unwrap(), "10.0.9.9".parse().unwrap()];
-        let (found, _) = nlb_by_answers(&lbs, &ips[..1]).unwrap();
+        let (found, _) = nlb_by_answers(&lbs, &ips[..1], "answers").unwrap();
         assert_eq!(found.name, "api");
-        assert!(nlb_by_answers(&lbs, &["10.7.7.7".parse().unwrap()]).is_none());
+        assert!(nlb_by_answers(&lbs, &["10.7.7.7".parse().unwrap()], "answers").is_none());
+        // Without live answers: the A record's values, or the server's own IP.
+        let a = record("api.k8s.internal", "A", &["10.0.2.10"], None);
+        let (from, held) = host_addresses("api.k8s.internal", vec![], &[a]);
+        assert!(
+            from.contains("A record") && held == ips[..1],
+            "{from} {held:?}"
+        );
+        let (_, held) = host_addresses("10.0.1.10", vec![], &[]);
+        assert_eq!(held, vec!["10.0.1.10".parse::<IpAddr>().unwrap()]);
     }
 
     #[test]

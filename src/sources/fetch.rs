@@ -179,6 +179,15 @@ pub async fn fetch(api: &dyn AwsApi, source: Source, keys: &Keys, limit: &Semaph
                 gs
             }),
         ),
+        S::TgAttributes => Fetched::TgAttributes(
+            each(
+                limit,
+                keys.get(I::TargetGroupArns),
+                true,
+                |arn| async move { api.tg_attributes(arn).await.map(|a| vec![a]) },
+            )
+            .await,
+        ),
         S::Instances => Fetched::Instances(
             unless_empty(keys.get(I::TargetInstanceIds), |ids| {
                 limited(limit, api.instances(ids))

@@ -20,8 +20,8 @@ use crate::model::{
     Cluster, DhcpOptions, DnsSample, EndpointConnection, EndpointService, Eni, EniAddress,
     HostedZone, Instance, InterfaceEndpoint, LbAttributes, Listener, LoadBalancer, NetworkAcl,
     NlbAddress, Origin, Peering, ProbeSample, Record, ResolverEndpoint, ResolverRule, RouteTable,
-    SecurityGroup, SourceError, Subnet, Target, TargetGroup, TgwAttachment, TgwRouteTable, Vpc,
-    ZoneVpc,
+    SecurityGroup, SourceError, Subnet, Target, TargetGroup, TgAttributes, TgwAttachment,
+    TgwRouteTable, Vpc, ZoneVpc,
 };
 use async_trait::async_trait;
 use std::net::IpAddr;
@@ -95,6 +95,7 @@ pub trait AwsApi: Send + Sync {
     /// The private IPs of these NLBs' own ENIs, found by their description.
     async fn nlb_addresses(&self, lb_arns: &[String]) -> ApiResult<Vec<NlbAddress>>;
     async fn listeners(&self, lb_arn: &str) -> ApiResult<Vec<Listener>>;
+    async fn tg_attributes(&self, tg_arn: &str) -> ApiResult<TgAttributes>;
     /// These EC2 instances.
     async fn instances(&self, ids: &[String]) -> ApiResult<Vec<Instance>>;
     /// The ENIs that hold these private IPs.

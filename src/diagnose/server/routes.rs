@@ -6,7 +6,7 @@ use super::members;
 use crate::diagnose::ctx::{Ctx, need, tables_leaving};
 use crate::diagnose::finding::{Finding, HopName, Missing, Severity, list};
 use crate::model::network::table_for_subnet;
-use crate::model::{RouteTable, Source};
+use crate::model::{RouteTable, Source, TgAttributes};
 use std::collections::BTreeSet;
 use std::net::Ipv4Addr;
 
@@ -129,13 +129,27 @@ pub fn routes(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
     let Some(back_to) = ctx.return_addresses()?.first().copied() else {
         return Ok(out);
     };
+    // Who answers this host: targets that see its own address answer it themselves; the
+    // others answer the NLB, whose nodes answer this host.
+    let attrs = match need(&ctx.m.tg_attributes, Source::TgAttributes) {
+        Ok(a) => a,
+        Err(m) if out.is_empty() => return Err(m),
+        Err(_) => return Ok(out),
+    };
+    let preserved = |tg_arn: &str| {
+        ctx.path
+            .target_groups
+            .iter()
+            .find(|g| g.arn == tg_arn)
+            .is_some_and(|g| TgAttributes::preserves(attrs.iter().find(|a| a.tg_arn == g.arn), g))
+    };
     let all = members(ctx);
     let mut subnets: BTreeSet<(String, String)> = all
         .iter()
-        .filter(|m| m.is_instance)
+        .filter(|m| preserved(&m.target.tg_arn))
         .filter_map(|m| m.subnet().map(|(v, s)| (v.to_string(), s.to_string())))
         .collect();
-    if all.iter().any(|m| !m.is_instance) || subnets.is_empty() {
+    if all.iter().any(|m| !preserved(&m.target.tg_arn)) || subnets.is_empty() {
         subnets.extend(
             lb.zones
                 .iter()

@@ -7,21 +7,35 @@ use super::{Member, members};
 use crate::diagnose::ctx::{Ctx, need, need_as};
 use crate::diagnose::finding::{Finding, HopName, Missing, Severity, list};
 use crate::diagnose::sg::{self, Allowed, tcp_allowed};
-use crate::model::{LoadBalancer, SecurityGroup, Source, TargetGroup};
+use crate::model::{LoadBalancer, SecurityGroup, Source, TargetGroup, TgAttributes};
 use ipnet::Ipv4Net;
 use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
 
 /// A sender that must be admitted, and how to admit it.
-struct Sender<'a> {
+#[derive(Clone)]
+struct Sender {
     label: String,
-    src: sg::Source<'a>,
+    ip: Option<Ipv4Addr>,
+    range: Option<Ipv4Net>,
+    /// The groups a rule may name to admit it.
+    sg_ids: Vec<String>,
     /// `--cidr 10.0.0.5/32` or `--source-group sg-1`.
     admit: String,
 }
 
+impl Sender {
+    fn src(&self) -> sg::Source<'_> {
+        sg::Source {
+            ip: self.ip,
+            sg_ids: &self.sg_ids,
+            range: self.range,
+        }
+    }
+}
+
 /// This host: its IP and groups, else its VPC's CIDRs.
-fn this_host<'a>(ctx: &Ctx<'a>) -> Result<Vec<Sender<'a>>, Missing> {
+fn this_host(ctx: &Ctx) -> Result<Vec<Sender>, Missing> {
     let o = ctx.origin()?;
     if o.ip.is_some() || !o.sg_ids.is_empty() {
         let admit = match (o.ip, o.sg_ids.first()) {
@@ -35,11 +49,9 @@ fn this_host<'a>(ctx: &Ctx<'a>) -> Result<Vec<Sender<'a>>, Missing> {
         };
         return Ok(vec![Sender {
             label,
-            src: sg::Source {
-                ip: o.ip,
-                sg_ids: &o.sg_ids,
-                range: None,
-            },
+            ip: o.ip,
+            range: None,
+            sg_ids: o.sg_ids.clone(),
             admit,
         }]);
     }
@@ -52,29 +64,25 @@ fn this_host<'a>(ctx: &Ctx<'a>) -> Result<Vec<Sender<'a>>, Missing> {
         .iter()
         .map(|c| Sender {
             label: format!("this host's VPC ({c})"),
-            src: sg::Source {
-                ip: None,
-                sg_ids: &[],
-                range: Some(*c),
-            },
+            ip: None,
+            range: Some(*c),
+            sg_ids: Vec::new(),
             admit: format!("--cidr {c}"),
         })
         .collect())
 }
 
 /// The NLB's nodes: each private IP (with the NLB's groups), else its subnets' CIDRs.
-fn nlb_nodes<'a>(ctx: &Ctx<'a>, lb: &'a LoadBalancer) -> Result<Vec<Sender<'a>>, Missing> {
+fn nlb_nodes(ctx: &Ctx, lb: &LoadBalancer) -> Result<Vec<Sender>, Missing> {
     let ips: Vec<Ipv4Addr> = lb.private_ips().collect();
     if !ips.is_empty() {
         return Ok(ips
             .into_iter()
             .map(|ip| Sender {
                 label: format!("NLB node {ip}"),
-                src: sg::Source {
-                    ip: Some(ip),
-                    sg_ids: &lb.sg_ids,
-                    range: None,
-                },
+                ip: Some(ip),
+                range: None,
+                sg_ids: lb.sg_ids.clone(),
                 admit: format!("--cidr {ip}/32"),
             })
             .collect());
@@ -96,11 +104,9 @@ fn nlb_nodes<'a>(ctx: &Ctx<'a>, lb: &'a LoadBalancer) -> Result<Vec<Sender<'a>>,
         .into_iter()
         .map(|r| Sender {
             label: format!("NLB subnet {r}"),
-            src: sg::Source {
-                ip: None,
-                sg_ids: &lb.sg_ids,
-                range: Some(r),
-            },
+            ip: None,
+            range: Some(r),
+            sg_ids: lb.sg_ids.clone(),
             admit: format!("--cidr {r}"),
         })
         .collect())
@@ -120,14 +126,14 @@ fn groups<'a>(all: &'a [SecurityGroup], ids: &[String]) -> Result<Vec<&'a Securi
 }
 
 /// Which of `senders` `gs` refuses on `port`; a prefix list in the way is missing data.
-fn refused<'s, 'a>(
+fn refused<'s>(
     gs: &[&SecurityGroup],
     port: u16,
-    senders: &'s [Sender<'a>],
-) -> Result<Vec<&'s Sender<'a>>, Missing> {
+    senders: &'s [Sender],
+) -> Result<Vec<&'s Sender>, Missing> {
     let mut out = Vec::new();
     for s in senders {
-        match tcp_allowed(gs, port, &s.src) {
+        match tcp_allowed(gs, port, &s.src()) {
             Allowed::Yes(_) => {}
             Allowed::No => out.push(s),
             Allowed::Maybe(why) => {
@@ -184,8 +190,18 @@ pub fn security_groups(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
         _ => need(&ctx.m.target_enis, source).map(|_| ())?,
     }
     let sgs = need(&ctx.m.security_groups, Source::SecurityGroups)?;
+    let attrs = need(&ctx.m.tg_attributes, Source::TgAttributes)?;
     let host = this_host(ctx)?;
     let nodes = nlb_nodes(ctx, lb)?;
+    // Targets that see this host's own address may also admit it by the NLB's groups.
+    let host_via_nlb: Vec<Sender> = host
+        .iter()
+        .cloned()
+        .map(|mut s| {
+            s.sg_ids.extend(lb.sg_ids.iter().cloned());
+            s
+        })
+        .collect();
     let mut out = Vec::new();
 
     // The NLB's own groups judge what arrives at the listener.
@@ -213,19 +229,14 @@ pub fn security_groups(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
         }
     }
 
-    // Targets that share groups, port and type are judged together.
-    type Key = (Vec<String>, u16, bool, String);
+    // Targets that share groups, port and group are judged together.
+    type Key = (Vec<String>, u16, String);
     let mut by_groups: BTreeMap<Key, Vec<&Member>> = BTreeMap::new();
     let mut unplaced = Vec::new();
     for m in &all {
         match m.sg_ids() {
             Some(ids) => by_groups
-                .entry((
-                    ids.to_vec(),
-                    m.target.port,
-                    m.is_instance,
-                    m.target.tg_arn.clone(),
-                ))
+                .entry((ids.to_vec(), m.target.port, m.target.tg_arn.clone()))
                 .or_default()
                 .push(m),
             None => unplaced.push(m.label()),
@@ -238,7 +249,10 @@ pub fn security_groups(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
         ));
     }
     let total = all.len();
-    for ((ids, port, is_instance, tg_arn), ms) in &by_groups {
+    for ((ids, port, tg_arn), ms) in &by_groups {
+        let Some(g) = ctx.path.target_groups.iter().find(|g| &g.arn == tg_arn) else {
+            continue;
+        };
         let gs = groups(sgs, ids)?;
         let names = list(ms.iter().map(|m| m.label()));
         let sev = if ms.len() == total {
@@ -253,15 +267,16 @@ pub fn security_groups(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
                 format!("{} ({})", g.id, g.name)
             }
         }));
-        let (senders, why) = if *is_instance {
+        let preserved = TgAttributes::preserves(attrs.iter().find(|a| a.tg_arn == g.arn), g);
+        let (senders, why) = if preserved {
             (
-                &host,
-                "instance targets see the client's own address, so they must admit it",
+                &host_via_nlb,
+                "the group keeps the client's address (preserve_client_ip), so its targets must admit this host",
             )
         } else {
             (
                 &nodes,
-                "ip targets see the NLB's addresses, so they must admit those",
+                "the group does not keep the client's address, so its targets see the NLB's and must admit those",
             )
         };
         let denied = refused(&gs, *port, senders)?;
@@ -281,9 +296,6 @@ pub fn security_groups(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
                 .explaining(&[HopName::ApiServer]),
             );
         }
-        let Some(g) = ctx.path.target_groups.iter().find(|g| &g.arn == tg_arn) else {
-            continue;
-        };
         let hc = check_port(g, *port);
         let refused_checks = refused(&gs, hc, &nodes)?;
         if !refused_checks.is_empty() {

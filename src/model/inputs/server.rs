@@ -5,7 +5,7 @@
 
 use super::{Derived, Input, needed, settled, sorted};
 use crate::model::lb::api_groups;
-use crate::model::server::{nlb_by_answers, nlb_by_name, nlb_by_record};
+use crate::model::server::{host_addresses, nlb_by_answers, nlb_by_name, nlb_by_record};
 use crate::model::{LoadBalancer, Model, ServerApi, Source};
 use std::net::IpAddr;
 
@@ -19,6 +19,8 @@ pub(super) fn derive(
 ) -> Result<Vec<String>, Derived> {
     use Source as S;
     Ok(match input {
+        // A server named by IP has no name for a zone to hold.
+        Input::Host if server.host.parse::<IpAddr>().is_ok() => Vec::new(),
         Input::Host => vec![server.host.clone()],
         Input::OriginVpc => Input::OriginVpc.eks_derive(m, pending)?,
         Input::PathVpcs => {
@@ -149,6 +151,8 @@ fn api_nlb<'a>(
         return Ok(joined.iter().find(|j| j.arn == lb.arn).or(Some(lb)));
     }
     settled(Source::NlbAddresses, &m.nlb_addresses, pending)?;
-    let answers: Vec<IpAddr> = m.live.dns.latest().map(|s| s.ips()).unwrap_or_default();
-    Ok(nlb_by_answers(joined, &answers).map(|(lb, _)| lb))
+    let live: Vec<IpAddr> = m.live.dns.latest().map(|s| s.ips()).unwrap_or_default();
+    let records = m.records.value().map(Vec::as_slice).unwrap_or(&[]);
+    let (from, answers) = host_addresses(&server.host, live, records);
+    Ok(nlb_by_answers(joined, &answers, &from).map(|(lb, _)| lb))
 }

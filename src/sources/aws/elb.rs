@@ -6,6 +6,7 @@ use super::errors::source_error;
 use crate::model::lb::nlb_eni_description;
 use crate::model::{
     HealthCheck, LbAttributes, LbZone, Listener, LoadBalancer, NlbAddress, Target, TargetGroup,
+    TgAttributes,
 };
 use crate::sources::ApiResult;
 use aws_sdk_elasticloadbalancingv2::Client;
@@ -73,6 +74,25 @@ pub async fn attributes(elb: &Client, arn: &str) -> ApiResult<LbAttributes> {
             .attributes()
             .iter()
             .find(|a| a.key() == Some("load_balancing.cross_zone.enabled"))
+            .and_then(|a| a.value())
+            .map(|v| v.eq_ignore_ascii_case("true")),
+    })
+}
+
+/// `preserve_client_ip.enabled` of one target group.
+pub async fn tg_attributes(elb: &Client, arn: &str) -> ApiResult<TgAttributes> {
+    let out = elb
+        .describe_target_group_attributes()
+        .target_group_arn(arn)
+        .send()
+        .await
+        .map_err(|e| source_error("elasticloadbalancing:DescribeTargetGroupAttributes", e))?;
+    Ok(TgAttributes {
+        tg_arn: arn.to_string(),
+        preserve_client_ip: out
+            .attributes()
+            .iter()
+            .find(|a| a.key() == Some("preserve_client_ip.enabled"))
             .and_then(|a| a.value())
             .map(|v| v.eq_ignore_ascii_case("true")),
     })

@@ -31,7 +31,7 @@ use crate::model::{
     Cluster, DhcpOptions, EndpointConnection, EndpointService, Eni, EniAddress, HostedZone,
     Instance, InterfaceEndpoint, LbAttributes, Listener, LoadBalancer, NetworkAcl, NlbAddress,
     Origin, Peering, Record, ResolverEndpoint, ResolverRule, RouteTable, SecurityGroup, Subnet,
-    Target, TargetGroup, TgwAttachment, TgwRouteTable, Vpc, ZoneVpc,
+    Target, TargetGroup, TgAttributes, TgwAttachment, TgwRouteTable, Vpc, ZoneVpc,
 };
 use async_trait::async_trait;
 use aws_config::SdkConfig;
@@ -262,6 +262,10 @@ impl AwsApi for AwsClient {
 
     async fn target_groups(&self, lb_arn: &str) -> ApiResult<Vec<TargetGroup>> {
         elb::target_groups(&self.elb, lb_arn).await
+    }
+
+    async fn tg_attributes(&self, tg_arn: &str) -> ApiResult<TgAttributes> {
+        elb::tg_attributes(&self.elb, tg_arn).await
     }
 
     async fn instances(&self, ids: &[String]) -> ApiResult<Vec<Instance>> {

@@ -11,7 +11,8 @@ use crate::model::{
     Cluster, DhcpOptions, EndpointConnection, EndpointService, Eni, EniAddress, HostedZone,
     Instance, InterfaceEndpoint, LbAttributes, Listener, LoadBalancer, NetworkAcl, NlbAddress,
     Origin, Peering, Record, ResolverEndpoint, ResolverRule, RouteTable, SecurityGroup,
-    SourceError, Subnet, Target, TargetGroup, TgwAttachment, TgwRouteTable, Vpc, ZoneVpc,
+    SourceError, Subnet, Target, TargetGroup, TgAttributes, TgwAttachment, TgwRouteTable, Vpc,
+    ZoneVpc,
 };
 use crate::sources::{ApiResult, AwsApi};
 use async_trait::async_trait;
@@ -312,6 +313,21 @@ impl AwsApi for DemoEnv {
             .into_iter()
             .filter(|l| l.lb_arn == lb_arn)
             .collect())
+    }
+
+    async fn tg_attributes(&self, tg_arn: &str) -> ApiResult<TgAttributes> {
+        self.answer_delay().await;
+        let w = self.world();
+        let g = w
+            .target_groups
+            .iter()
+            .find(|g| g.arn == tg_arn)
+            .ok_or_else(|| SourceError::not_found(format!("target group {tg_arn} not found")))?;
+        // As AWS answers: the attribute is always there, with its default unless changed.
+        Ok(TgAttributes {
+            tg_arn: tg_arn.to_string(),
+            preserve_client_ip: Some(TgAttributes::preserves(None, g)),
+        })
     }
 
     async fn instances(&self, ids: &[String]) -> ApiResult<Vec<Instance>> {

@@ -53,6 +53,9 @@ SELF_MANAGED_FAULTS = [
     "sm-listener-port",
     "sm-ip-targets",
     "sm-other-vpc",
+    "sm-no-preserve",
+    "sm-a-record",
+    "sm-nlb-sg",
 ]
 # Faults of the automation around the API's target group (each implies --automation).
 AUTOMATION_FAULTS = [
@@ -730,7 +733,7 @@ class Seeder:
             return g
 
         api_from = ["10.40.0.0/16"]
-        if "sm-sg" in faults:
+        if "sm-sg" in faults or "sm-no-preserve" in faults:
             api_from = ["10.40.1.0/24", "10.40.2.0/24", "10.40.3.0/24"]
         if "sm-other-vpc" in faults:
             api_from.append("10.50.0.0/16")
@@ -769,9 +772,12 @@ class Seeder:
             instances.append(i)
         ids["instances"] = instances
 
-        lb = self.elb.create_load_balancer(
-            Name="k8s-api", Subnets=private, Scheme="internal", Type="network"
-        )["LoadBalancers"][0]
+        lb_args = dict(Name="k8s-api", Subnets=private, Scheme="internal", Type="network")
+        if "sm-nlb-sg" in faults:
+            # Its own group admits only the private subnets: the bastion is refused there.
+            nlb_sg = ids["nlb_sg"] = group(vpc, "k8s-api-nlb", 6443, ["10.40.1.0/24"])
+            lb_args["SecurityGroups"] = [nlb_sg]
+        lb = self.elb.create_load_balancer(**lb_args)["LoadBalancers"][0]
         lb_arn = ids["nlb"] = lb["LoadBalancerArn"]
         ids["nlb_dns"] = lb["DNSName"]
         desc = "ELB " + lb_arn.split(":loadbalancer/", 1)[1]
@@ -792,6 +798,11 @@ class Seeder:
             TargetType="ip" if ip_targets else "instance",
             HealthCheckProtocol="HTTPS", HealthCheckPath="/readyz", Matcher={"HttpCode": "200"},
         )["TargetGroups"][0]["TargetGroupArn"]
+        if "sm-no-preserve" in faults:
+            self.elb.modify_target_group_attributes(
+                TargetGroupArn=tg,
+                Attributes=[{"Key": "preserve_client_ip.enabled", "Value": "false"}],
+            )
         targets = [f"10.40.{k + 1}.11" for k in range(3)] if ip_targets else instances
         self.elb.register_targets(TargetGroupArn=tg, Targets=[{"Id": t, "Port": 6443} for t in targets])
         # Registered while running; stopped afterwards, as an outage finds it.
@@ -814,7 +825,10 @@ class Seeder:
             HostedZoneConfig={"PrivateZone": True, "Comment": "k8s api"},
         )["HostedZone"]["Id"].split("/")[-1]
         if "sm-no-record" not in faults:
-            if "sm-cname" in faults:
+            if "sm-a-record" in faults:
+                rrset = {"Name": "api.k8s.internal", "Type": "A", "TTL": 60,
+                         "ResourceRecords": [{"Value": ip} for ip in nodes]}
+            elif "sm-cname" in faults:
                 rrset = {"Name": "api.k8s.internal", "Type": "CNAME", "TTL": 60,
                          "ResourceRecords": [{"Value": lb["DNSName"]}]}
             else:

@@ -2,9 +2,38 @@
 
 use crate::diagnose::ctx::{Ctx, Route, need};
 use crate::diagnose::finding::{Finding, HopName, Missing, Severity, list};
-use crate::model::Source;
+use crate::model::{LoadBalancer, Source};
 
 const HOP: Option<HopName> = Some(HopName::Nlb);
+
+/// An NLB that is not active, or not internal.
+pub fn state(lb: &LoadBalancer) -> Vec<Finding> {
+    let mut out = Vec::new();
+    if !lb.state.eq_ignore_ascii_case("active") {
+        out.push(Finding::new(
+            "nlb-not-active",
+            Severity::Fail,
+            HOP,
+            &lb.name,
+            format!("load balancer state is {}", lb.state),
+            "wait for provisioning to finish or recreate the load balancer",
+        ));
+    }
+    if !lb.is_internal() {
+        out.push(Finding::new(
+            "nlb-not-internal",
+            Severity::Warn,
+            HOP,
+            &lb.name,
+            format!(
+                "scheme is {}: the API path is exposed outside the VPC",
+                lb.scheme
+            ),
+            "use an internal NLB for the private endpoint path",
+        ));
+    }
+    out
+}
 
 pub fn nlb_wiring(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
     need(&ctx.m.load_balancers, Source::LoadBalancers)?;
@@ -38,29 +67,7 @@ pub fn nlb_wiring(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
     }
     let mut out = Vec::new();
     for lb in &ctx.path.nlbs {
-        if !lb.state.eq_ignore_ascii_case("active") {
-            out.push(Finding::new(
-                "nlb-not-active",
-                Severity::Fail,
-                HOP,
-                &lb.name,
-                format!("load balancer state is {}", lb.state),
-                "wait for provisioning to finish or recreate the load balancer",
-            ));
-        }
-        if !lb.is_internal() {
-            out.push(Finding::new(
-                "nlb-not-internal",
-                Severity::Warn,
-                HOP,
-                &lb.name,
-                format!(
-                    "scheme is {}: the API path is exposed outside the VPC",
-                    lb.scheme
-                ),
-                "use an internal NLB for the private endpoint path",
-            ));
-        }
+        out.extend(state(lb));
         let on_443: Vec<_> = listeners
             .iter()
             .filter(|l| l.lb_arn == lb.arn && l.port == port)

@@ -14,35 +14,7 @@ pub fn api_nlb(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
         .m
         .api_nlb()
         .map_err(|tried| Missing::new(format!("the NLB behind {host}"), tried.join("; ")))?;
-    let lb = nlb.lb;
-    let mut out = Vec::new();
-    if !lb.state.eq_ignore_ascii_case("active") {
-        out.push(Finding::new(
-            "nlb-not-active",
-            Severity::Fail,
-            HOP,
-            &lb.name,
-            format!("load balancer state is {}", lb.state),
-            format!(
-                "wait for provisioning to finish, or see why it failed: aws elbv2 describe-load-balancers --load-balancer-arns {}",
-                lb.arn
-            ),
-        ));
-    }
-    if !lb.is_internal() {
-        out.push(Finding::new(
-            "nlb-not-internal",
-            Severity::Warn,
-            HOP,
-            &lb.name,
-            format!(
-                "scheme is {}: the API is reachable from outside the VPC",
-                lb.scheme
-            ),
-            "put the API behind an internal NLB and keep the internet-facing one off the API port",
-        ));
-    }
-    Ok(out)
+    Ok(crate::diagnose::rules::nlb::state(nlb.lb))
 }
 
 /// The listener on the server's port, and the group it forwards to.

@@ -50,7 +50,7 @@ pub(super) fn eni(n: &t::NetworkInterface) -> Option<Eni> {
         description: s(n.description()),
         attached_at: n
             .attachment()
-            .and_then(|a| a.attach_time())
+            .and_then(|a| a.attach_time.as_ref())
             .and_then(|t| chrono::DateTime::from_timestamp(t.secs(), 0)),
     })
 }
@@ -446,16 +446,8 @@ pub async fn peerings(ec2: &Client, vpc_ids: &[String]) -> ApiResult<Vec<Peering
 
 /// This host as EC2 knows it: its primary network interface's VPC, subnet, groups and IP.
 pub async fn origin_of_instance(ec2: &Client, instance_id: &str) -> ApiResult<Origin> {
-    let reservations: Vec<t::Reservation> = ec2
-        .describe_instances()
-        .instance_ids(instance_id)
-        .into_paginator()
-        .items()
-        .send()
-        .try_collect()
-        .await
-        .map_err(|e| source_error("ec2:DescribeInstances", e))?;
-    let Some(i) = reservations.iter().flat_map(|r| r.instances()).next() else {
+    let found = super::instances::described(ec2, &[instance_id.to_string()]).await?;
+    let Some(i) = found.first() else {
         return Err(crate::model::SourceError::not_found(format!(
             "instance {instance_id} from instance metadata is not in this account and region"
         )));

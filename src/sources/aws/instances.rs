@@ -34,8 +34,9 @@ fn instance(i: &t::Instance) -> Option<Instance> {
     })
 }
 
-/// These instances, found by id (a filter, so one that is gone is simply not listed).
-pub async fn instances(ec2: &Client, ids: &[String]) -> ApiResult<Vec<Instance>> {
+/// These instances as EC2 describes them, found by id (a filter, so one that is gone is
+/// simply not listed).
+pub(super) async fn described(ec2: &Client, ids: &[String]) -> ApiResult<Vec<t::Instance>> {
     let reservations: Vec<t::Reservation> = ec2
         .describe_instances()
         .set_filters(Some(vec![filter("instance-id", ids)]))
@@ -46,8 +47,16 @@ pub async fn instances(ec2: &Client, ids: &[String]) -> ApiResult<Vec<Instance>>
         .await
         .map_err(|e| source_error("ec2:DescribeInstances", e))?;
     Ok(reservations
+        .into_iter()
+        .flat_map(|r| r.instances.unwrap_or_default())
+        .collect())
+}
+
+/// These instances.
+pub async fn instances(ec2: &Client, ids: &[String]) -> ApiResult<Vec<Instance>> {
+    Ok(described(ec2, ids)
+        .await?
         .iter()
-        .flat_map(|r| r.instances())
         .filter_map(instance)
         .collect())
 }

@@ -188,7 +188,7 @@ pub fn route_tables(s: Scenario) -> Vec<RouteTable> {
     ]
 }
 
-fn tcp(port: u16, sources: Vec<SgSource>) -> SgRule {
+pub(super) fn tcp(port: u16, sources: Vec<SgSource>) -> SgRule {
     SgRule {
         protocol: "tcp".into(),
         from_port: Some(port),

@@ -6,6 +6,7 @@
 use super::ids::DNS_SERVER;
 use super::ids::{AZ_A, AZ_B, AZ_C, CA_DATA, REGION, az_id};
 use super::live::answers;
+use super::network::{net, tcp};
 use super::scenario::Scenario;
 use super::world::{SimDns, World};
 use crate::model::{
@@ -65,19 +66,6 @@ pub fn server() -> ServerApi {
     s.ca_data = Some(CA_DATA.into());
     s.ca_from = Some(format!("kubeconfig context {CONTEXT}"));
     s
-}
-
-fn net(s: &str) -> ipnet::Ipv4Net {
-    s.parse().expect("a CIDR")
-}
-
-fn tcp(port: u16, sources: Vec<SgSource>) -> SgRule {
-    SgRule {
-        protocol: "tcp".into(),
-        from_port: Some(port),
-        to_port: Some(port),
-        sources,
-    }
 }
 
 fn security_groups(s: Scenario) -> Vec<SecurityGroup> {

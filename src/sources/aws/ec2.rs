@@ -1,10 +1,10 @@
 //! EC2 networking: the cluster's ENIs, VPCs with their DNS attributes, subnets, route
-//! tables, security groups, peerings, and the instance this host runs as.
+//! tables, security groups and peerings.
 
 use super::errors::source_error;
 use crate::model::{
-    AclEntry, DhcpOptions, Eni, NetworkAcl, Origin, PeerSide, Peering, Route, RouteTable,
-    RouteTarget, SecurityGroup, SgRule, SgSource, Subnet, Vpc,
+    AclEntry, DhcpOptions, Eni, NetworkAcl, PeerSide, Peering, Route, RouteTable, RouteTarget,
+    SecurityGroup, SgRule, SgSource, Subnet, Vpc,
 };
 use crate::sources::ApiResult;
 use aws_sdk_ec2::Client;
@@ -442,53 +442,6 @@ pub async fn peerings(ec2: &Client, vpc_ids: &[String]) -> ApiResult<Vec<Peering
         }
     }
     Ok(by_id.into_values().collect())
-}
-
-/// This host as EC2 knows it: its primary network interface's VPC, subnet, groups and IP.
-pub async fn origin_of_instance(ec2: &Client, instance_id: &str) -> ApiResult<Origin> {
-    let found = super::instances::described(ec2, &[instance_id.to_string()]).await?;
-    let Some(i) = found.first() else {
-        return Err(crate::model::SourceError::not_found(format!(
-            "instance {instance_id} from instance metadata is not in this account and region"
-        )));
-    };
-    let primary = i
-        .network_interfaces()
-        .iter()
-        .find(|n| n.attachment().and_then(|a| a.device_index()) == Some(0));
-    let (vpc, subnet, ip, sgs) = match primary {
-        Some(n) => (
-            n.vpc_id(),
-            n.subnet_id(),
-            n.private_ip_address(),
-            n.groups()
-                .iter()
-                .filter_map(|g| g.group_id())
-                .collect::<Vec<_>>(),
-        ),
-        None => (
-            i.vpc_id(),
-            i.subnet_id(),
-            i.private_ip_address(),
-            i.security_groups()
-                .iter()
-                .filter_map(|g| g.group_id())
-                .collect(),
-        ),
-    };
-    let Some(vpc) = vpc else {
-        return Err(crate::model::SourceError::other(format!(
-            "instance {instance_id} has no VPC (EC2-Classic?)"
-        )));
-    };
-    Ok(Origin {
-        vpc_id: vpc.to_string(),
-        subnet_id: subnet.map(str::to_string),
-        ip: ip.and_then(|x| x.parse().ok()),
-        sg_ids: sgs.into_iter().map(str::to_string).collect(),
-        instance_id: Some(instance_id.to_string()),
-        found_by: "instance metadata".into(),
-    })
 }
 
 /// These DHCP options sets, with their name servers.

@@ -1,9 +1,9 @@
-//! What stands behind an API's own NLB: the EC2 instances of `instance` target groups, and
-//! the ENIs that hold the IPs of `ip` target groups.
+//! EC2 instances: this host, and what stands behind an API's own NLB (the instances of
+//! `instance` target groups, and the ENIs that hold the IPs of `ip` target groups).
 
 use super::ec2::{eni, filter, name_tag, network_interfaces};
 use super::errors::source_error;
-use crate::model::{Eni, Instance};
+use crate::model::{Eni, Instance, Origin};
 use crate::sources::ApiResult;
 use aws_sdk_ec2::Client;
 use aws_sdk_ec2::types as t;
@@ -65,4 +65,51 @@ pub async fn instances(ec2: &Client, ids: &[String]) -> ApiResult<Vec<Instance>>
 pub async fn enis_holding(ec2: &Client, ips: &[String]) -> ApiResult<Vec<Eni>> {
     let found = network_interfaces(ec2, vec![filter("addresses.private-ip-address", ips)]).await?;
     Ok(found.iter().filter_map(eni).collect())
+}
+
+/// This host as EC2 knows it: its primary network interface's VPC, subnet, groups and IP.
+pub async fn origin_of_instance(ec2: &Client, instance_id: &str) -> ApiResult<Origin> {
+    let found = described(ec2, &[instance_id.to_string()]).await?;
+    let Some(i) = found.first() else {
+        return Err(crate::model::SourceError::not_found(format!(
+            "instance {instance_id} from instance metadata is not in this account and region"
+        )));
+    };
+    let primary = i
+        .network_interfaces()
+        .iter()
+        .find(|n| n.attachment().and_then(|a| a.device_index()) == Some(0));
+    let (vpc, subnet, ip, sgs) = match primary {
+        Some(n) => (
+            n.vpc_id(),
+            n.subnet_id(),
+            n.private_ip_address(),
+            n.groups()
+                .iter()
+                .filter_map(|g| g.group_id())
+                .collect::<Vec<_>>(),
+        ),
+        None => (
+            i.vpc_id(),
+            i.subnet_id(),
+            i.private_ip_address(),
+            i.security_groups()
+                .iter()
+                .filter_map(|g| g.group_id())
+                .collect(),
+        ),
+    };
+    let Some(vpc) = vpc else {
+        return Err(crate::model::SourceError::other(format!(
+            "instance {instance_id} has no VPC (EC2-Classic?)"
+        )));
+    };
+    Ok(Origin {
+        vpc_id: vpc.to_string(),
+        subnet_id: subnet.map(str::to_string),
+        ip: ip.and_then(|x| x.parse().ok()),
+        sg_ids: sgs.into_iter().map(str::to_string).collect(),
+        instance_id: Some(instance_id.to_string()),
+        found_by: "instance metadata".into(),
+    })
 }

@@ -171,7 +171,9 @@ impl AwsApi for AwsClient {
             return Ok(None);
         };
         match imds::instance_id(imds).await {
-            Some(id) => ec2::origin_of_instance(&self.ec2, &id).await.map(Some),
+            Some(id) => instances::origin_of_instance(&self.ec2, &id)
+                .await
+                .map(Some),
             None => Ok(None),
         }
     }

@@ -18,6 +18,9 @@ pub fn az_id(az: &str) -> &'static str {
 }
 
 pub const CLUSTER: &str = "demo-private";
+/// The self-managed scenarios' API server and the kubeconfig context that names it.
+pub const SELF_MANAGED_SERVER: &str = "https://api.k8s.internal:6443";
+pub const SELF_MANAGED_CONTEXT: &str = "k8s-prod";
 pub const CLUSTER_ARN: &str = "arn:aws:eks:eu-west-1:111122223333:cluster/demo-private";
 pub const CLUSTER_VERSION: &str = "1.33";
 pub const ENDPOINT: &str =

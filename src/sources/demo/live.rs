@@ -398,12 +398,7 @@ pub fn probe(w: &World, req: &ProbeRequest, at: DateTime<Utc>) -> ProbeSample {
         http_status: None,
         outcome: ProbeOutcome::TcpFailed(TIMED_OUT.into()),
     };
-    let port = if w.scenario.self_managed() {
-        super::self_managed::SERVER_PORT
-    } else {
-        443
-    };
-    let reached = req.port == port && w.reach.get(&req.ip) == Some(&ProbeOutcome::Ok);
+    let reached = req.port == w.api_port && w.reach.get(&req.ip) == Some(&ProbeOutcome::Ok);
     if !reached {
         return sample;
     }

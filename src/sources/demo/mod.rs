@@ -16,16 +16,24 @@ pub mod world;
 #[cfg(test)]
 mod tests;
 
-pub use ids::{CLUSTER, ENDPOINT, REGION};
+pub use ids::{CLUSTER, ENDPOINT, REGION, SELF_MANAGED_CONTEXT, SELF_MANAGED_SERVER};
 pub use scenario::Scenario;
-pub use self_managed::{CONTEXT as SELF_MANAGED_CONTEXT, SERVER_URL as SELF_MANAGED_SERVER};
-pub use world::{SimDns, World, world};
+pub use world::{SimDns, World};
 
 use crate::clock::Clock;
 use crate::model::{DnsSample, ProbeSample};
 use crate::sources::{ProbeRequest, Prober, Resolver};
 use async_trait::async_trait;
 use std::time::Duration;
+
+/// The simulated account of `scenario` at `elapsed` into its timeline.
+pub fn world(scenario: Scenario, elapsed: Duration) -> World {
+    if scenario.self_managed() {
+        self_managed::world(scenario, elapsed)
+    } else {
+        world::eks_world(scenario, elapsed)
+    }
+}
 
 /// Implements [`AwsApi`](crate::sources::AwsApi), [`Resolver`] and [`Prober`] over
 /// [`world`] at the current simulated time.

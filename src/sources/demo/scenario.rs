@@ -137,7 +137,14 @@ impl Scenario {
 
     /// The API server the self-managed scenarios look at, as their kubeconfig names it.
     pub fn server(self) -> Option<crate::model::ServerApi> {
-        self.self_managed().then(super::self_managed::server)
+        use super::ids::{CA_DATA, SELF_MANAGED_CONTEXT as CONTEXT, SELF_MANAGED_SERVER};
+        self.self_managed().then(|| {
+            let mut s = crate::model::ServerApi::parse(SELF_MANAGED_SERVER).expect("a valid URL");
+            s.context = Some(CONTEXT.into());
+            s.ca_data = Some(CA_DATA.into());
+            s.ca_from = Some(format!("kubeconfig context {CONTEXT}"));
+            s
+        })
     }
 
     /// Exact, case-sensitive kebab-case name.

@@ -4,24 +4,22 @@
 //! the API `api.k8s.internal`, an alias to the NLB.
 
 use super::ids::DNS_SERVER;
-use super::ids::{AZ_A, AZ_B, AZ_C, CA_DATA, REGION, az_id};
+use super::ids::{AZ_A, AZ_B, AZ_C, REGION, az_id};
 use super::live::answers;
 use super::network::{net, tcp};
 use super::scenario::Scenario;
 use super::world::{SimDns, World};
 use crate::model::{
     AliasTarget, HealthCheck, HostedZone, Instance, LbZone, Listener, LoadBalancer, NetworkAcl,
-    Origin, ProbeOutcome, Record, Route, RouteTable, RouteTarget, SecurityGroup, ServerApi, SgRule,
-    SgSource, Subnet, Target, TargetGroup, Vpc, ZoneVpc,
+    Origin, ProbeOutcome, Record, Route, RouteTable, RouteTarget, SecurityGroup, SgRule, SgSource,
+    Subnet, Target, TargetGroup, Vpc, ZoneVpc,
 };
 use std::collections::BTreeMap;
 use std::net::{IpAddr, Ipv4Addr};
 use std::time::Duration;
 
-pub const SERVER_URL: &str = "https://api.k8s.internal:6443";
 pub const SERVER_HOST: &str = "api.k8s.internal";
 pub const SERVER_PORT: u16 = 6443;
-pub const CONTEXT: &str = "k8s-prod";
 pub const VPC: &str = "vpc-0c0ffee0000000001";
 pub const SUBNET_PUBLIC: &str = "subnet-0c0ffee00000000a0";
 pub const SG_BASTION: &str = "sg-0c0ffee0000000b01";
@@ -58,15 +56,6 @@ const ZONES: [(&str, &str, &str, Ipv4Addr, Ipv4Addr); 3] = [
         Ipv4Addr::new(10, 40, 3, 11),
     ),
 ];
-
-/// The API server, as the kubeconfig context names it.
-pub fn server() -> ServerApi {
-    let mut s = ServerApi::parse(SERVER_URL).expect("a valid URL");
-    s.context = Some(CONTEXT.into());
-    s.ca_data = Some(CA_DATA.into());
-    s.ca_from = Some(format!("kubeconfig context {CONTEXT}"));
-    s
-}
 
 fn security_groups(s: Scenario) -> Vec<SecurityGroup> {
     // The API port from the VPC, or, in self-managed-sg, from the NLB's subnets only: the
@@ -346,6 +335,7 @@ pub fn world(scenario: Scenario, elapsed: Duration) -> World {
         functions: Vec::new(),
         trails: Vec::new(),
         instances,
+        api_port: SERVER_PORT,
         dns: SimDns {
             host: SERVER_HOST.into(),
             server: DNS_SERVER.into(),

@@ -56,6 +56,8 @@ pub struct World {
     pub trails: Vec<Trail>,
     /// Instances behind a self-managed API's NLB.
     pub instances: Vec<Instance>,
+    /// The port the API server listens on.
+    pub api_port: u16,
     /// What the bastion's resolver answers for the endpoint name; other names are NXDOMAIN.
     pub dns: SimDns,
     /// How a probe of each address the resolver hands out ends; others time out.
@@ -72,10 +74,8 @@ pub struct SimDns {
     pub outcome: DnsOutcome,
 }
 
-pub fn world(scenario: Scenario, elapsed: Duration) -> World {
-    if scenario.self_managed() {
-        return super::self_managed::world(scenario, elapsed);
-    }
+/// The EKS account of `scenario` (every scenario but the self-managed ones).
+pub fn eks_world(scenario: Scenario, elapsed: Duration) -> World {
     let t = timeline::millis(elapsed);
     let security_groups = network::security_groups(scenario);
     let load_balancers = services::load_balancers(scenario);
@@ -154,6 +154,7 @@ pub fn world(scenario: Scenario, elapsed: Duration) -> World {
         functions: automation::functions(scenario),
         trails: automation::trails(scenario),
         instances: Vec::new(),
+        api_port: 443,
         dns: SimDns {
             host: ENDPOINT_HOST.into(),
             server: String::new(),

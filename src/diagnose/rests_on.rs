@@ -202,6 +202,7 @@ const SERVER_PATH: &[Basis] = &[
 pub const SERVER_READS: &[(&str, &[Basis])] = &[
     ("api-nlb", &[s(M::Origin)]),
     ("api-listener", &[]),
+    ("api-health-checks", &[]),
     (
         "api-zones",
         &[s(M::Targets), s(M::Instances), s(M::TargetEnis)],

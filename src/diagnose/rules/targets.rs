@@ -173,9 +173,14 @@ pub fn targets_vs_enis(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
 /// A health check that cannot pass against the API server marks every target unhealthy,
 /// however well the rest is wired.
 pub fn health_checks(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
+    checks_of(&ip_groups(ctx)?)
+}
+
+/// Whether the health checks of `groups` can pass against an API server at all.
+pub fn checks_of(groups: &[&TargetGroup]) -> Result<Vec<Finding>, Missing> {
     let mut out = Vec::new();
     let mut unknown = Vec::new();
-    for tg in ip_groups(ctx)? {
+    for tg in groups {
         let Some(hc) = &tg.health_check else {
             unknown.push(tg.name.as_str());
             continue;

@@ -19,6 +19,7 @@ pub const RULES: &[Rule] = &[
     Rule::new("api-zones", Some(Nlb), targets::zones),
     Rule::new("api-routes", Some(Nlb), routes::routes),
     Rule::new("api-targets", Some(Targets), targets::targets),
+    Rule::new("api-health-checks", Some(Targets), targets::health_checks),
     Rule::new(
         "api-security-groups",
         Some(Targets),

@@ -88,6 +88,15 @@ pub fn targets(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
     Ok(out)
 }
 
+/// Health checks that can never pass against an API server (plain HTTP, or a path
+/// anonymous clients may not read with a matcher that expects success).
+pub fn health_checks(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
+    if ctx.path.nlbs.is_empty() {
+        return Ok(vec![]);
+    }
+    crate::diagnose::rules::targets::checks_of(&ctx.path.target_groups)
+}
+
 /// A target whose instance is gone or not running.
 fn instance_finding(m: &Member, sev: Severity) -> Option<Finding> {
     if !m.is_instance {

@@ -209,6 +209,29 @@ fn a_stopped_instance_warns_while_others_serve_and_fails_when_none_do() {
 }
 
 #[test]
+fn a_health_check_that_cannot_pass_on_an_api_server_fails_the_targets() {
+    assert!(run(&healthy(), targets::health_checks).unwrap().is_empty());
+    let mut m = healthy();
+    let mut gs = value(&m.target_groups);
+    gs[0].health_check = Some(crate::model::HealthCheck {
+        protocol: "HTTP".into(),
+        port: "traffic-port".into(),
+        path: Some("/healthz".into()),
+        matcher: None,
+    });
+    set(&mut m, Fetched::TargetGroups(Ok(gs)));
+    let f = run(&m, targets::health_checks).unwrap();
+    assert!(
+        has(&f, "tg-health-check-fails-on-api", Severity::Fail),
+        "{f:?}"
+    );
+    let mut gs = value(&m.target_groups);
+    gs[0].health_check = None;
+    set(&mut m, Fetched::TargetGroups(Ok(gs)));
+    assert!(run(&m, targets::health_checks).is_err());
+}
+
+#[test]
 fn a_zone_without_a_healthy_target_fails_only_without_cross_zone_and_when_answered() {
     let m = model(Scenario::SelfManagedNoCrossZone);
     let f = run(&m, targets::zones).unwrap();

@@ -224,9 +224,15 @@ async fn the_nlb_is_found_by_cname_or_by_answers_and_unknown_when_nothing_leads_
     assert_eq!(code, 0, "{doc:#}");
     assert!(doc["route_basis"].as_str().unwrap().contains("CNAME"));
 
+    // The zone is there without the record: NXDOMAIN, and nothing leads to the NLB.
     let s = seed(&["sm-no-record"]);
     let (code, doc) = s.check("norecord", &["--no-live"]);
-    assert_eq!(code, 1, "{doc:#}");
+    assert_eq!(code, 2, "{doc:#}");
+    assert!(
+        problems(&doc).contains("record-missing"),
+        "{:?}",
+        problems(&doc)
+    );
     assert_eq!(hop_status(&doc, "nlb"), "unknown");
     let unknowns = doc["unknowns"].to_string();
     assert!(
@@ -334,4 +340,16 @@ fn an_nlb_whose_own_group_refuses_this_host_fails_at_the_nlb() {
         fix.contains(&format!("--group-id {sg} --protocol tcp --port 6443")),
         "{fix}"
     );
+}
+
+#[test]
+fn a_zone_that_names_the_api_for_another_vpc_only_fails_dns() {
+    let s = seed(&["sm-zone-elsewhere"]);
+    let (code, doc) = s.check("elsewhere", &["--no-live"]);
+    assert_eq!(code, 2, "{doc:#}");
+    assert_eq!(doc["first_failure"], "dns");
+    let (evidence, fix) = evidence_of(&doc, "phz-not-associated");
+    let vpc = s.ids["origin_vpc"].as_str().unwrap();
+    assert!(evidence.contains(vpc), "{evidence}");
+    assert!(fix.contains(&format!("VPCId={vpc}")), "{fix}");
 }

@@ -202,6 +202,7 @@ const SERVER_PATH: &[Basis] = &[
 pub const SERVER_READS: &[(&str, &[Basis])] = &[
     ("api-nlb", &[s(M::Origin)]),
     ("api-listener", &[]),
+    ("api-zone", &[s(M::Origin), s(M::Vpcs)]),
     ("api-health-checks", &[]),
     (
         "api-zones",

@@ -8,6 +8,7 @@ pub mod security;
 pub mod targets;
 #[cfg(test)]
 mod tests;
+pub mod zone;
 
 use super::finding::HopName::*;
 use super::rules::{Rule, hosts, live, proxy, resolution};
@@ -25,6 +26,7 @@ pub const RULES: &[Rule] = &[
         Some(Targets),
         security::security_groups,
     ),
+    Rule::new("api-zone", Some(Dns), zone::zone),
     Rule::new("dhcp-options", Some(Dns), resolution::dhcp_options),
     Rule::new("resolver-rules", Some(Dns), resolution::resolver_rules),
     Rule::new("hosts-pin", Some(Dns), hosts::hosts_pin),

@@ -7,7 +7,7 @@ use super::{Member, members};
 use crate::diagnose::ctx::{Ctx, need, need_as};
 use crate::diagnose::finding::{Finding, HopName, Missing, Severity, list};
 use crate::diagnose::sg::{self, Allowed, tcp_allowed};
-use crate::model::{LoadBalancer, SecurityGroup, Source, TargetGroup, TgAttributes};
+use crate::model::{LoadBalancer, SecurityGroup, SgSource, Source, TargetGroup, TgAttributes};
 use ipnet::Ipv4Net;
 use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
@@ -22,6 +22,9 @@ struct Sender {
     sg_ids: Vec<String>,
     /// `--cidr 10.0.0.5/32` or `--source-group sg-1`.
     admit: String,
+    /// Whether `sg_ids` holds every group the sender is in (not so for this host placed
+    /// by `--from-vpc`).
+    groups_known: bool,
 }
 
 impl Sender {
@@ -53,6 +56,7 @@ fn this_host(ctx: &Ctx) -> Result<Vec<Sender>, Missing> {
             range: None,
             sg_ids: o.sg_ids.clone(),
             admit,
+            groups_known: true,
         }]);
     }
     let vpc = need_as(&ctx.m.vpcs, Source::Vpcs, "this host's VPC CIDR")?
@@ -68,6 +72,7 @@ fn this_host(ctx: &Ctx) -> Result<Vec<Sender>, Missing> {
             range: Some(*c),
             sg_ids: Vec::new(),
             admit: format!("--cidr {c}"),
+            groups_known: false,
         })
         .collect())
 }
@@ -84,6 +89,7 @@ fn nlb_nodes(ctx: &Ctx, lb: &LoadBalancer) -> Result<Vec<Sender>, Missing> {
                 range: None,
                 sg_ids: lb.sg_ids.clone(),
                 admit: format!("--cidr {ip}/32"),
+                groups_known: true,
             })
             .collect());
     }
@@ -108,6 +114,7 @@ fn nlb_nodes(ctx: &Ctx, lb: &LoadBalancer) -> Result<Vec<Sender>, Missing> {
             range: Some(r),
             sg_ids: lb.sg_ids.clone(),
             admit: format!("--cidr {r}"),
+            groups_known: true,
         })
         .collect())
 }
@@ -135,6 +142,18 @@ fn refused<'s>(
     for s in senders {
         match tcp_allowed(gs, port, &s.src()) {
             Allowed::Yes(_) => {}
+            Allowed::No if !s.groups_known => {
+                // A rule that admits by group may admit this host, whose groups are unknown.
+                if let Some((g, by)) = by_group(gs, port) {
+                    return Err(Missing::new(
+                        format!("whether {} may connect on {port}", s.label),
+                        format!(
+                            "{g} admits group {by}, and this host's groups are not known (placed by --from-vpc; on the host, instance metadata names them)"
+                        ),
+                    ));
+                }
+                out.push(s)
+            }
             Allowed::No => out.push(s),
             Allowed::Maybe(why) => {
                 return Err(Missing::new(
@@ -145,6 +164,21 @@ fn refused<'s>(
         }
     }
     Ok(out)
+}
+
+/// A rule of `gs` that admits TCP `port` from a security group: (the group holding it, the
+/// group it admits).
+fn by_group(gs: &[&SecurityGroup], port: u16) -> Option<(String, String)> {
+    gs.iter().find_map(|g| {
+        g.ingress
+            .iter()
+            .filter(|r| r.covers_tcp_port(port))
+            .flat_map(|r| r.sources.iter())
+            .find_map(|src| match src {
+                SgSource::Group(by) => Some((g.id.clone(), by.clone())),
+                _ => None,
+            })
+    })
 }
 
 fn authorize(group: &str, port: u16, senders: &[&Sender]) -> String {

@@ -56,6 +56,7 @@ SELF_MANAGED_FAULTS = [
     "sm-no-preserve",
     "sm-a-record",
     "sm-nlb-sg",
+    "sm-zone-elsewhere",
 ]
 # Faults of the automation around the API's target group (each implies --automation).
 AUTOMATION_FAULTS = [
@@ -820,6 +821,9 @@ class Seeder:
         )
 
         zone_vpcs = {"VPCRegion": self.region, "VPCId": origin_vpc}
+        if "sm-zone-elsewhere" in faults:
+            # The zone names the API for another VPC only.
+            zone_vpcs["VPCId"] = self.vpc("10.60.0.0/16", "elsewhere")
         zone = ids["zone"] = self.r53.create_hosted_zone(
             Name="k8s.internal", CallerReference="k8s-internal", VPC=zone_vpcs,
             HostedZoneConfig={"PrivateZone": True, "Comment": "k8s api"},

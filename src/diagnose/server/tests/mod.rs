@@ -348,6 +348,31 @@ fn without_client_ip_preservation_instances_must_admit_the_nlb_not_this_host() {
 }
 
 #[test]
+fn a_group_admitting_by_reference_is_unknown_while_this_hosts_groups_are() {
+    let mut m = healthy();
+    let mut sgs = value(&m.security_groups);
+    let cp = sgs
+        .iter_mut()
+        .find(|g| g.name == "k8s-control-plane")
+        .unwrap();
+    // The NLB's subnets for the health checks, the bastion by its group.
+    cp.ingress[0].sources = ["10.40.1.0/24", "10.40.2.0/24", "10.40.3.0/24"]
+        .iter()
+        .map(|c| SgSource::Cidr(c.parse().unwrap()))
+        .chain([SgSource::Group("sg-0c0ffee0000000b01".into())])
+        .collect();
+    set(&mut m, Fetched::SecurityGroups(Ok(sgs)));
+    // The bastion's groups are known: admitted by reference.
+    assert!(run(&m, security::security_groups).unwrap().is_empty());
+    // Placed by --from-vpc: who knows.
+    let vpc = value(&m.listed_lbs)[0].vpc_id.clone();
+    let placed = crate::model::Origin::from_vpc(&vpc);
+    set(&mut m, Fetched::Origin(Ok(Some(placed))));
+    let e = run(&m, security::security_groups).unwrap_err();
+    assert!(e.why.contains("groups are not known"), "{}", e.why);
+}
+
+#[test]
 fn an_nlb_with_groups_may_be_admitted_by_reference() {
     let mut m = healthy();
     let mut lbs = value(&m.listed_lbs);
@@ -517,6 +542,46 @@ fn from_another_vpc_the_route_there_and_back_must_exist() {
     // Without the tables: unknown.
     fail(&mut m.route_tables, Source::RouteTables);
     assert!(run(&m, routes::routes).is_err());
+}
+
+#[test]
+fn the_private_zone_must_be_associated_with_this_vpc_and_hold_the_record() {
+    assert!(run(&healthy(), zone::zone).unwrap().is_empty());
+    // Judged from the zones alone when there is no live answer.
+    let without_live = || {
+        let mut m = healthy();
+        m.live = Default::default();
+        m
+    };
+    let healthy = without_live;
+    let mut m = healthy();
+    let zone_id = value(&m.listed_zones)[0].id.clone();
+    set(
+        &mut m,
+        Fetched::ZoneAssociations(Ok(vec![crate::model::ZoneAssociations {
+            zone_id,
+            vpcs: vec![crate::model::ZoneVpc {
+                vpc_id: "vpc-0other000000000001".into(),
+                region: "eu-west-1".into(),
+            }],
+        }])),
+    );
+    let f = run(&m, zone::zone).unwrap();
+    assert!(has(&f, "phz-not-associated", Severity::Fail), "{f:?}");
+    assert!(
+        f[0].fix.contains("associate-vpc-with-hosted-zone"),
+        "{}",
+        f[0].fix
+    );
+    let mut m = healthy();
+    set(&mut m, Fetched::Records(Ok(vec![])));
+    let f = run(&m, zone::zone).unwrap();
+    assert!(has(&f, "record-missing", Severity::Fail), "{f:?}");
+    // Nothing else leads to the NLB either: the fix names the zone.
+    assert!(f[0].fix.contains("Z0C0FFEE0K8SINTERNAL"), "{}", f[0].fix);
+    let mut m = healthy();
+    fail(&mut m.records, Source::Records);
+    assert!(run(&m, zone::zone).is_err());
 }
 
 #[test]

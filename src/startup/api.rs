@@ -70,7 +70,8 @@ pub fn choose(opts: &Opts, kube: &Kubeconfig) -> Result<ApiChoice, StartupError>
                 "invalid value for --server: {accepted}"
             )))
         })?;
-        if is_eks_endpoint(&s.host) && flag_ca.is_none() {
+        // EKS's own CA comes with DescribeCluster.
+        if is_eks_endpoint(&s.host) {
             return Ok(ApiChoice::Eks {
                 cluster: None,
                 server: Some(url.clone()),

@@ -17,6 +17,7 @@ const CLIENTS: &[(&str, &str)] = &[
     ("lambda", "lambda"),
     ("cloudwatch", "cloudwatch"),
     ("cloudtrail", "cloudtrail"),
+    ("lattice", "vpc-lattice"),
 ];
 
 const READ_VERBS: &[&str] = &["describe", "list", "get"];
@@ -267,6 +268,7 @@ fn actions_are_named_only_by_the_catalogue_and_the_sdk_calls() {
         "\"lambda:",
         "\"cloudwatch:",
         "\"cloudtrail:",
+        "\"vpc-lattice:",
     ];
     let mut found = Vec::new();
     for f in files

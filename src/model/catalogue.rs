@@ -7,6 +7,7 @@ use super::automation::{EventRule, Function, FunctionRuns, RuleTarget, Trail};
 use super::cluster::{Cluster, Eni, Origin};
 use super::events::EventLog;
 use super::freshness::Refresh;
+use super::lattice::{LatticeAssociation, LatticeNetwork, LatticeService, LatticeTargetGroup};
 use super::lb::{
     LbAttributes, Listener, LoadBalancer, NlbAddress, Target, TargetGroup, TgAttributes,
 };
@@ -434,6 +435,49 @@ catalogue! {
         actions: ["route53:ListResourceRecordSets"],
         tier: Slow,
         inputs: [ZoneIds, Host],
+    }
+    /// This host's VPC's associations with VPC Lattice service networks.
+    LatticeAssociations => lattice_associations: Vec<LatticeAssociation> {
+        name: "lattice-associations",
+        what: "VPC Lattice service network associations",
+        actions: [
+            "vpc-lattice:ListServiceNetworkVpcAssociations",
+            "vpc-lattice:GetServiceNetworkVpcAssociation",
+        ],
+        tier: Slow,
+        inputs: [OriginVpc],
+    }
+    /// Those service networks, with their auth type and whether an auth policy exists.
+    LatticeNetworks => lattice_networks: Vec<LatticeNetwork> {
+        name: "lattice-networks",
+        what: "VPC Lattice service networks",
+        actions: ["vpc-lattice:GetServiceNetwork", "vpc-lattice:GetAuthPolicy"],
+        tier: Slow,
+        inputs: [LatticeNetworkIds],
+    }
+    /// Their services, with listeners and rules.
+    LatticeServices => lattice_services: Vec<LatticeService> {
+        name: "lattice-services",
+        what: "VPC Lattice services",
+        actions: [
+            "vpc-lattice:ListServiceNetworkServiceAssociations",
+            "vpc-lattice:GetService",
+            "vpc-lattice:GetAuthPolicy",
+            "vpc-lattice:ListListeners",
+            "vpc-lattice:GetListener",
+            "vpc-lattice:ListRules",
+            "vpc-lattice:GetRule",
+        ],
+        tier: Slow,
+        inputs: [LatticeNetworkIds],
+    }
+    /// The target groups those services' listeners lead to, with their targets' health.
+    LatticeTargetGroups => lattice_target_groups: Vec<LatticeTargetGroup> {
+        name: "lattice-target-groups",
+        what: "VPC Lattice target groups",
+        actions: ["vpc-lattice:GetTargetGroup", "vpc-lattice:ListTargets"],
+        tier: Slow,
+        inputs: [LatticeTargetGroupIds],
     }
     /// The default event bus's rules: what could fire the target group's automation.
     EventRules => event_rules: Vec<EventRule> {

@@ -7,6 +7,7 @@ pub mod events;
 pub mod freshness;
 pub mod inputs;
 mod join;
+pub mod lattice;
 pub mod lb;
 pub mod live;
 pub mod loadable;

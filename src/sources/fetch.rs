@@ -188,6 +188,34 @@ pub async fn fetch(api: &dyn AwsApi, source: Source, keys: &Keys, limit: &Semaph
             )
             .await,
         ),
+        S::LatticeAssociations => Fetched::LatticeAssociations(
+            limited(limit, api.lattice_associations(keys.one(I::OriginVpc))).await,
+        ),
+        S::LatticeNetworks => Fetched::LatticeNetworks(
+            each(
+                limit,
+                keys.get(I::LatticeNetworkIds),
+                true,
+                |id| async move { api.lattice_network(id).await.map(|n| vec![n]) },
+            )
+            .await,
+        ),
+        S::LatticeServices => Fetched::LatticeServices(
+            each(limit, keys.get(I::LatticeNetworkIds), true, |id| {
+                api.lattice_services(id)
+            })
+            .await
+            .map(merge_services),
+        ),
+        S::LatticeTargetGroups => Fetched::LatticeTargetGroups(
+            each(
+                limit,
+                keys.get(I::LatticeTargetGroupIds),
+                true,
+                |id| async move { api.lattice_target_group(id).await.map(|g| vec![g]) },
+            )
+            .await,
+        ),
         S::Instances => Fetched::Instances(
             unless_empty(keys.get(I::TargetInstanceIds), |ids| {
                 limited(limit, api.instances(ids))
@@ -281,6 +309,20 @@ pub async fn fetch(api: &dyn AwsApi, source: Source, keys: &Keys, limit: &Semaph
             )
         }
     }
+}
+
+/// A service in several networks once, with every network it is in.
+fn merge_services(
+    all: Vec<crate::model::lattice::LatticeService>,
+) -> Vec<crate::model::lattice::LatticeService> {
+    let mut out: Vec<crate::model::lattice::LatticeService> = Vec::new();
+    for s in all {
+        match out.iter_mut().find(|o| o.id == s.id) {
+            Some(o) => o.networks.extend(s.networks),
+            None => out.push(s),
+        }
+    }
+    out
 }
 
 /// No call at all for no ids: an empty filter would list the whole account.

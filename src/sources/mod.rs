@@ -15,6 +15,9 @@ pub mod probe;
 use crate::model::automation::{
     EventRule, Function, FunctionRuns, RuleTarget, Trail, TrailSelectors,
 };
+use crate::model::lattice::{
+    LatticeAssociation, LatticeNetwork, LatticeService, LatticeTargetGroup,
+};
 use crate::model::proxy::ProxyEnv;
 use crate::model::{
     Cluster, DhcpOptions, DnsSample, EndpointConnection, EndpointService, Eni, EniAddress,
@@ -96,6 +99,14 @@ pub trait AwsApi: Send + Sync {
     async fn nlb_addresses(&self, lb_arns: &[String]) -> ApiResult<Vec<NlbAddress>>;
     async fn listeners(&self, lb_arn: &str) -> ApiResult<Vec<Listener>>;
     async fn tg_attributes(&self, tg_arn: &str) -> ApiResult<TgAttributes>;
+    /// This VPC's service network associations, with their security groups.
+    async fn lattice_associations(&self, vpc_id: &str) -> ApiResult<Vec<LatticeAssociation>>;
+    /// One service network, with its auth type and whether an auth policy is attached.
+    async fn lattice_network(&self, id: &str) -> ApiResult<LatticeNetwork>;
+    /// The services associated with this network, with their listeners and rules.
+    async fn lattice_services(&self, network_id: &str) -> ApiResult<Vec<LatticeService>>;
+    /// One target group, with its targets.
+    async fn lattice_target_group(&self, id: &str) -> ApiResult<LatticeTargetGroup>;
     /// These EC2 instances.
     async fn instances(&self, ids: &[String]) -> ApiResult<Vec<Instance>>;
     /// The ENIs that hold these private IPs.

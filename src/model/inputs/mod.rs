@@ -59,6 +59,10 @@ pub enum Input {
     TargetInstanceIds,
     /// The IPs registered in the API's `ip` target groups.
     IpTargets,
+    /// The VPC Lattice service networks this host's VPC is associated with.
+    LatticeNetworkIds,
+    /// The Lattice target groups those networks' services lead to.
+    LatticeTargetGroupIds,
 }
 
 /// An input's value, or why there is none yet.
@@ -145,6 +149,8 @@ impl Input {
                 S::NlbAddresses,
             ],
             Input::TargetInstanceIds | Input::IpTargets => &[S::Targets, S::TargetGroups],
+            Input::LatticeNetworkIds => &[S::LatticeAssociations],
+            Input::LatticeTargetGroupIds => &[S::LatticeServices],
             Input::ZoneIds => &[S::HostedZones],
             Input::ShadowingZoneIds => &[S::HostedZones, S::Cluster],
             Input::SiblingNames => &[S::HostedZones, S::Cluster, S::RegionClusters],
@@ -329,6 +335,18 @@ impl Input {
             }
             // Only an API behind an NLB of its own has these.
             Input::TargetInstanceIds | Input::IpTargets => Vec::new(),
+            Input::LatticeNetworkIds => sorted(
+                needed(S::LatticeAssociations, &m.lattice_associations, pending)?
+                    .iter()
+                    .map(|a| a.network_id.clone()),
+            ),
+            Input::LatticeTargetGroupIds => sorted(
+                needed(S::LatticeServices, &m.lattice_services, pending)?
+                    .iter()
+                    .flat_map(|s| s.listeners.iter())
+                    .flat_map(|l| l.target_groups())
+                    .map(str::to_string),
+            ),
             Input::SecurityGroupIds => {
                 let mut ids = Vec::new();
                 if let Some(c) = settled(S::Cluster, &m.cluster, pending)? {

@@ -110,6 +110,8 @@ pub(super) fn derive(
         | Input::AutomationRules
         | Input::AutomationFunctions => Vec::new(),
         Input::ZoneIds
+        | Input::LatticeNetworkIds
+        | Input::LatticeTargetGroupIds
         | Input::TgwRouteTableIds
         | Input::DhcpOptionsIds
         | Input::ResolverEndpointIds => input.eks_derive(m, pending)?,

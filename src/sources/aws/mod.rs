@@ -11,6 +11,7 @@ mod errors;
 mod imds;
 mod instances;
 pub mod kubeconfig;
+mod lattice;
 mod resolver;
 mod route53;
 #[cfg(test)]
@@ -26,6 +27,9 @@ pub use kubeconfig::KubeContext;
 use super::{ApiResult, AwsApi};
 use crate::model::automation::{
     EventRule, Function, FunctionRuns, RuleTarget, Trail, TrailSelectors,
+};
+use crate::model::lattice::{
+    LatticeAssociation, LatticeNetwork, LatticeService, LatticeTargetGroup,
 };
 use crate::model::{
     Cluster, DhcpOptions, EndpointConnection, EndpointService, Eni, EniAddress, HostedZone,
@@ -47,6 +51,7 @@ pub struct AwsClient {
     lambda: aws_sdk_lambda::Client,
     cloudwatch: aws_sdk_cloudwatch::Client,
     cloudtrail: aws_sdk_cloudtrail::Client,
+    lattice: aws_sdk_vpclattice::Client,
     region: Option<String>,
     endpoint_url: Option<String>,
     imds: Option<aws_config::imds::Client>,
@@ -111,6 +116,11 @@ impl AwsClient {
             ),
             cloudtrail: aws_sdk_cloudtrail::Client::from_conf(
                 aws_sdk_cloudtrail::config::Builder::from(conf)
+                    .interceptor(calls.clone())
+                    .build(),
+            ),
+            lattice: aws_sdk_vpclattice::Client::from_conf(
+                aws_sdk_vpclattice::config::Builder::from(conf)
                     .interceptor(calls.clone())
                     .build(),
             ),
@@ -268,6 +278,22 @@ impl AwsApi for AwsClient {
 
     async fn tg_attributes(&self, tg_arn: &str) -> ApiResult<TgAttributes> {
         elb::tg_attributes(&self.elb, tg_arn).await
+    }
+
+    async fn lattice_associations(&self, vpc_id: &str) -> ApiResult<Vec<LatticeAssociation>> {
+        lattice::associations(&self.lattice, vpc_id).await
+    }
+
+    async fn lattice_network(&self, id: &str) -> ApiResult<LatticeNetwork> {
+        lattice::network(&self.lattice, id).await
+    }
+
+    async fn lattice_services(&self, network_id: &str) -> ApiResult<Vec<LatticeService>> {
+        lattice::services(&self.lattice, network_id).await
+    }
+
+    async fn lattice_target_group(&self, id: &str) -> ApiResult<LatticeTargetGroup> {
+        lattice::target_group(&self.lattice, id).await
     }
 
     async fn instances(&self, ids: &[String]) -> ApiResult<Vec<Instance>> {

@@ -6,6 +6,9 @@ use super::world::World;
 use crate::model::automation::{
     EventRule, Function, FunctionRuns, RuleTarget, Trail, TrailSelectors,
 };
+use crate::model::lattice::{
+    LatticeAssociation, LatticeNetwork, LatticeService, LatticeTargetGroup,
+};
 use crate::model::privatelink::normalize_dns_name;
 use crate::model::{
     Cluster, DhcpOptions, EndpointConnection, EndpointService, Eni, EniAddress, HostedZone,
@@ -328,6 +331,51 @@ impl AwsApi for DemoEnv {
             tg_arn: tg_arn.to_string(),
             preserve_client_ip: Some(TgAttributes::preserves(None, g)),
         })
+    }
+
+    async fn lattice_associations(&self, vpc_id: &str) -> ApiResult<Vec<LatticeAssociation>> {
+        self.answer_delay().await;
+        Ok(self
+            .world()
+            .lattice
+            .associations
+            .into_iter()
+            .filter(|a| a.vpc_id == vpc_id)
+            .collect())
+    }
+
+    async fn lattice_network(&self, id: &str) -> ApiResult<LatticeNetwork> {
+        self.answer_delay().await;
+        self.world()
+            .lattice
+            .networks
+            .into_iter()
+            .find(|n| n.id == id)
+            .ok_or_else(|| SourceError::not_found(format!("service network {id} not found")))
+    }
+
+    async fn lattice_services(&self, network_id: &str) -> ApiResult<Vec<LatticeService>> {
+        self.answer_delay().await;
+        Ok(self
+            .world()
+            .lattice
+            .services
+            .into_iter()
+            .filter_map(|mut s| {
+                s.networks.retain(|m| m.network_id == network_id);
+                (!s.networks.is_empty()).then_some(s)
+            })
+            .collect())
+    }
+
+    async fn lattice_target_group(&self, id: &str) -> ApiResult<LatticeTargetGroup> {
+        self.answer_delay().await;
+        self.world()
+            .lattice
+            .target_groups
+            .into_iter()
+            .find(|g| g.id == id)
+            .ok_or_else(|| SourceError::not_found(format!("target group {id} not found")))
     }
 
     async fn instances(&self, ids: &[String]) -> ApiResult<Vec<Instance>> {

@@ -7,6 +7,9 @@ use super::ids::{
 use super::scenario::Scenario;
 use super::{automation, live, network, services, timeline};
 use crate::model::automation::{EventRule, Function, RuleTarget, Trail};
+use crate::model::lattice::{
+    LatticeAssociation, LatticeNetwork, LatticeService, LatticeTargetGroup,
+};
 use crate::model::live::HostsPin;
 use crate::model::{
     Cluster, DnsOutcome, EndpointConnection, EndpointService, Eni, HostedZone, Instance,
@@ -58,10 +61,21 @@ pub struct World {
     pub instances: Vec<Instance>,
     /// The port the API server listens on.
     pub api_port: u16,
+    /// VPC Lattice: service networks, their services and target groups.
+    pub lattice: LatticeWorld,
     /// What the bastion's resolver answers for the endpoint name; other names are NXDOMAIN.
     pub dns: SimDns,
     /// How a probe of each address the resolver hands out ends; others time out.
     pub reach: BTreeMap<IpAddr, ProbeOutcome>,
+}
+
+/// The simulated account's VPC Lattice resources.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LatticeWorld {
+    pub associations: Vec<LatticeAssociation>,
+    pub networks: Vec<LatticeNetwork>,
+    pub services: Vec<LatticeService>,
+    pub target_groups: Vec<LatticeTargetGroup>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -155,6 +169,7 @@ pub fn eks_world(scenario: Scenario, elapsed: Duration) -> World {
         trails: automation::trails(scenario),
         instances: Vec::new(),
         api_port: 443,
+        lattice: LatticeWorld::default(),
         dns: SimDns {
             host: ENDPOINT_HOST.into(),
             server: String::new(),

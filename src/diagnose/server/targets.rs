@@ -187,10 +187,14 @@ pub fn zones(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
             format!("the node in {} ({})", z.az, list(&z.private_ips))
         };
         let (sev, effect) = if hit.is_empty() {
+            let seen = if ctx.judged_dns().is_some() {
+                "it is not among the current answers"
+            } else {
+                "no live answer tells whether this host resolves to it"
+            };
             (
                 Severity::Warn,
-                "it is not among the current answers, but any client that resolves to it fails"
-                    .to_string(),
+                format!("{seen}, but any client that resolves to it fails"),
             )
         } else {
             (

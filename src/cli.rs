@@ -44,8 +44,8 @@ pub struct Opts {
     /// EKS cluster name (default: the only cluster in the region).
     #[arg(long, global = true, value_name = "NAME")]
     pub cluster: Option<String>,
-    /// Kubeconfig context to look at (default: the current one); a non-EKS server is
-    /// followed to the NLB in front of it.
+    /// Kubeconfig context to look at; a server that is not EKS's is followed to the NLB in
+    /// front of it (without it, the current context only helps pick the EKS cluster).
     #[arg(long, global = true, value_name = "NAME")]
     pub context: Option<String>,
     /// The API server to look at, by URL: any Kubernetes API behind an NLB, or an EKS endpoint.

@@ -12,6 +12,9 @@ Extensions (each used by the Rust tests, and named there):
 - an endpoint per cluster (moto gives every cluster of a run the same one).
 - CloudWatch GetMetricData in the Smithy RPC v2 CBOR protocol the Rust SDK speaks (moto
   answers only the query and JSON ones), translated to moto's CloudWatch backend.
+- VPC Lattice reads moto lacks: GetServiceNetworkVpcAssociation, ListRules and GetRule
+  (from moto's own objects), RegisterTargets and ListTargets (kept here, with a status
+  set through POST /_ext/lattice-target-status).
 - state that moto never produces: target health other than `healthy`, interface endpoints
   and transit gateway attachments waiting for acceptance, ENIs `in-use` without an instance, interface endpoint ENIs with
   addresses inside their subnets (moto draws them at random from anywhere).
@@ -46,6 +49,7 @@ ACCOUNT = "123456789012"
 FAULTS = {}  # access key id -> {iam action -> kind}
 LATENCY = {}  # access key id -> seconds added before every answer
 HEALTH = {}  # (target group arn, target id) -> (state, reason, description)
+LATTICE_TARGETS = {}  # Lattice target group id -> [{"id", "port", "status", "reasonCode"}]
 
 _health_for = elbv2_models.FakeTargetGroup.health_for
 
@@ -109,6 +113,8 @@ def operation(service, environ, params):
     if service == "lambda" and method == "GET":
         if re.fullmatch(r"/[0-9-]+/functions/[^/]+/configuration/?", path):
             return "GetFunctionConfiguration"
+    if service == "vpc-lattice":
+        return lattice_operation(method, path)
     if service == "route53" and method == "GET":
         if path.rstrip("/").endswith("/hostedzonesbyname"):
             return "ListHostedZonesByName"
@@ -117,6 +123,78 @@ def operation(service, environ, params):
         if re.search(r"/hostedzone/[^/]+/?$", path):
             return "GetHostedZone"
     return ""
+
+
+# VPC Lattice's REST paths, most specific first: (method, pattern, operation).
+LATTICE_OPS = [
+    ("GET", r"/servicenetworkvpcassociations", "ListServiceNetworkVpcAssociations"),
+    ("GET", r"/servicenetworkvpcassociations/[^/]+", "GetServiceNetworkVpcAssociation"),
+    ("GET", r"/servicenetworkserviceassociations", "ListServiceNetworkServiceAssociations"),
+    ("GET", r"/servicenetworks/[^/]+", "GetServiceNetwork"),
+    ("GET", r"/authpolicy/.+", "GetAuthPolicy"),
+    ("GET", r"/services/[^/]+/listeners/[^/]+/rules/[^/]+", "GetRule"),
+    ("GET", r"/services/[^/]+/listeners/[^/]+/rules", "ListRules"),
+    ("GET", r"/services/[^/]+/listeners/[^/]+", "GetListener"),
+    ("GET", r"/services/[^/]+/listeners", "ListListeners"),
+    ("GET", r"/services/[^/]+", "GetService"),
+    ("POST", r"/targetgroups/[^/]+/listtargets", "ListTargets"),
+    ("POST", r"/targetgroups/[^/]+/registertargets", "RegisterTargets"),
+    ("GET", r"/targetgroups/[^/]+", "GetTargetGroup"),
+]
+
+
+def lattice_operation(method, path):
+    path = path.rstrip("/")
+    for m, pattern, op in LATTICE_OPS:
+        if m == method and re.fullmatch(pattern, path):
+            return op
+    return ""
+
+
+def lattice(region):
+    from moto.vpclattice.models import vpclattice_backends
+
+    return vpclattice_backends[ACCOUNT][region]
+
+
+def json_reply(doc):
+    return "200 OK", [("Content-Type", "application/json")], json.dumps(doc).encode()
+
+
+def lattice_reply(region, op, path, body):
+    """The Lattice reads moto cannot answer; `None` leaves the request to moto."""
+    parts = path.strip("/").split("/")
+    b = lattice(region)
+    if op == "GetServiceNetworkVpcAssociation":
+        a = b.service_network_vpc_associations.get(parts[1])
+        if a is None:
+            return error("vpc-lattice", 404, "ResourceNotFoundException", f"{parts[1]} not found")
+        return json_reply(a.to_dict())
+    if op in ("ListRules", "GetRule"):
+        service, listener = parts[1], parts[3]
+        rules = [
+            r
+            for r in b.rules.values()
+            if r.service_identifier == service and r.listener_identifier == listener
+        ]
+        if op == "ListRules":
+            return json_reply({"items": [
+                {"id": r.id, "arn": r.arn, "name": r.name, "priority": r.priority, "isDefault": False}
+                for r in rules
+            ]})
+        rule = next((r for r in rules if r.id == parts[5]), None)
+        if rule is None:
+            return error("vpc-lattice", 404, "ResourceNotFoundException", f"{parts[5]} not found")
+        return json_reply(rule.to_dict())
+    if op == "RegisterTargets":
+        targets = json.loads(body or b"{}").get("targets", [])
+        kept = LATTICE_TARGETS.setdefault(parts[1], [])
+        for t in targets:
+            kept.append({"id": t["id"], "port": t.get("port"), "status": "HEALTHY"})
+        return json_reply({"successful": targets, "unsuccessful": []})
+    if op == "ListTargets":
+        return json_reply({"items": LATTICE_TARGETS.get(parts[1], [])})
+    return None
 
 
 def cbor_reply(status, doc, code=None):
@@ -135,6 +213,10 @@ def error(service, status, code, message):
     if service in ("events", "cloudtrail"):
         body = json.dumps({"__type": code, "message": message}).encode()
         headers = [("Content-Type", "application/x-amz-json-1.1")]
+        return f"{status} Error", headers, body
+    if service == "vpc-lattice":
+        body = json.dumps({"message": message}).encode()
+        headers = [("Content-Type", "application/json"), ("x-amzn-ErrorType", code)]
         return f"{status} Error", headers, body
     if service == "lambda":
         body = json.dumps({"Type": "User", "message": message}).encode()
@@ -171,6 +253,7 @@ DENIED_CODE = {
     "cloudtrail": "AccessDeniedException",
     "lambda": "AccessDeniedException",
     "monitoring": "AccessDenied",
+    "vpc-lattice": "AccessDeniedException",
 }
 # IAM prefixes where they differ from the signing name.
 IAM_PREFIX = {"monitoring": "cloudwatch"}
@@ -184,6 +267,7 @@ THROTTLE = {
     "cloudtrail": (400, "ThrottlingException"),
     "lambda": (429, "TooManyRequestsException"),
     "monitoring": (400, "Throttling"),
+    "vpc-lattice": (429, "ThrottlingException"),
 }
 
 
@@ -297,6 +381,11 @@ def control(path, doc):
             ip = str(net.network_address + 50)
             eni.private_ip_address = ip
             eni.private_ip_addresses = [{"Primary": True, "PrivateIpAddress": ip}]
+    elif path == "/_ext/lattice-target-status":
+        for t in LATTICE_TARGETS.get(doc["target_group"], []):
+            if t["id"] == doc["id"]:
+                t["status"] = doc["status"]
+                t["reasonCode"] = doc.get("reason")
     elif path == "/_ext/cluster-endpoint":
         from moto.eks.models import eks_backends
 
@@ -341,6 +430,8 @@ class Extended:
         if kind == "slow":
             time.sleep(30)
         reply = fault_response(service, action, kind) if kind else None
+        if reply is None and service == "vpc-lattice":
+            reply = lattice_reply(region, op, path, body)
         if reply is None and action == "ec2:DescribeVpcEndpointConnections":
             reply = endpoint_connections(region, params)
         if (

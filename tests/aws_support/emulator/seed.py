@@ -846,6 +846,58 @@ class Seeder:
         ids["server"] = "https://api.k8s.internal:6443"
         return ids
 
+    def lattice(self):
+        """Two clusters' VPCs joined by one VPC Lattice service network, as the Gateway API
+        controller builds it: the network (AWS_IAM, with an auth policy) associated with
+        the client VPC through a security group, a service with a custom domain, an HTTP
+        listener whose default action and one rule forward to an IP target group of pods
+        in the server VPC."""
+        kw = dict(
+            endpoint_url=self.url, region_name=self.region,
+            aws_access_key_id="seed", aws_secret_access_key="seed",
+        )
+        lat = boto3.client("vpc-lattice", **kw)
+        ids = self.ids
+        client = ids["client_vpc"] = self.vpc("10.70.0.0/16", "client")
+        server = ids["server_vpc"] = self.vpc("10.80.0.0/16", "server")
+        sg = ids["lattice_sg"] = self.sg(client, "lattice-client", ["10.70.0.0/16"])
+        sn = lat.create_service_network(name="gateway-api", authType="AWS_IAM")
+        ids["network"] = sn["id"]
+        lat.put_auth_policy(resourceIdentifier=sn["id"], policy=json.dumps({
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "vpc-lattice-svcs:Invoke", "Resource": "*"}],
+        }))
+        ids["association"] = lat.create_service_network_vpc_association(
+            serviceNetworkIdentifier=sn["id"], vpcIdentifier=client, securityGroupIds=[sg]
+        )["id"]
+        svc = lat.create_service(
+            name="checkout", authType="NONE", customDomainName="checkout.example.internal"
+        )
+        ids["service"] = svc["id"]
+        lat.create_service_network_service_association(
+            serviceNetworkIdentifier=sn["id"], serviceIdentifier=svc["id"]
+        )
+        tg = lat.create_target_group(
+            name="checkout-pods", type="IP",
+            config={"port": 8080, "protocol": "HTTP", "vpcIdentifier": server},
+        )
+        ids["lattice_tg"] = tg["id"]
+        forward = {"forward": {"targetGroups": [{"targetGroupIdentifier": tg["id"], "weight": 1}]}}
+        listener = lat.create_listener(
+            serviceIdentifier=svc["id"], name="http", protocol="HTTP", port=80,
+            defaultAction=forward,
+        )
+        lat.create_rule(
+            serviceIdentifier=svc["id"], listenerIdentifier=listener["id"], name="api",
+            priority=10, action=forward,
+            match={"httpMatch": {"pathMatch": {"match": {"prefix": "/api"}}}},
+        )
+        pods = ids["pods"] = ["10.80.1.15", "10.80.2.15"]
+        lat.register_targets(
+            targetGroupIdentifier=tg["id"], targets=[{"id": p, "port": 8080} for p in pods]
+        )
+        return ids
+
     def register(self, tg, ips, port):
         for k in range(0, len(ips), 50):
             self.elb.register_targets(
@@ -861,6 +913,7 @@ def main():
     p.add_argument("--fault", action="append", default=[], choices=FAULTS + AUTOMATION_FAULTS)
     p.add_argument("--automation", action="store_true")
     p.add_argument("--self-managed", action="store_true")
+    p.add_argument("--lattice", action="store_true")
     p.add_argument("--sm-fault", action="append", default=[], choices=SELF_MANAGED_FAULTS)
     p.add_argument("--noise", default="")
     p.add_argument("--second-listener", type=int, default=0, metavar="TARGETS")
@@ -868,6 +921,11 @@ def main():
     p.add_argument("--extra-cluster", action="append", default=[])
     a = p.parse_args()
     s = Seeder(a.url, a.region)
+    if a.lattice:
+        s.lattice()
+        json.dump(s.ids, sys.stdout)
+        print()
+        return
     if a.self_managed or a.sm_fault:
         s.self_managed(a.sm_fault)
         json.dump(s.ids, sys.stdout)

@@ -7,6 +7,31 @@ use std::net::Ipv4Addr;
 
 const HOP: Option<HopName> = Some(HopName::Dns);
 
+/// `phz-not-associated`: the private zones that name the endpoint are associated with
+/// other VPCs only, so this host's lookups never reach them.
+pub fn not_associated(ctx: &Ctx, covering: &[&HostedZone], vpc: &str, sev: Severity) -> Finding {
+    Finding::new(
+        "phz-not-associated",
+        sev,
+        HOP,
+        list(covering.iter().map(|z| format!("{} ({})", z.id, z.name))),
+        format!(
+            "private hosted zone {} is associated with {} but not with this host's VPC {vpc}",
+            list(covering.iter().map(|z| &z.name)),
+            list(
+                covering
+                    .iter()
+                    .flat_map(|z| z.vpcs.iter().map(|v| &v.vpc_id))
+            ),
+        ),
+        format!(
+            "aws route53 associate-vpc-with-hosted-zone --hosted-zone-id {} --vpc VPCRegion={},VPCId={vpc}",
+            covering[0].id,
+            ctx.m.context.region.as_deref().unwrap_or("<region>"),
+        ),
+    )
+}
+
 pub fn private_zone(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
     let cluster = ctx.cluster()?;
     let origin = ctx.origin()?;
@@ -58,28 +83,7 @@ pub fn private_zone(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
         .filter(|z| z.associated_with(&origin.vpc_id))
         .collect();
     if associated.is_empty() {
-        return Ok(vec![Finding::new(
-            "phz-not-associated",
-            sev,
-            HOP,
-            list(covering.iter().map(|z| format!("{} ({})", z.id, z.name))),
-            format!(
-                "private hosted zone {} is associated with {} but not with this host's VPC {}",
-                list(covering.iter().map(|z| &z.name)),
-                list(
-                    covering
-                        .iter()
-                        .flat_map(|z| z.vpcs.iter().map(|v| &v.vpc_id))
-                ),
-                origin.vpc_id
-            ),
-            format!(
-                "aws route53 associate-vpc-with-hosted-zone --hosted-zone-id {} --vpc VPCRegion={},VPCId={}",
-                covering[0].id,
-                ctx.m.context.region.as_deref().unwrap_or("<region>"),
-                origin.vpc_id
-            ),
-        )]);
+        return Ok(vec![not_associated(ctx, &covering, &origin.vpc_id, sev)]);
     }
     // Route53 answers from the most specific associated zone.
     associated.sort_by_key(|z| std::cmp::Reverse(z.depth()));

@@ -3,7 +3,7 @@
 //! without a record answers NXDOMAIN. Judged when no live answer says otherwise.
 
 use crate::diagnose::ctx::{Ctx, need};
-use crate::diagnose::finding::{Finding, HopName, Missing, Severity, list};
+use crate::diagnose::finding::{Finding, HopName, Missing, Severity};
 use crate::model::server::nlb_by_name;
 use crate::model::{HostedZone, Source};
 use std::net::IpAddr;
@@ -41,22 +41,11 @@ pub fn zone(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
         .filter(|z| z.associated_with(&origin.vpc_id))
         .collect();
     if associated.is_empty() {
-        return Ok(vec![Finding::new(
-            "phz-not-associated",
+        return Ok(vec![crate::diagnose::rules::route53::not_associated(
+            ctx,
+            &covering,
+            &origin.vpc_id,
             Severity::Fail,
-            HOP,
-            list(covering.iter().map(|z| format!("{} ({})", z.id, z.name))),
-            format!(
-                "private hosted zone {} names {host} but is not associated with this host's VPC {}: the name does not resolve here",
-                list(covering.iter().map(|z| &z.name)),
-                origin.vpc_id
-            ),
-            format!(
-                "aws route53 associate-vpc-with-hosted-zone --hosted-zone-id {} --vpc VPCRegion={},VPCId={}",
-                covering[0].id,
-                ctx.m.context.region.as_deref().unwrap_or("<region>"),
-                origin.vpc_id
-            ),
         )]);
     }
     // The most specific associated zone answers.

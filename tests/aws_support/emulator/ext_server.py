@@ -214,10 +214,6 @@ def error(service, status, code, message):
         body = json.dumps({"__type": code, "message": message}).encode()
         headers = [("Content-Type", "application/x-amz-json-1.1")]
         return f"{status} Error", headers, body
-    if service == "vpc-lattice":
-        body = json.dumps({"message": message}).encode()
-        headers = [("Content-Type", "application/json"), ("x-amzn-ErrorType", code)]
-        return f"{status} Error", headers, body
     if service == "lambda":
         body = json.dumps({"Type": "User", "message": message}).encode()
         headers = [("Content-Type", "application/json"), ("x-amzn-ErrorType", code)]
@@ -225,7 +221,7 @@ def error(service, status, code, message):
     if service == "route53resolver":
         body = json.dumps({"__type": code, "message": message}).encode()
         headers = [("Content-Type", "application/x-amz-json-1.1")]
-    elif service == "eks":
+    elif service in ("eks", "vpc-lattice"):
         body = json.dumps({"message": message}).encode()
         headers = [("Content-Type", "application/json"), ("x-amzn-ErrorType", code)]
     elif service == "ec2":

@@ -51,12 +51,15 @@ pub struct Opts {
     /// The API server to look at, by URL: any Kubernetes API behind an NLB, or an EKS endpoint.
     #[arg(long, global = true, value_name = "URL", value_parser = parse_server, conflicts_with = "cluster")]
     pub server: Option<String>,
+    /// A VPC Lattice service to check instead of an API: its name, ARN, id or DNS name.
+    #[arg(long, global = true, value_name = "NAME|ARN|DNS", value_parser = parse_lattice_service, conflicts_with_all = ["cluster", "server", "context"])]
+    pub lattice_service: Option<String>,
     /// PEM file of the CA that signs the API server's certificate (default: the kubeconfig's).
     #[arg(long, global = true, value_name = "PATH")]
     pub ca_file: Option<PathBuf>,
-    /// What the probe asks the API server for once TLS is up.
-    #[arg(long, global = true, value_name = "PATH", default_value = "/livez", value_parser = parse_probe_path)]
-    pub probe_path: String,
+    /// What the probe asks for once connected [default: /livez; / for a Lattice service].
+    #[arg(long, global = true, value_name = "PATH", value_parser = parse_probe_path)]
+    pub probe_path: Option<String>,
     /// AWS region (default: from the environment or profile).
     #[arg(long, global = true, value_name = "REGION")]
     pub region: Option<String>,
@@ -128,6 +131,17 @@ fn parse_samples(s: &str) -> Result<u32, String> {
 
 fn parse_server(s: &str) -> Result<String, String> {
     crate::model::ServerApi::parse(s).map(|_| s.to_string())
+}
+
+fn parse_lattice_service(s: &str) -> Result<String, String> {
+    let t = s.trim();
+    if !t.is_empty() && !t.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        Ok(t.to_string())
+    } else {
+        Err(format!(
+            "'{s}' is not a Lattice service; accepted: a name, ARN, id (svc-...) or DNS name"
+        ))
+    }
 }
 
 fn parse_probe_path(s: &str) -> Result<String, String> {

@@ -69,6 +69,7 @@ pub fn json(m: &Model, d: &Diagnosis, generated_at: chrono::DateTime<chrono::Utc
         "elsewhere": d.elsewhere,
         "zones": d.zones,
         "automation": d.automation,
+        "lattice": lattice_json(m),
         "summary": d.summary,
         "hops": hops,
         "findings": d.findings,
@@ -80,9 +81,24 @@ pub fn json(m: &Model, d: &Diagnosis, generated_at: chrono::DateTime<chrono::Utc
     })
 }
 
+/// The VPC Lattice inventory as read: the service checked, this VPC's associations, the
+/// networks, their services and the target groups (with targets). Null keys were not read.
+fn lattice_json(m: &Model) -> Value {
+    json!({
+        "service": m.checked_service(),
+        "associations": m.lattice_associations.value(),
+        "networks": m.lattice_networks.value(),
+        "services": m.lattice_services.value(),
+        "target_groups": m.lattice_target_groups.value(),
+    })
+}
+
 /// Every documented key, null where the cluster could not be read.
 fn unknown_cluster(m: &Model) -> Value {
     let server = m.context.api.server();
+    let host = server
+        .map(|s| s.host.clone())
+        .or_else(|| m.context.api.lattice().and_then(|_| m.endpoint_host()));
     json!({
         "name": m.context.cluster_name,
         "arn": null,
@@ -91,11 +107,39 @@ fn unknown_cluster(m: &Model) -> Value {
         "status": null,
         "version": null,
         "endpoint": server.map(|s| s.url.clone()),
-        "host": server.map(|s| s.host.clone()),
+        "host": host,
         "mode": null,
         "public_cidrs": null,
         "vpc_id": null,
     })
+}
+
+/// A Lattice service's line: its name, DNS name and custom domain, or that it is not known.
+fn lattice_title(m: &Model) -> String {
+    let asked = m
+        .context
+        .api
+        .lattice()
+        .map_or("", |l| l.service.as_str());
+    match m.checked_service() {
+        Some(s) => format!(
+            "VPC Lattice service {} ({}) · {}{}",
+            s.name,
+            s.id,
+            s.dns_name.as_deref().unwrap_or("no DNS name"),
+            s.custom_domain
+                .as_ref()
+                .map(|d| format!(" · custom domain {d}"))
+                .unwrap_or_default()
+        ),
+        None => format!(
+            "VPC Lattice service {asked} (not loaded: {})",
+            m.lattice_service
+                .error()
+                .map(|e| e.to_string())
+                .unwrap_or_else(|| "not found".into())
+        ),
+    }
 }
 
 /// How this host was placed: `--from-vpc`, `metadata`, `demo`, or `none` (not located).
@@ -154,6 +198,7 @@ pub fn text(m: &Model, d: &Diagnosis, color: bool, now: chrono::DateTime<chrono:
         out.push('\n');
     };
     let title = match (m.context.api.server(), m.cluster.value()) {
+        (_, _) if m.context.api.lattice().is_some() => lattice_title(m),
         (Some(srv), _) => srv.title(),
         (None, Some(c)) => format!(
             "{} ({}, account {}) · endpoint {} · {}",
@@ -262,7 +307,7 @@ pub fn text(m: &Model, d: &Diagnosis, color: bool, now: chrono::DateTime<chrono:
         }
     }
     // Only EKS's ENIs are kept in step by automation.
-    if m.context.api.server().is_none() {
+    if m.context.api == crate::model::Api::Eks {
         let a = &d.automation;
         line(String::new());
         line(format!(

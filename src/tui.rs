@@ -36,6 +36,7 @@ async fn prepare(startup: &Startup) -> Result<(App, Sources), StartupError> {
     let settings = &startup.settings;
     let chosen = match &settings.api {
         crate::model::Api::Server(s) => Ok(s.label()),
+        crate::model::Api::Lattice(l) => Ok(l.service.clone()),
         crate::model::Api::Eks => {
             choose_cluster(
                 env.api.as_ref(),

@@ -141,6 +141,7 @@ fn target() -> LiveTarget {
         host: HOST.into(),
         port: 443,
         ca_data: None,
+        mode: eksnet_tui::model::ProbeMode::Tls,
     }
 }
 
@@ -327,6 +328,7 @@ async fn real_servers_on_loopback_through_the_poller() {
         host: HOST.into(),
         port: api.addr.port(),
         ca_data: Some(ca.ca_data()),
+        mode: eksnet_tui::model::ProbeMode::Tls,
     };
     let (_t, target_rx) = watch::channel(Some(target));
     let cancel = CancellationToken::new();

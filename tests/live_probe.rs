@@ -30,6 +30,7 @@ async fn probe(addr: SocketAddr, ca: Option<&TestCa>) -> ProbeSample {
         ip: addr.ip(),
         port: addr.port(),
         ca_data: ca.map(TestCa::ca_data),
+        mode: eksnet_tui::model::ProbeMode::Tls,
     };
     prober().probe(&req).await
 }

@@ -3,7 +3,7 @@
 //! anything else.
 
 use chrono::Utc;
-use eksnet_tui::model::{DnsAnswer, DnsOutcome, DnsSample};
+use eksnet_tui::model::{DnsAnswer, DnsOutcome, DnsSample, ProbeMode};
 use eksnet_tui::sources::collect::answer_requests;
 use std::path::Path;
 use std::time::Duration;
@@ -34,7 +34,7 @@ fn requests_come_only_from_answers_of_the_endpoint_name() {
         &HOST.to_uppercase(),
         &["172.20.1.50", "172.20.2.50", "0.0.0.0", "224.0.0.1"],
     );
-    let reqs = answer_requests(&s, &format!("{HOST}."), 443, Some("Q0E="));
+    let reqs = answer_requests(&s, &format!("{HOST}."), 443, Some("Q0E="), ProbeMode::Tls);
     let ips: Vec<String> = reqs.iter().map(|r| r.ip.to_string()).collect();
     assert_eq!(
         ips,
@@ -47,11 +47,11 @@ fn requests_come_only_from_answers_of_the_endpoint_name() {
     );
 
     let other = sample("attacker.example.com", &["172.20.1.50"]);
-    assert!(answer_requests(&other, HOST, 443, None).is_empty());
+    assert!(answer_requests(&other, HOST, 443, None, ProbeMode::Tls).is_empty());
 
     let mut failed = sample(HOST, &[]);
     failed.outcome = DnsOutcome::NxDomain;
-    assert!(answer_requests(&failed, HOST, 443, None).is_empty());
+    assert!(answer_requests(&failed, HOST, 443, None, ProbeMode::Tls).is_empty());
 }
 
 fn rust_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {

@@ -13,6 +13,8 @@ pub enum AnswerClass {
     EksEni(String),
     /// An address of the API's own NLB (an API server behind an NLB of its own).
     Nlb(String),
+    /// VPC Lattice's link-local address for a service, inside this VPC.
+    Lattice,
     /// A private address we cannot place.
     OtherPrivate,
     /// Traffic would leave the private network.
@@ -25,6 +27,7 @@ impl AnswerClass {
             Self::InterfaceEndpoint(id) => format!("interface endpoint {id}"),
             Self::EksEni(id) => format!("EKS ENI {id}"),
             Self::Nlb(name) => format!("NLB {name}"),
+            Self::Lattice => "VPC Lattice".into(),
             Self::OtherPrivate => "unknown private address".into(),
             Self::Public => "public address".into(),
         }
@@ -43,6 +46,9 @@ pub fn classify(ip: IpAddr, ctx: &Ctx) -> AnswerClass {
             .find(|lb| lb.private_ips().any(|x| x == v4))
     {
         return AnswerClass::Nlb(lb.name.clone());
+    }
+    if ctx.route == super::ctx::Route::Lattice && crate::model::lattice::is_link_local(ip) {
+        return AnswerClass::Lattice;
     }
     let ies = ctx.m.interface_endpoints.value().into_iter().flatten();
     let holds_ie = |ie: &&crate::model::InterfaceEndpoint| match ip {

@@ -27,6 +27,9 @@ impl Severity {
 pub enum HopName {
     Origin,
     Dns,
+    ServiceNetwork,
+    LatticeService,
+    TargetGroup,
     InterfaceEndpoint,
     EndpointService,
     Nlb,
@@ -43,6 +46,9 @@ impl HopName {
         match self {
             Self::Origin => "origin",
             Self::Dns => "dns",
+            Self::ServiceNetwork => "service-network",
+            Self::LatticeService => "lattice-service",
+            Self::TargetGroup => "target-group",
             Self::InterfaceEndpoint => "interface-endpoint",
             Self::EndpointService => "endpoint-service",
             Self::Nlb => "nlb",

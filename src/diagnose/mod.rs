@@ -8,6 +8,7 @@ pub mod history;
 pub mod path;
 pub mod rests_on;
 pub mod rules;
+pub mod lattice;
 pub mod server;
 pub mod sg;
 pub mod states;
@@ -60,6 +61,7 @@ pub fn diagnose(model: &Model) -> Diagnosis {
     let mut unknowns = Vec::new();
     let table = match ctx.route {
         Route::Nlb => server::RULES,
+        Route::Lattice => lattice::RULES,
         _ => rules::RULES,
     };
     for rule in table {

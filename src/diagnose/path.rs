@@ -70,6 +70,14 @@ pub fn route_hops(route: Route, crossing: &Crossing) -> &'static [HopName] {
         Route::Direct => &[Origin, Dns, Peering, EksEnis, ApiServer],
         Route::Public => &[Origin, Dns, PublicEndpoint, ApiServer],
         Route::Nlb => &[Origin, Dns, Nlb, Targets, ApiServer],
+        Route::Lattice => &[
+            Origin,
+            Dns,
+            ServiceNetwork,
+            LatticeService,
+            TargetGroup,
+            Targets,
+        ],
         Route::Unresolved => &[Origin, Dns, ApiServer],
     }
 }
@@ -199,6 +207,9 @@ fn summary(ctx: &Ctx, name: HopName, standing: Option<&Standing>) -> String {
                 }))
             }
         }
+        HopName::ServiceNetwork | HopName::LatticeService | HopName::TargetGroup => {
+            crate::diagnose::lattice::summary(ctx, name)
+        }
         HopName::EndpointService => {
             if ctx.path.services.is_empty() {
                 "no endpoint service found".into()
@@ -222,6 +233,13 @@ fn summary(ctx: &Ctx, name: HopName, standing: Option<&Standing>) -> String {
                         .map(|lb| format!("{} {} {}", lb.name, lb.scheme, lb.state)),
                 )
             }
+        }
+        HopName::Targets if ctx.route == crate::diagnose::Route::Lattice => {
+            format!(
+                "{}; {}",
+                crate::diagnose::lattice::summary(ctx, name),
+                probe_summary(ctx)
+            )
         }
         HopName::Targets => {
             let targets = m.targets.value();
@@ -372,8 +390,13 @@ fn probe_summary(ctx: &Ctx) -> String {
         .map(|v| format!(", {v:.1} ms"))
         .unwrap_or_default();
     format!(
-        "{ok}/{} answers reached the API server{median}",
-        probes.len()
+        "{ok}/{} answers reached the {}{median}",
+        probes.len(),
+        if ctx.route == Route::Lattice {
+            "service"
+        } else {
+            "API server"
+        }
     )
 }
 

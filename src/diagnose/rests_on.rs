@@ -260,6 +260,8 @@ pub const SERVER_READS: &[(&str, &[Basis])] = &[
     ("probes", &[Basis::Probes]),
 ];
 
+pub use super::lattice::LATTICE_READS;
+
 /// Rule names and the sources each reads.
 type Reads = &'static [(&'static str, &'static [Basis])];
 
@@ -267,6 +269,11 @@ type Reads = &'static [(&'static str, &'static [Basis])];
 fn table(route: Route) -> (&'static [rules::Rule], Reads, &'static [Basis]) {
     match route {
         Route::Nlb => (super::server::RULES, SERVER_READS, SERVER_PATH),
+        Route::Lattice => (
+            super::lattice::RULES,
+            LATTICE_READS,
+            super::lattice::LATTICE_PATH,
+        ),
         _ => (rules::RULES, READS, PATH),
     }
 }

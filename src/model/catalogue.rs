@@ -7,7 +7,9 @@ use super::automation::{EventRule, Function, FunctionRuns, RuleTarget, Trail};
 use super::cluster::{Cluster, Eni, Origin};
 use super::events::EventLog;
 use super::freshness::Refresh;
-use super::lattice::{LatticeAssociation, LatticeNetwork, LatticeService, LatticeTargetGroup};
+use super::lattice::{
+    LatticeAssociation, LatticeNetwork, LatticeService, LatticeTargetGroup, PrefixList,
+};
 use super::lb::{
     LbAttributes, Listener, LoadBalancer, NlbAddress, Target, TargetGroup, TgAttributes,
 };
@@ -478,6 +480,32 @@ catalogue! {
         actions: ["vpc-lattice:GetTargetGroup", "vpc-lattice:ListTargets"],
         tier: Slow,
         inputs: [LatticeTargetGroupIds],
+    }
+    /// The VPC Lattice service checked (`--lattice-service`), found by name, ARN, id or
+    /// DNS name among the account's, with the networks it is in and its listeners.
+    LatticeService => lattice_service: Vec<LatticeService> {
+        name: "lattice-service",
+        what: "the VPC Lattice service checked",
+        actions: [
+            "vpc-lattice:ListServices",
+            "vpc-lattice:GetService",
+            "vpc-lattice:ListServiceNetworkServiceAssociations",
+            "vpc-lattice:GetAuthPolicy",
+            "vpc-lattice:ListListeners",
+            "vpc-lattice:GetListener",
+            "vpc-lattice:ListRules",
+            "vpc-lattice:GetRule",
+        ],
+        tier: Slow,
+        inputs: [LatticeServiceName],
+    }
+    /// The AWS-managed prefix lists Lattice's traffic to its targets comes from.
+    PrefixLists => prefix_lists: Vec<PrefixList> {
+        name: "prefix-lists",
+        what: "the VPC Lattice managed prefix lists",
+        actions: ["ec2:DescribeManagedPrefixLists"],
+        tier: Slow,
+        inputs: [],
     }
     /// The default event bus's rules: what could fire the target group's automation.
     EventRules => event_rules: Vec<EventRule> {

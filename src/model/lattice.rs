@@ -3,6 +3,70 @@
 
 use serde::Serialize;
 
+/// A VPC Lattice service to check, as given: its name, ARN, id, DNS name or custom domain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LatticeApi {
+    pub service: String,
+    /// Base64 PEM of a CA for an HTTPS listener whose certificate a public CA did not sign.
+    #[serde(skip)]
+    pub ca_data: Option<String>,
+    pub ca_from: Option<String>,
+}
+
+impl LatticeApi {
+    pub fn new(service: &str) -> Self {
+        LatticeApi {
+            service: service.trim().trim_end_matches('.').to_string(),
+            ca_data: None,
+            ca_from: None,
+        }
+    }
+
+    /// The name given, when it is a DNS name (known before anything is read).
+    pub fn dns_name(&self) -> Option<String> {
+        let s = &self.service;
+        (s.contains('.') && !s.starts_with("arn:")).then(|| s.to_ascii_lowercase())
+    }
+}
+
+/// Where Lattice answers inside every VPC: the link-local ranges its DNS names resolve to.
+pub const LINK_LOCAL_V4: &str = "169.254.171.0/24";
+pub const LINK_LOCAL_V6: &str = "fd00:ec2:80::/64";
+
+/// Whether `ip` is one of the addresses VPC Lattice answers on inside a VPC.
+pub fn is_link_local(ip: std::net::IpAddr) -> bool {
+    match ip.to_canonical() {
+        std::net::IpAddr::V4(v4) => LINK_LOCAL_V4
+            .parse::<ipnet::Ipv4Net>()
+            .is_ok_and(|n| n.contains(&v4)),
+        std::net::IpAddr::V6(v6) => LINK_LOCAL_V6
+            .parse::<ipnet::Ipv6Net>()
+            .is_ok_and(|n| n.contains(&v6)),
+    }
+}
+
+/// An AWS-managed prefix list: `com.amazonaws.REGION.vpc-lattice` is where Lattice's
+/// traffic to its targets comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PrefixList {
+    pub id: String,
+    pub name: String,
+}
+
+impl PrefixList {
+    /// The names of the lists Lattice's traffic comes from in `region`.
+    pub fn lattice_names(region: &str) -> Vec<String> {
+        vec![
+            format!("com.amazonaws.{region}.vpc-lattice"),
+            format!("com.amazonaws.{region}.ipv6.vpc-lattice"),
+        ]
+    }
+
+    pub fn is_lattice(&self) -> bool {
+        self.name.ends_with(".vpc-lattice")
+    }
+}
+
 /// This VPC's association with one service network.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LatticeAssociation {
@@ -82,6 +146,11 @@ pub struct LatticeListener {
 }
 
 impl LatticeListener {
+    /// Whether a client speaks TLS to it (HTTPS, or TLS passed through).
+    pub fn tls(&self) -> bool {
+        !self.protocol.eq_ignore_ascii_case("HTTP")
+    }
+
     /// The target groups any of its rules or its default action forward to.
     pub fn target_groups(&self) -> Vec<&str> {
         std::iter::once(&self.default_action)
@@ -119,6 +188,31 @@ pub struct LatticeService {
 }
 
 impl LatticeService {
+    /// The name clients use: the custom domain, else Lattice's own.
+    pub fn host(&self) -> Option<String> {
+        self.custom_domain
+            .as_ref()
+            .or(self.dns_name.as_ref())
+            .map(|d| super::privatelink::normalize_dns_name(d))
+    }
+
+    pub fn active(&self) -> bool {
+        self.status.eq_ignore_ascii_case("ACTIVE")
+    }
+
+    /// The listener a probe goes to: HTTPS on 443 if there is one, else the first.
+    pub fn probed_listener(&self) -> Option<&LatticeListener> {
+        self.listeners
+            .iter()
+            .find(|l| l.port == 443)
+            .or(self.listeners.first())
+    }
+
+    /// The membership in `network_id`, if the service is in it.
+    pub fn membership(&self, network_id: &str) -> Option<&LatticeMembership> {
+        self.networks.iter().find(|n| n.network_id == network_id)
+    }
+
     /// Whether `name` (a name, ARN, id, DNS name or custom domain) is this service.
     pub fn is(&self, name: &str) -> bool {
         let n = super::privatelink::normalize_dns_name(name);
@@ -143,6 +237,11 @@ pub struct LatticeTarget {
 }
 
 impl LatticeTarget {
+    /// The target's IP, for `IP` groups.
+    pub fn ip(&self) -> Option<std::net::IpAddr> {
+        self.id.parse().ok()
+    }
+
     pub fn healthy(&self) -> bool {
         self.status.eq_ignore_ascii_case("HEALTHY")
     }
@@ -160,6 +259,17 @@ pub struct LatticeTargetGroup {
     pub vpc_id: Option<String>,
     pub status: String,
     pub targets: Vec<LatticeTarget>,
+}
+
+impl LatticeTargetGroup {
+    /// Whether `id` (an id or ARN, as rules name groups) is this group.
+    pub fn is(&self, id: &str) -> bool {
+        self.id == id || self.arn == id
+    }
+
+    pub fn is_ip(&self) -> bool {
+        self.kind.eq_ignore_ascii_case("IP")
+    }
 }
 
 #[cfg(test)]

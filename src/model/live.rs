@@ -83,6 +83,19 @@ impl DnsSample {
     }
 }
 
+/// How a probe speaks to an answer after TCP.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ProbeMode {
+    /// TLS verified against the API's CA, then HTTP.
+    #[default]
+    Tls,
+    /// TLS verified against the system's trusted roots (a public certificate), then HTTP.
+    TlsPublic,
+    /// Plain HTTP: a listener without TLS.
+    Http,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind", content = "reason", rename_all = "kebab-case")]
 pub enum ProbeOutcome {

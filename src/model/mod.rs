@@ -30,7 +30,9 @@ pub use lb::{
     HealthCheck, LbAttributes, LbZone, Listener, LoadBalancer, NlbAddress, Target, TargetGroup,
     TgAttributes,
 };
-pub use live::{DnsAnswer, DnsOutcome, DnsSample, LiveHistory, ProbeOutcome, ProbeSample};
+pub use live::{
+    DnsAnswer, DnsOutcome, DnsSample, LiveHistory, ProbeMode, ProbeOutcome, ProbeSample,
+};
 pub use loadable::{ErrorKind, LoadState, Loadable, SourceError};
 pub use network::{
     AclEntry, DhcpOptions, NetworkAcl, PeerSide, Peering, Route, RouteTable, RouteTarget,
@@ -185,6 +187,8 @@ impl Model {
             }
             // Without EKS, the one read every cycle makes is the load balancers'.
             Api::Server(_) => self.listed_lbs.error().filter(|e| transport(e))?,
+            // For Lattice, the service's own.
+            Api::Lattice(_) => self.lattice_service.error().filter(|e| transport(e))?,
         };
         let errors: Vec<&SourceError> = self.sources().iter().filter_map(|s| s.error).collect();
         if !errors.iter().all(|e| transport(e)) {
@@ -200,6 +204,9 @@ impl Model {
     pub fn endpoint_host(&self) -> Option<String> {
         match &self.context.api {
             Api::Server(s) => Some(s.host.clone()),
+            Api::Lattice(l) => l
+                .dns_name()
+                .or_else(|| self.checked_service().and_then(|s| s.host())),
             Api::Eks => self.cluster.value().map(Cluster::host),
         }
     }
@@ -208,6 +215,10 @@ impl Model {
     pub fn endpoint_port(&self) -> u16 {
         match &self.context.api {
             Api::Server(s) => s.port,
+            Api::Lattice(_) => self
+                .checked_service()
+                .and_then(|s| s.probed_listener())
+                .map_or(443, |l| l.port),
             Api::Eks => self.cluster.value().map_or(443, Cluster::endpoint_port),
         }
     }
@@ -216,12 +227,39 @@ impl Model {
     pub fn ca_data(&self) -> Option<&str> {
         match &self.context.api {
             Api::Server(s) => s.ca_data.as_deref(),
+            Api::Lattice(l) => l.ca_data.as_deref(),
             Api::Eks => self.cluster.value().and_then(|c| c.ca_data.as_deref()),
         }
     }
 
+    /// How the probes speak to the answers: TLS against the API's CA; for a Lattice
+    /// listener, by its protocol (a public CA unless one was given).
+    pub fn probe_mode(&self) -> live::ProbeMode {
+        match &self.context.api {
+            Api::Lattice(l) => probe_mode_for(self.checked_service(), l),
+            _ => live::ProbeMode::Tls,
+        }
+    }
+
+    /// The VPC Lattice service checked, once read and found.
+    pub fn checked_service(&self) -> Option<&lattice::LatticeService> {
+        self.lattice_service.value().and_then(|s| s.first())
+    }
+
     pub fn origin(&self) -> Option<&Origin> {
         self.origin.value().and_then(|o| o.as_ref())
+    }
+}
+
+/// The probe mode for a Lattice service's listener.
+pub fn probe_mode_for(
+    service: Option<&lattice::LatticeService>,
+    api: &lattice::LatticeApi,
+) -> live::ProbeMode {
+    match service.and_then(|s| s.probed_listener()) {
+        Some(l) if !l.tls() => live::ProbeMode::Http,
+        _ if api.ca_data.is_some() => live::ProbeMode::Tls,
+        _ => live::ProbeMode::TlsPublic,
     }
 }
 

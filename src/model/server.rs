@@ -4,6 +4,7 @@
 //! answers for the name landing on its addresses.
 
 use super::cluster::endpoint_host;
+use super::lattice::LatticeApi;
 use super::lb::LoadBalancer;
 use super::privatelink::normalize_dns_name;
 use super::route53::Record;
@@ -20,13 +21,22 @@ pub enum Api {
     Eks,
     /// Any other API server, named by its URL.
     Server(ServerApi),
+    /// A VPC Lattice service (`--lattice-service`).
+    Lattice(LatticeApi),
 }
 
 impl Api {
     pub fn server(&self) -> Option<&ServerApi> {
         match self {
             Api::Server(s) => Some(s),
-            Api::Eks => None,
+            _ => None,
+        }
+    }
+
+    pub fn lattice(&self) -> Option<&LatticeApi> {
+        match self {
+            Api::Lattice(l) => Some(l),
+            _ => None,
         }
     }
 }
@@ -138,12 +148,38 @@ pub const EKS_ONLY: &[Source] = &[
 /// Sources read only for an API behind an NLB of its own.
 pub const SERVER_ONLY: &[Source] = &[Source::TgAttributes, Source::Instances, Source::TargetEnis];
 
+/// The sources a VPC Lattice service's check reads: this host's VPC and how it resolves,
+/// the zones that could hold the service's custom domain, Lattice itself, and the groups
+/// and ENIs of the targets.
+pub const LATTICE_USES: &[Source] = &[
+    Source::Origin,
+    Source::Vpcs,
+    Source::DhcpOptions,
+    Source::ResolverRules,
+    Source::ResolverEndpoints,
+    Source::SecurityGroups,
+    Source::TargetEnis,
+    Source::HostedZones,
+    Source::ZoneAssociations,
+    Source::Records,
+    Source::LatticeAssociations,
+    Source::LatticeNetworks,
+    Source::LatticeServices,
+    Source::LatticeTargetGroups,
+    Source::LatticeService,
+    Source::PrefixLists,
+];
+
+/// Sources read only to check a VPC Lattice service.
+pub const LATTICE_ONLY: &[Source] = &[Source::LatticeService, Source::PrefixLists];
+
 impl Source {
     /// Whether this source is read for `api`.
     pub fn used_for(self, api: &Api) -> bool {
         match api {
-            Api::Eks => !SERVER_ONLY.contains(&self),
-            Api::Server(_) => !EKS_ONLY.contains(&self),
+            Api::Eks => !SERVER_ONLY.contains(&self) && !LATTICE_ONLY.contains(&self),
+            Api::Server(_) => !EKS_ONLY.contains(&self) && !LATTICE_ONLY.contains(&self),
+            Api::Lattice(_) => LATTICE_USES.contains(&self),
         }
     }
 }

@@ -152,6 +152,7 @@ pub fn answer_requests(
     endpoint_host: &str,
     port: u16,
     ca_data: Option<&str>,
+    mode: crate::model::ProbeMode,
 ) -> Vec<ProbeRequest> {
     if normalize_dns_name(&sample.host) != normalize_dns_name(endpoint_host) {
         return vec![];
@@ -165,6 +166,7 @@ pub fn answer_requests(
             ip,
             port,
             ca_data: ca_data.map(str::to_string),
+            mode,
         })
         .collect()
 }
@@ -185,7 +187,7 @@ pub async fn probe_answers(prober: &dyn Prober, m: &Model, port: u16) -> Vec<Fet
         return vec![];
     };
     let ca_data = m.ca_data();
-    let requests = answer_requests(sample, &host, port, ca_data);
+    let requests = answer_requests(sample, &host, port, ca_data, m.probe_mode());
     probe_requests(prober, requests).collect().await
 }
 
@@ -201,6 +203,7 @@ pub async fn collect_once(
 ) -> Result<Model, CollectError> {
     let name = match &settings.api {
         Api::Server(s) => s.label(),
+        Api::Lattice(l) => l.service.clone(),
         Api::Eks => {
             choose_cluster(
                 api,

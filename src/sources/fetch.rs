@@ -3,6 +3,7 @@
 
 use super::{ApiResult, AwsApi};
 use crate::model::route53::candidate_zone_names;
+use crate::model::lattice::PrefixList;
 use crate::model::{ErrorKind, Fetched, Input, Source};
 use futures::stream::{self, StreamExt};
 use std::collections::BTreeMap;
@@ -216,6 +217,15 @@ pub async fn fetch(api: &dyn AwsApi, source: Source, keys: &Keys, limit: &Semaph
             )
             .await,
         ),
+        S::LatticeService => Fetched::LatticeService(
+            limited(limit, api.lattice_service(keys.one(I::LatticeServiceName))).await,
+        ),
+        S::PrefixLists => Fetched::PrefixLists(match api.region() {
+            Some(region) => {
+                limited(limit, api.prefix_lists(&PrefixList::lattice_names(&region))).await
+            }
+            None => Err(crate::model::SourceError::blocked("the region")),
+        }),
         S::Instances => Fetched::Instances(
             unless_empty(keys.get(I::TargetInstanceIds), |ids| {
                 limited(limit, api.instances(ids))

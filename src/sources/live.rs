@@ -21,6 +21,7 @@ pub struct LiveTarget {
     pub port: u16,
     /// Base64 PEM of the cluster CA (`certificateAuthority.data`).
     pub ca_data: Option<String>,
+    pub mode: crate::model::ProbeMode,
 }
 
 /// The refresh period of live data when the user gives none.
@@ -79,7 +80,7 @@ async fn round(
 ) -> Result<(), Closed> {
     let sample = resolver.lookup(&t.host).await;
     let requests = if probe {
-        answer_requests(&sample, &t.host, t.port, t.ca_data.as_deref())
+        answer_requests(&sample, &t.host, t.port, t.ca_data.as_deref(), t.mode)
     } else {
         Vec::new()
     };

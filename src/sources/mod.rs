@@ -16,7 +16,7 @@ use crate::model::automation::{
     EventRule, Function, FunctionRuns, RuleTarget, Trail, TrailSelectors,
 };
 use crate::model::lattice::{
-    LatticeAssociation, LatticeNetwork, LatticeService, LatticeTargetGroup,
+    LatticeAssociation, LatticeNetwork, LatticeService, LatticeTargetGroup, PrefixList,
 };
 use crate::model::proxy::ProxyEnv;
 use crate::model::{
@@ -107,6 +107,11 @@ pub trait AwsApi: Send + Sync {
     async fn lattice_services(&self, network_id: &str) -> ApiResult<Vec<LatticeService>>;
     /// One target group, with its targets.
     async fn lattice_target_group(&self, id: &str) -> ApiResult<LatticeTargetGroup>;
+    /// vpc-lattice:GetService (or ListServices for a name or DNS name), with every network
+    /// the service is in and its listeners; empty when no service is `name`.
+    async fn lattice_service(&self, name: &str) -> ApiResult<Vec<LatticeService>>;
+    /// ec2:DescribeManagedPrefixLists, filtered by these names.
+    async fn prefix_lists(&self, names: &[String]) -> ApiResult<Vec<PrefixList>>;
     /// These EC2 instances.
     async fn instances(&self, ids: &[String]) -> ApiResult<Vec<Instance>>;
     /// The ENIs that hold these private IPs.
@@ -152,6 +157,8 @@ pub struct ProbeRequest {
     pub port: u16,
     /// Base64 PEM of the cluster CA; `None` when the cluster is not loaded.
     pub ca_data: Option<String>,
+    /// TLS against that CA, TLS against public roots, or plain HTTP.
+    pub mode: crate::model::ProbeMode,
 }
 
 /// Connects to one answer: TCP, TLS, HTTP.

@@ -149,24 +149,42 @@ async fn collect(
             host: s.host.clone(),
             port: s.port,
             ca_data: s.ca_data.clone(),
+            mode: crate::model::ProbeMode::Tls,
         }));
     }
     // The live poller starts the moment the cluster (its host, port and CA) is known.
+    let lattice = model.context.api.lattice().cloned();
     let mut seen = |f: &Fetched| {
-        if let Fetched::Cluster(Ok(c)) = f {
-            let t = Some(LiveTarget {
+        let t = match f {
+            Fetched::Cluster(Ok(c)) => Some(LiveTarget {
                 host: c.host(),
                 port: c.endpoint_port(),
                 ca_data: c.ca_data.clone(),
-            });
-            target.send_if_modified(|old| {
-                let changed = *old != t;
-                if changed {
-                    *old = t;
+                mode: crate::model::ProbeMode::Tls,
+            }),
+            // A Lattice service: its name and listener, once it is found.
+            Fetched::LatticeService(Ok(found)) => {
+                match (found.first(), lattice.as_ref()) {
+                    (Some(s), Some(api)) => api.dns_name().or_else(|| s.host()).map(|host| {
+                        LiveTarget {
+                            host,
+                            port: s.probed_listener().map_or(443, |l| l.port),
+                            ca_data: api.ca_data.clone(),
+                            mode: crate::model::probe_mode_for(Some(s), api),
+                        }
+                    }),
+                    _ => None,
                 }
-                changed
-            });
-        }
+            }
+            _ => return,
+        };
+        target.send_if_modified(|old| {
+            let changed = *old != t;
+            if changed {
+                *old = t;
+            }
+            changed
+        });
     };
     loop {
         // A full cycle reads the fast tier too.

@@ -11,7 +11,7 @@ use super::{ProbeRequest, Prober};
 use crate::clock::Clock;
 use crate::model::live::PeerCert;
 use crate::model::proxy::ProxyEnv;
-use crate::model::{ProbeOutcome, ProbeSample};
+use crate::model::{ProbeMode, ProbeOutcome, ProbeSample};
 use async_trait::async_trait;
 use base64::Engine;
 use rustls::client::WebPkiServerVerifier;
@@ -95,17 +95,13 @@ impl TlsProber {
 
     /// A client for one probe that trusts the cluster CA and nothing else, and keeps the
     /// certificate it refused.
-    fn client_config(&self, ca_data: &str) -> Result<(Arc<ClientConfig>, Arc<Recording>), String> {
-        let verifier = {
-            let mut cached = self.config.lock().unwrap_or_else(|e| e.into_inner());
-            match cached.as_ref() {
-                Some((data, v)) if data == ca_data => v.clone(),
-                _ => {
-                    let v = verifier(ca_data)?;
-                    *cached = Some((ca_data.to_string(), v.clone()));
-                    v
-                }
-            }
+    fn client_config(
+        &self,
+        ca_data: Option<&str>,
+    ) -> Result<(Arc<ClientConfig>, Arc<Recording>), String> {
+        let verifier = match ca_data {
+            Some(ca_data) => self.ca_verifier(ca_data)?,
+            None => system_verifier()?,
         };
         let recording = Arc::new(Recording {
             inner: verifier,
@@ -119,6 +115,20 @@ impl TlsProber {
             .with_no_client_auth();
         cfg.alpn_protocols = vec![b"http/1.1".to_vec()];
         Ok((Arc::new(cfg), recording))
+    }
+
+    fn ca_verifier(&self, ca_data: &str) -> Result<Arc<WebPkiServerVerifier>, String> {
+        Ok({
+            let mut cached = self.config.lock().unwrap_or_else(|e| e.into_inner());
+            match cached.as_ref() {
+                Some((data, v)) if data == ca_data => v.clone(),
+                _ => {
+                    let v = verifier(ca_data)?;
+                    *cached = Some((ca_data.to_string(), v.clone()));
+                    v
+                }
+            }
+        })
     }
 }
 
@@ -187,6 +197,26 @@ pub fn cert_names(der: &[u8]) -> Option<PeerCert> {
         issuer: cert.issuer().to_string(),
         subject: cert.subject().to_string(),
     })
+}
+
+/// The system's trusted roots, read once: what a public certificate (a VPC Lattice
+/// service's, say) is checked against.
+fn system_verifier() -> Result<Arc<WebPkiServerVerifier>, String> {
+    static SYSTEM: std::sync::OnceLock<Result<Arc<WebPkiServerVerifier>, String>> =
+        std::sync::OnceLock::new();
+    SYSTEM
+        .get_or_init(|| {
+            let mut roots = RootCertStore::empty();
+            let found = rustls_native_certs::load_native_certs();
+            let (added, _) = roots.add_parsable_certificates(found.certs);
+            if added == 0 {
+                return Err("no trusted root certificates on this host".into());
+            }
+            WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider())
+                .build()
+                .map_err(|e| format!("TLS setup: {e}"))
+        })
+        .clone()
 }
 
 fn verifier(ca_data: &str) -> Result<Arc<WebPkiServerVerifier>, String> {
@@ -348,21 +378,29 @@ impl Prober for TlsProber {
             Ok(Ok(tcp)) => tcp,
         };
         s.connect = Some(start.elapsed());
-
-        let Some(ca_data) = req.ca_data.as_deref() else {
-            s.outcome = ProbeOutcome::TlsFailed(
-                "not verified: no cluster CA (eks:DescribeCluster) to check the certificate against".into(),
-            );
+        let host = req.host.trim_end_matches('.').to_ascii_lowercase();
+        if req.mode == ProbeMode::Http {
+            self.http(&mut s, tcp, &host, req.port, start).await;
             return s;
+        }
+
+        let trust = match (req.mode, req.ca_data.as_deref()) {
+            (_, Some(ca)) => Some(ca),
+            (ProbeMode::TlsPublic, None) => None,
+            _ => {
+                s.outcome = ProbeOutcome::TlsFailed(
+                    "not verified: no cluster CA (eks:DescribeCluster) to check the certificate against".into(),
+                );
+                return s;
+            }
         };
-        let (config, recording) = match self.client_config(ca_data) {
+        let (config, recording) = match self.client_config(trust) {
             Ok(c) => c,
             Err(e) => {
                 s.outcome = ProbeOutcome::TlsFailed(format!("not verified: {e}"));
                 return s;
             }
         };
-        let host = req.host.trim_end_matches('.').to_ascii_lowercase();
         let name = match ServerName::try_from(host.clone()) {
             Ok(n) => n,
             Err(e) => {
@@ -371,7 +409,7 @@ impl Prober for TlsProber {
             }
         };
         let connector = TlsConnector::from(config);
-        let mut tls = match timeout(t.tls, connector.connect(name, tcp)).await {
+        let tls = match timeout(t.tls, connector.connect(name, tcp)).await {
             Err(_) => {
                 s.outcome =
                     ProbeOutcome::TlsFailed(format!("handshake timed out after {}", secs(t.tls)));
@@ -393,11 +431,23 @@ impl Prober for TlsProber {
             Ok(Ok(tls)) => tls,
         };
         s.tls = Some(start.elapsed());
+        self.http(&mut s, tls, &host, req.port, start).await;
+        s
+    }
+}
 
-        let authority = if req.port == 443 {
-            host.clone()
+impl TlsProber {
+    /// `GET` the probe path over `stream` and keep the status line's code.
+    async fn http<S>(&self, s: &mut ProbeSample, mut stream: S, host: &str, port: u16, start: Instant)
+    where
+        S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
+    {
+        let t = self.timeouts;
+        let default_port = if s.tls.is_some() { 443 } else { 80 };
+        let authority = if port == default_port {
+            host.to_string()
         } else {
-            format!("{host}:{}", req.port)
+            format!("{host}:{port}")
         };
         let request = format!(
             "GET {} HTTP/1.1\r\nHost: {authority}\r\nUser-Agent: eksnet-tui/{}\r\nAccept: */*\r\nConnection: close\r\n\r\n",
@@ -405,13 +455,13 @@ impl Prober for TlsProber {
             env!("CARGO_PKG_VERSION")
         );
         let exchange = async {
-            tls.write_all(request.as_bytes()).await?;
-            tls.flush().await?;
+            stream.write_all(request.as_bytes()).await?;
+            stream.flush().await?;
             let mut buf = Vec::with_capacity(256);
             let mut first = None;
             loop {
                 let mut chunk = [0u8; 256];
-                let n = tls.read(&mut chunk).await?;
+                let n = stream.read(&mut chunk).await?;
                 if n == 0 {
                     return Ok::<_, io::Error>((first, buf, true));
                 }
@@ -450,7 +500,6 @@ impl Prober for TlsProber {
                 }
             }
         }
-        s
     }
 }
 

@@ -5,6 +5,7 @@
 use super::StartupError;
 use crate::cli::Opts;
 use crate::model::ServerApi;
+use crate::model::lattice::LatticeApi;
 use crate::sources::aws::kubeconfig::{KubeCa, Kubeconfig, is_eks_endpoint};
 use base64::Engine;
 use std::path::Path;
@@ -19,6 +20,8 @@ pub enum ApiChoice {
         server: Option<String>,
     },
     Server(ServerApi),
+    /// A VPC Lattice service (`--lattice-service`).
+    Lattice(LatticeApi),
 }
 
 /// `--ca-file`, read and checked: base64 PEM, as kubeconfig's `certificate-authority-data`.
@@ -64,6 +67,15 @@ pub fn choose(opts: &Opts, kube: &Kubeconfig) -> Result<ApiChoice, StartupError>
         .as_deref()
         .map(|p| ca_file(p, "--ca-file"))
         .transpose()?;
+    if let Some(service) = &opts.lattice_service {
+        let mut l = LatticeApi::new(service);
+        l.ca_from = opts
+            .ca_file
+            .as_ref()
+            .map(|p| format!("--ca-file {}", p.display()));
+        l.ca_data = flag_ca;
+        return Ok(ApiChoice::Lattice(l));
+    }
     if let Some(url) = &opts.server {
         let mut s = ServerApi::parse(url).map_err(|accepted| {
             StartupError::Flags(crate::cli::FlagError::Invalid(format!(

@@ -77,6 +77,10 @@ pub fn resolve(cli: Cli) -> Result<Startup, StartupError> {
             if let Some(s) = scenario.server() {
                 settings.api = Api::Server(s);
             }
+            // A Lattice scenario checks its own service unless told another.
+            if let Some(l) = opts.lattice_service.as_deref().or(scenario.lattice_service()) {
+                settings.api = Api::Lattice(crate::model::lattice::LatticeApi::new(l));
+            }
         }
         Backend::Aws(_) => match api::choose(&opts, &Kubeconfig::load())? {
             ApiChoice::Eks { cluster, server } => {
@@ -84,6 +88,7 @@ pub fn resolve(cli: Cli) -> Result<Startup, StartupError> {
                 settings.eks_server = server;
             }
             ApiChoice::Server(s) => settings.api = Api::Server(s),
+            ApiChoice::Lattice(l) => settings.api = Api::Lattice(l),
         },
     }
     let intervals = intervals(&opts, &config);

@@ -96,6 +96,9 @@ impl Kind {
             HopName::PublicEndpoint => Kind::Cluster,
             HopName::EksEnis => Kind::Enis,
             HopName::ApiServer => Kind::Probes,
+            HopName::ServiceNetwork | HopName::LatticeService | HopName::TargetGroup => {
+                Kind::Findings
+            }
         }
     }
 }

@@ -117,7 +117,7 @@ fn pick<'w>(f: &Function, words: &[&'w str]) -> &'w str {
 
 pub fn find<'a>(ctx: &Ctx<'a>) -> Result<Found<'a>, Automation> {
     let m = ctx.m;
-    if ctx.route == Route::Nlb {
+    if matches!(ctx.route, Route::Nlb | Route::Lattice) {
         return Err(Automation::skipped(
             "the API is not EKS: its targets are not EKS's ENIs, so nothing keeps them in step",
         ));

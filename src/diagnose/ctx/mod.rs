@@ -24,6 +24,8 @@ pub enum Route {
     Public,
     /// An API server behind an NLB of its own: NLB -> instances or IPs.
     Nlb,
+    /// A VPC Lattice service: service network -> service -> target groups -> targets.
+    Lattice,
     /// Nothing tells how the name reaches the cluster.
     Unresolved,
 }
@@ -35,6 +37,7 @@ impl Route {
             Self::Direct => "direct",
             Self::Public => "public",
             Self::Nlb => "nlb",
+            Self::Lattice => "lattice",
             Self::Unresolved => "unresolved",
         }
     }
@@ -115,6 +118,15 @@ pub fn need_as<'a, T>(l: &'a Loadable<T>, source: Source, what: &str) -> Result<
 
 impl<'a> Ctx<'a> {
     pub fn new(m: &'a Model) -> Self {
+        if let Some(api) = m.context.api.lattice() {
+            return Ctx {
+                m,
+                route: Route::Lattice,
+                route_basis: crate::diagnose::lattice::basis(m, api),
+                path: PathResources::default(),
+                crossing: Crossing::SameVpc,
+            };
+        }
         if m.context.api.server().is_some() {
             let (path, basis) = server_path(m);
             return Ctx {
@@ -145,9 +157,23 @@ impl<'a> Ctx<'a> {
 
     /// The API's host name: the server's, or the EKS cluster's once it is read.
     pub fn host(&self) -> Result<String, Missing> {
-        match self.m.context.api.server() {
-            Some(s) => Ok(s.host.clone()),
-            None => Ok(self.cluster()?.host()),
+        match &self.m.context.api {
+            crate::model::Api::Server(s) => Ok(s.host.clone()),
+            crate::model::Api::Lattice(_) => self.m.endpoint_host().ok_or_else(|| {
+                Missing::new(
+                    "the Lattice service's name",
+                    "the service is not known (vpc-lattice:GetService)",
+                )
+            }),
+            crate::model::Api::Eks => Ok(self.cluster()?.host()),
+        }
+    }
+
+    /// The hop the probes reach last: the API server, or a Lattice service's targets.
+    pub fn last_hop(&self) -> super::finding::HopName {
+        match self.route {
+            Route::Lattice => super::finding::HopName::Targets,
+            _ => super::finding::HopName::ApiServer,
         }
     }
 

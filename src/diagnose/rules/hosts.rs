@@ -89,7 +89,7 @@ pub fn hosts_pin(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
         ),
         format!("remove the line so that DNS answers: {sed}"),
     )
-    .explaining(&[HopName::ApiServer])])
+    .explaining(&[ctx.last_hop()])])
 }
 
 #[cfg(test)]

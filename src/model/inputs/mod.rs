@@ -2,6 +2,7 @@
 //! each source. An input is ready once every source it is read from has settled in this
 //! collection cycle; a source that failed makes only the inputs read from it blocked.
 
+mod lattice;
 mod server;
 
 use super::lb::api_groups;
@@ -63,6 +64,8 @@ pub enum Input {
     LatticeNetworkIds,
     /// The Lattice target groups those networks' services lead to.
     LatticeTargetGroupIds,
+    /// The VPC Lattice service checked, as given; known before anything is read.
+    LatticeServiceName,
 }
 
 /// An input's value, or why there is none yet.
@@ -111,7 +114,9 @@ impl Input {
         use Source as S;
         match self {
             Input::ClusterName => &[],
-            Input::Host | Input::ClusterVpc => &[S::Cluster],
+            Input::Host => &[S::Cluster, S::LatticeService],
+            Input::ClusterVpc => &[S::Cluster],
+            Input::LatticeServiceName => &[],
             Input::OriginVpc => &[S::Origin],
             // An API behind an NLB of its own: the NLB's VPC, once the name leads to it.
             Input::PathVpcs => &[
@@ -148,9 +153,10 @@ impl Input {
                 S::Records,
                 S::NlbAddresses,
             ],
-            Input::TargetInstanceIds | Input::IpTargets => &[S::Targets, S::TargetGroups],
-            Input::LatticeNetworkIds => &[S::LatticeAssociations],
-            Input::LatticeTargetGroupIds => &[S::LatticeServices],
+            Input::TargetInstanceIds => &[S::Targets, S::TargetGroups],
+            Input::IpTargets => &[S::Targets, S::TargetGroups, S::LatticeTargetGroups],
+            Input::LatticeNetworkIds => &[S::LatticeAssociations, S::LatticeService],
+            Input::LatticeTargetGroupIds => &[S::LatticeServices, S::LatticeService],
             Input::ZoneIds => &[S::HostedZones],
             Input::ShadowingZoneIds => &[S::HostedZones, S::Cluster],
             Input::SiblingNames => &[S::HostedZones, S::Cluster, S::RegionClusters],
@@ -167,6 +173,7 @@ impl Input {
                 S::LoadBalancers,
                 S::Instances,
                 S::TargetEnis,
+                S::LatticeAssociations,
             ],
         }
     }
@@ -184,9 +191,10 @@ impl Input {
         m: &Model,
         pending: &dyn Fn(Source) -> bool,
     ) -> Result<Vec<String>, Derived> {
-        match m.context.api.server() {
-            Some(server) => server::derive(self, m, server, pending),
-            None => self.eks_derive(m, pending),
+        match &m.context.api {
+            super::Api::Server(server) => server::derive(self, m, server, pending),
+            super::Api::Lattice(api) => lattice::derive(self, m, api, pending),
+            super::Api::Eks => self.eks_derive(m, pending),
         }
     }
 
@@ -333,8 +341,8 @@ impl Input {
                         .map(|t| t.arn.clone()),
                 )
             }
-            // Only an API behind an NLB of its own has these.
-            Input::TargetInstanceIds | Input::IpTargets => Vec::new(),
+            // Only an API behind an NLB of its own, or a Lattice service, has these.
+            Input::TargetInstanceIds | Input::IpTargets | Input::LatticeServiceName => Vec::new(),
             Input::LatticeNetworkIds => sorted(
                 needed(S::LatticeAssociations, &m.lattice_associations, pending)?
                     .iter()

@@ -108,7 +108,8 @@ pub(super) fn derive(
         | Input::ShadowingZoneIds
         | Input::SiblingNames
         | Input::AutomationRules
-        | Input::AutomationFunctions => Vec::new(),
+        | Input::AutomationFunctions
+        | Input::LatticeServiceName => Vec::new(),
         Input::ZoneIds
         | Input::LatticeNetworkIds
         | Input::LatticeTargetGroupIds

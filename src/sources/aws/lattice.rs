@@ -5,7 +5,7 @@ use super::errors::source_error;
 use crate::model::ErrorKind;
 use crate::model::lattice::{
     LatticeAction, LatticeAssociation, LatticeAuth, LatticeListener, LatticeMembership,
-    LatticeNetwork, LatticeRule, LatticeService, LatticeTarget, LatticeTargetGroup,
+    LatticeNetwork, LatticeRule, LatticeService, LatticeTarget, LatticeTargetGroup, PrefixList,
 };
 use crate::sources::ApiResult;
 use aws_sdk_vpclattice::Client;
@@ -188,57 +188,143 @@ pub async fn services(lattice: &Client, network_id: &str) -> ApiResult<Vec<Latti
         .await
         .map_err(|e| source_error("vpc-lattice:ListServiceNetworkServiceAssociations", e))?;
     let mut out = Vec::new();
-    for m in members {
-        let id = s(m.service_id());
-        let svc = lattice
-            .get_service()
-            .service_identifier(&id)
-            .send()
-            .await
-            .map_err(|e| source_error("vpc-lattice:GetService", e))?;
-        let summaries: Vec<t::ListenerSummary> = lattice
-            .list_listeners()
-            .service_identifier(&id)
+    for m in &members {
+        out.push(describe(lattice, &s(m.service_id()), std::slice::from_ref(m)).await?);
+    }
+    Ok(out)
+}
+
+/// The service `name` names (an ARN, an id, a name, a DNS name or custom domain) with
+/// every network it is in; empty when there is none.
+pub async fn service(lattice: &Client, name: &str) -> ApiResult<Vec<LatticeService>> {
+    let id = if name.starts_with("arn:") || name.starts_with("svc-") {
+        name.to_string()
+    } else {
+        let listed: Vec<t::ServiceSummary> = lattice
+            .list_services()
             .into_paginator()
             .items()
             .send()
             .try_collect()
             .await
-            .map_err(|e| source_error("vpc-lattice:ListListeners", e))?;
-        let mut listeners = Vec::new();
-        for l in &summaries {
-            listeners.push(listener(lattice, &id, l).await?);
+            .map_err(|e| source_error("vpc-lattice:ListServices", e))?;
+        let wanted = crate::model::privatelink::normalize_dns_name(name);
+        let hit = listed.iter().find(|x| {
+            x.name() == Some(name)
+                || [
+                    x.dns_entry().and_then(|d| d.domain_name()),
+                    x.custom_domain_name(),
+                ]
+                .into_iter()
+                .flatten()
+                .any(|d| crate::model::privatelink::normalize_dns_name(d) == wanted)
+        });
+        match hit {
+            Some(x) => s(x.id()),
+            None => return Ok(Vec::new()),
         }
-        let dns_name = svc
-            .dns_entry()
-            .or(m.dns_entry())
-            .and_then(|d| d.domain_name())
-            .map(str::to_string);
-        out.push(LatticeService {
-            arn: s(svc.arn()),
-            name: s(svc.name()),
-            status: svc
-                .status()
-                .map(|x| x.as_str().to_string())
-                .unwrap_or_default(),
-            dns_name,
-            custom_domain: svc
-                .custom_domain_name()
-                .or(m.custom_domain_name())
-                .map(str::to_string),
-            auth: auth(lattice, svc.auth_type(), &id).await?,
-            networks: vec![LatticeMembership {
-                network_id: network_id.to_string(),
+    };
+    let members: Vec<t::ServiceNetworkServiceAssociationSummary> = lattice
+        .list_service_network_service_associations()
+        .service_identifier(&id)
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await
+        .map_err(|e| source_error("vpc-lattice:ListServiceNetworkServiceAssociations", e))?;
+    match describe(lattice, &id, &members).await {
+        Ok(svc) => Ok(vec![svc]),
+        Err(e) if e.kind == ErrorKind::NotFound => Ok(Vec::new()),
+        Err(e) => Err(e),
+    }
+}
+
+/// One service with its listeners and rules, in the networks of `members`.
+async fn describe(
+    lattice: &Client,
+    id: &str,
+    members: &[t::ServiceNetworkServiceAssociationSummary],
+) -> ApiResult<LatticeService> {
+    let svc = lattice
+        .get_service()
+        .service_identifier(id)
+        .send()
+        .await
+        .map_err(|e| source_error("vpc-lattice:GetService", e))?;
+    let id = svc.id().unwrap_or(id).to_string();
+    let summaries: Vec<t::ListenerSummary> = lattice
+        .list_listeners()
+        .service_identifier(&id)
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await
+        .map_err(|e| source_error("vpc-lattice:ListListeners", e))?;
+    let mut listeners = Vec::new();
+    for l in &summaries {
+        listeners.push(listener(lattice, &id, l).await?);
+    }
+    let first = members.first();
+    let dns_name = svc
+        .dns_entry()
+        .or(first.and_then(|m| m.dns_entry()))
+        .and_then(|d| d.domain_name())
+        .map(str::to_string);
+    Ok(LatticeService {
+        arn: s(svc.arn()),
+        name: s(svc.name()),
+        status: svc
+            .status()
+            .map(|x| x.as_str().to_string())
+            .unwrap_or_default(),
+        dns_name,
+        custom_domain: svc
+            .custom_domain_name()
+            .or(first.and_then(|m| m.custom_domain_name()))
+            .map(str::to_string),
+        auth: auth(lattice, svc.auth_type(), &id).await?,
+        networks: members
+            .iter()
+            .map(|m| LatticeMembership {
+                network_id: s(m.service_network_id()),
                 status: m
                     .status()
                     .map(|x| x.as_str().to_string())
                     .unwrap_or_default(),
-            }],
-            listeners,
-            id,
-        });
-    }
-    Ok(out)
+            })
+            .collect(),
+        listeners,
+        id,
+    })
+}
+
+/// The AWS-managed prefix lists with these names.
+pub async fn prefix_lists(
+    ec2: &aws_sdk_ec2::Client,
+    names: &[String],
+) -> ApiResult<Vec<PrefixList>> {
+    let filter = aws_sdk_ec2::types::Filter::builder()
+        .name("prefix-list-name")
+        .set_values(Some(names.to_vec()))
+        .build();
+    let lists: Vec<aws_sdk_ec2::types::ManagedPrefixList> = ec2
+        .describe_managed_prefix_lists()
+        .filters(filter)
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await
+        .map_err(|e| source_error("ec2:DescribeManagedPrefixLists", e))?;
+    Ok(lists
+        .iter()
+        .map(|l| PrefixList {
+            id: s(l.prefix_list_id()),
+            name: s(l.prefix_list_name()),
+        })
+        .collect())
 }
 
 pub async fn target_group(lattice: &Client, id: &str) -> ApiResult<LatticeTargetGroup> {

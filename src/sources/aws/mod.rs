@@ -29,7 +29,7 @@ use crate::model::automation::{
     EventRule, Function, FunctionRuns, RuleTarget, Trail, TrailSelectors,
 };
 use crate::model::lattice::{
-    LatticeAssociation, LatticeNetwork, LatticeService, LatticeTargetGroup,
+    LatticeAssociation, LatticeNetwork, LatticeService, LatticeTargetGroup, PrefixList,
 };
 use crate::model::{
     Cluster, DhcpOptions, EndpointConnection, EndpointService, Eni, EniAddress, HostedZone,
@@ -294,6 +294,14 @@ impl AwsApi for AwsClient {
 
     async fn lattice_target_group(&self, id: &str) -> ApiResult<LatticeTargetGroup> {
         lattice::target_group(&self.lattice, id).await
+    }
+
+    async fn lattice_service(&self, name: &str) -> ApiResult<Vec<LatticeService>> {
+        lattice::service(&self.lattice, name).await
+    }
+
+    async fn prefix_lists(&self, names: &[String]) -> ApiResult<Vec<PrefixList>> {
+        lattice::prefix_lists(&self.ec2, names).await
     }
 
     async fn instances(&self, ids: &[String]) -> ApiResult<Vec<Instance>> {

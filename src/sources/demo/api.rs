@@ -7,7 +7,7 @@ use crate::model::automation::{
     EventRule, Function, FunctionRuns, RuleTarget, Trail, TrailSelectors,
 };
 use crate::model::lattice::{
-    LatticeAssociation, LatticeNetwork, LatticeService, LatticeTargetGroup,
+    LatticeAssociation, LatticeNetwork, LatticeService, LatticeTargetGroup, PrefixList,
 };
 use crate::model::privatelink::normalize_dns_name;
 use crate::model::{
@@ -376,6 +376,29 @@ impl AwsApi for DemoEnv {
             .into_iter()
             .find(|g| g.id == id)
             .ok_or_else(|| SourceError::not_found(format!("target group {id} not found")))
+    }
+
+    async fn lattice_service(&self, name: &str) -> ApiResult<Vec<LatticeService>> {
+        self.answer_delay().await;
+        Ok(self
+            .world()
+            .lattice
+            .services
+            .into_iter()
+            .filter(|s| s.is(name))
+            .take(1)
+            .collect())
+    }
+
+    async fn prefix_lists(&self, names: &[String]) -> ApiResult<Vec<PrefixList>> {
+        self.answer_delay().await;
+        Ok(self
+            .world()
+            .lattice
+            .prefix_lists
+            .into_iter()
+            .filter(|p| names.contains(&p.name))
+            .collect())
     }
 
     async fn instances(&self, ids: &[String]) -> ApiResult<Vec<Instance>> {

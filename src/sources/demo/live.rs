@@ -405,6 +405,13 @@ pub fn probe(w: &World, req: &ProbeRequest, at: DateTime<Utc>) -> ProbeSample {
     // The phases are cumulative from the start of the attempt, hence increasing.
     let connect = millis_between(0.8, 3.0, &seed(2));
     sample.connect = Some(connect);
+    // A listener without TLS answers straight away.
+    if req.mode == crate::model::ProbeMode::Http {
+        sample.first_byte = Some(millis_between(2.0, 8.0, &seed(4)));
+        sample.http_status = Some(w.answer_status);
+        sample.outcome = ProbeOutcome::Ok;
+        return sample;
+    }
     // The API server's certificate names the endpoint host (and in-cluster names), nothing else.
     if normalize_dns_name(&req.host) != w.dns.host {
         sample.outcome =
@@ -427,7 +434,7 @@ pub fn probe(w: &World, req: &ProbeRequest, at: DateTime<Utc>) -> ProbeSample {
     sample.tls = Some(tls);
     sample.first_byte = Some(millis_between(tls_ms + 3.0, 20.0, &seed(4)));
     // An anonymous client is refused, which proves the API server answered.
-    sample.http_status = Some(401);
+    sample.http_status = Some(w.answer_status);
     sample.outcome = ProbeOutcome::Ok;
     sample
 }

@@ -4,6 +4,7 @@
 mod api;
 mod automation;
 mod ids;
+mod lattice;
 mod live;
 mod network;
 mod noise;
@@ -30,6 +31,8 @@ use std::time::Duration;
 pub fn world(scenario: Scenario, elapsed: Duration) -> World {
     if scenario.self_managed() {
         self_managed::world(scenario, elapsed)
+    } else if scenario.lattice() {
+        lattice::world(scenario, elapsed)
     } else {
         world::eks_world(scenario, elapsed)
     }

@@ -40,11 +40,16 @@ pub enum Scenario {
     SelfManagedSg,
     SelfManagedOneDown,
     SelfManagedNoCrossZone,
+    LatticeHealthy,
+    LatticeNotAssociated,
+    LatticeTargetsUnhealthy,
+    LatticePrefixListBlocked,
+    LatticeAuthNoPolicy,
 }
 
 impl Scenario {
     /// Every scenario, `healthy` first, in the order the CLI lists them.
-    pub const ALL: [Scenario; 36] = [
+    pub const ALL: [Scenario; 41] = [
         Scenario::Healthy,
         Scenario::RotationMissed,
         Scenario::RotationMissedNoTrail,
@@ -81,6 +86,11 @@ impl Scenario {
         Scenario::SelfManagedSg,
         Scenario::SelfManagedOneDown,
         Scenario::SelfManagedNoCrossZone,
+        Scenario::LatticeHealthy,
+        Scenario::LatticeNotAssociated,
+        Scenario::LatticeTargetsUnhealthy,
+        Scenario::LatticePrefixListBlocked,
+        Scenario::LatticeAuthNoPolicy,
     ];
 
     pub fn name(self) -> &'static str {
@@ -121,6 +131,11 @@ impl Scenario {
             Self::SelfManagedSg => "self-managed-sg",
             Self::SelfManagedOneDown => "self-managed-one-down",
             Self::SelfManagedNoCrossZone => "self-managed-no-cross-zone",
+            Self::LatticeHealthy => "lattice-healthy",
+            Self::LatticeNotAssociated => "lattice-not-associated",
+            Self::LatticeTargetsUnhealthy => "lattice-targets-unhealthy",
+            Self::LatticePrefixListBlocked => "lattice-prefix-list-blocked",
+            Self::LatticeAuthNoPolicy => "lattice-auth-no-policy",
         }
     }
 
@@ -133,6 +148,28 @@ impl Scenario {
                 | Self::SelfManagedOneDown
                 | Self::SelfManagedNoCrossZone
         )
+    }
+
+    /// An EKS cluster's account (neither self-managed nor Lattice).
+    pub fn eks(self) -> bool {
+        !self.self_managed() && !self.lattice()
+    }
+
+    /// A VPC Lattice service between two clusters' VPCs, not an API.
+    pub fn lattice(self) -> bool {
+        matches!(
+            self,
+            Self::LatticeHealthy
+                | Self::LatticeNotAssociated
+                | Self::LatticeTargetsUnhealthy
+                | Self::LatticePrefixListBlocked
+                | Self::LatticeAuthNoPolicy
+        )
+    }
+
+    /// The Lattice service a Lattice scenario checks when `--lattice-service` is not given.
+    pub fn lattice_service(self) -> Option<&'static str> {
+        self.lattice().then_some(super::lattice::SERVICE)
     }
 
     /// The API server the self-managed scenarios look at, as their kubeconfig names it.
@@ -270,6 +307,21 @@ impl Scenario {
             Self::SelfManagedNoCrossZone => {
                 "cross-zone off and the third zone's control plane fails its checks: answers for that zone's NLB address fail"
             }
+            Self::LatticeHealthy => {
+                "VPC Lattice between two clusters' VPCs: the bastion's VPC is in the service network, the checkout route's pods are healthy"
+            }
+            Self::LatticeNotAssociated => {
+                "the bastion's VPC is not associated with the service network the checkout service is in: connections time out"
+            }
+            Self::LatticeTargetsUnhealthy => {
+                "both pods behind the checkout service fail Lattice's health checks: Lattice answers 503"
+            }
+            Self::LatticePrefixListBlocked => {
+                "the pods' security group admits 8080 from their VPC only, not from the vpc-lattice prefix list: checks and requests dropped"
+            }
+            Self::LatticeAuthNoPolicy => {
+                "the service network's auth type is AWS_IAM and no auth policy is attached: every request is denied with 403"
+            }
             Self::ZoneShadowsSiblings => {
                 "the private zone is named gr7.eu-west-1.eks.amazonaws.com: this endpoint works, the region's other cluster gets NXDOMAIN"
             }
@@ -288,7 +340,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_list_is_exactly_the_thirty_six_scenarios() {
+    fn the_list_is_exactly_the_forty_one_scenarios() {
         let names: Vec<&str> = Scenario::ALL.iter().map(|s| s.name()).collect();
         assert_eq!(
             names,
@@ -329,6 +381,11 @@ mod tests {
                 "self-managed-sg",
                 "self-managed-one-down",
                 "self-managed-no-cross-zone",
+                "lattice-healthy",
+                "lattice-not-associated",
+                "lattice-targets-unhealthy",
+                "lattice-prefix-list-blocked",
+                "lattice-auth-no-policy",
             ]
         );
     }

@@ -336,6 +336,7 @@ pub fn world(scenario: Scenario, elapsed: Duration) -> World {
         trails: Vec::new(),
         instances,
         api_port: SERVER_PORT,
+        answer_status: 401,
         lattice: Default::default(),
         dns: SimDns {
             host: SERVER_HOST.into(),

@@ -8,7 +8,7 @@ use super::scenario::Scenario;
 use super::{automation, live, network, services, timeline};
 use crate::model::automation::{EventRule, Function, RuleTarget, Trail};
 use crate::model::lattice::{
-    LatticeAssociation, LatticeNetwork, LatticeService, LatticeTargetGroup,
+    LatticeAssociation, LatticeNetwork, LatticeService, LatticeTargetGroup, PrefixList,
 };
 use crate::model::live::HostsPin;
 use crate::model::{
@@ -61,6 +61,8 @@ pub struct World {
     pub instances: Vec<Instance>,
     /// The port the API server listens on.
     pub api_port: u16,
+    /// The HTTP status a probe that gets through is answered with.
+    pub answer_status: u16,
     /// VPC Lattice: service networks, their services and target groups.
     pub lattice: LatticeWorld,
     /// What the bastion's resolver answers for the endpoint name; other names are NXDOMAIN.
@@ -76,6 +78,8 @@ pub struct LatticeWorld {
     pub networks: Vec<LatticeNetwork>,
     pub services: Vec<LatticeService>,
     pub target_groups: Vec<LatticeTargetGroup>,
+    /// The region's AWS-managed prefix lists that Lattice's traffic comes from.
+    pub prefix_lists: Vec<PrefixList>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -169,6 +173,7 @@ pub fn eks_world(scenario: Scenario, elapsed: Duration) -> World {
         trails: automation::trails(scenario),
         instances: Vec::new(),
         api_port: 443,
+        answer_status: 401,
         lattice: LatticeWorld::default(),
         dns: SimDns {
             host: ENDPOINT_HOST.into(),

@@ -9,7 +9,6 @@ use crate::model::stats::{
 use crate::model::{DnsOutcome, ProbeOutcome, ProbeSample, Source};
 
 const DNS: Option<HopName> = Some(HopName::Dns);
-const API: Option<HopName> = Some(HopName::ApiServer);
 
 fn host(ctx: &Ctx) -> String {
     ctx.m
@@ -82,6 +81,10 @@ pub fn dns_answers(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
 }
 
 fn classify_answers(ctx: &Ctx, host: &str) -> Result<Vec<Finding>, Missing> {
+    // A Lattice service's answers are judged against Lattice's own ranges.
+    if ctx.route == Route::Lattice {
+        return Ok(vec![]);
+    }
     let answers = ctx.latest_answers().unwrap_or_default();
     let public: Vec<_> = answers
         .iter()
@@ -274,7 +277,7 @@ pub fn probes(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
         out.push(Finding::new(
             id,
             sev,
-            API,
+            Some(ctx.last_hop()),
             p.ip.to_string(),
             format!("{what}{streak}"),
             fix,
@@ -294,7 +297,7 @@ pub fn probes(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
         out.push(Finding::new(
             "probe-flapping",
             Severity::Warn,
-            API,
+            Some(ctx.last_hop()),
             p.ip.to_string(),
             format!(
                 "{failed} of {samples} probes to {}:{} failed in the last {} s ({ratio:.0}% success); last failure: {last}",
@@ -318,6 +321,9 @@ fn tcp_fix(ctx: &Ctx) -> &'static str {
         }
         Route::Public => {
             "follow the hops: the endpoint's public access CIDRs or this host's egress usually explain it"
+        }
+        Route::Lattice => {
+            "follow the hops: this VPC's association and its security groups, the auth policy, the listener's rules or the targets' health usually explain it"
         }
         Route::Nlb => {
             "follow the hops: the control plane's security group (instance targets see this host's own address), no healthy target in the answered NLB node's zone, or a route usually explains it"

@@ -5,7 +5,7 @@ use super::*;
 #[tokio::test]
 async fn dns_answers_per_scenario() {
     let ie = ips(&["172.20.1.50", "172.20.2.50"]);
-    for s in Scenario::ALL.into_iter().filter(|s| !s.self_managed()) {
+    for s in Scenario::ALL.into_iter().filter(|s| s.eks()) {
         let host = env(s).world().cluster().host();
         let sample = env(s).lookup(&host).await;
         let server = match s {
@@ -70,7 +70,7 @@ async fn dns_answers_per_scenario() {
 #[tokio::test]
 async fn probes_follow_the_path_of_each_scenario() {
     let timed_out = ProbeOutcome::TcpFailed("connection timed out".into());
-    for s in Scenario::ALL.into_iter().filter(|s| !s.self_managed()) {
+    for s in Scenario::ALL.into_iter().filter(|s| s.eks()) {
         let e = env(s);
         let host = e.world().cluster().host();
         let answers = e.lookup(&host).await.ips();

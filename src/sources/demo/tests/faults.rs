@@ -112,14 +112,29 @@ fn each_scenario_differs_from_healthy_only_by_its_fault() {
             Scenario::SelfManagedNoCrossZone,
             &["load_balancers", "reach", "targets"],
         ),
+        // So do the Lattice ones.
+        (Scenario::LatticeHealthy, &[]),
+        (Scenario::LatticeNotAssociated, &["lattice", "reach"]),
+        (
+            Scenario::LatticeTargetsUnhealthy,
+            &["answer_status", "lattice"],
+        ),
+        (
+            Scenario::LatticePrefixListBlocked,
+            &["answer_status", "lattice", "security_groups"],
+        ),
+        (Scenario::LatticeAuthNoPolicy, &["answer_status", "lattice"]),
     ];
     assert_eq!(expected.len(), Scenario::ALL.len());
     let self_managed = world(Scenario::SelfManaged, ZERO);
+    let lattice = world(Scenario::LatticeHealthy, ZERO);
     for (s, fields) in expected {
         let w = world(*s, ZERO);
         let want: BTreeSet<&str> = fields.iter().copied().collect();
         let base = if s.self_managed() {
             &self_managed
+        } else if s.lattice() {
+            &lattice
         } else {
             &healthy
         };
@@ -159,7 +174,7 @@ fn healthy_at_start_is_consistent_end_to_end() {
 
 #[test]
 fn every_scenario_starts_active_and_settled() {
-    for s in Scenario::ALL.into_iter().filter(|s| !s.self_managed()) {
+    for s in Scenario::ALL.into_iter().filter(|s| s.eks()) {
         let w = world(s, ZERO);
         assert_eq!(w.cluster().status, "ACTIVE", "{s}");
         assert!(api_targets(&w).iter().all(|t| t.1 != "initial"), "{s}");

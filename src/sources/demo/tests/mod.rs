@@ -68,6 +68,9 @@ fn differing(a: &World, b: &World) -> BTreeSet<&'static str> {
         functions,
         trails,
         instances,
+        api_port,
+        answer_status,
+        lattice,
         dns,
         reach
     );
@@ -84,6 +87,7 @@ fn req_for(host: &str, ip: &str) -> ProbeRequest {
         ip: ip.parse().unwrap(),
         port: 443,
         ca_data: Some(CA_DATA.into()),
+        mode: crate::model::ProbeMode::Tls,
     }
 }
 

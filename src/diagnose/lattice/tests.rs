@@ -1,0 +1,1 @@
+//! OK, WARN, FAIL and UNKNOWN for each Lattice rule.

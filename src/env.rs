@@ -68,12 +68,14 @@ pub fn live_sources(opts: &Opts) -> Result<LiveSources, ResolverSetupError> {
     }
     let prober = TlsProber::new(clock)
         .with_proxy(ProxyEnv::from_process())
-        .with_path(opts.probe_path.as_deref().unwrap_or(
-            if opts.lattice_service.is_some() {
-                "/"
-            } else {
-                crate::sources::probe::DEFAULT_PATH
-            },
-        ));
+        .with_path(
+            opts.probe_path
+                .as_deref()
+                .unwrap_or(if opts.lattice_service.is_some() {
+                    "/"
+                } else {
+                    crate::sources::probe::DEFAULT_PATH
+                }),
+        );
     Ok((Arc::new(resolver), Arc::new(prober)))
 }

@@ -116,11 +116,7 @@ fn unknown_cluster(m: &Model) -> Value {
 
 /// A Lattice service's line: its name, DNS name and custom domain, or that it is not known.
 fn lattice_title(m: &Model) -> String {
-    let asked = m
-        .context
-        .api
-        .lattice()
-        .map_or("", |l| l.service.as_str());
+    let asked = m.context.api.lattice().map_or("", |l| l.service.as_str());
     match m.checked_service() {
         Some(s) => format!(
             "VPC Lattice service {} ({}) · {}{}",

@@ -207,6 +207,31 @@ const SCENARIOS: &[(&str, i32, &[&str], &[&str])] = &[
         ],
         &[],
     ),
+    ("lattice-healthy", 0, &[], &[]),
+    (
+        "lattice-not-associated",
+        2,
+        &["lattice-not-associated", "probe-tcp-failed"],
+        &[],
+    ),
+    (
+        "lattice-targets-unhealthy",
+        2,
+        &["lattice-target-unhealthy"],
+        &[],
+    ),
+    (
+        "lattice-prefix-list-blocked",
+        2,
+        &["lattice-prefix-list-blocked", "lattice-target-unhealthy"],
+        &[],
+    ),
+    (
+        "lattice-auth-no-policy",
+        2,
+        &["lattice-auth-no-policy"],
+        &[],
+    ),
 ];
 
 #[test]
@@ -462,6 +487,50 @@ fn bad_input_exits_3_with_one_line() {
     one_line_error(
         &["check", "--demo", "--cluster", "other"],
         &["cluster 'other' not found", "demo-private"],
+    );
+}
+
+#[test]
+fn lattice_scenarios_fail_on_their_hop_of_the_lattice_route() {
+    for (scenario, hop) in [
+        ("lattice-healthy", None),
+        ("lattice-not-associated", Some("service-network")),
+        ("lattice-targets-unhealthy", Some("targets")),
+        ("lattice-prefix-list-blocked", Some("targets")),
+        ("lattice-auth-no-policy", Some("lattice-service")),
+    ] {
+        let (_, doc) = check_json(scenario, &[]);
+        assert_eq!(doc["route"], "lattice", "{scenario}");
+        assert_eq!(doc["first_failure"].as_str(), hop, "{scenario}");
+        let hops: Vec<&str> = doc["hops"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            hops,
+            [
+                "origin",
+                "dns",
+                "service-network",
+                "lattice-service",
+                "target-group",
+                "targets"
+            ]
+        );
+        assert_eq!(doc["lattice"]["service"]["name"], "checkout-default");
+    }
+    // Another service than the scenario's: not found, the rest unknown.
+    let (code, doc) = check_json("lattice-healthy", &["--lattice-service", "payments"]);
+    assert_eq!(code, 2);
+    assert_eq!(doc["first_failure"], "lattice-service");
+    assert!(
+        doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["id"] == "lattice-service-not-found")
     );
 }
 

@@ -2,8 +2,8 @@
 //! derived. The collection graph decides when each runs; this decides only how.
 
 use super::{ApiResult, AwsApi};
-use crate::model::route53::candidate_zone_names;
 use crate::model::lattice::PrefixList;
+use crate::model::route53::candidate_zone_names;
 use crate::model::{ErrorKind, Fetched, Input, Source};
 use futures::stream::{self, StreamExt};
 use std::collections::BTreeMap;

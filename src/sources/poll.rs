@@ -163,19 +163,17 @@ async fn collect(
                 mode: crate::model::ProbeMode::Tls,
             }),
             // A Lattice service: its name and listener, once it is found.
-            Fetched::LatticeService(Ok(found)) => {
-                match (found.first(), lattice.as_ref()) {
-                    (Some(s), Some(api)) => api.dns_name().or_else(|| s.host()).map(|host| {
-                        LiveTarget {
-                            host,
-                            port: s.probed_listener().map_or(443, |l| l.port),
-                            ca_data: api.ca_data.clone(),
-                            mode: crate::model::probe_mode_for(Some(s), api),
-                        }
-                    }),
-                    _ => None,
+            Fetched::LatticeService(Ok(found)) => match (found.first(), lattice.as_ref()) {
+                (Some(s), Some(api)) => {
+                    api.dns_name().or_else(|| s.host()).map(|host| LiveTarget {
+                        host,
+                        port: s.probed_listener().map_or(443, |l| l.port),
+                        ca_data: api.ca_data.clone(),
+                        mode: crate::model::probe_mode_for(Some(s), api),
+                    })
                 }
-            }
+                _ => None,
+            },
             _ => return,
         };
         target.send_if_modified(|old| {

@@ -438,8 +438,14 @@ impl Prober for TlsProber {
 
 impl TlsProber {
     /// `GET` the probe path over `stream` and keep the status line's code.
-    async fn http<S>(&self, s: &mut ProbeSample, mut stream: S, host: &str, port: u16, start: Instant)
-    where
+    async fn http<S>(
+        &self,
+        s: &mut ProbeSample,
+        mut stream: S,
+        host: &str,
+        port: u16,
+        start: Instant,
+    ) where
         S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
     {
         let t = self.timeouts;

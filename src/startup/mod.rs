@@ -78,7 +78,11 @@ pub fn resolve(cli: Cli) -> Result<Startup, StartupError> {
                 settings.api = Api::Server(s);
             }
             // A Lattice scenario checks its own service unless told another.
-            if let Some(l) = opts.lattice_service.as_deref().or(scenario.lattice_service()) {
+            if let Some(l) = opts
+                .lattice_service
+                .as_deref()
+                .or(scenario.lattice_service())
+            {
                 settings.api = Api::Lattice(crate::model::lattice::LatticeApi::new(l));
             }
         }

@@ -162,7 +162,10 @@ impl<'a> Ctx<'a> {
             crate::model::Api::Lattice(_) => self.m.endpoint_host().ok_or_else(|| {
                 Missing::new(
                     "the Lattice service's name",
-                    "the service is not known (vpc-lattice:GetService)",
+                    format!(
+                        "the service is not known ({})",
+                        Source::LatticeService.spec().action()
+                    ),
                 )
             }),
             crate::model::Api::Eks => Ok(self.cluster()?.host()),

@@ -31,7 +31,11 @@ pub const RULES: &[Rule] = &[
         Some(ServiceNetwork),
         network::security_groups,
     ),
-    Rule::new("lattice-membership", Some(LatticeService), service::membership),
+    Rule::new(
+        "lattice-membership",
+        Some(LatticeService),
+        service::membership,
+    ),
     Rule::new("lattice-auth", Some(LatticeService), service::auth),
     Rule::new("lattice-listeners", Some(TargetGroup), service::listeners),
     Rule::new("lattice-targets", Some(Targets), targets::health),
@@ -58,7 +62,11 @@ pub const LATTICE_READS: &[(&str, &[Basis])] = &[
     ("lattice-service", &[]),
     (
         "lattice-association",
-        &[s(Source::Origin), s(Source::Vpcs), s(Source::LatticeAssociations)],
+        &[
+            s(Source::Origin),
+            s(Source::Vpcs),
+            s(Source::LatticeAssociations),
+        ],
     ),
     (
         "lattice-security-groups",
@@ -71,7 +79,11 @@ pub const LATTICE_READS: &[(&str, &[Basis])] = &[
     ),
     (
         "lattice-membership",
-        &[s(Source::Origin), s(Source::Vpcs), s(Source::LatticeAssociations)],
+        &[
+            s(Source::Origin),
+            s(Source::Vpcs),
+            s(Source::LatticeAssociations),
+        ],
     ),
     (
         "lattice-auth",

@@ -95,7 +95,10 @@ pub fn security_groups(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
     if groups.len() < a.sg_ids.len() {
         return Err(Missing::new(
             format!("security groups {}", list(&a.sg_ids)),
-            "ec2:DescribeSecurityGroups did not return them all",
+            format!(
+                "{} did not return them all",
+                Source::SecurityGroups.spec().action()
+            ),
         ));
     }
     let from = From {
@@ -190,10 +193,7 @@ pub fn domain(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
         )]);
     }
     let records = need(&ctx.m.records, Source::Records)?;
-    let zone = serving
-        .iter()
-        .max_by_key(|z| z.depth())
-        .expect("not empty");
+    let zone = serving.iter().max_by_key(|z| z.depth()).expect("not empty");
     let mine: Vec<_> = records
         .iter()
         .filter(|r| r.zone_id == zone.id && r.is_for(custom))
@@ -233,7 +233,9 @@ fn mismatch(custom: &str, own: &str, what: String, zone: Option<&str>) -> Findin
         custom,
         what,
         match zone {
-            Some(z) => format!("aws route53 change-resource-record-sets --hosted-zone-id {z} {change}"),
+            Some(z) => {
+                format!("aws route53 change-resource-record-sets --hosted-zone-id {z} {change}")
+            }
             None => format!(
                 "create a private zone for the domain associated with this VPC, then: aws route53 change-resource-record-sets --hosted-zone-id <zone> {change}"
             ),

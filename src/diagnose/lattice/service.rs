@@ -25,7 +25,9 @@ pub fn found(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
             Severity::Fail,
             SERVICE,
             &name,
-            format!("no VPC Lattice service of this account in this region is named {name} (by name, ARN, id, DNS name or custom domain)"),
+            format!(
+                "no VPC Lattice service of this account in this region is named {name} (by name, ARN, id, DNS name or custom domain)"
+            ),
             "aws vpc-lattice list-services --query 'items[].[name,id,dnsEntry.domainName,customDomainName]' --output table",
         )]);
     };
@@ -136,7 +138,10 @@ pub fn auth(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
             None => {
                 return Err(Missing::new(
                     format!("the auth policy of {what}"),
-                    "vpc-lattice:GetAuthPolicy could not be read",
+                    format!(
+                        "{} could not be read",
+                        Source::LatticeNetworks.spec().actions[1]
+                    ),
                 ));
             }
         }
@@ -151,7 +156,10 @@ pub fn auth(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
             .ok_or_else(|| {
                 Missing::new(
                     format!("service network {}", a.network_name),
-                    "vpc-lattice:GetServiceNetwork did not return it",
+                    format!(
+                        "{} did not return it",
+                        Source::LatticeNetworks.spec().action()
+                    ),
                 )
             })?;
         judge(format!("service network {}", n.name), &n.arn, &n.auth)?;
@@ -168,7 +176,10 @@ pub fn listeners(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
             Severity::Fail,
             GROUP,
             &s.arn,
-            format!("service {} has no listener: nothing accepts a request", s.name),
+            format!(
+                "service {} has no listener: nothing accepts a request",
+                s.name
+            ),
             format!(
                 "aws vpc-lattice create-listener --service-identifier {} --name http --protocol HTTP --port 80 --default-action 'forward={{targetGroups=[{{targetGroupIdentifier=<target group>}}]}}'",
                 s.id
@@ -220,11 +231,12 @@ pub fn listeners(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
                 GROUP,
                 &s.arn,
                 format!(
-                    "listener {} ({} {}) forwards to target group(s) {} that vpc-lattice:GetTargetGroup does not find",
+                    "listener {} ({} {}) forwards to target group(s) {} that {} does not find",
                     l.name,
                     l.protocol,
                     l.port,
-                    list(&gone)
+                    list(&gone),
+                    Source::LatticeTargetGroups.spec().action()
                 ),
                 format!(
                     "aws vpc-lattice list-target-groups; then point listener {} of service {} at one that exists",

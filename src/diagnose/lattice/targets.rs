@@ -86,7 +86,10 @@ pub fn health(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
 pub fn prefix_list(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
     let s = service(ctx)?;
     let (found, _) = groups(ctx, s)?;
-    let with_targets: Vec<_> = found.into_iter().filter(|g| !g.targets.is_empty()).collect();
+    let with_targets: Vec<_> = found
+        .into_iter()
+        .filter(|g| !g.targets.is_empty())
+        .collect();
     // Lambda targets have no security group.
     let unjudged: Vec<_> = with_targets
         .iter()
@@ -125,7 +128,10 @@ pub fn prefix_list(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
                 unknown.get_or_insert_with(|| {
                     Missing::new(
                         format!("the ENI that holds target {ip}"),
-                        "ec2:DescribeNetworkInterfaces does not list it (another account's VPC?)",
+                        format!(
+                            "{} does not list it (another account's VPC?)",
+                            Source::TargetEnis.spec().action()
+                        ),
                     )
                 });
                 continue;
@@ -135,7 +141,10 @@ pub fn prefix_list(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
                 unknown.get_or_insert_with(|| {
                     Missing::new(
                         format!("security groups {}", list(&eni.sg_ids)),
-                        "ec2:DescribeSecurityGroups did not return them all",
+                        format!(
+                            "{} did not return them all",
+                            Source::SecurityGroups.spec().action()
+                        ),
                     )
                 });
                 continue;
@@ -157,7 +166,7 @@ pub fn prefix_list(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
                 unknown.get_or_insert_with(|| {
                     Missing::new(
                         "the vpc-lattice managed prefix list",
-                        "ec2:DescribeManagedPrefixLists did not return it",
+                        format!("{} did not return it", Source::PrefixLists.spec().action()),
                     )
                 });
                 continue;

@@ -10,6 +10,7 @@ use std::time::Duration;
 
 pub mod automation;
 mod parts;
+pub mod replay;
 mod tgw;
 pub use parts::{Part, without};
 pub use tgw::over_tgw;

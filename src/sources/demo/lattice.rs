@@ -331,13 +331,22 @@ mod tests {
                 .all(LatticeTarget::healthy)
         );
         let na = world(Scenario::LatticeNotAssociated, Duration::ZERO);
-        assert!(na.lattice.associations.iter().all(|a| a.vpc_id != CLIENT_VPC));
+        assert!(
+            na.lattice
+                .associations
+                .iter()
+                .all(|a| a.vpc_id != CLIENT_VPC)
+        );
         assert!(na.reach.is_empty());
         let auth = world(Scenario::LatticeAuthNoPolicy, Duration::ZERO);
         assert_eq!(auth.lattice.networks[0].auth.denies_all(), Some(true));
         assert_eq!(auth.answer_status, 403);
         let pl = world(Scenario::LatticePrefixListBlocked, Duration::ZERO);
-        let nodes = pl.security_groups.iter().find(|g| g.id == SG_NODES).unwrap();
+        let nodes = pl
+            .security_groups
+            .iter()
+            .find(|g| g.id == SG_NODES)
+            .unwrap();
         assert!(
             !nodes.ingress[0]
                 .sources

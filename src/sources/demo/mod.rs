@@ -172,10 +172,7 @@ impl DemoEnv {
             let env = DemoEnv::new(scenario, clock);
             let settings = crate::sources::collect::Settings {
                 gap: Duration::ZERO,
-                api: scenario
-                    .server()
-                    .map(crate::model::Api::Server)
-                    .unwrap_or_default(),
+                api: scenario.api(),
                 ..Default::default()
             };
             let source = format!("demo:{}", scenario.name());

@@ -172,6 +172,17 @@ impl Scenario {
         self.lattice().then_some(super::lattice::SERVICE)
     }
 
+    /// What the scenario checks by default: its API server, its Lattice service, or EKS.
+    pub fn api(self) -> crate::model::Api {
+        if let Some(s) = self.server() {
+            return crate::model::Api::Server(s);
+        }
+        match self.lattice_service() {
+            Some(l) => crate::model::Api::Lattice(crate::model::lattice::LatticeApi::new(l)),
+            None => crate::model::Api::Eks,
+        }
+    }
+
     /// The API server the self-managed scenarios look at, as their kubeconfig names it.
     pub fn server(self) -> Option<crate::model::ServerApi> {
         use super::ids::{CA_DATA, SELF_MANAGED_CONTEXT as CONTEXT, SELF_MANAGED_SERVER};

@@ -1,0 +1,86 @@
+//! A demo run as `check` receives it, replayed with one source failed at a time: what the
+//! tests of each route's READS table use.
+
+use crate::model::{Api, Context, Fetched, Model, SourceError};
+use crate::sources::demo::{DemoEnv, Scenario};
+use chrono::Utc;
+
+/// Everything `check` receives from the demo `s` checking `api`, in order: the DNS samples, the
+/// collection graph's updates, then the probes.
+pub fn updates(s: Scenario, api: Api) -> (Context, Vec<Fetched>) {
+    use crate::clock::Clock;
+    use crate::sources::graph::{Graph, Scope};
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let clock = Clock::fixed();
+        let env = DemoEnv::new(s, clock);
+        let context = Context {
+            cluster_name: "k8s-prod".into(),
+            region: None,
+            source: "test".into(),
+            live: crate::model::LiveMode::ALL,
+            api,
+        };
+        let mut m = Model::new(context.clone());
+        let mut out = Vec::new();
+        // A server's name is known at once and sampled first, as `check` does; a Lattice
+        // service's once the graph has found it.
+        let early = m.endpoint_host();
+        if let Some(host) = &early {
+            sample(&env, &mut m, host, &mut out).await;
+        }
+        let mut graph = Graph::new(None, std::time::Duration::from_secs(20));
+        let mut seen = Vec::new();
+        graph
+            .cycle(&env, &mut m, Scope::All, &clock, None, &mut |f| {
+                seen.push(f.clone())
+            })
+            .await;
+        out.extend(seen);
+        if early.is_none() {
+            let host = m.endpoint_host().expect("the graph found the name");
+            sample(&env, &mut m, &host, &mut out).await;
+        }
+        let port = m.endpoint_port();
+        out.extend(crate::sources::collect::probe_answers(&env, &m, port).await);
+        (context, out)
+    })
+}
+
+/// Three DNS samples of `host`, applied and kept.
+async fn sample(env: &DemoEnv, m: &mut Model, host: &str, out: &mut Vec<Fetched>) {
+    use crate::sources::Resolver;
+    for _ in 0..3 {
+        let f = Fetched::Dns(env.lookup(host).await);
+        m.apply(f.clone(), Utc::now());
+        out.push(f);
+    }
+}
+
+/// The model from `updates`, with `without` taken away as a failed first read leaves it.
+pub fn replay(
+    context: &Context,
+    updates: &[Fetched],
+    without: Option<crate::model::Basis>,
+) -> Model {
+    use crate::model::Basis;
+    let mut m = Model::new(context.clone());
+    let at = Utc::now();
+    for f in updates {
+        let f = match (f, f.source(), without) {
+            (Fetched::Dns(_), _, Some(Basis::Dns))
+            | (Fetched::Probe(_), _, Some(Basis::Probes)) => {
+                continue;
+            }
+            (_, Some(s), Some(Basis::Source(w))) if s == w => {
+                Fetched::failed(s, SourceError::denied(s.spec().action()))
+            }
+            _ => f.clone(),
+        };
+        m.apply(f, at);
+    }
+    m
+}

@@ -7,7 +7,7 @@ use crate::diagnose::ctx::{Ctx, need};
 use crate::diagnose::finding::{Finding, HopName, Missing, Severity, list};
 use crate::diagnose::sg::{Allowed, Source as From, tcp_allowed};
 use crate::model::lattice::{LINK_LOCAL_V4, LINK_LOCAL_V6, is_link_local};
-use crate::model::{DnsOutcome, Source};
+use crate::model::{DnsOutcome, SgSource, Source};
 
 const NETWORK: Option<HopName> = Some(HopName::ServiceNetwork);
 const DNS: Option<HopName> = Some(HopName::Dns);
@@ -101,10 +101,20 @@ pub fn security_groups(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
             ),
         ));
     }
+    // Placed by --from-vpc, this host could be anywhere in its VPC: a rule must admit all of it.
+    let range = match origin.ip {
+        Some(_) => None,
+        None => ctx
+            .m
+            .vpcs
+            .value()
+            .and_then(|v| v.iter().find(|v| v.id == origin.vpc_id))
+            .and_then(|v| v.cidrs.first().copied()),
+    };
     let from = From {
         ip: origin.ip,
         sg_ids: &origin.sg_ids,
-        range: None,
+        range,
     };
     let mut out = Vec::new();
     for l in &s.listeners {
@@ -116,35 +126,74 @@ pub fn security_groups(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
                     "prefix list entries are not read",
                 ));
             }
+            // No rule on the port admits any of this VPC: whoever this host is, it is dropped.
+            Allowed::No if origin.ip.is_none() && !admits_some(&groups, l.port, range) => {
+                out.push(blocked(a, l, origin, range));
+            }
             Allowed::No if origin.ip.is_none() => {
                 return Err(Missing::new(
                     "this host's address",
-                    "placed by --from-vpc: no address to match the association's security group rules against",
+                    format!(
+                        "placed by --from-vpc: the association's security groups do not admit all of {} on TCP {}, and this host's own address is not known",
+                        origin.vpc_id, l.port
+                    ),
                 ));
             }
-            Allowed::No => out.push(Finding::new(
-                "lattice-sg-blocks",
-                Severity::Fail,
-                NETWORK,
-                &a.sg_ids[0],
-                format!(
-                    "the security group(s) {} on this VPC's association with {} do not admit this host ({}) on TCP {} (listener {})",
-                    list(&a.sg_ids),
-                    a.network_name,
-                    origin.label(),
-                    l.port,
-                    l.name
-                ),
-                format!(
-                    "aws ec2 authorize-security-group-ingress --group-id {} --protocol tcp --port {} --cidr {}/32",
-                    a.sg_ids[0],
-                    l.port,
-                    origin.ip.map(|i| i.to_string()).unwrap_or_default()
-                ),
-            )),
+            Allowed::No => out.push(blocked(a, l, origin, range)),
         }
     }
     Ok(out)
+}
+
+/// Whether a rule on `port` could admit some host of `range`: a CIDR overlapping it, or
+/// a group or prefix list (whose members are not known).
+fn admits_some(
+    groups: &[&crate::model::SecurityGroup],
+    port: u16,
+    range: Option<ipnet::Ipv4Net>,
+) -> bool {
+    groups
+        .iter()
+        .flat_map(|g| g.ingress.iter())
+        .filter(|r| r.covers_tcp_port(port))
+        .flat_map(|r| r.sources.iter())
+        .any(|s| match (s, range) {
+            (SgSource::Cidr(c), Some(r)) => c.contains(&r.network()) || r.contains(&c.network()),
+            (SgSource::Cidr(_), None) => true,
+            _ => true,
+        })
+}
+
+fn blocked(
+    a: &crate::model::lattice::LatticeAssociation,
+    l: &crate::model::lattice::LatticeListener,
+    origin: &crate::model::Origin,
+    range: Option<ipnet::Ipv4Net>,
+) -> Finding {
+    Finding::new(
+        "lattice-sg-blocks",
+        Severity::Fail,
+        NETWORK,
+        &a.sg_ids[0],
+        format!(
+            "the security group(s) {} on this VPC's association with {} do not admit this host ({}) on TCP {} (listener {})",
+            list(&a.sg_ids),
+            a.network_name,
+            origin.label(),
+            l.port,
+            l.name
+        ),
+        format!(
+            "aws ec2 authorize-security-group-ingress --group-id {} --protocol tcp --port {} --cidr {}",
+            a.sg_ids[0],
+            l.port,
+            match (origin.ip, range) {
+                (Some(ip), _) => format!("{ip}/32"),
+                (None, Some(r)) => r.to_string(),
+                (None, None) => "<this host's address>/32".into(),
+            }
+        ),
+    )
 }
 
 /// A custom domain resolves through a record that points at the service's own DNS name.

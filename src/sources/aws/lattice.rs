@@ -197,7 +197,10 @@ pub async fn services(lattice: &Client, network_id: &str) -> ApiResult<Vec<Latti
 /// The service `name` names (an ARN, an id, a name, a DNS name or custom domain) with
 /// every network it is in; empty when there is none.
 pub async fn service(lattice: &Client, name: &str) -> ApiResult<Vec<LatticeService>> {
-    let id = if name.starts_with("arn:") || name.starts_with("svc-") {
+    let id = if name.starts_with("arn:") {
+        // `arn:aws:vpc-lattice:REGION:ACCOUNT:service/svc-...`: the id every call takes.
+        name.rsplit('/').next().unwrap_or(name).to_string()
+    } else if name.starts_with("svc-") {
         name.to_string()
     } else {
         let listed: Vec<t::ServiceSummary> = lattice

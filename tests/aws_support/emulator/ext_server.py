@@ -12,7 +12,9 @@ Extensions (each used by the Rust tests, and named there):
 - an endpoint per cluster (moto gives every cluster of a run the same one).
 - CloudWatch GetMetricData in the Smithy RPC v2 CBOR protocol the Rust SDK speaks (moto
   answers only the query and JSON ones), translated to moto's CloudWatch backend.
-- VPC Lattice reads moto lacks: GetServiceNetworkVpcAssociation, ListRules and GetRule
+- a VPC Lattice service's DNS name in AWS's form, apart from its custom domain.
+- VPC Lattice reads moto lacks: ListServiceNetworkVpcAssociations filtered by VPC,
+  GetServiceNetworkVpcAssociation, ListRules and GetRule
   (from moto's own objects), RegisterTargets and ListTargets (kept here, with a status
   set through POST /_ext/lattice-target-status).
 - state that moto never produces: target health other than `healthy`, interface endpoints
@@ -79,6 +81,24 @@ def _patched_tgw_route(self, *args, **kwargs):
 
 
 _tgw_tables.TransitGatewayRouteTableBackend.create_transit_gateway_route = _patched_tgw_route
+
+
+# A Lattice service's DNS entry is Lattice's own name, not its custom domain (moto gives the
+# custom domain for both).
+from moto.vpclattice import models as _lattice_models
+
+_service_init = _lattice_models.VPCLatticeService.__init__
+
+
+def _patched_service(self, *args, **kwargs):
+    _service_init(self, *args, **kwargs)
+    region = self.arn.split(":")[3]
+    self.dns_entry = _lattice_models.VPCLatticeDNSEntry(
+        region, self.id, f"{self.name}-{self.id[4:]}.7d67968.vpc-lattice-svcs.{region}.on.aws"
+    )
+
+
+_lattice_models.VPCLatticeService.__init__ = _patched_service
 
 
 def ec2(region):
@@ -161,10 +181,21 @@ def json_reply(doc):
     return "200 OK", [("Content-Type", "application/json")], json.dumps(doc).encode()
 
 
-def lattice_reply(region, op, path, body):
+def lattice_reply(region, op, path, body, query):
     """The Lattice reads moto cannot answer; `None` leaves the request to moto."""
     parts = path.strip("/").split("/")
     b = lattice(region)
+    if op == "ListServiceNetworkVpcAssociations":
+        # moto drops the vpcIdentifier filter of a GET's query string.
+        vpc = query.get("vpcIdentifier", [None])[0]
+        network = query.get("serviceNetworkIdentifier", [None])[0]
+        items = [
+            a.to_dict()
+            for a in b.service_network_vpc_associations.values()
+            if (vpc is None or a.vpc_id == vpc)
+            and (network is None or network in (a.service_network_id, a.service_network_arn))
+        ]
+        return json_reply({"items": items})
     if op == "GetServiceNetworkVpcAssociation":
         a = b.service_network_vpc_associations.get(parts[1])
         if a is None:
@@ -427,7 +458,8 @@ class Extended:
             time.sleep(30)
         reply = fault_response(service, action, kind) if kind else None
         if reply is None and service == "vpc-lattice":
-            reply = lattice_reply(region, op, path, body)
+            query = urllib.parse.parse_qs(environ.get("QUERY_STRING", ""))
+            reply = lattice_reply(region, op, path, body, query)
         if reply is None and action == "ec2:DescribeVpcEndpointConnections":
             reply = endpoint_connections(region, params)
         if (

@@ -44,6 +44,8 @@ FAULTS = [
     "dual-stack",
 ]
 # Faults of the self-managed setup (each implies --self-managed).
+LATTICE_FAULTS = ["not-associated", "no-policy", "prefix-list", "domain", "sg", "no-rules"]
+
 SELF_MANAGED_FAULTS = [
     "sm-sg",
     "sm-one-down",
@@ -846,12 +848,18 @@ class Seeder:
         ids["server"] = "https://api.k8s.internal:6443"
         return ids
 
-    def lattice(self):
+    def lattice(self, faults, port=80, protocol="HTTP"):
         """Two clusters' VPCs joined by one VPC Lattice service network, as the Gateway API
         controller builds it: the network (AWS_IAM, with an auth policy) associated with
-        the client VPC through a security group, a service with a custom domain, an HTTP
-        listener whose default action and one rule forward to an IP target group of pods
-        in the server VPC."""
+        the client VPC through a security group, a service with a custom domain that a
+        private zone maps to the service's DNS name, a listener whose default action and
+        one rule forward to an IP target group of two pods in the server VPC, whose ENIs'
+        group admits the pods' port from the region's vpc-lattice prefix list.
+
+        Faults: not-associated (the client VPC is in no network), no-policy (the network's
+        auth policy is missing), prefix-list (the pods admit their VPC only), domain (the
+        custom domain's CNAME names another service), sg (the association's group admits
+        another range), no-rules (the listener returns a fixed 404)."""
         kw = dict(
             endpoint_url=self.url, region_name=self.region,
             aws_access_key_id="seed", aws_secret_access_key="seed",
@@ -860,20 +868,47 @@ class Seeder:
         ids = self.ids
         client = ids["client_vpc"] = self.vpc("10.70.0.0/16", "client")
         server = ids["server_vpc"] = self.vpc("10.80.0.0/16", "server")
-        sg = ids["lattice_sg"] = self.sg(client, "lattice-client", ["10.70.0.0/16"])
+        # moto holds the AWS-managed list, as a region does.
+        name = f"com.amazonaws.{self.region}.vpc-lattice"
+        pl = self.ec2.describe_managed_prefix_lists(
+            Filters=[{"Name": "prefix-list-name", "Values": [name]}]
+        )["PrefixLists"][0]["PrefixListId"]
+        ids["prefix_list"] = pl
+
+        def group(vpc, name, port, source):
+            g = self.ec2.create_security_group(GroupName=name, Description=name, VpcId=vpc)["GroupId"]
+            self.ec2.authorize_security_group_ingress(GroupId=g, IpPermissions=[
+                dict({"IpProtocol": "tcp", "FromPort": port, "ToPort": port}, **source)
+            ])
+            return g
+
+        admitted = "10.99.0.0/16" if "sg" in faults else "10.70.0.0/16"
+        sg = ids["lattice_sg"] = group(
+            client, "lattice-client", port, {"IpRanges": [{"CidrIp": admitted}]}
+        )
+        pods_from = (
+            {"IpRanges": [{"CidrIp": "10.80.0.0/16"}]} if "prefix-list" in faults
+            else {"PrefixListIds": [{"PrefixListId": pl}]}
+        )
+        nodes = ids["node_sg"] = group(server, "eks-cluster-sg-server", 8080, pods_from)
         sn = lat.create_service_network(name="gateway-api", authType="AWS_IAM")
         ids["network"] = sn["id"]
-        lat.put_auth_policy(resourceIdentifier=sn["id"], policy=json.dumps({
-            "Version": "2012-10-17",
-            "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "vpc-lattice-svcs:Invoke", "Resource": "*"}],
-        }))
-        ids["association"] = lat.create_service_network_vpc_association(
-            serviceNetworkIdentifier=sn["id"], vpcIdentifier=client, securityGroupIds=[sg]
-        )["id"]
-        svc = lat.create_service(
-            name="checkout", authType="NONE", customDomainName="checkout.example.internal"
+        if "no-policy" not in faults:
+            lat.put_auth_policy(resourceIdentifier=sn["id"], policy=json.dumps({
+                "Version": "2012-10-17",
+                "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "vpc-lattice-svcs:Invoke", "Resource": "*"}],
+            }))
+        lat.create_service_network_vpc_association(
+            serviceNetworkIdentifier=sn["id"], vpcIdentifier=server
         )
+        if "not-associated" not in faults:
+            ids["association"] = lat.create_service_network_vpc_association(
+                serviceNetworkIdentifier=sn["id"], vpcIdentifier=client, securityGroupIds=[sg]
+            )["id"]
+        domain = ids["domain"] = "checkout.example.internal"
+        svc = lat.create_service(name="checkout", authType="NONE", customDomainName=domain)
         ids["service"] = svc["id"]
+        ids["service_dns"] = svc["dnsEntry"]["domainName"]
         lat.create_service_network_service_association(
             serviceNetworkIdentifier=sn["id"], serviceIdentifier=svc["id"]
         )
@@ -883,19 +918,38 @@ class Seeder:
         )
         ids["lattice_tg"] = tg["id"]
         forward = {"forward": {"targetGroups": [{"targetGroupIdentifier": tg["id"], "weight": 1}]}}
+        fixed = {"fixedResponse": {"statusCode": 404}}
         listener = lat.create_listener(
-            serviceIdentifier=svc["id"], name="http", protocol="HTTP", port=80,
-            defaultAction=forward,
+            serviceIdentifier=svc["id"], name="http", protocol=protocol, port=port,
+            defaultAction=fixed if "no-rules" in faults else forward,
         )
-        lat.create_rule(
-            serviceIdentifier=svc["id"], listenerIdentifier=listener["id"], name="api",
-            priority=10, action=forward,
-            match={"httpMatch": {"pathMatch": {"match": {"prefix": "/api"}}}},
-        )
+        if "no-rules" not in faults:
+            lat.create_rule(
+                serviceIdentifier=svc["id"], listenerIdentifier=listener["id"], name="api",
+                priority=10, action=forward,
+                match={"httpMatch": {"pathMatch": {"match": {"prefix": "/api"}}}},
+            )
         pods = ids["pods"] = ["10.80.1.15", "10.80.2.15"]
+        for i, ip in enumerate(pods):
+            subnet = self.subnet(server, f"10.80.{i + 1}.0/24", 'ab'[i])
+            self.ec2.create_network_interface(
+                SubnetId=subnet, PrivateIpAddress=ip, Groups=[nodes], Description="pod"
+            )
         lat.register_targets(
             targetGroupIdentifier=tg["id"], targets=[{"id": p, "port": 8080} for p in pods]
         )
+        zone = self.r53.create_hosted_zone(
+            Name="example.internal", CallerReference="lattice-apps",
+            HostedZoneConfig={"PrivateZone": True},
+            VPC={"VPCRegion": self.region, "VPCId": client},
+        )["HostedZone"]["Id"].split("/")[-1]
+        ids["zone"] = zone
+        target = "checkout-old.example.internal" if "domain" in faults else ids["service_dns"]
+        self.r53.change_resource_record_sets(HostedZoneId=zone, ChangeBatch={"Changes": [{
+            "Action": "CREATE",
+            "ResourceRecordSet": {"Name": domain, "Type": "CNAME", "TTL": 300,
+                                  "ResourceRecords": [{"Value": target}]},
+        }]})
         return ids
 
     def register(self, tg, ips, port):
@@ -914,6 +968,9 @@ def main():
     p.add_argument("--automation", action="store_true")
     p.add_argument("--self-managed", action="store_true")
     p.add_argument("--lattice", action="store_true")
+    p.add_argument("--lattice-fault", action="append", default=[], choices=LATTICE_FAULTS)
+    p.add_argument("--lattice-port", type=int, default=80)
+    p.add_argument("--lattice-protocol", default="HTTP", choices=["HTTP", "HTTPS"])
     p.add_argument("--sm-fault", action="append", default=[], choices=SELF_MANAGED_FAULTS)
     p.add_argument("--noise", default="")
     p.add_argument("--second-listener", type=int, default=0, metavar="TARGETS")
@@ -921,8 +978,8 @@ def main():
     p.add_argument("--extra-cluster", action="append", default=[])
     a = p.parse_args()
     s = Seeder(a.url, a.region)
-    if a.lattice:
-        s.lattice()
+    if a.lattice or a.lattice_fault:
+        s.lattice(a.lattice_fault, a.lattice_port, a.lattice_protocol)
         json.dump(s.ids, sys.stdout)
         print()
         return

@@ -64,6 +64,8 @@ pub struct Rewire {
     pub public_access: Option<bool>,
     /// The self-managed API's NLB has these node IPs, one per zone.
     pub nlb_ips: Option<Vec<std::net::Ipv4Addr>>,
+    /// The Lattice service's listener speaks this protocol (`HTTP`, `HTTPS`) on this port.
+    pub lattice_listener: Option<(String, u16)>,
 }
 
 impl DemoEnv {
@@ -156,6 +158,18 @@ impl DemoEnv {
             {
                 g.ingress[0].sources.extend(nodes.clone());
             }
+        }
+        if let Some((protocol, port)) = &r.lattice_listener {
+            for l in w
+                .lattice
+                .services
+                .iter_mut()
+                .flat_map(|s| s.listeners.iter_mut())
+            {
+                l.protocol = protocol.clone();
+                l.port = *port;
+            }
+            w.api_port = *port;
         }
         w
     }

@@ -6,7 +6,7 @@ use crate::diagnose::finding::{Finding, HopName, Missing, Severity, list};
 use crate::model::stats::{
     CONFIRM_FAILURES, JUDGE_WINDOW, Trend, answer_changes, dns_trend, probe_trend,
 };
-use crate::model::{DnsOutcome, ProbeOutcome, ProbeSample, Source};
+use crate::model::{DnsOutcome, ProbeMode, ProbeOutcome, ProbeSample, Source};
 
 const DNS: Option<HopName> = Some(HopName::Dns);
 
@@ -234,7 +234,8 @@ pub fn probes(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
     }
     // Without the cluster CA a handshake cannot be verified: that is missing data, not a
     // broken endpoint.
-    let ca_known = ctx.m.ca_data().is_some();
+    // A Lattice listener's public certificate is checked against this host's roots.
+    let ca_known = ctx.m.ca_data().is_some() || ctx.m.probe_mode() != ProbeMode::Tls;
     let unverified = |p: &&&ProbeSample| {
         !ca_known && matches!(p.outcome, ProbeOutcome::TlsFailed(_)) && p.connect.is_some()
     };
@@ -264,7 +265,7 @@ pub fn probes(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
     };
     let mut out = Vec::new();
     for p in &failing {
-        let (id, what, mut fix) = failure(p);
+        let (id, what, mut fix) = failure(p, trust(ctx));
         if id == "probe-tcp-failed" {
             fix = tcp_fix(ctx).into();
         }
@@ -292,7 +293,7 @@ pub fn probes(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
             .iter()
             .rev()
             .find(|s| !s.ok())
-            .map(|s| failure(s).1)
+            .map(|s| failure(s, trust(ctx)).1)
             .unwrap_or_default();
         out.push(Finding::new(
             "probe-flapping",
@@ -334,13 +335,22 @@ fn tcp_fix(ctx: &Ctx) -> &'static str {
     }
 }
 
+/// What the probes' certificates are checked against.
+fn trust(ctx: &Ctx) -> &'static str {
+    match ctx.m.probe_mode() {
+        ProbeMode::TlsPublic => "this host's trusted roots",
+        _ if ctx.route == Route::Lattice => "the given CA",
+        _ => "the cluster CA",
+    }
+}
+
 /// The finding id, the evidence and the fix for one failed probe.
-fn failure(p: &ProbeSample) -> (&'static str, String, String) {
+fn failure(p: &ProbeSample, trust: &str) -> (&'static str, String, String) {
     if let (ProbeOutcome::TlsFailed(_), Some(cert)) = (&p.outcome, &p.peer) {
         return (
             "tls-intercepted",
             format!(
-                "TLS handshake with {}:{} met a certificate the cluster CA did not sign: issued by {} to {}; an intercepting proxy or another server answers there",
+                "TLS handshake with {}:{} met a certificate {trust} did not sign: issued by {} to {}; an intercepting proxy or another server answers there",
                 p.ip, p.port, cert.issuer, cert.subject
             ),
             format!(

@@ -16,6 +16,7 @@ pub enum Kind {
     Endpoints,
     Zones,
     Automation,
+    Lattice,
     Dns,
     Probes,
     Events,
@@ -23,7 +24,7 @@ pub enum Kind {
 }
 
 impl Kind {
-    pub const ALL: [Kind; 13] = [
+    pub const ALL: [Kind; 14] = [
         Kind::Findings,
         Kind::Vpcs,
         Kind::Peering,
@@ -33,6 +34,7 @@ impl Kind {
         Kind::Endpoints,
         Kind::Zones,
         Kind::Automation,
+        Kind::Lattice,
         Kind::Dns,
         Kind::Probes,
         Kind::Events,
@@ -50,6 +52,7 @@ impl Kind {
             Kind::Endpoints => "endpoints",
             Kind::Zones => "zones",
             Kind::Automation => "automation",
+            Kind::Lattice => "lattice",
             Kind::Dns => "dns",
             Kind::Probes => "probes",
             Kind::Events => "events",
@@ -68,6 +71,7 @@ impl Kind {
             Kind::Endpoints => "PrivateLink",
             Kind::Zones => "Route 53 zones, DHCP & Resolver rules",
             Kind::Automation => "Target sync automation: rules, functions & trails",
+            Kind::Lattice => "VPC Lattice: networks, services & targets",
             Kind::Dns => "DNS from this host",
             Kind::Probes => "Probes",
             Kind::Events => "Event log",
@@ -97,7 +101,7 @@ impl Kind {
             HopName::EksEnis => Kind::Enis,
             HopName::ApiServer => Kind::Probes,
             HopName::ServiceNetwork | HopName::LatticeService | HopName::TargetGroup => {
-                Kind::Findings
+                Kind::Lattice
             }
         }
     }

@@ -180,6 +180,15 @@ pub fn shared<'a>(
         .collect())
 }
 
+/// A network by name and id (`gateway-api (sn-...)`), its id alone when not read.
+pub fn network_label(ctx: &Ctx, id: &str) -> String {
+    ctx.m
+        .lattice_networks
+        .value()
+        .and_then(|ns| ns.iter().find(|n| n.id == id))
+        .map_or_else(|| id.to_string(), |n| format!("{} ({id})", n.name))
+}
+
 /// The target groups the service's listeners lead to, and the ids no group answers for.
 pub fn groups<'a>(
     ctx: &Ctx<'a>,
@@ -213,7 +222,7 @@ pub fn summary(ctx: &Ctx, hop: crate::diagnose::finding::HopName) -> String {
             Ok(a) if a.is_empty() => format!(
                 "this VPC shares no service network with {} (in {})",
                 s.name,
-                list(s.networks.iter().map(|n| &n.network_id))
+                list(s.networks.iter().map(|n| network_label(ctx, &n.network_id)))
             ),
             Ok(a) => list(a.iter().map(|a| {
                 format!(

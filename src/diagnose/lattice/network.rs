@@ -2,7 +2,7 @@
 //! security groups, and the name: its custom domain's record and the live answers, which
 //! must be Lattice's link-local addresses.
 
-use super::{service, shared};
+use super::{network_label, service, shared};
 use crate::diagnose::ctx::{Ctx, need};
 use crate::diagnose::finding::{Finding, HopName, Missing, Severity, list};
 use crate::diagnose::sg::{Allowed, Source as From, tcp_allowed};
@@ -45,7 +45,7 @@ pub fn association(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
                     )
                 },
                 s.name,
-                list(s.networks.iter().map(|n| &n.network_id))
+                list(s.networks.iter().map(|n| network_label(ctx, &n.network_id)))
             ),
             format!(
                 "aws vpc-lattice create-service-network-vpc-association --service-network-identifier {network} --vpc-identifier {}{}",

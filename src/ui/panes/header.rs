@@ -27,9 +27,15 @@ pub fn render(f: &mut Frame, area: Rect, s: &Scene) {
         .first()
         .and_then(|arn| arn.split(':').nth(4))
         .filter(|a| !a.is_empty());
+    // Or the Lattice service's.
+    let service = m.checked_service();
+    let lattice_account = service
+        .and_then(|s| s.arn.split(':').nth(4))
+        .filter(|a| !a.is_empty());
     let account = cluster
         .and_then(|c| c.account())
         .or(nlb_account)
+        .or(lattice_account)
         .unwrap_or("?")
         .to_string();
     let origin = match m.origin() {
@@ -37,9 +43,15 @@ pub fn render(f: &mut Frame, area: Rect, s: &Scene) {
         None if m.origin.is_loading() => "locating this host…".into(),
         None => "from ? (origin unknown)".into(),
     };
-    let mode = match m.context.api.server() {
-        Some(srv) => srv.url.clone(),
-        None => cluster.map_or("mode ?".to_string(), |c| c.mode().label().to_string()),
+    let mode = match &m.context.api {
+        crate::model::Api::Server(srv) => srv.url.clone(),
+        crate::model::Api::Lattice(l) => match service.and_then(|s| s.host()) {
+            Some(host) => format!("lattice {host}"),
+            None => format!("lattice service {}", l.service),
+        },
+        crate::model::Api::Eks => {
+            cluster.map_or("mode ?".to_string(), |c| c.mode().label().to_string())
+        }
     };
     // The verdict first; parts that do not fit are left out whole, least needed first.
     let line1 = fitted(

@@ -194,6 +194,7 @@ pub fn age(now: DateTime<Utc>, at: DateTime<Utc>) -> String {
 
 mod automation;
 mod cache;
+mod lattice;
 mod live;
 mod network;
 mod path;
@@ -216,6 +217,7 @@ pub fn build(kind: Kind, m: &Model, d: &Diagnosis) -> Table {
         Kind::Endpoints => endpoints(m, d),
         Kind::Zones => zones(m, d),
         Kind::Automation => automation::automation(d),
+        Kind::Lattice => lattice::lattice(m),
         Kind::Dns => dns(m, d),
         Kind::Probes => probes(m, d),
         Kind::Events => events(m),
@@ -285,6 +287,22 @@ pub fn notes(kind: Kind, m: &Model, d: &Diagnosis, now: DateTime<Utc>) -> Vec<No
             S::ResolverEndpoints,
         ]),
         Kind::Automation => automation::automation_notes(m, d, now),
+        Kind::Lattice => {
+            let mut n: Vec<Note> = sources(&[
+                S::LatticeService,
+                S::LatticeAssociations,
+                S::LatticeNetworks,
+                S::LatticeServices,
+                S::LatticeTargetGroups,
+            ]);
+            if n.is_empty() && lattice::lattice(m).rows.is_empty() {
+                n.push((
+                    "this host's VPC is associated with no VPC Lattice service network".to_string(),
+                    Role::Muted,
+                ));
+            }
+            n
+        }
         Kind::Dns => live::dns_notes(m),
         Kind::Probes => live::probe_notes(m),
         Kind::Events if m.events.is_empty() => vec![(

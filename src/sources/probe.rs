@@ -1,6 +1,8 @@
 //! One probe of one DNS answer: TCP connect, TLS handshake verified against the cluster CA
-//! with the endpoint name as SNI, then `GET /livez`. Any HTTP status proves the API server
-//! answered; 401 and 403 are what an anonymous client normally gets.
+//! with the endpoint name as SNI, then `GET /livez`. A Lattice HTTPS listener without a
+//! given CA is verified against the system's trusted roots; an HTTP listener gets no TLS.
+//! Any HTTP status proves the API server answered; 401 and 403 are what an anonymous
+//! client normally gets.
 //!
 //! Safety: the prober connects to `req.ip:req.port` and nowhere else, and never trusts a
 //! certificate it cannot verify. Requests are built only from DNS answers of the endpoint

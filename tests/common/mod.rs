@@ -63,7 +63,7 @@ fn demo_pollers(
             region: None,
             source: String::new(),
             live,
-            api: scenario.server().map(Api::Server).unwrap_or_default(),
+            api: scenario.api(),
         },
         None,
         Intervals::default(),
@@ -79,9 +79,11 @@ pub fn demo_app(scenario: Scenario, secs: u64) -> (App, Clock) {
         let (tx, mut rx) = tokio::sync::mpsc::channel(1024);
         let mut app = empty_app();
         app.model.context.source = format!("demo:{}", scenario.name());
-        if let Some(server) = scenario.server() {
-            app.model.context.cluster_name = server.label();
-            app.model.context.api = Api::Server(server);
+        app.model.context.api = scenario.api();
+        match &app.model.context.api {
+            Api::Server(server) => app.model.context.cluster_name = server.label(),
+            Api::Lattice(l) => app.model.context.cluster_name = l.service.clone(),
+            Api::Eks => {}
         }
         let pollers = demo_pollers(scenario, clock, LiveMode::ALL, tx);
         // Let every first poll land, then advance second by second.

@@ -79,6 +79,13 @@ pub fn shots() -> Vec<Shot> {
             secs: 0,
             view: None,
         },
+        Shot {
+            file: "lattice-prefix-list-blocked-lattice.svg",
+            caption: "lattice-prefix-list-blocked: :lattice from the service network down to each unhealthy pod",
+            scenario: Scenario::LatticePrefixListBlocked,
+            secs: 0,
+            view: Some(View::List(Kind::Lattice)),
+        },
     ]
 }
 

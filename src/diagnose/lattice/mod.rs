@@ -66,6 +66,7 @@ pub const LATTICE_READS: &[(&str, &[Basis])] = &[
             s(Source::Origin),
             s(Source::Vpcs),
             s(Source::LatticeAssociations),
+            s(Source::LatticeNetworks),
         ],
     ),
     (

@@ -411,39 +411,12 @@ fn every_failing_scenario_names_its_finding_on_its_hop() {
 
 #[test]
 fn every_rule_lists_each_source_that_changes_its_result() {
-    use crate::diagnose::rests_on::reads_on;
-    use crate::diagnose::testkit::replay::{replay, updates};
-    use crate::model::Basis;
-    let api = Scenario::LatticeHealthy.api();
-    let bases: Vec<Basis> = Source::ALL
-        .iter()
-        .filter(|s| s.used_for(&api))
-        .map(|&s| Basis::Source(s))
-        .chain([Basis::Dns, Basis::Probes])
-        .collect();
-    let mut missing = Vec::new();
-    for s in Scenario::ALL.into_iter().filter(|s| s.lattice()) {
-        let (context, ups) = updates(s, api.clone());
-        let base = replay(&context, &ups, None);
-        let (replayed, collected) = (diagnose(&base), diagnose(&DemoEnv::model_at_start(s)));
-        assert_eq!(
-            (replayed.verdict, &replayed.findings),
-            (collected.verdict, &collected.findings),
-            "{s}: the replay is what check collects"
-        );
-        for rule in RULES {
-            let want = format!("{:?}", (rule.check)(&Ctx::new(&base)));
-            let listed: Vec<Basis> = reads_on(Route::Lattice, rule.name).collect();
-            for &b in &bases {
-                let m = replay(&context, &ups, Some(b));
-                let got = format!("{:?}", (rule.check)(&Ctx::new(&m)));
-                if got != want && !listed.contains(&b) {
-                    missing.push(format!("{s}: {} reads {}", rule.name, b.name()));
-                }
-            }
-        }
-    }
-    missing.sort();
-    missing.dedup();
+    let scenarios: Vec<Scenario> = Scenario::ALL.into_iter().filter(|s| s.lattice()).collect();
+    let missing = crate::diagnose::testkit::replay::unlisted_reads(
+        Route::Lattice,
+        RULES,
+        &scenarios,
+        &Scenario::LatticeHealthy.api(),
+    );
     assert!(missing.is_empty(), "not in LATTICE_READS: {missing:#?}");
 }

@@ -84,3 +84,48 @@ pub fn replay(
     }
     m
 }
+
+/// The sources a rule of `route` changes its result on, over the demo `scenarios` run for
+/// `api` with each source (and the live samples) failed in turn, that `reads_on` does not
+/// list: `scenario: rule reads source`. Also requires the replay to judge as `check` does.
+pub fn unlisted_reads(
+    route: crate::diagnose::Route,
+    rules: &[crate::diagnose::rules::Rule],
+    scenarios: &[Scenario],
+    api: &Api,
+) -> Vec<String> {
+    use crate::diagnose::rests_on::reads_on;
+    use crate::diagnose::{Ctx, diagnose};
+    use crate::model::{Basis, Source};
+    let bases: Vec<Basis> = Source::ALL
+        .iter()
+        .filter(|s| s.used_for(api))
+        .map(|&s| Basis::Source(s))
+        .chain([Basis::Dns, Basis::Probes])
+        .collect();
+    let mut missing = Vec::new();
+    for &s in scenarios {
+        let (context, ups) = updates(s, api.clone());
+        let base = replay(&context, &ups, None);
+        let (replayed, collected) = (diagnose(&base), diagnose(&DemoEnv::model_at_start(s)));
+        assert_eq!(
+            (replayed.verdict, &replayed.findings),
+            (collected.verdict, &collected.findings),
+            "{s}: the replay is what check collects"
+        );
+        for rule in rules {
+            let want = format!("{:?}", (rule.check)(&Ctx::new(&base)));
+            let listed: Vec<Basis> = reads_on(route, rule.name).collect();
+            for &b in &bases {
+                let m = replay(&context, &ups, Some(b));
+                let got = format!("{:?}", (rule.check)(&Ctx::new(&m)));
+                if got != want && !listed.contains(&b) {
+                    missing.push(format!("{s}: {} reads {}", rule.name, b.name()));
+                }
+            }
+        }
+    }
+    missing.sort();
+    missing.dedup();
+    missing
+}

@@ -11,6 +11,8 @@ use crate::model::{DnsOutcome, SgSource, Source};
 
 const NETWORK: Option<HopName> = Some(HopName::ServiceNetwork);
 const DNS: Option<HopName> = Some(HopName::Dns);
+/// The hop the probes land on: what stops traffic before the service explains it.
+const PROBED: &[HopName] = &[HopName::Targets];
 
 /// This VPC is associated, actively, with a network the service is in.
 pub fn association(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
@@ -56,7 +58,8 @@ pub fn association(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
                     format!(" --security-group-ids {}", origin.sg_ids.join(" "))
                 }
             ),
-        )]);
+        )
+        .explaining(PROBED)]);
     }
     if shared.iter().any(|a| a.active()) {
         return Ok(vec![]);
@@ -75,7 +78,8 @@ pub fn association(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
             "aws vpc-lattice get-service-network-vpc-association --service-network-vpc-association-identifier {}",
             a.id
         ),
-    )])
+    )
+    .explaining(PROBED)])
 }
 
 /// The association's security groups admit this host on the listeners' ports.
@@ -194,6 +198,7 @@ fn blocked(
             }
         ),
     )
+    .explaining(PROBED)
 }
 
 /// A custom domain resolves through a record that points at the service's own DNS name.

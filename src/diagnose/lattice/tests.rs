@@ -6,9 +6,7 @@ use crate::diagnose::finding::{Finding, HopName, Severity};
 use crate::diagnose::path::HopStatus;
 use crate::diagnose::{Route, diagnose};
 use crate::model::lattice::{LatticeAction, LatticeService};
-use crate::model::{
-    DnsAnswer, DnsOutcome, DnsSample, Fetched, Loadable, Model, SgSource, SourceError,
-};
+use crate::model::{Fetched, Loadable, Model, SgSource, SourceError};
 use crate::sources::demo::{DemoEnv, Scenario};
 use chrono::Utc;
 
@@ -47,27 +45,7 @@ fn edit_service(m: &mut Model, f: impl FnOnce(&mut LatticeService)) {
 }
 
 fn dns(m: &mut Model, ips: &[&str]) {
-    let host = m.endpoint_host().unwrap();
-    for _ in 0..3 {
-        m.apply(
-            Fetched::Dns(DnsSample {
-                at: Utc::now(),
-                host: host.clone(),
-                server: Some("169.254.169.253:53".into()),
-                pinned: None,
-                latency: std::time::Duration::from_millis(1),
-                outcome: DnsOutcome::Answers(
-                    ips.iter()
-                        .map(|ip| DnsAnswer {
-                            ip: ip.parse().unwrap(),
-                            ttl: 60,
-                        })
-                        .collect(),
-                ),
-            }),
-            Utc::now(),
-        );
-    }
+    crate::diagnose::testkit::answer_endpoint(m, ips);
 }
 
 #[test]

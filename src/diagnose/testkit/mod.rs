@@ -453,6 +453,32 @@ pub fn push_dns(m: &mut Model, answers: &[&str], secs: i64) {
     push_dns_outcome(m, outcome, secs);
 }
 
+/// Three samples of the model's own endpoint name answering `ips`, now: for models whose
+/// name is not [`HOST`] (a server, a Lattice service).
+pub fn answer_endpoint(m: &mut Model, ips: &[&str]) {
+    let host = m.endpoint_host().expect("the endpoint's name is known");
+    for _ in 0..3 {
+        m.apply(
+            Fetched::Dns(DnsSample {
+                at: chrono::Utc::now(),
+                host: host.clone(),
+                server: Some("169.254.169.253:53".into()),
+                pinned: None,
+                latency: Duration::from_millis(1),
+                outcome: DnsOutcome::Answers(
+                    ips.iter()
+                        .map(|ip| DnsAnswer {
+                            ip: ip.parse().unwrap(),
+                            ttl: 60,
+                        })
+                        .collect(),
+                ),
+            }),
+            chrono::Utc::now(),
+        );
+    }
+}
+
 pub fn push_dns_outcome(m: &mut Model, outcome: DnsOutcome, secs: i64) {
     let at = t0() + chrono::Duration::seconds(secs);
     m.apply(

@@ -1,7 +1,7 @@
 //! The inputs of a VPC Lattice service's check: the service is found by what was given,
 //! the networks are this VPC's and the service's, the targets are the service's groups'.
 
-use super::{Derived, Input, needed, settled, sorted};
+use super::{Derived, Input, needed, origin_and_target_eni_groups, settled, sorted};
 use crate::model::lattice::{LatticeApi, LatticeService};
 use crate::model::{Model, Source};
 
@@ -81,19 +81,10 @@ pub(super) fn derive(
             )
         }
         Input::SecurityGroupIds => {
-            let mut ids = Vec::new();
-            if let Some(Some(o)) = settled(S::Origin, &m.origin, pending)? {
-                ids.extend(o.sg_ids.iter().cloned());
-            }
+            let mut ids = origin_and_target_eni_groups(m, pending)?;
             let own = settled(S::LatticeAssociations, &m.lattice_associations, pending)?;
             for a in own.into_iter().flatten() {
                 ids.extend(a.sg_ids.iter().cloned());
-            }
-            for e in settled(S::TargetEnis, &m.target_enis, pending)?
-                .into_iter()
-                .flatten()
-            {
-                ids.extend(e.sg_ids.iter().cloned());
             }
             sorted(ids)
         }

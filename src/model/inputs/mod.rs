@@ -100,6 +100,25 @@ pub(super) fn needed<'a, T>(
         .ok_or_else(|| Derived::Blocked(SourceError::blocked(source.spec().action())))
 }
 
+/// The groups of this host and of the ENIs that hold IP targets: what a server's and a
+/// Lattice service's security group reads both start from.
+pub(super) fn origin_and_target_eni_groups(
+    m: &Model,
+    pending: &dyn Fn(Source) -> bool,
+) -> Result<Vec<String>, Derived> {
+    let mut ids = Vec::new();
+    if let Some(Some(o)) = settled(Source::Origin, &m.origin, pending)? {
+        ids.extend(o.sg_ids.iter().cloned());
+    }
+    for e in settled(Source::TargetEnis, &m.target_enis, pending)?
+        .into_iter()
+        .flatten()
+    {
+        ids.extend(e.sg_ids.iter().cloned());
+    }
+    Ok(ids)
+}
+
 pub(super) fn sorted(ids: impl IntoIterator<Item = String>) -> Vec<String> {
     ids.into_iter()
         .filter(|s| !s.is_empty())

@@ -3,7 +3,7 @@
 //! load balancers are listed; found by a record, once the records are in; found by the
 //! live answers, once the NLBs' addresses are.
 
-use super::{Derived, Input, needed, settled, sorted};
+use super::{Derived, Input, needed, origin_and_target_eni_groups, settled, sorted};
 use crate::model::lb::api_groups;
 use crate::model::server::{host_addresses, nlb_by_answers, nlb_by_name, nlb_by_record};
 use crate::model::{LoadBalancer, Model, ServerApi, Source};
@@ -78,10 +78,7 @@ pub(super) fn derive(
             )
         }
         Input::SecurityGroupIds => {
-            let mut ids = Vec::new();
-            if let Some(Some(o)) = settled(S::Origin, &m.origin, pending)? {
-                ids.extend(o.sg_ids.iter().cloned());
-            }
+            let mut ids = origin_and_target_eni_groups(m, pending)?;
             if let Some(lb) = api_nlb(m, server, pending)? {
                 ids.extend(lb.sg_ids.iter().cloned());
             }
@@ -90,12 +87,6 @@ pub(super) fn derive(
                 .flatten()
             {
                 ids.extend(i.sg_ids.iter().cloned());
-            }
-            for e in settled(S::TargetEnis, &m.target_enis, pending)?
-                .into_iter()
-                .flatten()
-            {
-                ids.extend(e.sg_ids.iter().cloned());
             }
             sorted(ids)
         }

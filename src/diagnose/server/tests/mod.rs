@@ -6,8 +6,7 @@ use crate::diagnose::finding::{Finding, Severity};
 use crate::diagnose::path::HopStatus;
 use crate::diagnose::{Ctx, Route, diagnose};
 use crate::model::{
-    DnsAnswer, DnsOutcome, DnsSample, Fetched, Loadable, Model, PeerSide, Peering, RouteTarget,
-    SgSource, Source, SourceError,
+    Fetched, Loadable, Model, PeerSide, Peering, RouteTarget, SgSource, Source, SourceError,
 };
 use crate::sources::demo::{DemoEnv, Scenario};
 use chrono::Utc;
@@ -58,27 +57,7 @@ fn hop(m: &Model, name: crate::diagnose::HopName) -> HopStatus {
 }
 
 fn dns(m: &mut Model, ips: &[&str]) {
-    let host = m.endpoint_host().unwrap();
-    for _ in 0..3 {
-        set(
-            m,
-            Fetched::Dns(DnsSample {
-                at: Utc::now(),
-                host: host.clone(),
-                server: Some("169.254.169.253:53".into()),
-                pinned: None,
-                latency: std::time::Duration::from_millis(1),
-                outcome: DnsOutcome::Answers(
-                    ips.iter()
-                        .map(|ip| DnsAnswer {
-                            ip: ip.parse().unwrap(),
-                            ttl: 60,
-                        })
-                        .collect(),
-                ),
-            }),
-        );
-    }
+    crate::diagnose::testkit::answer_endpoint(m, ips);
 }
 
 #[test]

@@ -82,7 +82,9 @@ pub fn json(m: &Model, d: &Diagnosis, generated_at: chrono::DateTime<chrono::Utc
 }
 
 /// The VPC Lattice inventory as read: the service checked, this VPC's associations, the
-/// networks, their services and the target groups (with targets). Null keys were not read.
+/// networks, their services and the target groups (with targets); this VPC's resource and
+/// service network endpoints, their resource configurations and gateways. Null keys were
+/// not read.
 fn lattice_json(m: &Model) -> Value {
     json!({
         "service": m.checked_service(),
@@ -90,6 +92,9 @@ fn lattice_json(m: &Model) -> Value {
         "networks": m.lattice_networks.value(),
         "services": m.lattice_services.value(),
         "target_groups": m.lattice_target_groups.value(),
+        "endpoints": m.lattice_endpoints.value(),
+        "resource_configs": m.resource_configs.value(),
+        "resource_gateways": m.resource_gateways.value(),
     })
 }
 

@@ -57,7 +57,13 @@ const DENIALS: &[Denial] = &[
     ("ec2:DescribeVpcPeeringConnections", &["peerings"], &[]),
     (
         "ec2:DescribeVpcEndpoints",
-        &["interface-endpoints", "endpoint-addresses"],
+        &[
+            "interface-endpoints",
+            "endpoint-addresses",
+            "lattice-endpoints",
+            "resource-configs",
+            "resource-gateways",
+        ],
         &["interface-endpoint"],
     ),
     (

@@ -232,6 +232,7 @@ const SCENARIOS: &[(&str, i32, &[&str], &[&str])] = &[
         &["lattice-auth-no-policy"],
         &[],
     ),
+    ("lattice-api", 0, &[], &[]),
 ];
 
 #[test]
@@ -531,6 +532,35 @@ fn lattice_scenarios_fail_on_their_hop_of_the_lattice_route() {
             .unwrap()
             .iter()
             .any(|f| f["id"] == "lattice-service-not-found")
+    );
+}
+
+#[test]
+fn the_api_shared_through_lattice_takes_the_resource_endpoint_hops() {
+    let (code, doc) = check_json("lattice-api", &[]);
+    assert_eq!(code, 0);
+    assert_eq!(doc["route"], "lattice");
+    let hops: Vec<(&str, &str)> = doc["hops"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| (h["name"].as_str().unwrap(), h["status"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        hops,
+        [
+            ("origin", "ok"),
+            ("dns", "ok"),
+            ("lattice-endpoint", "ok"),
+            ("resource-gateway", "ok"),
+            ("eks-enis", "ok"),
+            ("api-server", "ok")
+        ]
+    );
+    let endpoint = doc["hops"][2]["evidence"].as_str().unwrap();
+    assert!(
+        endpoint.contains("vpce-") && endpoint.contains("ACTIVE"),
+        "{endpoint}"
     );
 }
 

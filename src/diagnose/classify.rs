@@ -15,6 +15,8 @@ pub enum AnswerClass {
     Nlb(String),
     /// VPC Lattice's link-local address for a service, inside this VPC.
     Lattice,
+    /// An IP of this resource or service network endpoint (the API shared through Lattice).
+    LatticeEndpoint(String),
     /// A private address we cannot place.
     OtherPrivate,
     /// Traffic would leave the private network.
@@ -28,6 +30,7 @@ impl AnswerClass {
             Self::EksEni(id) => format!("EKS ENI {id}"),
             Self::Nlb(name) => format!("NLB {name}"),
             Self::Lattice => "VPC Lattice".into(),
+            Self::LatticeEndpoint(id) => format!("Lattice endpoint {id}"),
             Self::OtherPrivate => "unknown private address".into(),
             Self::Public => "public address".into(),
         }
@@ -49,6 +52,17 @@ pub fn classify(ip: IpAddr, ctx: &Ctx) -> AnswerClass {
     }
     if ctx.route == super::ctx::Route::Lattice && crate::model::lattice::is_link_local(ip) {
         return AnswerClass::Lattice;
+    }
+    if let IpAddr::V4(v4) = ip
+        && let Some(e) = ctx
+            .m
+            .lattice_endpoints
+            .value()
+            .into_iter()
+            .flatten()
+            .find(|e| e.ips.contains(&v4))
+    {
+        return AnswerClass::LatticeEndpoint(e.id.clone());
     }
     let ies = ctx.m.interface_endpoints.value().into_iter().flatten();
     let holds_ie = |ie: &&crate::model::InterfaceEndpoint| match ip {

@@ -62,6 +62,7 @@ pub fn diagnose(model: &Model) -> Diagnosis {
     let table = match ctx.route {
         Route::Nlb => server::RULES,
         Route::Lattice => lattice::RULES,
+        Route::LatticeApi => lattice::api::RULES,
         _ => rules::RULES,
     };
     for rule in table {

@@ -70,6 +70,14 @@ pub fn route_hops(route: Route, crossing: &Crossing) -> &'static [HopName] {
         Route::Direct => &[Origin, Dns, Peering, EksEnis, ApiServer],
         Route::Public => &[Origin, Dns, PublicEndpoint, ApiServer],
         Route::Nlb => &[Origin, Dns, Nlb, Targets, ApiServer],
+        Route::LatticeApi => &[
+            Origin,
+            Dns,
+            LatticeEndpoint,
+            ResourceGateway,
+            EksEnis,
+            ApiServer,
+        ],
         Route::Lattice => &[
             Origin,
             Dns,
@@ -209,6 +217,9 @@ fn summary(ctx: &Ctx, name: HopName, standing: Option<&Standing>) -> String {
         }
         HopName::ServiceNetwork | HopName::LatticeService | HopName::TargetGroup => {
             crate::diagnose::lattice::summary(ctx, name)
+        }
+        HopName::LatticeEndpoint | HopName::ResourceGateway => {
+            crate::diagnose::lattice::api::summary(ctx, name)
         }
         HopName::EndpointService => {
             if ctx.path.services.is_empty() {

@@ -269,6 +269,11 @@ type Reads = &'static [(&'static str, &'static [Basis])];
 fn table(route: Route) -> (&'static [rules::Rule], Reads, &'static [Basis]) {
     match route {
         Route::Nlb => (super::server::RULES, SERVER_READS, SERVER_PATH),
+        Route::LatticeApi => (
+            super::lattice::api::RULES,
+            super::lattice::api::API_READS,
+            super::lattice::api::API_PATH,
+        ),
         Route::Lattice => (
             super::lattice::RULES,
             LATTICE_READS,

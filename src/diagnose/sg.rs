@@ -53,6 +53,21 @@ pub fn tcp_allowed(groups: &[&SecurityGroup], port: u16, src: &Source) -> Allowe
     maybe.map_or(Allowed::No, Allowed::Maybe)
 }
 
+/// Whether a rule on `port` could admit some host of `range`: a CIDR overlapping it, or
+/// a group or prefix list (whose members are not known).
+pub fn admits_some(groups: &[&SecurityGroup], port: u16, range: Option<Ipv4Net>) -> bool {
+    groups
+        .iter()
+        .flat_map(|g| g.ingress.iter())
+        .filter(|r| r.covers_tcp_port(port))
+        .flat_map(|r| r.sources.iter())
+        .any(|s| match (s, range) {
+            (SgSource::Cidr(c), Some(r)) => c.contains(&r.network()) || r.contains(&c.network()),
+            (SgSource::Cidr(_), None) => true,
+            _ => true,
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

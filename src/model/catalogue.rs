@@ -8,7 +8,8 @@ use super::cluster::{Cluster, Eni, Origin};
 use super::events::EventLog;
 use super::freshness::Refresh;
 use super::lattice::{
-    LatticeAssociation, LatticeNetwork, LatticeService, LatticeTargetGroup, PrefixList,
+    LatticeAssociation, LatticeEndpoint, LatticeNetwork, LatticeService, LatticeTargetGroup,
+    PrefixList, ResourceConfig, ResourceGateway,
 };
 use super::lb::{
     LbAttributes, Listener, LoadBalancer, NlbAddress, Target, TargetGroup, TgAttributes,
@@ -506,6 +507,35 @@ catalogue! {
         actions: ["ec2:DescribeManagedPrefixLists"],
         tier: Slow,
         inputs: [],
+    }
+    /// VPC endpoints of type `Resource` or `ServiceNetwork` in this host's VPC, with their
+    /// ENIs' addresses: the way to an API shared through a resource configuration.
+    LatticeEndpoints => lattice_endpoints: Vec<LatticeEndpoint> {
+        name: "lattice-endpoints",
+        what: "resource and service network endpoints",
+        actions: ["ec2:DescribeVpcEndpoints", "ec2:DescribeNetworkInterfaces"],
+        tier: Slow,
+        inputs: [OriginVpc],
+    }
+    /// The resource configurations those endpoints lead to (a service network endpoint's
+    /// through the network's resource associations).
+    ResourceConfigs => resource_configs: Vec<ResourceConfig> {
+        name: "resource-configs",
+        what: "VPC Lattice resource configurations",
+        actions: [
+            "vpc-lattice:GetResourceConfiguration",
+            "vpc-lattice:ListServiceNetworkResourceAssociations",
+        ],
+        tier: Slow,
+        inputs: [LatticeEndpointTargets],
+    }
+    /// The resource gateways of those configurations.
+    ResourceGateways => resource_gateways: Vec<ResourceGateway> {
+        name: "resource-gateways",
+        what: "VPC Lattice resource gateways",
+        actions: ["vpc-lattice:GetResourceGateway"],
+        tier: Slow,
+        inputs: [ResourceGatewayIds],
     }
     /// The default event bus's rules: what could fire the target group's automation.
     EventRules => event_rules: Vec<EventRule> {

@@ -1,6 +1,7 @@
 //! Amazon VPC Lattice as this host's VPC sees it: the service networks it is associated
 //! with, their services (listeners, rules, target groups and targets).
 
+use super::privatelink::normalize_dns_name;
 use serde::Serialize;
 
 /// A VPC Lattice service to check, as given: its name, ARN, id, DNS name or custom domain.
@@ -272,9 +273,192 @@ impl LatticeTargetGroup {
     }
 }
 
+/// A VPC endpoint of type `Resource` (to one resource configuration) or `ServiceNetwork`
+/// (to every resource and service of a network) in this host's VPC.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LatticeEndpoint {
+    pub id: String,
+    /// `Resource` or `ServiceNetwork`.
+    pub kind: String,
+    pub vpc_id: String,
+    /// `available`, `pendingAcceptance`, `pending`, `failed`, ...
+    pub state: String,
+    pub subnet_ids: Vec<String>,
+    pub eni_ids: Vec<String>,
+    /// The private IPs of its ENIs: what its DNS names answer.
+    pub ips: Vec<std::net::Ipv4Addr>,
+    pub sg_ids: Vec<String>,
+    pub resource_configuration_arn: Option<String>,
+    pub service_network_arn: Option<String>,
+}
+
+impl LatticeEndpoint {
+    pub fn is_available(&self) -> bool {
+        self.state.eq_ignore_ascii_case("available")
+    }
+
+    /// What the endpoint leads to: its resource configuration, else its service network.
+    pub fn target(&self) -> Option<&str> {
+        self.resource_configuration_arn
+            .as_deref()
+            .or(self.service_network_arn.as_deref())
+    }
+}
+
+/// What a resource configuration points at.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", content = "value", rename_all = "kebab-case")]
+pub enum ResourceDefinition {
+    Dns(String),
+    Ip(String),
+    Arn(String),
+    Other,
+}
+
+/// A resource configuration: a resource (by DNS name, IP or ARN) behind a resource
+/// gateway, shared through Lattice.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ResourceConfig {
+    pub id: String,
+    pub arn: String,
+    pub name: String,
+    /// `ACTIVE`, `CREATE_IN_PROGRESS`, ... `CREATE_FAILED`.
+    pub status: String,
+    pub gateway_id: Option<String>,
+    pub definition: ResourceDefinition,
+    /// `443`, `8000-8080`, or `1-65535`.
+    pub port_ranges: Vec<String>,
+    pub custom_domain: Option<String>,
+    /// The service network a `ServiceNetwork` endpoint found it through.
+    pub via_network: Option<String>,
+}
+
+impl ResourceConfig {
+    pub fn active(&self) -> bool {
+        self.status.eq_ignore_ascii_case("ACTIVE")
+    }
+
+    /// Whether `port` is in one of its port ranges.
+    pub fn allows_port(&self, port: u16) -> bool {
+        self.port_ranges.iter().any(|r| {
+            let (lo, hi) = r.split_once('-').unwrap_or((r, r));
+            match (lo.trim().parse::<u16>(), hi.trim().parse::<u16>()) {
+                (Ok(lo), Ok(hi)) => (lo..=hi).contains(&port),
+                _ => false,
+            }
+        })
+    }
+
+    /// Whether this configuration's ARN or id is `id`.
+    pub fn is(&self, id: &str) -> bool {
+        self.arn == id || self.id == id
+    }
+}
+
+/// A resource gateway: where Lattice's traffic to a resource enters its VPC.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ResourceGateway {
+    pub id: String,
+    pub arn: String,
+    pub name: String,
+    pub status: String,
+    pub vpc_id: String,
+    pub subnet_ids: Vec<String>,
+    pub sg_ids: Vec<String>,
+}
+
+impl ResourceGateway {
+    pub fn active(&self) -> bool {
+        self.status.eq_ignore_ascii_case("ACTIVE")
+    }
+}
+
+impl LatticeEndpoint {
+    /// Whether `c` is behind this endpoint: its own configuration, or one associated with
+    /// the service network it leads to.
+    pub fn leads_to(&self, c: &ResourceConfig) -> bool {
+        self.resource_configuration_arn.as_deref() == Some(c.arn.as_str())
+            || (self.service_network_arn.is_some() && c.via_network == self.service_network_arn)
+    }
+}
+
+/// One of this VPC's endpoints and a resource configuration behind it.
+#[derive(Debug, Clone, Copy)]
+pub struct SharedApi<'a> {
+    pub endpoint: &'a LatticeEndpoint,
+    pub config: &'a ResourceConfig,
+}
+
+impl super::Model {
+    /// Each of this VPC's endpoints with the configurations behind it that `keep` admits.
+    pub fn lattice_pairs(
+        &self,
+        keep: impl Fn(&LatticeEndpoint, &ResourceConfig) -> bool,
+    ) -> Vec<SharedApi<'_>> {
+        let (Some(endpoints), Some(configs)) = (
+            self.lattice_endpoints.value(),
+            self.resource_configs.value(),
+        ) else {
+            return Vec::new();
+        };
+        endpoints
+            .iter()
+            .flat_map(|e| configs.iter().map(move |c| (e, c)))
+            .filter(|(e, c)| e.leads_to(c) && keep(e, c))
+            .map(|(endpoint, config)| SharedApi { endpoint, config })
+            .collect()
+    }
+
+    /// Whether `c` sends to the cluster: its endpoint's name, an address of its ENIs, or
+    /// its ARN.
+    pub fn names_cluster(&self, c: &ResourceConfig) -> bool {
+        let Some(cluster) = self.cluster.value() else {
+            return false;
+        };
+        match &c.definition {
+            ResourceDefinition::Dns(d) => normalize_dns_name(d) == cluster.host(),
+            ResourceDefinition::Ip(ip) => self
+                .enis
+                .value()
+                .is_some_and(|e| e.iter().any(|e| e.ip.to_string() == *ip)),
+            ResourceDefinition::Arn(arn) => cluster.arn == *arn,
+            ResourceDefinition::Other => false,
+        }
+    }
+
+    /// The configurations behind this VPC's endpoints that are for the cluster: they name
+    /// it, or their custom domain is its endpoint's name (what clients resolve).
+    pub fn shared_api(&self) -> Vec<SharedApi<'_>> {
+        let host = self.cluster.value().map(super::Cluster::host);
+        self.lattice_pairs(|_, c| {
+            self.names_cluster(c)
+                || c.custom_domain
+                    .as_deref()
+                    .is_some_and(|d| Some(normalize_dns_name(d)) == host)
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn port_ranges_hold_single_ports_and_ranges() {
+        let c = ResourceConfig {
+            id: "rcfg-1".into(),
+            arn: "arn".into(),
+            name: "api".into(),
+            status: "ACTIVE".into(),
+            gateway_id: None,
+            definition: ResourceDefinition::Other,
+            port_ranges: vec!["443".into(), "8000-8080".into()],
+            custom_domain: None,
+            via_network: None,
+        };
+        assert!(c.allows_port(443) && c.allows_port(8000) && c.allows_port(8080));
+        assert!(!c.allows_port(80) && !c.allows_port(8081));
+    }
 
     #[test]
     fn iam_auth_without_a_policy_denies_everything() {

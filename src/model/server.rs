@@ -143,6 +143,9 @@ pub const EKS_ONLY: &[Source] = &[
     Source::Functions,
     Source::FunctionRuns,
     Source::Trails,
+    Source::LatticeEndpoints,
+    Source::ResourceConfigs,
+    Source::ResourceGateways,
 ];
 
 /// Sources read only for an API behind an NLB of its own.

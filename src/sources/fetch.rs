@@ -226,6 +226,24 @@ pub async fn fetch(api: &dyn AwsApi, source: Source, keys: &Keys, limit: &Semaph
             }
             None => Err(crate::model::SourceError::blocked("the region")),
         }),
+        S::LatticeEndpoints => Fetched::LatticeEndpoints(
+            limited(limit, api.lattice_endpoints(keys.one(I::OriginVpc))).await,
+        ),
+        S::ResourceConfigs => Fetched::ResourceConfigs(
+            each(limit, keys.get(I::LatticeEndpointTargets), true, |t| {
+                api.resource_configs(t)
+            })
+            .await,
+        ),
+        S::ResourceGateways => Fetched::ResourceGateways(
+            each(
+                limit,
+                keys.get(I::ResourceGatewayIds),
+                true,
+                |id| async move { api.resource_gateway(id).await.map(|g| vec![g]) },
+            )
+            .await,
+        ),
         S::Instances => Fetched::Instances(
             unless_empty(keys.get(I::TargetInstanceIds), |ids| {
                 limited(limit, api.instances(ids))

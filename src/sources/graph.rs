@@ -302,6 +302,35 @@ mod tests {
         assert_eq!(graph.fetches().values().sum::<u64>(), used.len() as u64);
     }
 
+    /// The API shared through Lattice: the endpoints in this VPC, the configurations they
+    /// lead to, then those configurations' gateways, alongside the PrivateLink path's three.
+    #[tokio::test(start_paused = true)]
+    async fn the_api_shared_through_lattice_still_waits_on_three_round_trips() {
+        let clock = Clock::fixed();
+        let env = DemoEnv::new(Scenario::LatticeApi, clock).with_latency(RTT);
+        let origin = env.world().origin.vpc_id;
+        let (_, _, mut m, _) = setup();
+        let mut graph = Graph::new(Some(origin), Duration::from_secs(20));
+        let started = Instant::now();
+        graph
+            .cycle(&env, &mut m, Scope::All, &clock, None, &mut |_| {})
+            .await;
+        assert_eq!(started.elapsed(), 3 * RTT);
+        for s in [
+            Source::LatticeEndpoints,
+            Source::ResourceConfigs,
+            Source::ResourceGateways,
+        ] {
+            assert_eq!(
+                m.state_of(s).state,
+                crate::model::LoadState::Loaded,
+                "{s:?}"
+            );
+            assert_eq!(graph.fetches().get(&s), Some(&1), "{s:?}");
+        }
+        assert_eq!(m.resource_gateways.value().map(Vec::len), Some(1));
+    }
+
     /// An API behind an NLB of its own, found through its Route 53 record: the load
     /// balancers and zones, the records, then the NLB's listeners, groups and network,
     /// its targets, the instances behind them, and their security groups.

@@ -16,7 +16,8 @@ use crate::model::automation::{
     EventRule, Function, FunctionRuns, RuleTarget, Trail, TrailSelectors,
 };
 use crate::model::lattice::{
-    LatticeAssociation, LatticeNetwork, LatticeService, LatticeTargetGroup, PrefixList,
+    LatticeAssociation, LatticeEndpoint, LatticeNetwork, LatticeService, LatticeTargetGroup,
+    PrefixList, ResourceConfig, ResourceGateway,
 };
 use crate::model::proxy::ProxyEnv;
 use crate::model::{
@@ -112,6 +113,13 @@ pub trait AwsApi: Send + Sync {
     async fn lattice_service(&self, name: &str) -> ApiResult<Vec<LatticeService>>;
     /// ec2:DescribeManagedPrefixLists, filtered by these names.
     async fn prefix_lists(&self, names: &[String]) -> ApiResult<Vec<PrefixList>>;
+    /// ec2:DescribeVpcEndpoints of type `Resource` and `ServiceNetwork` in this VPC, with
+    /// their ENIs' IPs (ec2:DescribeNetworkInterfaces).
+    async fn lattice_endpoints(&self, vpc_id: &str) -> ApiResult<Vec<LatticeEndpoint>>;
+    /// The resource configuration an ARN names, or those associated with a service network.
+    async fn resource_configs(&self, target: &str) -> ApiResult<Vec<ResourceConfig>>;
+    /// vpc-lattice:GetResourceGateway.
+    async fn resource_gateway(&self, id: &str) -> ApiResult<ResourceGateway>;
     /// These EC2 instances.
     async fn instances(&self, ids: &[String]) -> ApiResult<Vec<Instance>>;
     /// The ENIs that hold these private IPs.

@@ -100,9 +100,11 @@ impl Kind {
             HopName::PublicEndpoint => Kind::Cluster,
             HopName::EksEnis => Kind::Enis,
             HopName::ApiServer => Kind::Probes,
-            HopName::ServiceNetwork | HopName::LatticeService | HopName::TargetGroup => {
-                Kind::Lattice
-            }
+            HopName::ServiceNetwork
+            | HopName::LatticeService
+            | HopName::TargetGroup
+            | HopName::LatticeEndpoint
+            | HopName::ResourceGateway => Kind::Lattice,
         }
     }
 }

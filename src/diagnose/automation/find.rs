@@ -122,7 +122,7 @@ pub fn find<'a>(ctx: &Ctx<'a>) -> Result<Found<'a>, Automation> {
             "the API is not EKS: its targets are not EKS's ENIs, so nothing keeps them in step",
         ));
     }
-    if matches!(ctx.route, Route::Direct | Route::Public) {
+    if matches!(ctx.route, Route::Direct | Route::Public | Route::LatticeApi) {
         return Err(Automation::skipped(format!(
             "this host's route is {}: no target group on it to keep in sync",
             ctx.route.label()

@@ -26,6 +26,10 @@ pub enum Route {
     Nlb,
     /// A VPC Lattice service: service network -> service -> target groups -> targets.
     Lattice,
+    /// The EKS API shared through VPC Lattice: a resource (or service network) endpoint
+    /// -> resource configuration and gateway -> EKS ENIs. Reported as `lattice`.
+    #[serde(rename = "lattice")]
+    LatticeApi,
     /// Nothing tells how the name reaches the cluster.
     Unresolved,
 }
@@ -37,7 +41,7 @@ impl Route {
             Self::Direct => "direct",
             Self::Public => "public",
             Self::Nlb => "nlb",
-            Self::Lattice => "lattice",
+            Self::Lattice | Self::LatticeApi => "lattice",
             Self::Unresolved => "unresolved",
         }
     }
@@ -173,6 +177,12 @@ impl<'a> Ctx<'a> {
     }
 
     /// The hop the probes reach last: the API server, or a Lattice service's targets.
+    /// The resource or service network endpoints in this VPC whose configuration shares
+    /// the cluster's API, with that configuration.
+    pub fn lattice_api(&self) -> Vec<crate::model::lattice::SharedApi<'a>> {
+        self.m.shared_api()
+    }
+
     pub fn last_hop(&self) -> super::finding::HopName {
         match self.route {
             Route::Lattice => super::finding::HopName::Targets,

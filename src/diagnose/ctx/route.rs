@@ -84,15 +84,24 @@ pub(super) fn choose_route(ctx: &Ctx) -> (Route, String) {
         let count =
             |pred: fn(&AnswerClass) -> bool| answers.iter().filter(|(_, c)| pred(c)).count();
         let pl = count(|c| matches!(c, AnswerClass::InterfaceEndpoint(_)));
+        let lattice = count(|c| matches!(c, AnswerClass::LatticeEndpoint(_)));
         let direct = count(|c| matches!(c, AnswerClass::EksEni(_)));
         let public = count(|c| matches!(c, AnswerClass::Public));
         let ips = list(answers.iter().map(|(ip, _)| ip));
-        let best = pl.max(direct).max(public);
+        let best = pl.max(direct).max(public).max(lattice);
         if best == 0 {
             return (
                 Route::Unresolved,
                 format!(
                     "DNS answers {ips} are neither an interface endpoint, an EKS ENI nor public"
+                ),
+            );
+        }
+        if lattice == best {
+            return (
+                Route::LatticeApi,
+                format!(
+                    "DNS answers {ips} are a Lattice endpoint's IPs, to the cluster's resource configuration"
                 ),
             );
         }
@@ -165,6 +174,17 @@ fn topology_route(ctx: &Ctx) -> Option<(Route, String)> {
                 ));
             }
         }
+    }
+    if let Some(s) = ctx.lattice_api().first()
+        && ctx.path.endpoints.is_empty()
+    {
+        return Some((
+            Route::LatticeApi,
+            format!(
+                "Lattice endpoint {} leads to resource configuration {} for the cluster",
+                s.endpoint.id, s.config.name
+            ),
+        ));
     }
     if !ctx.path.endpoints.is_empty() {
         return Some((

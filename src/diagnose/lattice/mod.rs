@@ -6,6 +6,7 @@
 //! resolve to Lattice's link-local addresses. The live rules (DNS, probes, proxy, DHCP,
 //! Resolver) are shared with the other routes.
 
+pub mod api;
 pub mod network;
 pub mod service;
 pub mod targets;

@@ -7,7 +7,7 @@ use crate::diagnose::ctx::{Ctx, need};
 use crate::diagnose::finding::{Finding, HopName, Missing, Severity, list};
 use crate::diagnose::sg::{Allowed, Source as From, tcp_allowed};
 use crate::model::lattice::{LINK_LOCAL_V4, LINK_LOCAL_V6, is_link_local};
-use crate::model::{DnsOutcome, SgSource, Source};
+use crate::model::{DnsOutcome, Source};
 
 const NETWORK: Option<HopName> = Some(HopName::ServiceNetwork);
 const DNS: Option<HopName> = Some(HopName::Dns);
@@ -131,7 +131,10 @@ pub fn security_groups(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
                 ));
             }
             // No rule on the port admits any of this VPC: whoever this host is, it is dropped.
-            Allowed::No if origin.ip.is_none() && !admits_some(&groups, l.port, range) => {
+            Allowed::No
+                if origin.ip.is_none()
+                    && !crate::diagnose::sg::admits_some(&groups, l.port, range) =>
+            {
                 out.push(blocked(a, l, origin, range));
             }
             Allowed::No if origin.ip.is_none() => {
@@ -147,25 +150,6 @@ pub fn security_groups(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
         }
     }
     Ok(out)
-}
-
-/// Whether a rule on `port` could admit some host of `range`: a CIDR overlapping it, or
-/// a group or prefix list (whose members are not known).
-fn admits_some(
-    groups: &[&crate::model::SecurityGroup],
-    port: u16,
-    range: Option<ipnet::Ipv4Net>,
-) -> bool {
-    groups
-        .iter()
-        .flat_map(|g| g.ingress.iter())
-        .filter(|r| r.covers_tcp_port(port))
-        .flat_map(|r| r.sources.iter())
-        .any(|s| match (s, range) {
-            (SgSource::Cidr(c), Some(r)) => c.contains(&r.network()) || r.contains(&c.network()),
-            (SgSource::Cidr(_), None) => true,
-            _ => true,
-        })
 }
 
 fn blocked(

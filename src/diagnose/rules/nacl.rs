@@ -107,7 +107,7 @@ fn legs<'a>(ctx: &Ctx<'a>, subnets: &'a [Subnet]) -> Result<Vec<Leg<'a>>, Missin
                 add(host.clone(), to);
             }
         }
-        Route::Public | Route::Unresolved | Route::Nlb | Route::Lattice => {}
+        Route::Public | Route::Unresolved | Route::Nlb | Route::Lattice | Route::LatticeApi => {}
     }
     Ok(legs)
 }

@@ -17,8 +17,12 @@ pub fn updates(s: Scenario, api: Api) -> (Context, Vec<Fetched>) {
     rt.block_on(async {
         let clock = Clock::fixed();
         let env = DemoEnv::new(s, clock);
+        let cluster_name = match api {
+            Api::Eks => crate::sources::demo::CLUSTER,
+            _ => "k8s-prod",
+        };
         let context = Context {
-            cluster_name: "k8s-prod".into(),
+            cluster_name: cluster_name.into(),
             region: None,
             source: "test".into(),
             live: crate::model::LiveMode::ALL,

@@ -102,6 +102,8 @@ pub(super) fn derive(
         | Input::TgwRouteTableIds
         | Input::AutomationRules
         | Input::AutomationFunctions
-        | Input::TargetInstanceIds => Vec::new(),
+        | Input::TargetInstanceIds
+        | Input::LatticeEndpointTargets
+        | Input::ResourceGatewayIds => Vec::new(),
     })
 }

@@ -66,6 +66,11 @@ pub enum Input {
     LatticeTargetGroupIds,
     /// The VPC Lattice service checked, as given; known before anything is read.
     LatticeServiceName,
+    /// What this VPC's resource and service network endpoints lead to: resource
+    /// configuration ARNs and service network ARNs.
+    LatticeEndpointTargets,
+    /// The resource gateways of those resource configurations.
+    ResourceGatewayIds,
 }
 
 /// An input's value, or why there is none yet.
@@ -136,6 +141,8 @@ impl Input {
             Input::Host => &[S::Cluster, S::LatticeService],
             Input::ClusterVpc => &[S::Cluster],
             Input::LatticeServiceName => &[],
+            Input::LatticeEndpointTargets => &[S::LatticeEndpoints],
+            Input::ResourceGatewayIds => &[S::ResourceConfigs],
             Input::OriginVpc => &[S::Origin],
             // An API behind an NLB of its own: the NLB's VPC, once the name leads to it.
             Input::PathVpcs => &[
@@ -193,6 +200,7 @@ impl Input {
                 S::Instances,
                 S::TargetEnis,
                 S::LatticeAssociations,
+                S::LatticeEndpoints,
             ],
         }
     }
@@ -362,6 +370,16 @@ impl Input {
             }
             // Only an API behind an NLB of its own, or a Lattice service, has these.
             Input::TargetInstanceIds | Input::IpTargets | Input::LatticeServiceName => Vec::new(),
+            Input::LatticeEndpointTargets => sorted(
+                needed(S::LatticeEndpoints, &m.lattice_endpoints, pending)?
+                    .iter()
+                    .filter_map(|e| e.target().map(str::to_string)),
+            ),
+            Input::ResourceGatewayIds => sorted(
+                needed(S::ResourceConfigs, &m.resource_configs, pending)?
+                    .iter()
+                    .filter_map(|c| c.gateway_id.clone()),
+            ),
             Input::LatticeNetworkIds => sorted(
                 needed(S::LatticeAssociations, &m.lattice_associations, pending)?
                     .iter()
@@ -387,6 +405,10 @@ impl Input {
                 }
                 let endpoints = settled(S::InterfaceEndpoints, &m.listed_endpoints, pending)?;
                 for e in endpoints.into_iter().flatten() {
+                    ids.extend(e.sg_ids.iter().cloned());
+                }
+                let lattice = settled(S::LatticeEndpoints, &m.lattice_endpoints, pending)?;
+                for e in lattice.into_iter().flatten() {
                     ids.extend(e.sg_ids.iter().cloned());
                 }
                 for lb in settled(S::LoadBalancers, &m.listed_lbs, pending)?

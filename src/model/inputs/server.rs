@@ -100,7 +100,9 @@ pub(super) fn derive(
         | Input::SiblingNames
         | Input::AutomationRules
         | Input::AutomationFunctions
-        | Input::LatticeServiceName => Vec::new(),
+        | Input::LatticeServiceName
+        | Input::LatticeEndpointTargets
+        | Input::ResourceGatewayIds => Vec::new(),
         Input::ZoneIds
         | Input::LatticeNetworkIds
         | Input::LatticeTargetGroupIds

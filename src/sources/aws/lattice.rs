@@ -6,6 +6,7 @@ use crate::model::ErrorKind;
 use crate::model::lattice::{
     LatticeAction, LatticeAssociation, LatticeAuth, LatticeListener, LatticeMembership,
     LatticeNetwork, LatticeRule, LatticeService, LatticeTarget, LatticeTargetGroup, PrefixList,
+    ResourceConfig, ResourceDefinition, ResourceGateway,
 };
 use crate::sources::ApiResult;
 use aws_sdk_vpclattice::Client;
@@ -376,5 +377,90 @@ pub async fn target_group(lattice: &Client, id: &str) -> ApiResult<LatticeTarget
                 reason: t.reason_code().map(str::to_string),
             })
             .collect(),
+    })
+}
+
+/// The resource configurations `target` leads to: the configuration itself (an ARN of
+/// one), or every one associated with a service network (an ARN of a network).
+pub async fn resource_configs(lattice: &Client, target: &str) -> ApiResult<Vec<ResourceConfig>> {
+    if !target.contains(":servicenetwork/") {
+        return Ok(vec![resource_config(lattice, target, None).await?]);
+    }
+    let listed: Vec<t::ServiceNetworkResourceAssociationSummary> = lattice
+        .list_service_network_resource_associations()
+        .service_network_identifier(target)
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await
+        .map_err(|e| source_error("vpc-lattice:ListServiceNetworkResourceAssociations", e))?;
+    let mut out = Vec::new();
+    for a in &listed {
+        let Some(id) = a.resource_configuration_id() else {
+            continue;
+        };
+        out.push(resource_config(lattice, id, Some(target)).await?);
+    }
+    Ok(out)
+}
+
+async fn resource_config(
+    lattice: &Client,
+    id: &str,
+    via: Option<&str>,
+) -> ApiResult<ResourceConfig> {
+    let c = lattice
+        .get_resource_configuration()
+        .resource_configuration_identifier(id)
+        .send()
+        .await
+        .map_err(|e| source_error("vpc-lattice:GetResourceConfiguration", e))?;
+    let definition = match c.resource_configuration_definition() {
+        Some(t::ResourceConfigurationDefinition::DnsResource(d)) => {
+            ResourceDefinition::Dns(s(d.domain_name()))
+        }
+        Some(t::ResourceConfigurationDefinition::IpResource(i)) => {
+            ResourceDefinition::Ip(s(i.ip_address()))
+        }
+        Some(t::ResourceConfigurationDefinition::ArnResource(a)) => {
+            ResourceDefinition::Arn(s(a.arn()))
+        }
+        _ => ResourceDefinition::Other,
+    };
+    Ok(ResourceConfig {
+        id: c.id().map_or_else(|| id.to_string(), str::to_string),
+        arn: s(c.arn()),
+        name: s(c.name()),
+        status: c
+            .status()
+            .map(|x| x.as_str().to_string())
+            .unwrap_or_default(),
+        gateway_id: c.resource_gateway_id().map(str::to_string),
+        definition,
+        port_ranges: c.port_ranges().to_vec(),
+        custom_domain: c.custom_domain_name().map(str::to_string),
+        via_network: via.map(str::to_string),
+    })
+}
+
+pub async fn resource_gateway(lattice: &Client, id: &str) -> ApiResult<ResourceGateway> {
+    let g = lattice
+        .get_resource_gateway()
+        .resource_gateway_identifier(id)
+        .send()
+        .await
+        .map_err(|e| source_error("vpc-lattice:GetResourceGateway", e))?;
+    Ok(ResourceGateway {
+        id: g.id().map_or_else(|| id.to_string(), str::to_string),
+        arn: s(g.arn()),
+        name: s(g.name()),
+        status: g
+            .status()
+            .map(|x| x.as_str().to_string())
+            .unwrap_or_default(),
+        vpc_id: s(g.vpc_id()),
+        subnet_ids: g.subnet_ids().to_vec(),
+        sg_ids: g.security_group_ids().to_vec(),
     })
 }

@@ -29,7 +29,8 @@ use crate::model::automation::{
     EventRule, Function, FunctionRuns, RuleTarget, Trail, TrailSelectors,
 };
 use crate::model::lattice::{
-    LatticeAssociation, LatticeNetwork, LatticeService, LatticeTargetGroup, PrefixList,
+    LatticeAssociation, LatticeEndpoint, LatticeNetwork, LatticeService, LatticeTargetGroup,
+    PrefixList, ResourceConfig, ResourceGateway,
 };
 use crate::model::{
     Cluster, DhcpOptions, EndpointConnection, EndpointService, Eni, EniAddress, HostedZone,
@@ -302,6 +303,18 @@ impl AwsApi for AwsClient {
 
     async fn prefix_lists(&self, names: &[String]) -> ApiResult<Vec<PrefixList>> {
         lattice::prefix_lists(&self.ec2, names).await
+    }
+
+    async fn lattice_endpoints(&self, vpc_id: &str) -> ApiResult<Vec<LatticeEndpoint>> {
+        vpce::lattice_endpoints(&self.ec2, vpc_id).await
+    }
+
+    async fn resource_configs(&self, target: &str) -> ApiResult<Vec<ResourceConfig>> {
+        lattice::resource_configs(&self.lattice, target).await
+    }
+
+    async fn resource_gateway(&self, id: &str) -> ApiResult<ResourceGateway> {
+        lattice::resource_gateway(&self.lattice, id).await
     }
 
     async fn instances(&self, ids: &[String]) -> ApiResult<Vec<Instance>> {

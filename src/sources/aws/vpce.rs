@@ -3,6 +3,7 @@
 
 use super::ec2::{filter, network_interfaces};
 use super::errors::source_error;
+use crate::model::lattice::LatticeEndpoint;
 use crate::model::{EndpointConnection, EndpointService, EniAddress, InterfaceEndpoint};
 use crate::sources::ApiResult;
 use aws_sdk_ec2::Client;
@@ -131,4 +132,58 @@ pub async fn endpoint_connections(
             owner: c.vpc_endpoint_owner().map(str::to_string),
         })
         .collect())
+}
+
+/// VPC endpoints of type `Resource` or `ServiceNetwork` in `vpc_id`, with their ENIs' IPs.
+pub async fn lattice_endpoints(ec2: &Client, vpc_id: &str) -> ApiResult<Vec<LatticeEndpoint>> {
+    let kinds = ["Resource".to_string(), "ServiceNetwork".to_string()];
+    let found: Vec<t::VpcEndpoint> = ec2
+        .describe_vpc_endpoints()
+        .filters(filter("vpc-id", &[vpc_id.to_string()]))
+        .filters(filter("vpc-endpoint-type", &kinds))
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await
+        .map_err(|e| source_error("ec2:DescribeVpcEndpoints", e))?;
+    let mut out: Vec<LatticeEndpoint> = found
+        .iter()
+        .filter(|e| e.vpc_id() == Some(vpc_id))
+        .filter_map(|e| {
+            let kind = e.vpc_endpoint_type()?.as_str().to_string();
+            kinds.contains(&kind).then(|| LatticeEndpoint {
+                id: s(e.vpc_endpoint_id()),
+                kind,
+                vpc_id: s(e.vpc_id()),
+                state: e
+                    .state()
+                    .map(|x| x.as_str().to_string())
+                    .unwrap_or_default(),
+                subnet_ids: e.subnet_ids().to_vec(),
+                eni_ids: e.network_interface_ids().to_vec(),
+                ips: Vec::new(),
+                sg_ids: e
+                    .groups()
+                    .iter()
+                    .filter_map(|g| g.group_id())
+                    .map(str::to_string)
+                    .collect(),
+                resource_configuration_arn: e.resource_configuration_arn().map(str::to_string),
+                service_network_arn: e.service_network_arn().map(str::to_string),
+            })
+        })
+        .collect();
+    let enis: Vec<String> = out.iter().flat_map(|e| e.eni_ids.clone()).collect();
+    if !enis.is_empty() {
+        let addrs = interface_addresses(ec2, &enis).await?;
+        for e in out.iter_mut() {
+            e.ips = addrs
+                .iter()
+                .filter(|a| e.eni_ids.contains(&a.eni_id))
+                .map(|a| a.ip)
+                .collect();
+        }
+    }
+    Ok(out)
 }

@@ -7,7 +7,8 @@ use crate::model::automation::{
     EventRule, Function, FunctionRuns, RuleTarget, Trail, TrailSelectors,
 };
 use crate::model::lattice::{
-    LatticeAssociation, LatticeNetwork, LatticeService, LatticeTargetGroup, PrefixList,
+    LatticeAssociation, LatticeEndpoint, LatticeNetwork, LatticeService, LatticeTargetGroup,
+    PrefixList, ResourceConfig, ResourceGateway,
 };
 use crate::model::privatelink::normalize_dns_name;
 use crate::model::{
@@ -388,6 +389,44 @@ impl AwsApi for DemoEnv {
             .filter(|s| s.is(name))
             .take(1)
             .collect())
+    }
+
+    async fn lattice_endpoints(&self, vpc_id: &str) -> ApiResult<Vec<LatticeEndpoint>> {
+        self.answer_delay().await;
+        Ok(self
+            .world()
+            .lattice
+            .endpoints
+            .into_iter()
+            .filter(|e| e.vpc_id == vpc_id)
+            .collect())
+    }
+
+    async fn resource_configs(&self, target: &str) -> ApiResult<Vec<ResourceConfig>> {
+        self.answer_delay().await;
+        let w = self.world();
+        let found: Vec<ResourceConfig> = w
+            .lattice
+            .resource_configs
+            .into_iter()
+            .filter(|c| c.is(target))
+            .collect();
+        if found.is_empty() {
+            return Err(SourceError::not_found(format!(
+                "resource configuration {target} not found"
+            )));
+        }
+        Ok(found)
+    }
+
+    async fn resource_gateway(&self, id: &str) -> ApiResult<ResourceGateway> {
+        self.answer_delay().await;
+        self.world()
+            .lattice
+            .resource_gateways
+            .into_iter()
+            .find(|g| g.id == id)
+            .ok_or_else(|| SourceError::not_found(format!("resource gateway {id} not found")))
     }
 
     async fn prefix_lists(&self, names: &[String]) -> ApiResult<Vec<PrefixList>> {

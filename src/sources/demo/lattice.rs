@@ -11,8 +11,9 @@ use super::network::{net, tcp};
 use super::scenario::Scenario;
 use super::world::{LatticeWorld, SimDns, World};
 use crate::model::lattice::{
-    LatticeAction, LatticeAssociation, LatticeAuth, LatticeListener, LatticeMembership,
-    LatticeNetwork, LatticeRule, LatticeService, LatticeTarget, LatticeTargetGroup, PrefixList,
+    LatticeAction, LatticeAssociation, LatticeAuth, LatticeEndpoint, LatticeListener,
+    LatticeMembership, LatticeNetwork, LatticeRule, LatticeService, LatticeTarget,
+    LatticeTargetGroup, PrefixList, ResourceConfig, ResourceDefinition, ResourceGateway,
 };
 use crate::model::{
     Eni, HostedZone, Origin, ProbeOutcome, Record, SecurityGroup, SgSource, Subnet, Vpc, ZoneVpc,
@@ -189,6 +190,7 @@ fn lattice(s: Scenario) -> LatticeWorld {
                 name: format!("com.amazonaws.{REGION}.ipv6.vpc-lattice"),
             },
         ],
+        ..LatticeWorld::default()
     }
 }
 
@@ -314,6 +316,92 @@ pub fn world(scenario: Scenario, elapsed: Duration) -> World {
         },
         reach,
     }
+}
+
+/// The resource gateway in the cluster's VPC, in the ENIs' two zones.
+pub const GATEWAY_ID: &str = "rgw-0a77ce00000000a01";
+pub const SG_GATEWAY: &str = "sg-0a77ce00000a0e701";
+const SG_RESOURCE_ENDPOINT: &str = "sg-0a77ce00000e0d701";
+pub const RESOURCE_CONFIG_ID: &str = "rcfg-0a77ce000000a0001";
+pub const RESOURCE_ENDPOINT: &str = "vpce-0a77ce0000000e0a1";
+/// The resource endpoint's addresses in the bastion VPC's private subnets.
+pub const RESOURCE_ENDPOINT_IPS: [Ipv4Addr; 2] =
+    [Ipv4Addr::new(172, 20, 1, 60), Ipv4Addr::new(172, 20, 2, 60)];
+
+/// `lattice-api`: the EKS API shared through VPC Lattice instead of PrivateLink. A
+/// resource gateway in the cluster's VPC, a resource configuration for the endpoint's name
+/// on 443 (its custom domain the same name), and a resource endpoint in the bastion's VPC
+/// whose private DNS answers the name with its own addresses. The interface endpoint is
+/// gone; the cluster security group admits the gateway's group.
+pub fn share_api(w: &mut World) {
+    use super::ids::{
+        ENDPOINT_HOST, SG_CLUSTER, SUBNET_EKS_A, SUBNET_EKS_B, SUBNET_OPS_A, SUBNET_OPS_B, VPC_EKS,
+        VPC_OPS,
+    };
+    w.interface_endpoints.clear();
+    w.endpoint_connections.clear();
+    w.records.retain(|r| !r.is_for(ENDPOINT_HOST));
+    w.hosted_zones
+        .retain(|z| !crate::model::privatelink::normalize_dns_name(&z.name).eq(ENDPOINT_HOST));
+    w.security_groups.push(SecurityGroup {
+        id: SG_GATEWAY.into(),
+        name: "eks-api-resource-gateway".into(),
+        vpc_id: VPC_EKS.into(),
+        ingress: Vec::new(),
+    });
+    w.security_groups.push(SecurityGroup {
+        id: SG_RESOURCE_ENDPOINT.into(),
+        name: "eks-api-resource-endpoint".into(),
+        vpc_id: VPC_OPS.into(),
+        ingress: vec![tcp(443, vec![SgSource::Cidr(net("172.20.0.0/16"))])],
+    });
+    if let Some(g) = w.security_groups.iter_mut().find(|g| g.id == SG_CLUSTER) {
+        g.ingress
+            .push(tcp(443, vec![SgSource::Group(SG_GATEWAY.into())]));
+    }
+    let cfg_arn = format!(
+        "arn:aws:vpc-lattice:{REGION}:{ACCOUNT}:resourceconfiguration/{RESOURCE_CONFIG_ID}"
+    );
+    w.lattice.endpoints = vec![LatticeEndpoint {
+        id: RESOURCE_ENDPOINT.into(),
+        kind: "Resource".into(),
+        vpc_id: VPC_OPS.into(),
+        state: "available".into(),
+        subnet_ids: vec![SUBNET_OPS_A.into(), SUBNET_OPS_B.into()],
+        eni_ids: vec![
+            "eni-0a77ce0000000e0a1".into(),
+            "eni-0a77ce0000000e0a2".into(),
+        ],
+        ips: RESOURCE_ENDPOINT_IPS.to_vec(),
+        sg_ids: vec![SG_RESOURCE_ENDPOINT.into()],
+        resource_configuration_arn: Some(cfg_arn.clone()),
+        service_network_arn: None,
+    }];
+    w.lattice.resource_configs = vec![ResourceConfig {
+        id: RESOURCE_CONFIG_ID.into(),
+        arn: cfg_arn,
+        name: "eks-api-demo-private".into(),
+        status: "ACTIVE".into(),
+        gateway_id: Some(GATEWAY_ID.into()),
+        definition: ResourceDefinition::Dns(ENDPOINT_HOST.into()),
+        port_ranges: vec!["443".into()],
+        custom_domain: Some(ENDPOINT_HOST.into()),
+        via_network: None,
+    }];
+    w.lattice.resource_gateways = vec![ResourceGateway {
+        id: GATEWAY_ID.into(),
+        arn: format!("arn:aws:vpc-lattice:{REGION}:{ACCOUNT}:resourcegateway/{GATEWAY_ID}"),
+        name: "eks-api".into(),
+        status: "ACTIVE".into(),
+        vpc_id: VPC_EKS.into(),
+        subnet_ids: vec![SUBNET_EKS_A.into(), SUBNET_EKS_B.into()],
+        sg_ids: vec![SG_GATEWAY.into()],
+    }];
+    w.dns.outcome = answers(&RESOURCE_ENDPOINT_IPS);
+    w.reach = RESOURCE_ENDPOINT_IPS
+        .iter()
+        .map(|ip| (IpAddr::V4(*ip), ProbeOutcome::Ok))
+        .collect();
 }
 
 #[cfg(test)]

@@ -45,11 +45,12 @@ pub enum Scenario {
     LatticeTargetsUnhealthy,
     LatticePrefixListBlocked,
     LatticeAuthNoPolicy,
+    LatticeApi,
 }
 
 impl Scenario {
     /// Every scenario, `healthy` first, in the order the CLI lists them.
-    pub const ALL: [Scenario; 41] = [
+    pub const ALL: [Scenario; 42] = [
         Scenario::Healthy,
         Scenario::RotationMissed,
         Scenario::RotationMissedNoTrail,
@@ -91,6 +92,7 @@ impl Scenario {
         Scenario::LatticeTargetsUnhealthy,
         Scenario::LatticePrefixListBlocked,
         Scenario::LatticeAuthNoPolicy,
+        Scenario::LatticeApi,
     ];
 
     pub fn name(self) -> &'static str {
@@ -136,6 +138,7 @@ impl Scenario {
             Self::LatticeTargetsUnhealthy => "lattice-targets-unhealthy",
             Self::LatticePrefixListBlocked => "lattice-prefix-list-blocked",
             Self::LatticeAuthNoPolicy => "lattice-auth-no-policy",
+            Self::LatticeApi => "lattice-api",
         }
     }
 
@@ -333,6 +336,9 @@ impl Scenario {
             Self::LatticeAuthNoPolicy => {
                 "the service network's auth type is AWS_IAM and no auth policy is attached: every request is denied with 403"
             }
+            Self::LatticeApi => {
+                "the EKS API shared through VPC Lattice: a resource gateway in the cluster VPC, a resource configuration for the endpoint, a resource endpoint in the bastion's VPC"
+            }
             Self::ZoneShadowsSiblings => {
                 "the private zone is named gr7.eu-west-1.eks.amazonaws.com: this endpoint works, the region's other cluster gets NXDOMAIN"
             }
@@ -351,7 +357,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_list_is_exactly_the_forty_one_scenarios() {
+    fn the_list_is_exactly_the_forty_two_scenarios() {
         let names: Vec<&str> = Scenario::ALL.iter().map(|s| s.name()).collect();
         assert_eq!(
             names,
@@ -397,6 +403,7 @@ mod tests {
                 "lattice-targets-unhealthy",
                 "lattice-prefix-list-blocked",
                 "lattice-auth-no-policy",
+                "lattice-api",
             ]
         );
     }

@@ -8,7 +8,8 @@ use super::scenario::Scenario;
 use super::{automation, live, network, services, timeline};
 use crate::model::automation::{EventRule, Function, RuleTarget, Trail};
 use crate::model::lattice::{
-    LatticeAssociation, LatticeNetwork, LatticeService, LatticeTargetGroup, PrefixList,
+    LatticeAssociation, LatticeEndpoint, LatticeNetwork, LatticeService, LatticeTargetGroup,
+    PrefixList, ResourceConfig, ResourceGateway,
 };
 use crate::model::live::HostsPin;
 use crate::model::{
@@ -80,6 +81,10 @@ pub struct LatticeWorld {
     pub target_groups: Vec<LatticeTargetGroup>,
     /// The region's AWS-managed prefix lists that Lattice's traffic comes from.
     pub prefix_lists: Vec<PrefixList>,
+    /// Resource and service network endpoints, the configurations and gateways behind.
+    pub endpoints: Vec<LatticeEndpoint>,
+    pub resource_configs: Vec<ResourceConfig>,
+    pub resource_gateways: Vec<ResourceGateway>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -198,6 +203,9 @@ pub fn eks_world(scenario: Scenario, elapsed: Duration) -> World {
         });
     }
     w.reach = live::reach(&w, admitted);
+    if scenario == Scenario::LatticeApi {
+        super::lattice::share_api(&mut w);
+    }
     w
 }
 

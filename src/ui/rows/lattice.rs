@@ -1,9 +1,13 @@
 //! VPC Lattice as a tree: each service network (this VPC's association with it), its
 //! services, their listeners, the target groups those lead to, and each target with its
-//! health. Enter on any row shows all its fields.
+//! health; then this VPC's resource and service network endpoints, the resource
+//! configurations they lead to and those configurations' resource gateways. Enter on any
+//! row shows all its fields.
 
 use super::*;
-use crate::model::lattice::{LatticeListener, LatticeService, LatticeTargetGroup};
+use crate::model::lattice::{
+    LatticeListener, LatticeService, LatticeTargetGroup, ResourceDefinition,
+};
 
 fn state(word: &str, good: &[&str]) -> Cell {
     let ok = good.iter().any(|g| word.eq_ignore_ascii_case(g));
@@ -137,6 +141,82 @@ fn service_rows(out: &mut Vec<Row>, m: &Model, s: &LatticeService, network: Opti
     }
 }
 
+/// Each endpoint, the configurations behind it and their gateways.
+fn endpoint_rows(out: &mut Vec<Row>, m: &Model) {
+    let configs = m.resource_configs.value().map(Vec::as_slice).unwrap_or(&[]);
+    let gateways = m
+        .resource_gateways
+        .value()
+        .map(Vec::as_slice)
+        .unwrap_or(&[]);
+    for e in m.lattice_endpoints.value().into_iter().flatten() {
+        out.push(row(
+            e.id.clone(),
+            vec![
+                state(&e.state, &["available"]),
+                c("endpoint"),
+                cr(&e.id, Role::Accent),
+                c(format!(
+                    "{} · {} · sg {}",
+                    e.kind,
+                    crate::diagnose::finding::list(&e.ips),
+                    e.sg_ids.join(", ")
+                )),
+            ],
+            fields(e),
+        ));
+        for cfg in configs.iter().filter(|c| e.leads_to(c)) {
+            let to = match &cfg.definition {
+                ResourceDefinition::Dns(d) => d.clone(),
+                ResourceDefinition::Ip(ip) => ip.clone(),
+                ResourceDefinition::Arn(a) => a.clone(),
+                ResourceDefinition::Other => "?".into(),
+            };
+            out.push(row(
+                format!("{} {}", e.id, cfg.id),
+                vec![
+                    state(&cfg.status, &["ACTIVE"]),
+                    c("└config"),
+                    cr(&cfg.name, Role::Accent),
+                    c(format!("ports {} · {to}", cfg.port_ranges.join(", "))),
+                ],
+                fields(cfg),
+            ));
+            let Some(gid) = &cfg.gateway_id else {
+                continue;
+            };
+            let id = format!("{} {} {gid}", e.id, cfg.id);
+            out.push(match gateways.iter().find(|g| &g.id == gid) {
+                Some(g) => row(
+                    id,
+                    vec![
+                        state(&g.status, &["ACTIVE"]),
+                        c(" └gateway"),
+                        cr(&g.name, Role::Accent),
+                        c(format!(
+                            "sg {} · {} subnet(s) in {}",
+                            g.sg_ids.join(", "),
+                            g.subnet_ids.len(),
+                            g.vpc_id
+                        )),
+                    ],
+                    fields(g),
+                ),
+                None => row(
+                    id,
+                    vec![
+                        cr("? not read", Role::Unknown),
+                        c(" └gateway"),
+                        cr(gid, Role::Accent),
+                        c(""),
+                    ],
+                    vec![("id".into(), gid.clone())],
+                ),
+            });
+        }
+    }
+}
+
 pub(super) fn lattice(m: &Model) -> Table {
     let mut rows = Vec::new();
     let networks = m.lattice_networks.value().map(Vec::as_slice).unwrap_or(&[]);
@@ -201,6 +281,7 @@ pub(super) fn lattice(m: &Model) -> Table {
     for s in services.iter().filter(|s| s.networks.is_empty()) {
         service_rows(&mut rows, m, s, None);
     }
+    endpoint_rows(&mut rows, m);
     Table {
         columns: vec![("STATUS", 14), ("KIND", 10), ("NAME", 36), ("DETAIL", 0)],
         rows,
@@ -268,5 +349,28 @@ mod tests {
         let network = &lattice(&m).rows[0];
         assert_eq!(network.cells[0].text, "✖ denies all");
         assert!(network.cells[3].text.contains("without a policy"));
+    }
+
+    #[test]
+    fn the_shared_api_shows_its_endpoint_configuration_and_gateway() {
+        let m = DemoEnv::model_at_start(Scenario::LatticeApi);
+        let t = lattice(&m);
+        assert_eq!(
+            names(&t),
+            [
+                "endpoint vpce-0a77ce0000000e0a1",
+                "config eks-api-demo-private",
+                "gateway eks-api",
+            ]
+        );
+        assert!(t.rows.iter().all(|r| r.cells[0].role == Role::Ok));
+        assert!(t.rows[1].cells[3].text.contains("ports 443"));
+        let gateway = &t.rows[2];
+        assert!(
+            gateway
+                .detail
+                .iter()
+                .any(|(k, v)| k == "status" && v == "ACTIVE")
+        );
     }
 }

@@ -17,6 +17,10 @@ Extensions (each used by the Rust tests, and named there):
   GetServiceNetworkVpcAssociation, ListRules and GetRule
   (from moto's own objects), RegisterTargets and ListTargets (kept here, with a status
   set through POST /_ext/lattice-target-status).
+- VPC Lattice resource gateways and resource configurations (GetResourceGateway,
+  GetResourceConfiguration, ListServiceNetworkResourceAssociations), and VPC endpoints of
+  type Resource or ServiceNetwork with their ENIs, all made through
+  POST /_ext/lattice-resources (moto has none of them).
 - state that moto never produces: target health other than `healthy`, interface endpoints
   and transit gateway attachments waiting for acceptance, ENIs `in-use` without an instance, interface endpoint ENIs with
   addresses inside their subnets (moto draws them at random from anywhere).
@@ -52,6 +56,9 @@ FAULTS = {}  # access key id -> {iam action -> kind}
 LATENCY = {}  # access key id -> seconds added before every answer
 HEALTH = {}  # (target group arn, target id) -> (state, reason, description)
 LATTICE_TARGETS = {}  # Lattice target group id -> [{"id", "port", "status", "reasonCode"}]
+RESOURCE_GATEWAYS = {}  # id -> GetResourceGateway's answer
+RESOURCE_CONFIGS = {}  # id -> GetResourceConfiguration's answer
+RESOURCE_ASSOCIATIONS = []  # ListServiceNetworkResourceAssociations' items
 
 _health_for = elbv2_models.FakeTargetGroup.health_for
 
@@ -160,6 +167,10 @@ LATTICE_OPS = [
     ("POST", r"/targetgroups/[^/]+/listtargets", "ListTargets"),
     ("POST", r"/targetgroups/[^/]+/registertargets", "RegisterTargets"),
     ("GET", r"/targetgroups/[^/]+", "GetTargetGroup"),
+    # By id or by ARN, whose slashes arrive decoded.
+    ("GET", r"/resourceconfigurations/.+", "GetResourceConfiguration"),
+    ("GET", r"/resourcegateways/.+", "GetResourceGateway"),
+    ("GET", r"/servicenetworkresourceassociations", "ListServiceNetworkResourceAssociations"),
 ]
 
 
@@ -225,7 +236,83 @@ def lattice_reply(region, op, path, body, query):
         return json_reply({"successful": targets, "unsuccessful": []})
     if op == "ListTargets":
         return json_reply({"items": LATTICE_TARGETS.get(parts[1], [])})
+    if op in ("GetResourceConfiguration", "GetResourceGateway"):
+        # By id or by ARN, whose last part is the id.
+        ident = urllib.parse.unquote(parts[-1])
+        table = RESOURCE_CONFIGS if op == "GetResourceConfiguration" else RESOURCE_GATEWAYS
+        if ident not in table:
+            return error("vpc-lattice", 404, "ResourceNotFoundException", f"{ident} not found")
+        return json_reply(table[ident])
+    if op == "ListServiceNetworkResourceAssociations":
+        network = query.get("serviceNetworkIdentifier", [None])[0]
+        items = [
+            a for a in RESOURCE_ASSOCIATIONS
+            if network is None or network in (a["serviceNetworkId"], a["serviceNetworkArn"])
+        ]
+        return json_reply({"items": items})
     return None
+
+
+def lattice_resources(doc):
+    """A resource gateway, a resource configuration behind it and a VPC endpoint leading
+    to it: of type Resource (to the configuration) or ServiceNetwork (to a network the
+    configuration is associated with). The endpoint's ENIs take the given addresses."""
+    from moto.ec2.models.vpcs import VPCEndPoint
+    from moto.ec2.utils import random_vpc_ep_id
+
+    region = doc["region"]
+    backend = ec2(region)
+
+    def arn(kind, ident):
+        return f"arn:aws:vpc-lattice:{region}:{ACCOUNT}:{kind}/{ident}"
+
+    for gone in doc.get("drop_endpoints", []):
+        backend.vpc_end_points.pop(gone, None)
+    g = doc["gateway"]
+    gid = "rgw-" + uuid.uuid4().hex[:17]
+    RESOURCE_GATEWAYS[gid] = {
+        "id": gid, "arn": arn("resourcegateway", gid), "name": g["name"],
+        "status": g.get("status", "ACTIVE"), "vpcId": g["vpc_id"],
+        "subnetIds": g["subnet_ids"], "securityGroupIds": g["sg_ids"], "ipAddressType": "IPV4",
+    }
+    c = doc["config"]
+    cid = "rcfg-" + uuid.uuid4().hex[:17]
+    cfg_arn = arn("resourceconfiguration", cid)
+    RESOURCE_CONFIGS[cid] = {
+        "id": cid, "arn": cfg_arn, "name": c["name"], "status": c.get("status", "ACTIVE"),
+        "type": "SINGLE", "protocol": "TCP", "resourceGatewayId": gid,
+        "portRanges": c["port_ranges"],
+        "resourceConfigurationDefinition": {
+            "dnsResource": {"domainName": c["dns"], "ipAddressType": "IPV4"}
+        },
+        "customDomainName": c.get("custom_domain"),
+        "allowAssociationToShareableServiceNetwork": True,
+    }
+    e = doc["endpoint"]
+    enis = [
+        backend.create_network_interface(
+            subnet, ip, group_ids=e["sg_ids"], description="VPC Endpoint Interface"
+        ).id
+        for subnet, ip in zip(e["subnet_ids"], e["ips"])
+    ]
+    vid = random_vpc_ep_id()
+    ep = VPCEndPoint(
+        backend, vid, e["vpc_id"], "", e["type"], None, [], list(e["subnet_ids"]), enis,
+        security_group_ids=e["sg_ids"],
+    )
+    ep.state = e.get("state", "available")
+    ep.resource_configuration_arn = cfg_arn if e["type"] == "Resource" else None
+    ep.service_network_arn = e.get("service_network_arn")
+    if ep.service_network_arn:
+        RESOURCE_ASSOCIATIONS.append({
+            "id": "snra-" + uuid.uuid4().hex[:17], "status": "ACTIVE",
+            "serviceNetworkArn": ep.service_network_arn,
+            "serviceNetworkId": ep.service_network_arn.split("/")[-1],
+            "resourceConfigurationId": cid, "resourceConfigurationArn": cfg_arn,
+            "resourceConfigurationName": c["name"],
+        })
+    backend.vpc_end_points[vid] = ep
+    return {"gateway": gid, "config": cid, "config_arn": cfg_arn, "endpoint": vid, "enis": enis}
 
 
 def cbor_reply(status, doc, code=None):
@@ -413,6 +500,8 @@ def control(path, doc):
             if t["id"] == doc["id"]:
                 t["status"] = doc["status"]
                 t["reasonCode"] = doc.get("reason")
+    elif path == "/_ext/lattice-resources":
+        return lattice_resources(doc)
     elif path == "/_ext/cluster-endpoint":
         from moto.eks.models import eks_backends
 

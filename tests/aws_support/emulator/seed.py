@@ -46,6 +46,18 @@ FAULTS = [
 # Faults of the self-managed setup (each implies --self-managed).
 LATTICE_FAULTS = ["not-associated", "no-policy", "prefix-list", "domain", "sg", "no-rules"]
 
+# The EKS API shared through a resource configuration: what each breaks.
+LATTICE_API_FAULTS = [
+    "endpoint-pending",
+    "config-inactive",
+    "port",
+    "wrong-address",
+    "endpoint-sg",
+    "gateway-inactive",
+    "gateway-zone",
+    "gateway-sg",
+]
+
 SELF_MANAGED_FAULTS = [
     "sm-sg",
     "sm-one-down",
@@ -952,6 +964,70 @@ class Seeder:
         }]})
         return ids
 
+    def lattice_api(self, faults, via="resource"):
+        """The healthy cluster's API shared through VPC Lattice instead of PrivateLink: a
+        resource gateway in both of the cluster VPC's subnets, a resource configuration for
+        the endpoint's name on 443 with that name as its custom domain, and in the bastion's
+        VPC an endpoint leading to it (of type Resource, or ServiceNetwork through a
+        network the configuration is associated with). The interface endpoint and its
+        private zone are gone. The cluster's group admits the VPC's range, so the gateway's
+        subnets. Faults: see LATTICE_API_FAULTS."""
+        ids = self.ids
+        host, eks, ops = ids["host"], ids["eks_vpc"], ids["ops_vpc"]
+        zone = ids.pop("zone")
+        for r in self.r53.list_resource_record_sets(HostedZoneId=zone)["ResourceRecordSets"]:
+            if r["Type"] not in ("SOA", "NS"):
+                self.r53.change_resource_record_sets(HostedZoneId=zone, ChangeBatch={
+                    "Changes": [{"Action": "DELETE", "ResourceRecordSet": r}]
+                })
+        self.r53.delete_hosted_zone(Id=zone)
+        gateway_sg = ids["gateway_sg"] = self.sg(eks, "eks-api-resource-gateway", [])
+        if "gateway-sg" in faults:
+            self.ec2.revoke_security_group_ingress(GroupId=ids["cluster_sg"], IpPermissions=[{
+                "IpProtocol": "tcp", "FromPort": 443, "ToPort": 443,
+                "IpRanges": [{"CidrIp": "192.168.0.0/16"}],
+            }])
+        admitted = "10.99.0.0/16" if "endpoint-sg" in faults else "172.20.0.0/16"
+        endpoint_sg = ids["resource_endpoint_sg"] = self.sg(
+            ops, "eks-api-resource-endpoint", [admitted]
+        )
+        network = None
+        if via == "network":
+            kw = dict(
+                endpoint_url=self.url, region_name=self.region,
+                aws_access_key_id="seed", aws_secret_access_key="seed",
+            )
+            lat = boto3.client("vpc-lattice", **kw)
+            network = lat.create_service_network(name="eks-api-share", authType="NONE")["arn"]
+            ids["share_network"] = network
+        eks_subnets = ids["eks_subnets"][:1] if "gateway-zone" in faults else ids["eks_subnets"]
+        ips = ids["resource_endpoint_ips"] = ["172.20.1.60", "172.20.2.60"]
+        made = self.ext("/_ext/lattice-resources", {
+            "region": self.region,
+            "drop_endpoints": [ids["endpoint_id"]],
+            "gateway": {
+                "name": "eks-api", "vpc_id": eks, "subnet_ids": eks_subnets,
+                "sg_ids": [gateway_sg],
+                "status": "UPDATE_FAILED" if "gateway-inactive" in faults else "ACTIVE",
+            },
+            "config": {
+                "name": "eks-api-prod",
+                "status": "CREATE_FAILED" if "config-inactive" in faults else "ACTIVE",
+                "dns": "old-prod.k8s.internal" if "wrong-address" in faults else host,
+                "port_ranges": ["8443"] if "port" in faults else ["443"],
+                "custom_domain": host,
+            },
+            "endpoint": {
+                "vpc_id": ops, "type": "ServiceNetwork" if network else "Resource",
+                "service_network_arn": network, "subnet_ids": ids["ops_subnets"], "ips": ips,
+                "sg_ids": [endpoint_sg],
+                "state": "pendingAcceptance" if "endpoint-pending" in faults else "available",
+            },
+        })
+        ids["gateway"], ids["resource_config"] = made["gateway"], made["config"]
+        ids["resource_endpoint"] = made["endpoint"]
+        return ids
+
     def register(self, tg, ips, port):
         for k in range(0, len(ips), 50):
             self.elb.register_targets(
@@ -971,6 +1047,9 @@ def main():
     p.add_argument("--lattice-fault", action="append", default=[], choices=LATTICE_FAULTS)
     p.add_argument("--lattice-port", type=int, default=80)
     p.add_argument("--lattice-protocol", default="HTTP", choices=["HTTP", "HTTPS"])
+    p.add_argument("--lattice-api", action="store_true")
+    p.add_argument("--lattice-api-fault", action="append", default=[], choices=LATTICE_API_FAULTS)
+    p.add_argument("--lattice-api-via", default="resource", choices=["resource", "network"])
     p.add_argument("--sm-fault", action="append", default=[], choices=SELF_MANAGED_FAULTS)
     p.add_argument("--noise", default="")
     p.add_argument("--second-listener", type=int, default=0, metavar="TARGETS")
@@ -989,6 +1068,8 @@ def main():
         print()
         return
     s.healthy(a.cluster)
+    if a.lattice_api or a.lattice_api_fault:
+        s.lattice_api(a.lattice_api_fault, a.lattice_api_via)
     for i, name in enumerate(a.extra_cluster):
         s.eks.create_cluster(
             name=name,

@@ -38,6 +38,10 @@ async fn dns_answers_per_scenario() {
             Scenario::PhzNotAssociated => {
                 assert_eq!(sample.ips(), ips(&["198.51.100.23", "198.51.100.87"]))
             }
+            // The resource endpoint's own addresses in the bastion's VPC.
+            Scenario::LatticeApi => {
+                assert_eq!(sample.ips(), ips(&["172.20.1.60", "172.20.2.60"]), "{s}")
+            }
             // As EKS publishes a private-only endpoint: its ENI IPs.
             s if s.over_tgw() => {
                 let enis: Vec<IpAddr> = env(s)

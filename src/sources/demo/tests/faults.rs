@@ -124,6 +124,20 @@ fn each_scenario_differs_from_healthy_only_by_its_fault() {
             &["answer_status", "lattice", "security_groups"],
         ),
         (Scenario::LatticeAuthNoPolicy, &["answer_status", "lattice"]),
+        // The API shared through Lattice: PrivateLink gives way to a resource endpoint.
+        (
+            Scenario::LatticeApi,
+            &[
+                "dns",
+                "endpoint_connections",
+                "hosted_zones",
+                "interface_endpoints",
+                "lattice",
+                "reach",
+                "records",
+                "security_groups",
+            ],
+        ),
     ];
     assert_eq!(expected.len(), Scenario::ALL.len());
     let self_managed = world(Scenario::SelfManaged, ZERO);

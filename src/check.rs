@@ -38,6 +38,7 @@ async fn run_to_end(startup: &Startup) -> Result<ExitCode, StartupError> {
                     .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
             );
         }
+        Output::Markdown => print!("{}", report::markdown(&model, &d, env.clock.now())),
         Output::Text => {
             let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
             print!("{}", report::text(&model, &d, color, env.clock.now()));

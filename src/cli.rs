@@ -24,6 +24,13 @@ pub struct Cli {
 pub enum Command {
     /// Collect once, print the path verdict and the findings, and exit with the verdict's code.
     Check(CheckOpts),
+    /// Print a shell completion script, e.g. `eksnet-tui completions bash > /etc/bash_completion.d/eksnet-tui`.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), e.g. `eksnet-tui man | man -l -`.
+    Man,
 }
 
 #[derive(Debug, Args, Clone)]
@@ -106,6 +113,8 @@ pub struct Opts {
 pub enum Output {
     Text,
     Json,
+    /// The verdict, hop table, findings with fixes and what was not checked, for a ticket.
+    Markdown,
 }
 
 fn parse_secs(s: &str) -> Result<Duration, String> {
@@ -208,7 +217,7 @@ const HINT: &str = "run 'eksnet-tui --help' for the accepted flags";
 #[derive(Debug)]
 pub enum Parsed {
     Run(Box<Cli>),
-    /// `--help` or `--version`.
+    /// `--help`, `--version`, a completion script or the manual page.
     Print(String),
 }
 
@@ -252,6 +261,14 @@ where
         args[i] = "--demo=healthy".into();
     }
     match Cli::try_parse_from(args) {
+        Ok(Cli {
+            command: Some(Command::Completions { shell }),
+            ..
+        }) => Ok(Parsed::Print(completions(shell))),
+        Ok(Cli {
+            command: Some(Command::Man),
+            ..
+        }) => Ok(Parsed::Print(man())),
         Ok(cli) => Ok(Parsed::Run(Box::new(cli))),
         Err(e) => match e.kind() {
             ErrorKind::DisplayHelp
@@ -262,6 +279,23 @@ where
             _ => Err(flag_error(&e)),
         },
     }
+}
+
+/// The completion script for `shell`, generated from these flags.
+pub fn completions(shell: clap_complete::Shell) -> String {
+    use clap::CommandFactory;
+    let mut out = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "eksnet-tui", &mut out);
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The manual page, in roff, generated from these flags.
+pub fn man() -> String {
+    use clap::CommandFactory;
+    let mut out = Vec::new();
+    // Rendering into memory cannot fail for want of space.
+    let _ = clap_mangen::Man::new(Cli::command()).render(&mut out);
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 fn ctx_str(e: &clap::Error, kind: ContextKind) -> Option<String> {
@@ -373,7 +407,7 @@ mod tests {
             FlagError::InvalidValue {
                 flag: "--output <OUTPUT>".into(),
                 value: "yaml".into(),
-                accepted: "text, json".into(),
+                accepted: "text, json, markdown".into(),
             }
         );
         let e = err(&["--interval", "-3"]).to_string();

@@ -481,7 +481,7 @@ fn bad_input_exits_3_with_one_line() {
     one_line_error(&["check", "--bogus"], &["unknown flag '--bogus'"]);
     one_line_error(
         &["check", "--demo", "--output", "xml"],
-        &["'xml'", "text, json"],
+        &["'xml'", "text, json, markdown"],
     );
     one_line_error(&["check", "--demo", "--interval", "0"], &["accepted"]);
     one_line_error(&["check", "--demo", "--samples", "0"], &["0"]);

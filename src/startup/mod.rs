@@ -70,7 +70,10 @@ pub fn resolve(cli: Cli) -> Result<Startup, StartupError> {
         themes = themes.into_iter().map(Theme::monochrome).collect();
     }
     let backend = backend(&opts)?;
-    let check = command.as_ref().map(|Command::Check(c)| c);
+    let check = match &command {
+        Some(Command::Check(c)) => Some(c),
+        _ => None,
+    };
     let mut settings = settings(&opts, check, matches!(backend, Backend::Demo(_)));
     match &backend {
         Backend::Demo(scenario) => {
@@ -99,7 +102,8 @@ pub fn resolve(cli: Cli) -> Result<Startup, StartupError> {
     Ok(Startup {
         mode: match command {
             Some(Command::Check(_)) => Mode::Check,
-            None => Mode::Interactive,
+            // Completions and the manual page are printed by `cli::parse`.
+            _ => Mode::Interactive,
         },
         opts,
         config,

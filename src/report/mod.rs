@@ -1,4 +1,8 @@
-//! `check` output: a human report (coloured on a terminal) and a stable JSON document.
+//! `check` output: a human report (coloured on a terminal), a stable JSON document and a
+//! Markdown report for tickets.
+
+mod markdown;
+pub use markdown::markdown;
 
 use crate::diagnose::{Diagnosis, HopStatus, Severity};
 use crate::exit::ExitCode;
@@ -181,24 +185,10 @@ fn severity_color(s: Severity) -> Color {
 
 /// The human report. `color` adds ANSI colours (a terminal without NO_COLOR); `now` heads
 /// it with the tool's version and the source, for a ticket.
-pub fn text(m: &Model, d: &Diagnosis, color: bool, now: chrono::DateTime<chrono::Utc>) -> String {
-    let paint = |s: String, c: Color, bold: bool| -> String {
-        if !color {
-            return s;
-        }
-        let styled = s.with(c);
-        if bold {
-            styled.bold().to_string()
-        } else {
-            styled.to_string()
-        }
-    };
-    let mut out = String::new();
-    let mut line = |s: String| {
-        out.push_str(&s);
-        out.push('\n');
-    };
-    let title = match (m.context.api.server(), m.cluster.value()) {
+/// What was checked, in one line: the cluster (region, account, endpoint mode, name), the
+/// server or the Lattice service.
+fn title(m: &Model) -> String {
+    match (m.context.api.server(), m.cluster.value()) {
         (_, _) if m.context.api.lattice().is_some() => lattice_title(m),
         (Some(srv), _) => srv.title(),
         (None, Some(c)) => format!(
@@ -217,7 +207,27 @@ pub fn text(m: &Model, d: &Diagnosis, color: bool, now: chrono::DateTime<chrono:
                 .map(|e| e.to_string())
                 .unwrap_or_else(|| "loading".into())
         ),
+    }
+}
+
+pub fn text(m: &Model, d: &Diagnosis, color: bool, now: chrono::DateTime<chrono::Utc>) -> String {
+    let paint = |s: String, c: Color, bold: bool| -> String {
+        if !color {
+            return s;
+        }
+        let styled = s.with(c);
+        if bold {
+            styled.bold().to_string()
+        } else {
+            styled.to_string()
+        }
     };
+    let mut out = String::new();
+    let mut line = |s: String| {
+        out.push_str(&s);
+        out.push('\n');
+    };
+    let title = title(m);
     line(format!(
         "eksnet-tui {} · {} · source {}",
         env!("CARGO_PKG_VERSION"),

@@ -31,6 +31,23 @@ pub enum Command {
     },
     /// Print the manual page (roff), e.g. `eksnet-tui man | man -l -`.
     Man,
+    /// Watch one or more clusters and serve the verdicts as Prometheus metrics.
+    Serve(ServeOpts),
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct ServeOpts {
+    /// Address to serve /metrics and /healthz on.
+    #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:9717")]
+    pub listen: SocketAddr,
+    /// A TOML file of [[clusters]] entries (name, region, profile, from-vpc, context, server).
+    #[arg(long, value_name = "PATH")]
+    pub fleet: Option<PathBuf>,
+    /// Seconds between refreshes of each cluster.
+    #[arg(long, value_name = "SECS", default_value = "30", allow_negative_numbers = true, value_parser = parse_secs)]
+    pub every: Duration,
+    #[command(flatten)]
+    pub check: CheckOpts,
 }
 
 #[derive(Debug, Args, Clone)]

@@ -11,6 +11,7 @@ pub mod exit;
 pub mod keymap;
 pub mod model;
 pub mod report;
+pub mod serve;
 pub mod sources;
 pub mod startup;
 pub mod terminal;

@@ -32,6 +32,14 @@ fn run() -> Result<ExitCode, StartupError> {
         return Ok(ExitCode::Ok);
     }
     startup::logging::init(cli.opts.log_file.as_deref())?;
+    if let Some(cli::Command::Serve(serve)) = &cli.command {
+        let targets = eksnet_tui::serve::targets(&cli.opts, serve)?;
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+            .map_err(StartupError::Runtime)?;
+        return runtime.block_on(eksnet_tui::serve::run(targets, serve));
+    }
     let startup = startup::resolve(cli)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

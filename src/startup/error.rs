@@ -65,6 +65,18 @@ pub enum StartupError {
     KubeCa { context: String, why: String },
     #[error("no cluster chosen")]
     NoClusterChosen,
+    #[error(transparent)]
+    Fleet(#[from] crate::serve::fleet::FleetError),
+    #[error("cluster {name}: {source}")]
+    InCluster {
+        name: String,
+        source: Box<StartupError>,
+    },
+    #[error("cannot serve on {addr}: {}", listen_reason(.source))]
+    Listen {
+        addr: std::net::SocketAddr,
+        source: std::io::Error,
+    },
     #[error("the interactive view needs a terminal; use 'eksnet-tui check' for a report")]
     NotATerminal,
     #[error("cannot open log file {}: {source}", .path.display())]
@@ -85,6 +97,19 @@ pub enum StartupError {
 impl StartupError {
     pub fn exit_code(&self) -> ExitCode {
         ExitCode::CannotRun
+    }
+}
+
+fn listen_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::AddrInUse => {
+            "the address is already in use; accepted: a free ADDR:PORT".into()
+        }
+        std::io::ErrorKind::AddrNotAvailable => "no interface of this host has that address".into(),
+        std::io::ErrorKind::PermissionDenied => {
+            "permission denied (a port below 1024 needs privileges)".into()
+        }
+        _ => e.to_string(),
     }
 }
 

@@ -1,0 +1,208 @@
+//! `eksnet-tui serve --listen ADDR`: a headless exporter for Prometheus. Each cluster (from
+//! the flags, a fleet file, or the demo's fleet) is collected and judged as `check` does,
+//! every `--every` seconds, one poller per cluster; `/metrics` serves the result as
+//! OpenMetrics text and `/healthz` says the exporter is alive. Each refresh starts from an
+//! empty model, so memory does not grow with time.
+
+pub mod fleet;
+pub mod metrics;
+
+use crate::cli::{Cli, Command, Opts, ServeOpts};
+use crate::diagnose::diagnose;
+use crate::env::{Env, build_env};
+use crate::exit::ExitCode;
+use crate::sources::collect::{CollectError, collect_once};
+use crate::sources::demo::Scenario;
+use crate::startup::{self, Startup, StartupError};
+use metrics::Metrics;
+use std::sync::Arc;
+
+/// One cluster to watch: the name its metrics carry, and how to read it.
+pub struct Target {
+    pub name: String,
+    pub startup: Startup,
+}
+
+/// `--demo fleet`: every demo scenario, each its own cluster named after it.
+pub const DEMO_FLEET: &str = "fleet";
+
+/// The clusters the flags name, each resolved as `check` resolves its flags.
+pub fn targets(opts: &Opts, serve: &ServeOpts) -> Result<Vec<Target>, StartupError> {
+    let named: Vec<(String, Opts)> = if opts.demo.as_deref() == Some(DEMO_FLEET) {
+        Scenario::ALL
+            .iter()
+            .map(|s| {
+                let mut o = opts.clone();
+                o.demo = Some(s.name().to_string());
+                (s.name().to_string(), o)
+            })
+            .collect()
+    } else if let Some(path) = &serve.fleet {
+        fleet::load(path)?
+            .into_iter()
+            .map(|c| {
+                let mut o = opts.clone();
+                o.region = c.region.or(o.region);
+                o.profile = c.profile.or(o.profile);
+                o.from_vpc = c.from_vpc.or(o.from_vpc);
+                if c.context.is_none() && c.server.is_none() {
+                    o.cluster = Some(c.name.clone());
+                }
+                o.context = c.context;
+                o.server = c.server;
+                (c.name, o)
+            })
+            .collect()
+    } else {
+        let name = opts
+            .cluster
+            .clone()
+            .or_else(|| opts.context.clone())
+            .or_else(|| opts.server.clone())
+            .or_else(|| opts.lattice_service.clone())
+            .or_else(|| opts.demo.clone())
+            .unwrap_or_else(|| "default".into());
+        vec![(name, opts.clone())]
+    };
+    named
+        .into_iter()
+        .map(|(name, opts)| {
+            let cli = Cli {
+                command: Some(Command::Check(serve.check.clone())),
+                opts,
+            };
+            startup::resolve(cli)
+                .map(|startup| Target {
+                    name: name.clone(),
+                    startup,
+                })
+                .map_err(|e| StartupError::InCluster {
+                    name,
+                    source: Box::new(e),
+                })
+        })
+        .collect()
+}
+
+/// Binds `--listen`, reads every cluster once (an unknown one stops here, as in `check`),
+/// then serves until Ctrl-C or SIGTERM.
+pub async fn run(targets: Vec<Target>, serve: &ServeOpts) -> Result<ExitCode, StartupError> {
+    let listener = tokio::net::TcpListener::bind(serve.listen)
+        .await
+        .map_err(|source| StartupError::Listen {
+            addr: serve.listen,
+            source,
+        })?;
+    let addr = listener.local_addr().unwrap_or(serve.listen);
+    let names: Vec<String> = targets.iter().map(|t| t.name.clone()).collect();
+    let metrics = Arc::new(Metrics::new(&names));
+    let mut envs = Vec::new();
+    for t in &targets {
+        let env = build_env(&t.startup)
+            .await
+            .map_err(|e| in_cluster(&t.name, e))?;
+        envs.push(env);
+    }
+    // The first refresh of each, all at once: a cluster that does not exist stops the run.
+    let first = futures::future::join_all(
+        targets
+            .iter()
+            .zip(&envs)
+            .map(|(t, env)| refresh(&t.name, &t.startup, env, &metrics)),
+    )
+    .await;
+    for (t, r) in targets.iter().zip(first) {
+        if let Err(e) = r {
+            return Err(in_cluster(&t.name, StartupError::Cluster(e)));
+        }
+    }
+    println!(
+        "serving http://{addr}/metrics for {} cluster(s)",
+        names.len()
+    );
+    for (t, env) in targets.into_iter().zip(envs) {
+        let metrics = metrics.clone();
+        let every = serve.every;
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(every);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            tick.tick().await;
+            loop {
+                tick.tick().await;
+                let _ = refresh(&t.name, &t.startup, &env, &metrics).await;
+            }
+        });
+    }
+    let server = axum::serve(listener, router(metrics));
+    tokio::select! {
+        r = server => r.map(|()| ExitCode::Ok).map_err(|source| StartupError::Listen {
+            addr: serve.listen,
+            source,
+        }),
+        Ok(code) = crate::exit::signalled() => Ok(code),
+    }
+}
+
+fn in_cluster(name: &str, e: StartupError) -> StartupError {
+    StartupError::InCluster {
+        name: name.to_string(),
+        source: Box::new(e),
+    }
+}
+
+/// One collection and judgement of `name`, recorded in `metrics`. A cluster that cannot be
+/// chosen is an error for the caller; one that cannot be reached is a failed refresh.
+async fn refresh(
+    name: &str,
+    startup: &Startup,
+    env: &Env,
+    metrics: &Metrics,
+) -> Result<(), CollectError> {
+    let got = collect_once(
+        env.api.as_ref(),
+        env.resolver.as_ref(),
+        env.prober.as_ref(),
+        &startup.settings,
+        &env.clock,
+        &env.source,
+    )
+    .await;
+    match got {
+        Ok(model) => {
+            metrics.judged(name, &model, &diagnose(&model));
+            Ok(())
+        }
+        Err(e @ (CollectError::UnknownCluster { .. } | CollectError::ChooseCluster { .. })) => {
+            metrics.failed(name, &e.to_string());
+            Err(e)
+        }
+        Err(e) => {
+            tracing::warn!(cluster = name, "refresh failed: {e}");
+            metrics.failed(name, &e.to_string());
+            Ok(())
+        }
+    }
+}
+
+/// `/metrics` and `/healthz`.
+pub fn router(metrics: Arc<Metrics>) -> axum::Router {
+    use axum::http::header::CONTENT_TYPE;
+    use axum::routing::get;
+    axum::Router::new()
+        .route(
+            "/metrics",
+            get(
+                |axum::extract::State(m): axum::extract::State<Arc<Metrics>>| async move {
+                    (
+                        [(
+                            CONTENT_TYPE,
+                            "application/openmetrics-text; version=1.0.0; charset=utf-8",
+                        )],
+                        m.encode(chrono::Utc::now()),
+                    )
+                },
+            ),
+        )
+        .route("/healthz", get(|| async { "ok\n" }))
+        .with_state(metrics)
+}

@@ -5,7 +5,6 @@ use crate::diagnose::diagnose;
 use crate::env::build_env;
 use crate::exit::ExitCode;
 use crate::report;
-use crate::sources::collect::collect_once;
 use crate::startup::{Startup, StartupError};
 use std::io::IsTerminal;
 
@@ -19,15 +18,7 @@ pub async fn run(startup: &Startup) -> Result<ExitCode, StartupError> {
 
 async fn run_to_end(startup: &Startup) -> Result<ExitCode, StartupError> {
     let env = build_env(startup).await?;
-    let model = collect_once(
-        env.api.as_ref(),
-        env.resolver.as_ref(),
-        env.prober.as_ref(),
-        &startup.settings,
-        &env.clock,
-        &env.source,
-    )
-    .await?;
+    let model = env.collect(&startup.settings).await?;
     let d = diagnose(&model);
     match startup.opts.output {
         Output::Json => {

@@ -22,6 +22,24 @@ pub struct Env {
     pub source: String,
 }
 
+impl Env {
+    /// One collection with these sources, as `check` and each `serve` refresh make it.
+    pub async fn collect(
+        &self,
+        settings: &crate::sources::collect::Settings,
+    ) -> Result<crate::model::Model, crate::sources::collect::CollectError> {
+        crate::sources::collect::collect_once(
+            self.api.as_ref(),
+            self.resolver.as_ref(),
+            self.prober.as_ref(),
+            settings,
+            &self.clock,
+            &self.source,
+        )
+        .await
+    }
+}
+
 /// The account is reached here, so missing credentials fail before any collection.
 pub async fn build_env(startup: &Startup) -> Result<Env, StartupError> {
     let aws = match &startup.backend {

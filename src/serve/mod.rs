@@ -11,7 +11,7 @@ use crate::cli::{Cli, Command, Opts, ServeOpts};
 use crate::diagnose::diagnose;
 use crate::env::{Env, build_env};
 use crate::exit::ExitCode;
-use crate::sources::collect::{CollectError, collect_once};
+use crate::sources::collect::CollectError;
 use crate::sources::demo::Scenario;
 use crate::startup::{self, Startup, StartupError};
 use metrics::Metrics;
@@ -158,16 +158,7 @@ async fn refresh(
     env: &Env,
     metrics: &Metrics,
 ) -> Result<(), CollectError> {
-    let got = collect_once(
-        env.api.as_ref(),
-        env.resolver.as_ref(),
-        env.prober.as_ref(),
-        &startup.settings,
-        &env.clock,
-        &env.source,
-    )
-    .await;
-    match got {
+    match env.collect(&startup.settings).await {
         Ok(model) => {
             metrics.judged(name, &model, &diagnose(&model));
             Ok(())

@@ -271,3 +271,45 @@ pub fn summary(ctx: &Ctx, hop: crate::diagnose::finding::HopName) -> String {
         },
     }
 }
+
+/// The security groups `ids` as read (all of them, else UNKNOWN), and this host as the
+/// source of traffic through them: placed by `--from-vpc`, anywhere in its VPC's range, so
+/// a rule must admit all of it.
+pub(crate) fn groups_from<'a>(
+    ctx: &Ctx<'a>,
+    ids: &[String],
+) -> Result<
+    (
+        Vec<&'a crate::model::SecurityGroup>,
+        crate::diagnose::sg::Source<'a>,
+    ),
+    Missing,
+> {
+    let origin = ctx.origin()?;
+    let sgs = need(&ctx.m.security_groups, Source::SecurityGroups)?;
+    let groups: Vec<_> = sgs.iter().filter(|g| ids.contains(&g.id)).collect();
+    if groups.len() < ids.len() {
+        return Err(Missing::new(
+            format!("security groups {}", list(ids)),
+            format!(
+                "{} did not return them all",
+                Source::SecurityGroups.spec().action()
+            ),
+        ));
+    }
+    let range = match origin.ip {
+        Some(_) => None,
+        None => ctx
+            .m
+            .vpcs
+            .value()
+            .and_then(|v| v.iter().find(|v| v.id == origin.vpc_id))
+            .and_then(|v| v.cidrs.first().copied()),
+    };
+    let from = crate::diagnose::sg::Source {
+        ip: origin.ip,
+        sg_ids: &origin.sg_ids,
+        range,
+    };
+    Ok((groups, from))
+}

@@ -5,7 +5,7 @@
 use super::{network_label, service, shared};
 use crate::diagnose::ctx::{Ctx, need};
 use crate::diagnose::finding::{Finding, HopName, Missing, Severity, list};
-use crate::diagnose::sg::{Allowed, Source as From, tcp_allowed};
+use crate::diagnose::sg::{Allowed, tcp_allowed};
 use crate::model::lattice::{LINK_LOCAL_V4, LINK_LOCAL_V6, is_link_local};
 use crate::model::{DnsOutcome, Source};
 
@@ -94,32 +94,8 @@ pub fn security_groups(ctx: &Ctx) -> Result<Vec<Finding>, Missing> {
     if a.sg_ids.is_empty() {
         return Ok(vec![]);
     }
-    let sgs = need(&ctx.m.security_groups, Source::SecurityGroups)?;
-    let groups: Vec<_> = sgs.iter().filter(|g| a.sg_ids.contains(&g.id)).collect();
-    if groups.len() < a.sg_ids.len() {
-        return Err(Missing::new(
-            format!("security groups {}", list(&a.sg_ids)),
-            format!(
-                "{} did not return them all",
-                Source::SecurityGroups.spec().action()
-            ),
-        ));
-    }
-    // Placed by --from-vpc, this host could be anywhere in its VPC: a rule must admit all of it.
-    let range = match origin.ip {
-        Some(_) => None,
-        None => ctx
-            .m
-            .vpcs
-            .value()
-            .and_then(|v| v.iter().find(|v| v.id == origin.vpc_id))
-            .and_then(|v| v.cidrs.first().copied()),
-    };
-    let from = From {
-        ip: origin.ip,
-        sg_ids: &origin.sg_ids,
-        range,
-    };
+    let (groups, from) = super::groups_from(ctx, &a.sg_ids)?;
+    let range = from.range;
     let mut out = Vec::new();
     for l in &s.listeners {
         match tcp_allowed(&groups, l.port, &from) {

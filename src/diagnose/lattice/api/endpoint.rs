@@ -1,11 +1,10 @@
 //! The `lattice-endpoint` hop: this VPC's endpoint and the resource configuration behind it.
 
 use super::{Shared, found};
-use crate::diagnose::ctx::{Ctx, need};
+use crate::diagnose::ctx::Ctx;
 use crate::diagnose::finding::HopName;
 use crate::diagnose::finding::{Finding, Missing, Severity, list};
-use crate::diagnose::sg::{Allowed, Source as From, admits_some, tcp_allowed};
-use crate::model::Source;
+use crate::diagnose::sg::{Allowed, admits_some, tcp_allowed};
 use crate::model::lattice::{LatticeEndpoint, ResourceDefinition};
 
 const ENDPOINT: Option<HopName> = Some(HopName::LatticeEndpoint);
@@ -100,31 +99,8 @@ fn endpoint_groups(ctx: &Ctx, e: &LatticeEndpoint, port: u16) -> Result<Vec<Find
         return Ok(vec![]);
     }
     let origin = ctx.origin()?;
-    let sgs = need(&ctx.m.security_groups, Source::SecurityGroups)?;
-    let groups: Vec<_> = sgs.iter().filter(|g| e.sg_ids.contains(&g.id)).collect();
-    if groups.len() < e.sg_ids.len() {
-        return Err(Missing::new(
-            format!("security groups {}", list(&e.sg_ids)),
-            format!(
-                "{} did not return them all",
-                Source::SecurityGroups.spec().action()
-            ),
-        ));
-    }
-    let range = match origin.ip {
-        Some(_) => None,
-        None => ctx
-            .m
-            .vpcs
-            .value()
-            .and_then(|v| v.iter().find(|v| v.id == origin.vpc_id))
-            .and_then(|v| v.cidrs.first().copied()),
-    };
-    let from = From {
-        ip: origin.ip,
-        sg_ids: &origin.sg_ids,
-        range,
-    };
+    let (groups, from) = crate::diagnose::lattice::groups_from(ctx, &e.sg_ids)?;
+    let range = from.range;
     match tcp_allowed(&groups, port, &from) {
         Allowed::Yes(_) => Ok(vec![]),
         Allowed::Maybe(why) => Err(Missing::new(

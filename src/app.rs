@@ -19,6 +19,11 @@ pub enum Msg {
     Fetched(Box<Fetched>),
     /// A second passed: ages in the header change.
     Tick,
+    /// A background check of another cluster of the fleet is done.
+    Member {
+        name: String,
+        check: crate::model::fleet::MemberCheck,
+    },
 }
 
 /// What the event loop must do after an update.
@@ -27,6 +32,8 @@ pub enum Effect {
     Refresh,
     /// Put this text on the clipboard (OSC 52).
     Copy(String),
+    /// Show this cluster of the fleet instead (`:clusters`, Enter).
+    Switch(String),
     Quit,
 }
 
@@ -130,6 +137,12 @@ impl App {
                 vec![]
             }
             Msg::Input(_) => vec![],
+            Msg::Member { name, check } => {
+                self.model.fleet.record(&name, check);
+                self.rows.clear();
+                self.dirty = true;
+                vec![]
+            }
         }
     }
 
@@ -253,7 +266,7 @@ impl App {
             Action::PageDown => self.move_selection(PAGE as isize),
             Action::Top => self.move_selection(-(isize::MAX / 2)),
             Action::Bottom => self.move_selection(isize::MAX / 2),
-            Action::Enter => self.enter(),
+            Action::Enter => return self.enter(),
             Action::Back => {
                 if let View::List(k) = self.ui.view() {
                     self.ui.filters.remove(k.name());
@@ -329,8 +342,18 @@ impl App {
         }
     }
 
-    fn enter(&mut self) {
+    fn enter(&mut self) -> Vec<Effect> {
         match self.ui.view().clone() {
+            View::List(Kind::Clusters) => {
+                if let Some((_, row)) = self.selected_row() {
+                    if self.model.fleet.current.as_deref() == Some(row.id.as_str()) {
+                        self.ui.status = Some(format!("{} is on screen", row.id));
+                    } else {
+                        self.ui.status = Some(format!("switching to {}…", row.id));
+                        return vec![Effect::Switch(row.id)];
+                    }
+                }
+            }
             View::Main if self.ui.focus == Pane::Path => {
                 if let Some(h) = self.diagnosis.hops.get(self.ui.hop) {
                     self.ui.push(View::Hop(h.name));
@@ -344,6 +367,7 @@ impl App {
                 }
             }
         }
+        vec![]
     }
 
     /// The fix of the finding a row stands for (its command, when it has one).

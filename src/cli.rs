@@ -40,9 +40,6 @@ pub struct ServeOpts {
     /// Address to serve /metrics and /healthz on.
     #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:9717")]
     pub listen: SocketAddr,
-    /// A TOML file of [[clusters]] entries (name, region, profile, from-vpc, context, server).
-    #[arg(long, value_name = "PATH")]
-    pub fleet: Option<PathBuf>,
     /// Seconds between refreshes of each cluster.
     #[arg(long, value_name = "SECS", default_value = "30", allow_negative_numbers = true, value_parser = parse_secs)]
     pub every: Duration,
@@ -84,6 +81,10 @@ pub struct Opts {
     /// What the probe asks for once connected [default: /livez; / for a Lattice service].
     #[arg(long, global = true, value_name = "PATH", value_parser = parse_probe_path)]
     pub probe_path: Option<String>,
+    /// A TOML file of [[clusters]] entries (name, region, profile, from-vpc, context, server):
+    /// what `serve` watches and `:clusters` switches between.
+    #[arg(long, global = true, value_name = "PATH")]
+    pub fleet: Option<PathBuf>,
     /// AWS region (default: from the environment or profile).
     #[arg(long, global = true, value_name = "REGION")]
     pub region: Option<String>,

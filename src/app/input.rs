@@ -142,7 +142,7 @@ impl App {
                 });
                 if double {
                     self.last_click = None;
-                    self.enter();
+                    return self.enter();
                 } else {
                     self.last_click = Some((now, kind, index));
                 }

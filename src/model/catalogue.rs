@@ -153,6 +153,8 @@ macro_rules! catalogue {
             pub refresh: Refresh,
             /// The proxy settings kubectl on this host would use.
             pub proxy: super::proxy::ProxyEnv,
+            /// The clusters `:clusters` lists, with their background verdicts.
+            pub fleet: super::fleet::Fleet,
         }
 
         impl Model {
@@ -168,6 +170,7 @@ macro_rules! catalogue {
                     eni_sightings: Default::default(),
                     refresh: Refresh::default(),
                     proxy: Default::default(),
+                    fleet: Default::default(),
                 }
             }
 

@@ -4,6 +4,7 @@ pub mod automation;
 pub mod catalogue;
 pub mod cluster;
 pub mod events;
+pub mod fleet;
 pub mod freshness;
 pub mod inputs;
 mod join;

@@ -4,7 +4,6 @@
 //! OpenMetrics text and `/healthz` says the exporter is alive. Each refresh starts from an
 //! empty model, so memory does not grow with time.
 
-pub mod fleet;
 pub mod metrics;
 
 use crate::cli::{Cli, Command, Opts, ServeOpts};
@@ -12,8 +11,7 @@ use crate::diagnose::diagnose;
 use crate::env::{Env, build_env};
 use crate::exit::ExitCode;
 use crate::sources::collect::CollectError;
-use crate::sources::demo::Scenario;
-use crate::startup::{self, Startup, StartupError};
+use crate::startup::{self, Startup, StartupError, fleet};
 use metrics::Metrics;
 use std::sync::Arc;
 
@@ -23,46 +21,21 @@ pub struct Target {
     pub startup: Startup,
 }
 
-/// `--demo fleet`: every demo scenario, each its own cluster named after it.
-pub const DEMO_FLEET: &str = "fleet";
-
 /// The clusters the flags name, each resolved as `check` resolves its flags.
 pub fn targets(opts: &Opts, serve: &ServeOpts) -> Result<Vec<Target>, StartupError> {
-    let named: Vec<(String, Opts)> = if opts.demo.as_deref() == Some(DEMO_FLEET) {
-        Scenario::ALL
-            .iter()
-            .map(|s| {
-                let mut o = opts.clone();
-                o.demo = Some(s.name().to_string());
-                (s.name().to_string(), o)
-            })
-            .collect()
-    } else if let Some(path) = &serve.fleet {
-        fleet::load(path)?
-            .into_iter()
-            .map(|c| {
-                let mut o = opts.clone();
-                o.region = c.region.or(o.region);
-                o.profile = c.profile.or(o.profile);
-                o.from_vpc = c.from_vpc.or(o.from_vpc);
-                if c.context.is_none() && c.server.is_none() {
-                    o.cluster = Some(c.name.clone());
-                }
-                o.context = c.context;
-                o.server = c.server;
-                (c.name, o)
-            })
-            .collect()
-    } else {
-        let name = opts
-            .cluster
-            .clone()
-            .or_else(|| opts.context.clone())
-            .or_else(|| opts.server.clone())
-            .or_else(|| opts.lattice_service.clone())
-            .or_else(|| opts.demo.clone())
-            .unwrap_or_else(|| "default".into());
-        vec![(name, opts.clone())]
+    let named: Vec<(String, Opts)> = match fleet::members(opts)? {
+        Some(members) => members.into_iter().map(|m| (m.name, m.opts)).collect(),
+        None => {
+            let name = opts
+                .cluster
+                .clone()
+                .or_else(|| opts.context.clone())
+                .or_else(|| opts.server.clone())
+                .or_else(|| opts.lattice_service.clone())
+                .or_else(|| opts.demo.clone())
+                .unwrap_or_else(|| "default".into());
+            vec![(name, opts.clone())]
+        }
     };
     named
         .into_iter()

@@ -66,7 +66,7 @@ pub enum StartupError {
     #[error("no cluster chosen")]
     NoClusterChosen,
     #[error(transparent)]
-    Fleet(#[from] crate::serve::fleet::FleetError),
+    Fleet(#[from] crate::startup::fleet::FleetError),
     #[error("cluster {name}: {source}")]
     InCluster {
         name: String,

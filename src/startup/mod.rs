@@ -4,6 +4,7 @@
 
 pub mod api;
 mod error;
+pub mod fleet;
 pub mod logging;
 
 use crate::model::Api;
@@ -50,6 +51,11 @@ pub struct Startup {
     pub settings: Settings,
     /// Poll intervals of the interactive view.
     pub intervals: Intervals,
+    /// The fleet this cluster is one of (`--demo fleet`, `--fleet FILE`), for `:clusters`;
+    /// empty for one cluster.
+    pub fleet: Vec<fleet::Member>,
+    /// This cluster's name in the fleet.
+    pub member: Option<String>,
 }
 
 impl Startup {
@@ -64,6 +70,26 @@ impl Startup {
 
 pub fn resolve(cli: Cli) -> Result<Startup, StartupError> {
     let Cli { command, opts } = cli;
+    if let Some(members) = fleet::members(&opts)? {
+        // One member at a time: the one `--cluster` names; the view starts on the first.
+        let member = match (&opts.cluster, &command) {
+            (Some(name), _) => fleet::pick(&members, name)?.clone(),
+            (None, Some(Command::Check(_))) => {
+                return Err(fleet::FleetError::ChooseMember {
+                    known: members.into_iter().map(|m| m.name).collect(),
+                }
+                .into());
+            }
+            (None, _) => members[0].clone(),
+        };
+        let mut startup = resolve(Cli {
+            command,
+            opts: member.opts,
+        })?;
+        startup.fleet = members;
+        startup.member = Some(member.name);
+        return Ok(startup);
+    }
     let (config, mut themes) = config_and_themes(&opts)?;
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     if no_color {
@@ -111,6 +137,8 @@ pub fn resolve(cli: Cli) -> Result<Startup, StartupError> {
         backend,
         settings,
         intervals,
+        fleet: Vec::new(),
+        member: None,
     })
 }
 

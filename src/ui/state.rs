@@ -21,10 +21,11 @@ pub enum Kind {
     Probes,
     Events,
     Sources,
+    Clusters,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 14] = [
+    pub const ALL: [Kind; 15] = [
         Kind::Findings,
         Kind::Vpcs,
         Kind::Peering,
@@ -39,6 +40,7 @@ impl Kind {
         Kind::Probes,
         Kind::Events,
         Kind::Sources,
+        Kind::Clusters,
     ];
 
     pub fn name(self) -> &'static str {
@@ -57,6 +59,7 @@ impl Kind {
             Kind::Probes => "probes",
             Kind::Events => "events",
             Kind::Sources => "sources",
+            Kind::Clusters => "clusters",
         }
     }
 
@@ -76,6 +79,7 @@ impl Kind {
             Kind::Probes => "Probes",
             Kind::Events => "Event log",
             Kind::Sources => "Sources",
+            Kind::Clusters => "Clusters: Enter switches to one",
         }
     }
 
@@ -86,6 +90,7 @@ impl Kind {
                 || (s.len() >= 2 && k.name().starts_with(&s))
                 || (s == "vpc" && *k == Kind::Vpcs)
                 || (s == "tgw" && *k == Kind::Peering)
+                || (s == "ctx" && *k == Kind::Clusters)
         })
     }
 

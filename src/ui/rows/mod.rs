@@ -194,6 +194,7 @@ pub fn age(now: DateTime<Utc>, at: DateTime<Utc>) -> String {
 
 mod automation;
 mod cache;
+mod fleet;
 mod lattice;
 mod live;
 mod network;
@@ -222,6 +223,7 @@ pub fn build(kind: Kind, m: &Model, d: &Diagnosis) -> Table {
         Kind::Probes => probes(m, d),
         Kind::Events => events(m),
         Kind::Sources => sources::sources(m),
+        Kind::Clusters => fleet::clusters(m, d),
     }
 }
 
@@ -311,6 +313,7 @@ pub fn notes(kind: Kind, m: &Model, d: &Diagnosis, now: DateTime<Utc>) -> Vec<No
         )],
         Kind::Events => vec![],
         Kind::Sources => sources::notes(m, now),
+        Kind::Clusters => fleet::notes(m),
     }
 }
 

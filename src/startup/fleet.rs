@@ -1,4 +1,6 @@
-//! The clusters `serve` watches: a fleet file of `[[clusters]]` entries, or the demo's fleet.
+//! A fleet: the clusters `serve` watches and `:clusters` switches between. From a fleet file
+//! of `[[clusters]]` entries, or the demo's fleet (`--demo fleet`: every scenario as a
+//! cluster of one simulated account).
 //!
 //! ```toml
 //! [[clusters]]
@@ -9,9 +11,84 @@
 //! context = "prod"          # optional, or server = "https://api.k8s.internal:6443"
 //! ```
 
+use crate::cli::Opts;
+use crate::sources::demo::Scenario;
 use crate::toml_error::TomlProblem;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
+
+/// `--demo fleet`: every demo scenario, each its own cluster named after it.
+pub const DEMO_FLEET: &str = "fleet";
+
+/// One cluster of a fleet: the name it is shown and labelled with, where it came from, and
+/// the flags that read it (the command line's, with the entry's keys over them).
+#[derive(Debug, Clone)]
+pub struct Member {
+    pub name: String,
+    pub origin: String,
+    pub opts: Opts,
+}
+
+/// The fleet the flags name (`--demo fleet` or `--fleet FILE`), or `None` for one cluster.
+pub fn members(opts: &Opts) -> Result<Option<Vec<Member>>, FleetError> {
+    if opts.demo.as_deref() == Some(DEMO_FLEET) {
+        return Ok(Some(
+            Scenario::ALL
+                .iter()
+                .map(|s| {
+                    let mut o = opts.clone();
+                    o.demo = Some(s.name().to_string());
+                    o.fleet = None;
+                    o.cluster = None;
+                    Member {
+                        name: s.name().to_string(),
+                        origin: "demo".into(),
+                        opts: o,
+                    }
+                })
+                .collect(),
+        ));
+    }
+    let Some(path) = &opts.fleet else {
+        return Ok(None);
+    };
+    let origin = format!("fleet {}", path.display());
+    Ok(Some(
+        load(path)?
+            .into_iter()
+            .map(|c| {
+                let mut o = opts.clone();
+                o.fleet = None;
+                o.region = c.region.or(o.region);
+                o.profile = c.profile.or(o.profile);
+                o.from_vpc = c.from_vpc.or(o.from_vpc);
+                if c.context.is_none() && c.server.is_none() {
+                    o.cluster = Some(c.name.clone());
+                } else {
+                    o.cluster = None;
+                }
+                o.context = c.context;
+                o.server = c.server;
+                Member {
+                    name: c.name,
+                    origin: origin.clone(),
+                    opts: o,
+                }
+            })
+            .collect(),
+    ))
+}
+
+/// The member `--cluster` names in a fleet; an unknown name lists the known ones.
+pub fn pick<'a>(members: &'a [Member], name: &str) -> Result<&'a Member, FleetError> {
+    members
+        .iter()
+        .find(|m| m.name == name)
+        .ok_or_else(|| FleetError::UnknownMember {
+            name: name.to_string(),
+            known: members.iter().map(|m| m.name.clone()).collect(),
+        })
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
@@ -42,6 +119,10 @@ pub enum FleetError {
     },
     #[error("fleet file {}{problem}; accepted keys in [[clusters]]: name, region, profile, from-vpc, context, server", .path.display())]
     Invalid { path: PathBuf, problem: TomlProblem },
+    #[error("no cluster '{name}' in the fleet; known: {}", .known.join(", "))]
+    UnknownMember { name: String, known: Vec<String> },
+    #[error("the fleet holds {} clusters: choose one with --cluster NAME ({})", .known.len(), .known.join(", "))]
+    ChooseMember { known: Vec<String> },
     #[error("fleet file {}: no [[clusters]] entry; accepted: one or more [[clusters]] tables with a name", .path.display())]
     Empty { path: PathBuf },
 }

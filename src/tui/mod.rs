@@ -1,8 +1,10 @@
 //! The interactive view: input, ticks and source updates in one loop; redraw only when
 //! something visible changed.
 
+pub mod fleet;
+
 use crate::app::{App, Effect, Msg};
-use crate::env::build_env;
+use crate::env::{Env, build_env};
 use crate::exit::ExitCode;
 use crate::model::{Context, Model, Refresh};
 use crate::sources::collect::{CollectError, choose_cluster};
@@ -24,15 +26,26 @@ pub async fn run(startup: &Startup) -> Result<ExitCode, StartupError> {
     if !std::io::stdout().is_terminal() || dumb {
         return Err(StartupError::NotATerminal);
     }
-    let (app, sources) = prepare(startup).await?;
-    event_loop(startup, app, sources)
+    let env = build_env(startup).await?;
+    let members = fleet::members(startup, env.api.as_ref()).await;
+    let (mut app, sources) = prepare(startup, env, true).await?;
+    let current = startup
+        .member
+        .clone()
+        .unwrap_or_else(|| app.model.context.cluster_name.clone());
+    app.model.fleet = fleet::listing(&members, &current);
+    event_loop(startup, app, sources, members)
         .await
         .map_err(StartupError::Terminal)
 }
 
 /// Everything that can fail with a message, before the screen is taken over for good.
-async fn prepare(startup: &Startup) -> Result<(App, Sources), StartupError> {
-    let env = build_env(startup).await?;
+/// Several clusters and nothing to choose between them open a picker when `pick` is set.
+pub async fn prepare(
+    startup: &Startup,
+    env: Env,
+    pick: bool,
+) -> Result<(App, Sources), StartupError> {
     let settings = &startup.settings;
     let chosen = match &settings.api {
         crate::model::Api::Server(s) => Ok(s.label()),
@@ -49,7 +62,7 @@ async fn prepare(startup: &Startup) -> Result<(App, Sources), StartupError> {
     let cluster = match chosen {
         Ok(c) => c,
         // Several clusters and nothing to tell them apart: the operator picks one.
-        Err(CollectError::ChooseCluster { available, .. }) if available.len() > 1 => {
+        Err(CollectError::ChooseCluster { available, .. }) if pick && available.len() > 1 => {
             let (mut term, _guard) = terminal::init().map_err(StartupError::Terminal)?;
             pick_cluster(
                 &mut term,
@@ -117,10 +130,39 @@ async fn pick_cluster(
     }
 }
 
+/// The view of another member of the fleet, keeping the fleet's verdicts and the theme.
+pub async fn switch(
+    members: &[crate::startup::fleet::Member],
+    name: &str,
+    old: &App,
+) -> Result<(Startup, App, Sources), String> {
+    let startup = fleet::startup_of(members, name)?;
+    let env = build_env(&startup).await.map_err(|e| e.to_string())?;
+    let (mut app, sources) = prepare(&startup, env, false)
+        .await
+        .map_err(|e| e.to_string())?;
+    app.model.fleet = old.model.fleet.clone();
+    app.model.fleet.current = Some(name.to_string());
+    app.ui.theme = old.ui.theme;
+    app.size = old.size;
+    app.ui.status = Some(format!("now on {name}"));
+    Ok((startup, app, sources))
+}
+
+/// Stops the background checks when the view ends.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
 async fn event_loop(
     startup: &Startup,
     mut app: App,
     sources: Sources,
+    members: Vec<crate::startup::fleet::Member>,
 ) -> std::io::Result<ExitCode> {
     let clock = crate::clock::Clock::system();
     let (mut term, _guard) = terminal::init()?;
@@ -130,7 +172,11 @@ async fn event_loop(
         clock.now(),
     );
     let (tx, mut rx) = mpsc::channel(256);
-    let pollers = poll::spawn(
+    let (member_tx, mut member_rx) = mpsc::channel(16);
+    let (current_tx, current_rx) =
+        tokio::sync::watch::channel(app.model.fleet.current.clone().unwrap_or_default());
+    let _checks = AbortOnDrop(fleet::spawn_checks(members.clone(), current_rx, member_tx));
+    let mut pollers = poll::spawn(
         sources,
         &app.model.context,
         startup.settings.from_vpc.clone(),
@@ -162,6 +208,7 @@ async fn event_loop(
                 None => break,
             },
             Some(f) = rx.recv() => Msg::Fetched(Box::new(f)),
+            Some(m) = member_rx.recv() => m,
             _ = tick.tick() => Msg::Tick,
             _ = term_sig.recv() => return Ok(ExitCode::Terminated),
             _ = hup_sig.recv() => return Ok(ExitCode::Hangup),
@@ -176,6 +223,28 @@ async fn event_loop(
                     Effect::Quit => return Ok(ExitCode::Ok),
                     Effect::Refresh => pollers.refresh(),
                     Effect::Copy(text) => terminal::copy_osc52(&text)?,
+                    Effect::Switch(name) => match switch(&members, &name, &app).await {
+                        Ok((s, a, sources)) => {
+                            // The new cluster polls at its own flags' intervals.
+                            // The old cluster's pollers stop, and what they had sent is dropped.
+                            let (t, r) = mpsc::channel(256);
+                            pollers = poll::spawn(
+                                sources,
+                                &a.model.context,
+                                s.settings.from_vpc.clone(),
+                                s.intervals.clone(),
+                                t,
+                            );
+                            rx = r;
+                            app = a;
+                            let _ = current_tx.send(name);
+                            app.dirty = true;
+                        }
+                        Err(e) => {
+                            app.ui.status = Some(format!("cannot switch to {name}: {e}"));
+                            app.dirty = true;
+                        }
+                    },
                 }
             }
         }

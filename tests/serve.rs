@@ -1,54 +1,12 @@
 //! `eksnet-tui serve` as an operator runs it: the demo fleet on a loopback port, scraped
 //! over HTTP; and the bad inputs that stop it with exit 3 and one line.
 
-use std::io::{BufRead, BufReader, Read, Write};
+mod serving;
+
+use serving::{bin, serve};
+use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
 use std::time::Duration;
-
-fn bin() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_eksnet-tui"));
-    c.env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("AWS_ACCESS_KEY_ID", "testing")
-        .env("AWS_SECRET_ACCESS_KEY", "testing")
-        .env("AWS_REGION", "eu-west-1");
-    c
-}
-
-/// A running `serve` and the address it printed.
-struct Serving {
-    child: Child,
-    addr: String,
-}
-
-impl Drop for Serving {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn serve(args: &[&str]) -> Serving {
-    let mut child = bin()
-        .arg("serve")
-        .args(["--listen", "127.0.0.1:0"])
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start serve");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let addr = line
-        .split("http://")
-        .nth(1)
-        .and_then(|s| s.split('/').next())
-        .unwrap_or_else(|| panic!("no address in {line:?}"))
-        .to_string();
-    Serving { child, addr }
-}
 
 /// GET `path`: the status line, the headers and the body.
 fn get(addr: &str, path: &str) -> (String, String, String) {

@@ -146,6 +146,14 @@ impl App {
         }
     }
 
+    /// Show `model` instead (a replay's seek): the fleet and the view state stay.
+    pub fn replace_model(&mut self, mut model: Model, now: DateTime<Utc>) {
+        model.fleet = std::mem::take(&mut self.model.fleet);
+        self.model = model;
+        self.rediagnose(now);
+        self.dirty = true;
+    }
+
     /// Re-judge and log verdict changes once the first full collection is in.
     fn rediagnose(&mut self, now: DateTime<Utc>) {
         let before = self.diagnosis.verdict;

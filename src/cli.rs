@@ -23,7 +23,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Collect once, print the path verdict and the findings, and exit with the verdict's code.
-    Check(CheckOpts),
+    Check(CheckArgs),
     /// Print a shell completion script, e.g. `eksnet-tui completions bash > /etc/bash_completion.d/eksnet-tui`.
     Completions {
         #[arg(value_enum)]
@@ -33,6 +33,34 @@ pub enum Command {
     Man,
     /// Watch one or more clusters and serve the verdicts as Prometheus metrics.
     Serve(ServeOpts),
+    /// Open the interactive view over a recording (`--record`): pause, step and seek.
+    Replay {
+        /// The recording, as `--record` wrote it.
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
+}
+
+impl From<CheckOpts> for CheckArgs {
+    fn from(check: CheckOpts) -> Self {
+        Self {
+            check,
+            replay: None,
+            at: None,
+        }
+    }
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub check: CheckOpts,
+    /// Judge a recording (`--record`) instead of collecting: the state at --at, else at its end.
+    #[arg(long, value_name = "FILE")]
+    pub replay: Option<PathBuf>,
+    /// The time to judge the recording at: 2026-11-02T09:41:00Z, 09:41[:30] (UTC), or +5m from its start.
+    #[arg(long, value_name = "TIME", requires = "replay")]
+    pub at: Option<String>,
 }
 
 #[derive(Debug, Args, Clone)]
@@ -122,6 +150,16 @@ pub struct Opts {
     /// Write logs to this file.
     #[arg(long, global = true, value_name = "PATH")]
     pub log_file: Option<PathBuf>,
+    /// Record every update and live sample into this file as JSON Lines, for `replay` and
+    /// `check --replay`.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub record: Option<PathBuf>,
+    /// Rotate the recording once it holds this many megabytes.
+    #[arg(long, global = true, value_name = "MB", default_value_t = 64, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    pub record_max_mb: u64,
+    /// Rotated recordings to keep beside the current one (FILE.1 is the newest).
+    #[arg(long, global = true, value_name = "N", default_value_t = 2, value_parser = clap::value_parser!(u32).range(0..=100))]
+    pub record_keep: u32,
     /// Output format of `check`.
     #[arg(long, global = true, value_enum, default_value_t = Output::Text)]
     pub output: Output,
@@ -332,6 +370,9 @@ fn flag_error(e: &clap::Error) -> FlagError {
             flag: arg(),
             suggestion: ctx_str(e, ContextKind::SuggestedArg),
         },
+        (ErrorKind::MissingRequiredArgument, _) => {
+            FlagError::Invalid(format!("missing {}; {HINT}", arg()))
+        }
         (ErrorKind::InvalidSubcommand, _) => FlagError::UnknownCommand(
             ctx_str(e, ContextKind::InvalidSubcommand).unwrap_or_default(),
         ),

@@ -4,6 +4,7 @@
 use crate::cli::Opts;
 use crate::clock::Clock;
 use crate::model::proxy::ProxyEnv;
+use crate::record::Tap;
 use crate::sources::aws::AwsClient;
 use crate::sources::demo::DemoEnv;
 use crate::sources::dns::{DNS_TIMEOUT, DnsResolver, ResolverSetupError};
@@ -20,6 +21,8 @@ pub struct Env {
     pub clock: Clock,
     /// `demo:<scenario>` or `aws`.
     pub source: String,
+    /// Where collections are recorded (`--record`).
+    pub tap: Option<Tap>,
 }
 
 impl Env {
@@ -35,8 +38,16 @@ impl Env {
             settings,
             &self.clock,
             &self.source,
+            self.tap.as_ref(),
         )
         .await
+    }
+
+    /// The collection of `model` is complete and judged at `now`.
+    pub fn judged(&self, model: &crate::model::Model, now: chrono::DateTime<chrono::Utc>) {
+        if let Some(t) = &self.tap {
+            t.recorder.judged(t.name(model), now);
+        }
     }
 }
 
@@ -52,6 +63,7 @@ pub async fn build_env(startup: &Startup) -> Result<Env, StartupError> {
                 prober: demo,
                 clock,
                 source: format!("demo:{}", scenario.name()),
+                tap: None,
             });
         }
         Backend::Aws(aws) => aws,
@@ -64,6 +76,7 @@ pub async fn build_env(startup: &Startup) -> Result<Env, StartupError> {
         prober,
         clock: Clock::system(),
         source: "aws".into(),
+        tap: None,
     })
 }
 

@@ -10,6 +10,7 @@ pub mod env;
 pub mod exit;
 pub mod keymap;
 pub mod model;
+pub mod record;
 pub mod report;
 pub mod serve;
 pub mod sources;

@@ -32,6 +32,18 @@ fn run() -> Result<ExitCode, StartupError> {
         return Ok(ExitCode::Ok);
     }
     startup::logging::init(cli.opts.log_file.as_deref())?;
+    if let Some(cli::Command::Check(c)) = &cli.command
+        && let Some(file) = &c.replay
+    {
+        return check::replayed(&cli.opts, file, c.at.as_deref());
+    }
+    if let Some(cli::Command::Replay { file }) = &cli.command {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+            .map_err(StartupError::Runtime)?;
+        return runtime.block_on(tui::replay::run(&cli.opts, file));
+    }
     if let Some(cli::Command::Serve(serve)) = &cli.command {
         let targets = eksnet_tui::serve::targets(&cli.opts, serve)?;
         let runtime = tokio::runtime::Builder::new_multi_thread()

@@ -170,4 +170,27 @@ async fn collectors_read_every_part_of_the_topology() {
     // Every call is counted; a cycle stays small and does not grow with the account.
     let calls = c.calls();
     assert!((20..=40).contains(&calls), "{calls} calls");
+    // And counted by the IAM action each needs, every one granted by the policy.
+    let by_action = eksnet_tui::sources::AwsApi::calls(&c);
+    assert_eq!(by_action.values().sum::<u64>(), calls);
+    assert!(by_action.contains_key("ec2:DescribeVpcs"), "{by_action:?}");
+    assert!(
+        by_action.contains_key("elasticloadbalancing:DescribeTargetHealth"),
+        "{by_action:?}"
+    );
+    let policy: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/iam-policy.json"))
+            .unwrap(),
+    )
+    .unwrap();
+    let granted: BTreeSet<&str> = policy["Statement"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|st| st["Action"].as_array().unwrap())
+        .filter_map(|a| a.as_str())
+        .collect();
+    for action in by_action.keys() {
+        assert!(granted.contains(action.as_str()), "{action} is not granted");
+    }
 }

@@ -286,3 +286,35 @@ fn actions_are_named_only_by_the_catalogue_and_the_sdk_calls() {
     }
     assert!(found.is_empty(), "{}", found.join("\n"));
 }
+
+/// The demo counts its calls under the actions the real ones need (`eksnet_api_calls_total`
+/// for `serve --demo`): every one of them is a read the policy grants.
+#[test]
+fn the_demo_counts_its_calls_under_granted_actions() {
+    use eksnet_tui::sources::AwsApi;
+    use eksnet_tui::sources::demo::{DemoEnv, Scenario};
+    let granted = policy_actions();
+    let mut counted = BTreeSet::new();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    for s in Scenario::ALL {
+        let clock = eksnet_tui::clock::Clock::fixed();
+        let env = DemoEnv::new(s, clock);
+        let settings = eksnet_tui::sources::collect::Settings {
+            api: s.api(),
+            cluster: Some(eksnet_tui::sources::demo::CLUSTER.into()),
+            gap: std::time::Duration::ZERO,
+            ..Default::default()
+        };
+        rt.block_on(eksnet_tui::sources::collect::collect_once(
+            &env, &env, &env, &settings, &clock, "demo", None,
+        ))
+        .unwrap();
+        counted.extend(AwsApi::calls(&env).into_keys());
+    }
+    assert!(counted.len() > 30, "{counted:?}");
+    let missing: Vec<_> = counted.difference(&granted).collect();
+    assert!(missing.is_empty(), "counted but not granted: {missing:?}");
+}

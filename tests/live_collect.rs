@@ -62,7 +62,7 @@ async fn collect(api: &DemoEnv, resolver: &dyn Resolver, port: u16, probe: bool)
     };
     let clock = Clock::system();
     let prober = TlsProber::new(clock);
-    collect_once(api, resolver, &prober, &settings, &clock, "test")
+    collect_once(api, resolver, &prober, &settings, &clock, "test", None)
         .await
         .expect("collect")
 }

@@ -42,7 +42,7 @@ async fn collect(protocol: &str, port: u16, ca: Option<&TestCa>) -> Model {
     };
     let clock = Clock::system();
     let prober = TlsProber::new(clock).with_path("/");
-    collect_once(&api, &resolver, &prober, &settings, &clock, "test")
+    collect_once(&api, &resolver, &prober, &settings, &clock, "test", None)
         .await
         .expect("collect")
 }

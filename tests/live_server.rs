@@ -92,7 +92,7 @@ async fn collect(server: ServerApi, dns: &TestDns, port: u16, prober: TlsProber)
         ..Settings::default()
     };
     let clock = Clock::system();
-    collect_once(&api, &resolver, &prober, &settings, &clock, "test")
+    collect_once(&api, &resolver, &prober, &settings, &clock, "test", None)
         .await
         .expect("collect")
 }

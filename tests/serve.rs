@@ -104,6 +104,27 @@ fn the_demo_fleet_is_served_as_openmetrics() {
         value(&body, "eksnet_refresh_age_seconds{cluster=\"healthy\"}")
             .is_some_and(|s| (0.0..60.0).contains(&s))
     );
+    assert_eq!(
+        value(
+            &body,
+            "eksnet_route{cluster=\"healthy\",route=\"privatelink\"}"
+        ),
+        Some(1.0)
+    );
+    // Every action the demo's calls stand for, per cluster.
+    for action in [
+        "eks:DescribeCluster",
+        "elasticloadbalancing:DescribeTargetHealth",
+    ] {
+        assert!(
+            value(
+                &body,
+                &format!("eksnet_api_calls_total{{cluster=\"healthy\",action=\"{action}\"}}")
+            )
+            .is_some_and(|n| n >= 1.0),
+            "{action}"
+        );
+    }
     let (status, _, _) = get(&s.addr, "/nothing");
     assert!(status.contains("404"), "{status}");
 }

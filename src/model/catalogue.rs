@@ -25,10 +25,10 @@ use super::resolver::{ResolverEndpoint, ResolverRule};
 use super::route53::{HostedZone, Record, ZoneAssociations};
 use super::server::Instance;
 use super::{Context, Input};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// How often the interactive view re-reads a source.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Tier {
     /// What changes during a control-plane update: ENIs and target health.
@@ -88,7 +88,7 @@ macro_rules! catalogue {
         }
     )+) => {
         /// A remote source of the model.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
         pub enum Source {
             $($(#[$doc])* $id,)+
         }
@@ -110,7 +110,7 @@ macro_rules! catalogue {
         }
 
         /// One update from a source. Sources send these; only [`Model::apply`] merges them.
-        #[derive(Debug, Clone)]
+        #[derive(Debug, Clone, Serialize, Deserialize)]
         pub enum Fetched {
             $($id(Result<$ty, SourceError>),)+
             Dns(DnsSample),

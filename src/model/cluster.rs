@@ -1,9 +1,9 @@
 //! The EKS cluster, its EKS-owned ENIs, and this host (the origin of every probe).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::net::Ipv4Addr;
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Cluster {
     pub name: String,
     pub arn: String,
@@ -25,7 +25,7 @@ pub struct Cluster {
     pub ca_data: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum EndpointMode {
     Public,
@@ -100,7 +100,7 @@ pub fn endpoint_host(url: &str) -> String {
 }
 
 /// A network interface that EKS owns in a cluster subnet: the private endpoint lives on these.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Eni {
     pub id: String,
     pub ip: Ipv4Addr,
@@ -123,7 +123,7 @@ impl Eni {
 }
 
 /// This host, where the operator stands.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Origin {
     pub vpc_id: String,
     pub subnet_id: Option<String>,

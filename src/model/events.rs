@@ -7,11 +7,11 @@ use super::live::{DnsOutcome, DnsSample, ProbeOutcome, ProbeSample};
 use super::loadable::{ErrorKind, SourceError};
 use super::stats::answer_key;
 use chrono::{DateTime, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::net::Ipv4Addr;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum EventLevel {
     Info,
@@ -20,7 +20,7 @@ pub enum EventLevel {
     Fail,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Event {
     pub at: DateTime<Utc>,
     pub level: EventLevel,

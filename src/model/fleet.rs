@@ -2,16 +2,16 @@
 //! check last gave it. Plain data: who fills it and how it is judged live elsewhere.
 
 use chrono::{DateTime, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Fleet {
     pub members: Vec<FleetMember>,
     /// The member the view shows now.
     pub current: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FleetMember {
     pub name: String,
     /// Where it was listed from: `demo`, `fleet PATH`, `region eu-west-1`, `kubeconfig`.
@@ -20,13 +20,13 @@ pub struct FleetMember {
     pub checked: Option<MemberCheck>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MemberCheck {
     pub at: DateTime<Utc>,
     pub outcome: MemberOutcome,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase", tag = "kind")]
 pub enum MemberOutcome {
     /// The verdict's word (`ok`, `warn`, `fail`, `unknown`) and its one-line summary.

@@ -2,10 +2,10 @@
 //! with, their services (listeners, rules, target groups and targets).
 
 use super::privatelink::normalize_dns_name;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A VPC Lattice service to check, as given: its name, ARN, id, DNS name or custom domain.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LatticeApi {
     pub service: String,
     /// Base64 PEM of a CA for an HTTPS listener whose certificate a public CA did not sign.
@@ -48,7 +48,7 @@ pub fn is_link_local(ip: std::net::IpAddr) -> bool {
 
 /// An AWS-managed prefix list: `com.amazonaws.REGION.vpc-lattice` is where Lattice's
 /// traffic to its targets comes from.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PrefixList {
     pub id: String,
     pub name: String,
@@ -69,7 +69,7 @@ impl PrefixList {
 }
 
 /// This VPC's association with one service network.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LatticeAssociation {
     pub id: String,
     pub network_id: String,
@@ -89,7 +89,7 @@ impl LatticeAssociation {
 }
 
 /// Who may call: `NONE`, or `AWS_IAM` with an auth policy.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LatticeAuth {
     /// `NONE` or `AWS_IAM`.
     pub auth_type: String,
@@ -107,7 +107,7 @@ impl LatticeAuth {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LatticeNetwork {
     pub id: String,
     pub arn: String,
@@ -116,7 +116,7 @@ pub struct LatticeNetwork {
 }
 
 /// What a listener or rule does with a request.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "kebab-case")]
 pub enum LatticeAction {
     /// To these target groups (ids), by weight.
@@ -127,7 +127,7 @@ pub enum LatticeAction {
     Other,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LatticeRule {
     pub id: String,
     pub name: String,
@@ -135,7 +135,7 @@ pub struct LatticeRule {
     pub action: LatticeAction,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LatticeListener {
     pub id: String,
     pub name: String,
@@ -167,13 +167,13 @@ impl LatticeListener {
 }
 
 /// A service's association with a service network.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LatticeMembership {
     pub network_id: String,
     pub status: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LatticeService {
     pub id: String,
     pub arn: String,
@@ -228,7 +228,7 @@ impl LatticeService {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LatticeTarget {
     pub id: String,
     pub port: Option<u16>,
@@ -248,7 +248,7 @@ impl LatticeTarget {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LatticeTargetGroup {
     pub id: String,
     pub arn: String,
@@ -275,7 +275,7 @@ impl LatticeTargetGroup {
 
 /// A VPC endpoint of type `Resource` (to one resource configuration) or `ServiceNetwork`
 /// (to every resource and service of a network) in this host's VPC.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LatticeEndpoint {
     pub id: String,
     /// `Resource` or `ServiceNetwork`.
@@ -306,7 +306,7 @@ impl LatticeEndpoint {
 }
 
 /// What a resource configuration points at.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", content = "value", rename_all = "kebab-case")]
 pub enum ResourceDefinition {
     Dns(String),
@@ -317,7 +317,7 @@ pub enum ResourceDefinition {
 
 /// A resource configuration: a resource (by DNS name, IP or ARN) behind a resource
 /// gateway, shared through Lattice.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ResourceConfig {
     pub id: String,
     pub arn: String,
@@ -356,7 +356,7 @@ impl ResourceConfig {
 }
 
 /// A resource gateway: where Lattice's traffic to a resource enters its VPC.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ResourceGateway {
     pub id: String,
     pub arn: String,

@@ -1,9 +1,9 @@
 //! Network load balancers, listeners, target groups and target health.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::net::Ipv4Addr;
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LoadBalancer {
     pub arn: String,
     pub name: String,
@@ -25,7 +25,7 @@ pub struct LoadBalancer {
     pub sg_on_privatelink: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LbZone {
     pub az: String,
     pub subnet_id: String,
@@ -64,7 +64,7 @@ impl LoadBalancer {
 }
 
 /// The attributes of one load balancer that the path depends on.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LbAttributes {
     pub lb_arn: String,
     /// `load_balancing.cross_zone.enabled`; `None` when the load balancer does not say.
@@ -72,7 +72,7 @@ pub struct LbAttributes {
 }
 
 /// The attributes of one target group that the path depends on.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TgAttributes {
     pub tg_arn: String,
     /// `preserve_client_ip.enabled`; `None` when the group does not say (AWS's default
@@ -90,7 +90,7 @@ impl TgAttributes {
 }
 
 /// One private IP of a load balancer's own ENI.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NlbAddress {
     pub lb_arn: String,
     pub subnet_id: String,
@@ -141,7 +141,7 @@ pub fn api_groups<'a>(
         .collect())
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Listener {
     pub arn: String,
     pub lb_arn: String,
@@ -151,7 +151,7 @@ pub struct Listener {
     pub forwards_to: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TargetGroup {
     pub arn: String,
     pub name: String,
@@ -166,7 +166,7 @@ pub struct TargetGroup {
 }
 
 /// A target group's health check.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HealthCheck {
     /// `TCP`, `HTTP` or `HTTPS`.
     pub protocol: String,
@@ -238,7 +238,7 @@ impl TargetGroup {
 }
 
 /// One registered target and its health as the load balancer sees it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Target {
     pub tg_arn: String,
     /// The target id: an IP for `ip` target groups.

@@ -1,18 +1,18 @@
 //! Live samples taken from this host: DNS answers and endpoint probes, with bounded history.
 
 use chrono::{DateTime, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, VecDeque};
 use std::net::IpAddr;
 use std::time::Duration;
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DnsAnswer {
     pub ip: IpAddr,
     pub ttl: u32,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "detail", rename_all = "kebab-case")]
 pub enum DnsOutcome {
     Answers(Vec<DnsAnswer>),
@@ -24,13 +24,13 @@ pub enum DnsOutcome {
     Error(String),
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DnsSample {
     pub at: DateTime<Utc>,
     pub host: String,
     /// The server that answered, e.g. `169.254.169.253:53`.
     pub server: Option<String>,
-    #[serde(serialize_with = "ser_ms")]
+    #[serde(serialize_with = "ser_ms", deserialize_with = "de_ms")]
     pub latency: Duration,
     pub outcome: DnsOutcome,
     /// The hosts-file line the answers come from, when one pins the name: it overrides DNS.
@@ -39,14 +39,14 @@ pub struct DnsSample {
 }
 
 /// Who issued a presented certificate and to whom.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PeerCert {
     pub issuer: String,
     pub subject: String,
 }
 
 /// Where a hosts file pins a name.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HostsPin {
     pub file: String,
     /// 1-based.
@@ -84,7 +84,7 @@ impl DnsSample {
 }
 
 /// How a probe speaks to an answer after TCP.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ProbeMode {
     /// TLS verified against the API's CA, then HTTP.
@@ -96,7 +96,7 @@ pub enum ProbeMode {
     Http,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "reason", rename_all = "kebab-case")]
 pub enum ProbeOutcome {
     /// The API server answered HTTP (any status).
@@ -106,16 +106,16 @@ pub enum ProbeOutcome {
     HttpFailed(String),
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProbeSample {
     pub at: DateTime<Utc>,
     pub ip: IpAddr,
     pub port: u16,
-    #[serde(serialize_with = "ser_opt_ms")]
+    #[serde(serialize_with = "ser_opt_ms", deserialize_with = "de_opt_ms")]
     pub connect: Option<Duration>,
-    #[serde(serialize_with = "ser_opt_ms")]
+    #[serde(serialize_with = "ser_opt_ms", deserialize_with = "de_opt_ms")]
     pub tls: Option<Duration>,
-    #[serde(serialize_with = "ser_opt_ms")]
+    #[serde(serialize_with = "ser_opt_ms", deserialize_with = "de_opt_ms")]
     pub first_byte: Option<Duration>,
     pub http_status: Option<u16>,
     pub outcome: ProbeOutcome,
@@ -137,6 +137,26 @@ impl ProbeSample {
 
 fn ser_ms<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_f64(d.as_secs_f64() * 1000.0)
+}
+
+/// Milliseconds, as [`ser_ms`] writes them (recordings read them back).
+fn de_ms<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
+    from_ms(f64::deserialize(d)?).map_err(serde::de::Error::custom)
+}
+
+fn from_ms(ms: f64) -> Result<Duration, &'static str> {
+    if ms.is_finite() && ms >= 0.0 {
+        Ok(Duration::from_nanos((ms * 1e6).round() as u64))
+    } else {
+        Err("a duration in milliseconds must be a finite number, not negative")
+    }
+}
+
+fn de_opt_ms<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Duration>, D::Error> {
+    match Option::<f64>::deserialize(d)? {
+        Some(ms) => from_ms(ms).map(Some).map_err(serde::de::Error::custom),
+        None => Ok(None),
+    }
 }
 
 fn ser_opt_ms<S: serde::Serializer>(d: &Option<Duration>, s: S) -> Result<S::Ok, S::Error> {

@@ -1,11 +1,11 @@
 //! The state of one remote value: every pane and rule must handle each case.
 
 use chrono::{DateTime, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// Why a source could not deliver. The kind drives what the operator is told to do.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum ErrorKind {
     /// The caller lacks permission; `action` is the IAM action, e.g. `ec2:DescribeVpcs`.
@@ -24,7 +24,7 @@ pub enum ErrorKind {
     Other,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SourceError {
     #[serde(flatten)]
     pub kind: ErrorKind,
@@ -184,7 +184,7 @@ impl<T> Loadable<T> {
 }
 
 /// Where a remote value stands, without the value.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum LoadState {
     Loading,

@@ -46,10 +46,10 @@ pub use route53::{AliasTarget, HostedZone, Record, ZoneAssociations, ZoneVpc};
 pub use server::{Api, Instance, ServerApi};
 
 use chrono::{DateTime, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// What the user asked to sample live from this host.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LiveMode {
     pub dns: bool,
     pub probe: bool,
@@ -67,7 +67,7 @@ impl LiveMode {
 }
 
 /// Who we are looking at and from where; fixed for a run.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Context {
     pub cluster_name: String,
     pub region: Option<String>,

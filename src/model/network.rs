@@ -1,10 +1,10 @@
 //! VPCs, subnets, route tables, security groups and peering connections.
 
 use ipnet::Ipv4Net;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::net::Ipv4Addr;
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Vpc {
     pub id: String,
     pub name: Option<String>,
@@ -30,7 +30,7 @@ impl Vpc {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Subnet {
     pub id: String,
     pub vpc_id: String,
@@ -42,7 +42,7 @@ pub struct Subnet {
     pub free_ips: u32,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RouteTable {
     pub id: String,
     pub vpc_id: String,
@@ -52,7 +52,7 @@ pub struct RouteTable {
     pub routes: Vec<Route>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Route {
     pub destination: Ipv4Net,
     pub target: RouteTarget,
@@ -66,7 +66,7 @@ impl Route {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", content = "id", rename_all = "kebab-case")]
 pub enum RouteTarget {
     Local,
@@ -112,7 +112,7 @@ pub fn table_for_subnet<'a>(
         .or_else(|| tables.iter().find(|t| t.main && t.vpc_id == vpc_id))
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SecurityGroup {
     pub id: String,
     pub name: String,
@@ -120,7 +120,7 @@ pub struct SecurityGroup {
     pub ingress: Vec<SgRule>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SgRule {
     /// `tcp`, `udp`, `icmp` or `-1` for all.
     pub protocol: String,
@@ -129,7 +129,7 @@ pub struct SgRule {
     pub sources: Vec<SgSource>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", content = "value", rename_all = "kebab-case")]
 pub enum SgSource {
     Cidr(Ipv4Net),
@@ -152,7 +152,7 @@ impl SgRule {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Peering {
     pub id: String,
     /// `active`, `pending-acceptance`, `deleted`, `rejected`, `failed`, `expired`, ...
@@ -161,7 +161,7 @@ pub struct Peering {
     pub accepter: PeerSide,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PeerSide {
     pub vpc_id: String,
     pub owner: Option<String>,
@@ -183,7 +183,7 @@ impl Peering {
 }
 
 /// A network ACL: stateless rules at the subnet boundary, evaluated in number order.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NetworkAcl {
     pub id: String,
     pub vpc_id: String,
@@ -194,7 +194,7 @@ pub struct NetworkAcl {
 }
 
 /// One numbered rule of a network ACL (IPv4 only: IPv6 rules never match this traffic).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AclEntry {
     pub number: i32,
     pub egress: bool,
@@ -366,7 +366,7 @@ mod acl_tests {
 }
 
 /// A VPC's attachment to a transit gateway.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TgwAttachment {
     pub id: String,
     pub tgw_id: String,
@@ -387,13 +387,13 @@ impl TgwAttachment {
 }
 
 /// A transit gateway route table with its routes (static and propagated).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TgwRouteTable {
     pub id: String,
     pub routes: Vec<TgwRoute>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TgwRoute {
     pub destination: Ipv4Net,
     /// `active` or `blackhole`.
@@ -404,7 +404,7 @@ pub struct TgwRoute {
     pub attachments: Vec<TgwRouteAttachment>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TgwRouteAttachment {
     pub attachment_id: String,
     pub resource_id: String,
@@ -482,7 +482,7 @@ mod tgw_tests {
 }
 
 /// A DHCP options set: what a VPC's instances are told to resolve with.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DhcpOptions {
     pub id: String,
     /// `domain-name-servers`; empty means the VPC resolver.

@@ -1,9 +1,9 @@
 //! VPC endpoint services (PrivateLink) and the interface endpoints that use them.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::net::{Ipv4Addr, Ipv6Addr};
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EndpointService {
     pub id: String,
     /// `com.amazonaws.vpce.REGION.vpce-svc-...`
@@ -22,7 +22,7 @@ impl EndpointService {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EndpointConnection {
     pub service_id: String,
     pub endpoint_id: String,
@@ -31,7 +31,7 @@ pub struct EndpointConnection {
     pub owner: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct InterfaceEndpoint {
     pub id: String,
     pub vpc_id: String,
@@ -50,7 +50,7 @@ pub struct InterfaceEndpoint {
 }
 
 /// The private IP of one network interface.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EniAddress {
     pub eni_id: String,
     pub ip: Ipv4Addr,

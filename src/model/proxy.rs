@@ -2,11 +2,11 @@
 //! `HTTPS_PROXY` (else `https_proxy`) for https URLs, unless `NO_PROXY` (else `no_proxy`)
 //! has an entry that covers the host.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::net::IpAddr;
 
 /// One environment variable as found: its name and value.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EnvVar {
     pub name: String,
     pub value: String,
@@ -18,7 +18,7 @@ impl std::fmt::Display for EnvVar {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProxyEnv {
     pub https_proxy: Option<EnvVar>,
     pub no_proxy: Option<EnvVar>,

@@ -2,9 +2,9 @@
 //! queries it covers to other servers before any private hosted zone is consulted.
 
 use crate::model::privatelink::normalize_dns_name;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ResolverRule {
     pub id: String,
     pub name: Option<String>,
@@ -73,7 +73,7 @@ pub fn rule_for<'a>(rules: &'a [ResolverRule], host: &str) -> Option<&'a Resolve
 }
 
 /// An outbound (or inbound) Resolver endpoint.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ResolverEndpoint {
     pub id: String,
     pub name: Option<String>,

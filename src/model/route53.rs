@@ -1,9 +1,9 @@
 //! Route53 private hosted zones and the records that steer the endpoint name.
 
 use crate::model::privatelink::normalize_dns_name;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HostedZone {
     pub id: String,
     /// Zone apex, without the trailing dot.
@@ -13,7 +13,7 @@ pub struct HostedZone {
 }
 
 /// The VPCs one private zone is associated with.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ZoneAssociations {
     pub zone_id: String,
     pub vpcs: Vec<ZoneVpc>,
@@ -28,7 +28,7 @@ pub fn candidate_zone_names(host: &str) -> Vec<String> {
         .collect()
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ZoneVpc {
     pub vpc_id: String,
     pub region: String,
@@ -57,7 +57,7 @@ impl HostedZone {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Record {
     pub zone_id: String,
     pub name: String,
@@ -68,7 +68,7 @@ pub struct Record {
     pub alias: Option<AliasTarget>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AliasTarget {
     pub dns_name: String,
     pub hosted_zone_id: String,

@@ -9,11 +9,11 @@ use super::lb::LoadBalancer;
 use super::privatelink::normalize_dns_name;
 use super::route53::Record;
 use super::{Model, Source};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::net::{IpAddr, Ipv4Addr};
 
 /// Which API the run is about.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Api {
     /// An EKS cluster, read through `eks:DescribeCluster`.
@@ -42,7 +42,7 @@ impl Api {
 }
 
 /// An API server named by URL.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ServerApi {
     /// As given: `https://api.k8s.internal:6443`.
     pub url: String,
@@ -188,7 +188,7 @@ impl Source {
 }
 
 /// An EC2 instance behind the API's NLB: a control-plane node.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Instance {
     pub id: String,
     /// The `Name` tag.
@@ -216,7 +216,7 @@ impl Instance {
 }
 
 /// How the API's NLB was found.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "by", rename_all = "kebab-case")]
 pub enum FoundBy {
     /// The server host is the NLB's own DNS name.

@@ -76,6 +76,18 @@ struct OutcomeLabels {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RouteLabels {
+    cluster: String,
+    route: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct ActionLabels {
+    cluster: String,
+    action: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct ResultLabels {
     cluster: String,
     result: String,
@@ -115,6 +127,7 @@ pub struct Metrics {
     dns_answers: Family<ClassLabels, Counter>,
     dns_lookups: Family<OutcomeLabels, Counter>,
     refreshes: Family<ResultLabels, Counter>,
+    api_calls: Family<ActionLabels, Counter>,
 }
 
 impl Metrics {
@@ -131,6 +144,38 @@ impl Metrics {
             dns_answers: Family::default(),
             dns_lookups: Family::default(),
             refreshes: Family::default(),
+            api_calls: Family::default(),
+        }
+    }
+
+    /// Successful refreshes of `cluster` so far.
+    pub fn refreshes(&self, cluster: &str) -> u64 {
+        self.refreshes
+            .get_or_create(&ResultLabels {
+                cluster: cluster.to_string(),
+                result: "ok".into(),
+            })
+            .get()
+    }
+
+    /// The longest any cluster has gone since its last successful refresh, at `now`.
+    pub fn oldest_refresh(&self, now: DateTime<Utc>) -> Option<chrono::Duration> {
+        let latest = self.latest.lock().unwrap_or_else(|e| e.into_inner());
+        latest
+            .values()
+            .filter_map(|l| l.last_success)
+            .map(|t| now - t)
+            .max()
+    }
+
+    /// `cluster`'s client has made `calls` so far, by action.
+    pub fn calls(&self, cluster: &str, calls: &BTreeMap<String, u64>) {
+        for (action, n) in calls {
+            let c = self.api_calls.get_or_create(&ActionLabels {
+                cluster: cluster.to_string(),
+                action: action.clone(),
+            });
+            c.inc_by(n.saturating_sub(c.get()));
         }
     }
 
@@ -242,7 +287,7 @@ impl Metrics {
         let finding = Family::<FindingLabels, Gauge>::default();
         let source = Family::<SourceLabels, Gauge>::default();
         let age = Family::<ClusterLabel, Gauge<f64, AtomicU64>>::default();
-        let route = Family::<StatusLabels, Gauge>::default();
+        let route = Family::<RouteLabels, Gauge>::default();
         {
             let latest = self.latest.lock().unwrap_or_else(|e| e.into_inner());
             for (cluster, l) in latest.iter() {
@@ -266,9 +311,9 @@ impl Metrics {
                     continue;
                 };
                 route
-                    .get_or_create(&StatusLabels {
+                    .get_or_create(&RouteLabels {
                         cluster: c(),
-                        status: j.route.clone(),
+                        route: j.route.clone(),
                     })
                     .set(1);
                 for (name, status) in &j.hops {
@@ -358,6 +403,11 @@ impl Metrics {
             format!("{p}_dns_lookups"),
             "DNS lookups of the endpoint name, by outcome",
             self.dns_lookups.clone(),
+        );
+        r.register(
+            format!("{p}_api_calls"),
+            "AWS API calls made for the cluster, by IAM action",
+            self.api_calls.clone(),
         );
         let mut out = String::new();
         // Writing into a String cannot fail.

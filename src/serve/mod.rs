@@ -41,7 +41,7 @@ pub fn targets(opts: &Opts, serve: &ServeOpts) -> Result<Vec<Target>, StartupErr
         .into_iter()
         .map(|(name, opts)| {
             let cli = Cli {
-                command: Some(Command::Check(serve.check.clone())),
+                command: Some(Command::Check(serve.check.clone().into())),
                 opts,
             };
             startup::resolve(cli)
@@ -69,11 +69,21 @@ pub async fn run(targets: Vec<Target>, serve: &ServeOpts) -> Result<ExitCode, St
     let addr = listener.local_addr().unwrap_or(serve.listen);
     let names: Vec<String> = targets.iter().map(|t| t.name.clone()).collect();
     let metrics = Arc::new(Metrics::new(&names));
+    // One recording for every cluster, each line naming its cluster.
+    let recorder = targets
+        .first()
+        .map(|t| startup::recorder(&t.startup.opts))
+        .transpose()?
+        .flatten();
     let mut envs = Vec::new();
     for t in &targets {
-        let env = build_env(&t.startup)
+        let mut env = build_env(&t.startup)
             .await
             .map_err(|e| in_cluster(&t.name, e))?;
+        env.tap = recorder.clone().map(|recorder| crate::record::Tap {
+            recorder,
+            cluster: Some(t.name.clone()),
+        });
         envs.push(env);
     }
     // The first refresh of each, all at once: a cluster that does not exist stops the run.
@@ -94,17 +104,7 @@ pub async fn run(targets: Vec<Target>, serve: &ServeOpts) -> Result<ExitCode, St
         names.len()
     );
     for (t, env) in targets.into_iter().zip(envs) {
-        let metrics = metrics.clone();
-        let every = serve.every;
-        tokio::spawn(async move {
-            let mut tick = tokio::time::interval(every);
-            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-            tick.tick().await;
-            loop {
-                tick.tick().await;
-                let _ = refresh(&t.name, &t.startup, &env, &metrics).await;
-            }
-        });
+        tokio::spawn(watch(t, env, metrics.clone(), serve.every));
     }
     let server = axum::serve(listener, router(metrics));
     tokio::select! {
@@ -123,16 +123,30 @@ fn in_cluster(name: &str, e: StartupError) -> StartupError {
     }
 }
 
+/// Refresh `t` every `every`, after the first refresh, which the caller made.
+pub async fn watch(t: Target, env: Env, metrics: Arc<Metrics>, every: std::time::Duration) {
+    let mut tick = tokio::time::interval(every);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    tick.tick().await;
+    loop {
+        tick.tick().await;
+        let _ = refresh(&t.name, &t.startup, &env, &metrics).await;
+    }
+}
+
 /// One collection and judgement of `name`, recorded in `metrics`. A cluster that cannot be
 /// chosen is an error for the caller; one that cannot be reached is a failed refresh.
-async fn refresh(
+pub async fn refresh(
     name: &str,
     startup: &Startup,
     env: &Env,
     metrics: &Metrics,
 ) -> Result<(), CollectError> {
-    match env.collect(&startup.settings).await {
+    let collected = env.collect(&startup.settings).await;
+    metrics.calls(name, &env.api.calls());
+    match collected {
         Ok(model) => {
+            env.judged(&model, env.clock.now());
             metrics.judged(name, &model, &diagnose(&model));
             Ok(())
         }

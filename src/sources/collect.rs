@@ -6,6 +6,8 @@ use super::{AwsApi, ProbeRequest, Prober, Resolver};
 use crate::clock::Clock;
 use crate::model::privatelink::normalize_dns_name;
 use crate::model::{Api, Context, DnsSample, ErrorKind, Fetched, LiveMode, Model, SourceError};
+use crate::record::Tap;
+use chrono::{DateTime, Utc};
 use futures::stream::{self, StreamExt};
 use std::net::IpAddr;
 use std::time::Duration;
@@ -200,6 +202,7 @@ pub async fn collect_once(
     settings: &Settings,
     clock: &Clock,
     source: &str,
+    tap: Option<&Tap>,
 ) -> Result<Model, CollectError> {
     let name = match &settings.api {
         Api::Server(s) => s.label(),
@@ -221,14 +224,25 @@ pub async fn collect_once(
         api: settings.api.clone(),
     });
     model.proxy = prober.proxy();
+    let label = tap.map(|t| t.name(&model).to_string()).unwrap_or_default();
+    let note = |f: &Fetched, at: DateTime<Utc>| {
+        if let Some(t) = tap {
+            t.recorder.update(&label, f, at);
+        }
+    };
+    if let Some(t) = tap {
+        t.recorder.begin(&label, &model, clock.now());
+    }
     // A server named by URL may be found only through its live answers: sample first.
     let server = settings.api.server().is_some();
     if server {
-        sample_dns(resolver, &mut model, settings, clock).await;
+        sample_dns(resolver, &mut model, settings, clock, &note).await;
     }
     let mut graph = Graph::new(settings.from_vpc.clone(), settings.timeout);
     graph
-        .cycle(api, &mut model, Scope::All, clock, None, &mut |_| {})
+        .cycle(api, &mut model, Scope::All, clock, None, &mut |f, at| {
+            note(f, at)
+        })
         .await;
     if let Some(e) = model.unreachable() {
         return Err(CollectError::Unreachable {
@@ -247,12 +261,14 @@ pub async fn collect_once(
     }
 
     if !server {
-        sample_dns(resolver, &mut model, settings, clock).await;
+        sample_dns(resolver, &mut model, settings, clock, &note).await;
     }
     if settings.live.dns && settings.live.probe {
         let port = settings.port.unwrap_or_else(|| model.endpoint_port());
         for f in probe_answers(prober, &model, port).await {
-            model.apply(f, clock.now());
+            let now = clock.now();
+            note(&f, now);
+            model.apply(f, now);
         }
     }
     Ok(model)
@@ -264,6 +280,7 @@ async fn sample_dns(
     model: &mut Model,
     settings: &Settings,
     clock: &Clock,
+    note: &(dyn Fn(&Fetched, DateTime<Utc>) + Sync),
 ) {
     let Some(host) = model.endpoint_host().filter(|_| settings.live.dns) else {
         return;
@@ -272,7 +289,9 @@ async fn sample_dns(
         if i > 0 {
             tokio::time::sleep(settings.gap).await;
         }
-        let sample = resolver.lookup(&host).await;
-        model.apply(Fetched::Dns(sample), clock.now());
+        let sample = Fetched::Dns(resolver.lookup(&host).await);
+        let now = clock.now();
+        note(&sample, now);
+        model.apply(sample, now);
     }
 }

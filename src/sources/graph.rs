@@ -7,6 +7,7 @@ use super::AwsApi;
 use super::fetch::{Keys, fetch};
 use crate::clock::Clock;
 use crate::model::{Derived, Fetched, Model, Origin, Source, SourceError, Tier};
+use chrono::{DateTime, Utc};
 use futures::stream::{FuturesUnordered, StreamExt};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -117,7 +118,7 @@ impl Graph {
     }
 
     /// Run one cycle: apply every update to `model` as it arrives, and send it on `tx` when
-    /// given (false once the receiver is gone). `seen` hears of each update first.
+    /// given (false once the receiver is gone). `seen` hears of each update first, with the time it is merged at.
     pub async fn cycle(
         &mut self,
         api: &dyn AwsApi,
@@ -125,7 +126,7 @@ impl Graph {
         scope: Scope,
         clock: &Clock,
         tx: Option<&mpsc::Sender<Fetched>>,
-        seen: &mut (dyn FnMut(&Fetched) + Send),
+        seen: &mut (dyn FnMut(&Fetched, DateTime<Utc>) + Send),
     ) -> bool {
         let wanted: BTreeSet<Source> = Source::ALL
             .iter()
@@ -234,14 +235,15 @@ async fn deliver(
     update: Fetched,
     clock: &Clock,
     tx: Option<&mpsc::Sender<Fetched>>,
-    seen: &mut (dyn FnMut(&Fetched) + Send),
+    seen: &mut (dyn FnMut(&Fetched, DateTime<Utc>) + Send),
 ) -> bool {
-    seen(&update);
+    let now = clock.now();
+    seen(&update, now);
     if let Some(tx) = tx {
-        model.apply(update.clone(), clock.now());
+        model.apply(update.clone(), now);
         tx.send(update).await.is_ok()
     } else {
-        model.apply(update, clock.now());
+        model.apply(update, now);
         true
     }
 }
@@ -283,7 +285,7 @@ mod tests {
         let started = Instant::now();
         assert!(
             graph
-                .cycle(&env, &mut m, Scope::All, &clock, None, &mut |_| {})
+                .cycle(&env, &mut m, Scope::All, &clock, None, &mut |_, _| {})
                 .await
         );
         assert_eq!(started.elapsed(), 3 * RTT);
@@ -313,7 +315,7 @@ mod tests {
         let mut graph = Graph::new(Some(origin), Duration::from_secs(20));
         let started = Instant::now();
         graph
-            .cycle(&env, &mut m, Scope::All, &clock, None, &mut |_| {})
+            .cycle(&env, &mut m, Scope::All, &clock, None, &mut |_, _| {})
             .await;
         assert_eq!(started.elapsed(), 3 * RTT);
         for s in [
@@ -351,7 +353,7 @@ mod tests {
         let mut graph = Graph::new(Some(origin), Duration::from_secs(20));
         let started = Instant::now();
         graph
-            .cycle(&env, &mut m, Scope::All, &clock, None, &mut |_| {})
+            .cycle(&env, &mut m, Scope::All, &clock, None, &mut |_, _| {})
             .await;
         assert_eq!(started.elapsed(), 6 * RTT);
         for s in Source::ALL {
@@ -373,7 +375,7 @@ mod tests {
         let mut graph = Graph::new(None, Duration::from_secs(20));
         let started = Instant::now();
         graph
-            .cycle(&env, &mut m, Scope::All, &clock, None, &mut |_| {})
+            .cycle(&env, &mut m, Scope::All, &clock, None, &mut |_, _| {})
             .await;
         assert_eq!(started.elapsed(), 4 * RTT);
         assert!(m.origin().is_some());
@@ -384,7 +386,7 @@ mod tests {
     async fn a_fast_cycle_reads_only_the_fast_tier_when_keys_hold() {
         let (clock, env, mut m, mut graph) = setup();
         graph
-            .cycle(&env, &mut m, Scope::All, &clock, None, &mut |_| {})
+            .cycle(&env, &mut m, Scope::All, &clock, None, &mut |_, _| {})
             .await;
         let before = graph.fetches().clone();
         let started = Instant::now();
@@ -396,7 +398,7 @@ mod tests {
                 Scope::Tier(Tier::Fast),
                 &clock,
                 None,
-                &mut |f| seen.extend(f.source()),
+                &mut |f, _| seen.extend(f.source()),
             )
             .await;
         seen.sort();

@@ -47,6 +47,10 @@ pub trait AwsApi: Send + Sync {
             None => "the AWS API".into(),
         }
     }
+    /// Calls made so far, by IAM action (`ec2:DescribeVpcs`); empty where nothing counts.
+    fn calls(&self) -> std::collections::BTreeMap<String, u64> {
+        std::collections::BTreeMap::new()
+    }
     /// The current kubeconfig context, consulted to pick the cluster when none is named.
     fn kube_context(&self) -> Option<aws::KubeContext> {
         None

@@ -154,7 +154,7 @@ async fn collect(
     }
     // The live poller starts the moment the cluster (its host, port and CA) is known.
     let lattice = model.context.api.lattice().cloned();
-    let mut seen = |f: &Fetched| {
+    let mut seen = |f: &Fetched, _| {
         let t = match f {
             Fetched::Cluster(Ok(c)) => Some(LiveTarget {
                 host: c.host(),

@@ -77,6 +77,13 @@ pub enum StartupError {
         addr: std::net::SocketAddr,
         source: std::io::Error,
     },
+    #[error(transparent)]
+    Replay(#[from] crate::record::replay::ReplayError),
+    #[error("cannot record into {}: {source}", .path.display())]
+    Record {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("the interactive view needs a terminal; use 'eksnet-tui check' for a report")]
     NotATerminal,
     #[error("cannot open log file {}: {source}", .path.display())]

@@ -97,7 +97,7 @@ pub fn resolve(cli: Cli) -> Result<Startup, StartupError> {
     }
     let backend = backend(&opts)?;
     let check = match &command {
-        Some(Command::Check(c)) => Some(c),
+        Some(Command::Check(c)) => Some(&c.check),
         _ => None,
     };
     let mut settings = settings(&opts, check, matches!(backend, Backend::Demo(_)));
@@ -222,6 +222,25 @@ fn intervals(opts: &Opts, cfg: &Config) -> Intervals {
         every.fast = Duration::from_secs_f64(r);
     }
     every
+}
+
+/// The recorder `--record` asks for, rotating at `--record-max-mb`.
+pub fn recorder(
+    opts: &Opts,
+) -> Result<Option<std::sync::Arc<crate::record::Recorder>>, StartupError> {
+    let Some(path) = &opts.record else {
+        return Ok(None);
+    };
+    let limits = crate::record::Limits {
+        max_bytes: opts.record_max_mb.saturating_mul(1024 * 1024),
+        keep: opts.record_keep,
+    };
+    crate::record::Recorder::create(path, limits)
+        .map(Some)
+        .map_err(|source| StartupError::Record {
+            path: path.clone(),
+            source,
+        })
 }
 
 #[cfg(test)]

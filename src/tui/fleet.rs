@@ -114,10 +114,13 @@ pub async fn check(m: &Member) -> MemberCheck {
 
 async fn judge(m: &Member) -> Result<MemberOutcome, String> {
     let cli = Cli {
-        command: Some(Command::Check(CheckOpts {
-            samples: 1,
-            timeout: TIMEOUT,
-        })),
+        command: Some(Command::Check(
+            CheckOpts {
+                samples: 1,
+                timeout: TIMEOUT,
+            }
+            .into(),
+        )),
         opts: m.opts.clone(),
     };
     let startup = startup::resolve(cli).map_err(|e| e.to_string())?;

@@ -2,6 +2,7 @@
 //! something visible changed.
 
 pub mod fleet;
+pub mod replay;
 
 use crate::app::{App, Effect, Msg};
 use crate::env::{Env, build_env};
@@ -26,6 +27,7 @@ pub async fn run(startup: &Startup) -> Result<ExitCode, StartupError> {
     if !std::io::stdout().is_terminal() || dumb {
         return Err(StartupError::NotATerminal);
     }
+    let recorder = crate::startup::recorder(&startup.opts)?;
     let env = build_env(startup).await?;
     let members = fleet::members(startup, env.api.as_ref()).await;
     let (mut app, sources) = prepare(startup, env, true).await?;
@@ -34,7 +36,7 @@ pub async fn run(startup: &Startup) -> Result<ExitCode, StartupError> {
         .clone()
         .unwrap_or_else(|| app.model.context.cluster_name.clone());
     app.model.fleet = fleet::listing(&members, &current);
-    event_loop(startup, app, sources, members)
+    event_loop(startup, app, sources, members, recorder)
         .await
         .map_err(StartupError::Terminal)
 }
@@ -163,8 +165,20 @@ async fn event_loop(
     mut app: App,
     sources: Sources,
     members: Vec<crate::startup::fleet::Member>,
+    recorder: Option<std::sync::Arc<crate::record::Recorder>>,
 ) -> std::io::Result<ExitCode> {
     let clock = crate::clock::Clock::system();
+    // Recorded under its name in the fleet, else the cluster's.
+    let label = |app: &App| {
+        app.model
+            .fleet
+            .current
+            .clone()
+            .unwrap_or_else(|| app.model.context.cluster_name.clone())
+    };
+    if let Some(r) = &recorder {
+        r.begin(&label(&app), &app.model, clock.now());
+    }
     let (mut term, _guard) = terminal::init()?;
     let size = term.size()?;
     app.update(
@@ -218,7 +232,11 @@ async fn event_loop(
             msgs.push(Msg::Fetched(Box::new(f)));
         }
         for msg in msgs {
-            for effect in app.update(msg, clock.now()) {
+            let now = clock.now();
+            if let (Some(r), Msg::Fetched(f)) = (&recorder, &msg) {
+                r.update(&label(&app), f, now);
+            }
+            for effect in app.update(msg, now) {
                 match effect {
                     Effect::Quit => return Ok(ExitCode::Ok),
                     Effect::Refresh => pollers.refresh(),
@@ -237,6 +255,9 @@ async fn event_loop(
                             );
                             rx = r;
                             app = a;
+                            if let Some(r) = &recorder {
+                                r.begin(&name, &app.model, clock.now());
+                            }
                             let _ = current_tx.send(name);
                             app.dirty = true;
                         }

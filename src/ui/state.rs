@@ -202,6 +202,8 @@ pub struct UiState {
     /// A one-line message for the footer (copied, unknown command, ...).
     pub status: Option<String>,
     pub theme: usize,
+    /// Where a replay stands (`REPLAY 09:41:07 ▶ 4×`); `None` for a live view.
+    pub replay: Option<String>,
 }
 
 impl Default for UiState {
@@ -219,6 +221,7 @@ impl Default for UiState {
             input: String::new(),
             status: None,
             theme: 0,
+            replay: None,
         }
     }
 }

@@ -44,7 +44,15 @@ pub async fn collect(client: &AwsClient, from_vpc: &str) -> Model {
         live: LiveMode::OFF,
         ..Settings::default()
     };
-    collect_once(client, &NoLive, &NoLive, &settings, &Clock::system(), "aws")
-        .await
-        .expect("collection runs")
+    collect_once(
+        client,
+        &NoLive,
+        &NoLive,
+        &settings,
+        &Clock::system(),
+        "aws",
+        None,
+    )
+    .await
+    .expect("collection runs")
 }

@@ -39,7 +39,7 @@ pub fn updates(s: Scenario, api: Api) -> (Context, Vec<Fetched>) {
         let mut graph = Graph::new(None, std::time::Duration::from_secs(20));
         let mut seen = Vec::new();
         graph
-            .cycle(&env, &mut m, Scope::All, &clock, None, &mut |f| {
+            .cycle(&env, &mut m, Scope::All, &clock, None, &mut |f, _| {
                 seen.push(f.clone())
             })
             .await;

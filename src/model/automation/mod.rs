@@ -8,14 +8,14 @@ pub mod trail;
 pub use trail::{AdvancedSelector, BasicSelector, FieldSelector, Trail, TrailSelectors};
 
 use chrono::{DateTime, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// The CloudTrail event name of an ENI's creation: what a registration rule must match.
 pub const ENI_CREATED: &str = "CreateNetworkInterface";
 
 /// One EventBridge rule on the default bus.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EventRule {
     pub name: String,
     pub arn: String,
@@ -63,7 +63,7 @@ impl EventRule {
 }
 
 /// One target of a rule.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RuleTarget {
     pub rule: String,
     pub id: String,
@@ -92,7 +92,7 @@ pub fn lambda_name(arn: &str) -> Option<&str> {
 }
 
 /// A Lambda function's configuration.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Function {
     pub name: String,
     pub arn: String,
@@ -136,7 +136,7 @@ impl Function {
 }
 
 /// A function's invocations and errors over a window, from CloudWatch (`AWS/Lambda`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FunctionRuns {
     pub function: String,
     pub since: DateTime<Utc>,

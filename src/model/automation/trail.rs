@@ -1,12 +1,12 @@
 //! CloudTrail trails, and whether one hands EventBridge the management write events it
 //! needs to see an ENI created.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The event source of EC2's API calls.
 pub const EC2_EVENTS: &str = "ec2.amazonaws.com";
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Trail {
     pub name: String,
     pub arn: String,
@@ -19,7 +19,7 @@ pub struct Trail {
 }
 
 /// What the trail records.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "selectors", rename_all = "kebab-case")]
 pub enum TrailSelectors {
     /// No selectors set: every management event, as a new trail records.
@@ -28,7 +28,7 @@ pub enum TrailSelectors {
     Advanced(Vec<AdvancedSelector>),
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BasicSelector {
     /// `All`, `ReadOnly`, `WriteOnly`.
     pub read_write: String,
@@ -36,13 +36,13 @@ pub struct BasicSelector {
     pub excluded_sources: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AdvancedSelector {
     pub name: Option<String>,
     pub fields: Vec<FieldSelector>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct FieldSelector {
     pub field: String,
     pub equals: Vec<String>,

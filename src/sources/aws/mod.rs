@@ -153,6 +153,10 @@ impl AwsClient {
 
 #[async_trait]
 impl AwsApi for AwsClient {
+    fn calls(&self) -> std::collections::BTreeMap<String, u64> {
+        self.calls.by_action()
+    }
+
     fn region(&self) -> Option<String> {
         self.region.clone()
     }

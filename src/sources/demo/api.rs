@@ -14,7 +14,7 @@ use crate::model::privatelink::normalize_dns_name;
 use crate::model::{
     Cluster, DhcpOptions, EndpointConnection, EndpointService, Eni, EniAddress, HostedZone,
     Instance, InterfaceEndpoint, LbAttributes, Listener, LoadBalancer, NetworkAcl, NlbAddress,
-    Origin, Peering, Record, ResolverEndpoint, ResolverRule, RouteTable, SecurityGroup,
+    Origin, Peering, Record, ResolverEndpoint, ResolverRule, RouteTable, SecurityGroup, Source,
     SourceError, Subnet, Target, TargetGroup, TgAttributes, TgwAttachment, TgwRouteTable, Vpc,
     ZoneVpc,
 };
@@ -70,8 +70,12 @@ impl AwsApi for DemoEnv {
         Some(REGION.into())
     }
 
+    fn calls(&self) -> std::collections::BTreeMap<String, u64> {
+        DemoEnv::calls(self)
+    }
+
     async fn list_clusters(&self) -> ApiResult<Vec<String>> {
-        self.answer_delay().await;
+        self.answer_delay(Source::RegionClusters, 0).await;
         Ok(self
             .world()
             .clusters
@@ -81,7 +85,7 @@ impl AwsApi for DemoEnv {
     }
 
     async fn describe_cluster(&self, name: &str) -> ApiResult<Cluster> {
-        self.answer_delay().await;
+        self.answer_delay(Source::Cluster, 0).await;
         let w = self.world();
         w.clusters
             .iter()
@@ -97,12 +101,12 @@ impl AwsApi for DemoEnv {
     }
 
     async fn locate_origin(&self) -> ApiResult<Option<Origin>> {
-        self.answer_delay().await;
+        self.answer_delay(Source::Origin, 0).await;
         Ok(Some(self.world().origin))
     }
 
     async fn cluster_enis(&self, cluster: &str) -> ApiResult<Vec<Eni>> {
-        self.answer_delay().await;
+        self.answer_delay(Source::Enis, 0).await;
         let start = self.clock.now()
             - chrono::Duration::milliseconds(super::timeline::millis(self.elapsed()));
         let mut enis = self.world().enis_of(cluster);
@@ -115,30 +119,30 @@ impl AwsApi for DemoEnv {
     }
 
     async fn vpcs(&self, ids: &[String]) -> ApiResult<Vec<Vpc>> {
-        self.answer_delay().await;
+        self.answer_delay(Source::Vpcs, 0).await;
         // The real fetch filters on `vpc-id`, which leaves unknown ids out without an error.
         Ok(in_vpcs(&self.world().vpcs, ids, |v| &v.id))
     }
 
     async fn subnets(&self, vpc_ids: &[String]) -> ApiResult<Vec<Subnet>> {
-        self.answer_delay().await;
+        self.answer_delay(Source::Subnets, 0).await;
         Ok(in_vpcs(&self.world().subnets, vpc_ids, |s| &s.vpc_id))
     }
 
     async fn route_tables(&self, vpc_ids: &[String]) -> ApiResult<Vec<RouteTable>> {
-        self.answer_delay().await;
+        self.answer_delay(Source::RouteTables, 0).await;
         Ok(in_vpcs(&self.world().route_tables, vpc_ids, |t| &t.vpc_id))
     }
 
     async fn tgw_attachments(&self, vpc_ids: &[String]) -> ApiResult<Vec<TgwAttachment>> {
-        self.answer_delay().await;
+        self.answer_delay(Source::TgwAttachments, 0).await;
         Ok(in_vpcs(&self.world().tgw_attachments, vpc_ids, |a| {
             &a.vpc_id
         }))
     }
 
     async fn tgw_routes(&self, route_table_id: &str) -> ApiResult<TgwRouteTable> {
-        self.answer_delay().await;
+        self.answer_delay(Source::TgwRoutes, 0).await;
         let w = self.world();
         by_ids(
             &w.tgw_route_tables,
@@ -150,12 +154,12 @@ impl AwsApi for DemoEnv {
     }
 
     async fn dhcp_options(&self, ids: &[String]) -> ApiResult<Vec<DhcpOptions>> {
-        self.answer_delay().await;
+        self.answer_delay(Source::DhcpOptions, 0).await;
         by_ids(&self.world().dhcp_options, ids, |d| &d.id, "DHCP options")
     }
 
     async fn resolver_rule_ids(&self, vpc_id: &str) -> ApiResult<Vec<String>> {
-        self.answer_delay().await;
+        self.answer_delay(Source::ResolverRules, 0).await;
         Ok(self
             .world()
             .resolver_rules
@@ -166,7 +170,7 @@ impl AwsApi for DemoEnv {
     }
 
     async fn resolver_rule(&self, id: &str) -> ApiResult<ResolverRule> {
-        self.answer_delay().await;
+        self.answer_delay(Source::ResolverRules, 1).await;
         self.world()
             .resolver_rules
             .into_iter()
@@ -176,7 +180,7 @@ impl AwsApi for DemoEnv {
     }
 
     async fn resolver_endpoint(&self, id: &str) -> ApiResult<ResolverEndpoint> {
-        self.answer_delay().await;
+        self.answer_delay(Source::ResolverEndpoints, 0).await;
         self.world()
             .resolver_endpoints
             .into_iter()
@@ -187,12 +191,12 @@ impl AwsApi for DemoEnv {
     }
 
     async fn network_acls(&self, vpc_ids: &[String]) -> ApiResult<Vec<NetworkAcl>> {
-        self.answer_delay().await;
+        self.answer_delay(Source::NetworkAcls, 0).await;
         Ok(in_vpcs(&self.world().network_acls, vpc_ids, |a| &a.vpc_id))
     }
 
     async fn security_groups(&self, ids: &[String]) -> ApiResult<Vec<SecurityGroup>> {
-        self.answer_delay().await;
+        self.answer_delay(Source::SecurityGroups, 0).await;
         by_ids(
             &self.world().security_groups,
             ids,
@@ -202,7 +206,7 @@ impl AwsApi for DemoEnv {
     }
 
     async fn peerings(&self, vpc_ids: &[String]) -> ApiResult<Vec<Peering>> {
-        self.answer_delay().await;
+        self.answer_delay(Source::Peerings, 0).await;
         let touches = |p: &&Peering| {
             vpc_ids
                 .iter()
@@ -218,7 +222,7 @@ impl AwsApi for DemoEnv {
     }
 
     async fn interface_endpoints(&self, vpc_id: &str) -> ApiResult<Vec<InterfaceEndpoint>> {
-        self.answer_delay().await;
+        self.answer_delay(Source::InterfaceEndpoints, 0).await;
         let w = self.world();
         let mut found = in_vpcs(&w.interface_endpoints, &[vpc_id.to_string()], |e| &e.vpc_id);
         for e in &mut found {
@@ -229,7 +233,7 @@ impl AwsApi for DemoEnv {
     }
 
     async fn interface_addresses(&self, eni_ids: &[String]) -> ApiResult<Vec<EniAddress>> {
-        self.answer_delay().await;
+        self.answer_delay(Source::EndpointAddresses, 0).await;
         let all: Vec<EniAddress> = self
             .world()
             .interface_endpoints
@@ -246,12 +250,12 @@ impl AwsApi for DemoEnv {
     }
 
     async fn endpoint_services(&self) -> ApiResult<Vec<EndpointService>> {
-        self.answer_delay().await;
+        self.answer_delay(Source::EndpointServices, 0).await;
         Ok(self.world().endpoint_services)
     }
 
     async fn endpoint_connections(&self, service_id: &str) -> ApiResult<Vec<EndpointConnection>> {
-        self.answer_delay().await;
+        self.answer_delay(Source::EndpointConnections, 0).await;
         Ok(self
             .world()
             .endpoint_connections
@@ -261,7 +265,7 @@ impl AwsApi for DemoEnv {
     }
 
     async fn load_balancers(&self, arns: &[String]) -> ApiResult<Vec<LoadBalancer>> {
-        self.answer_delay().await;
+        self.answer_delay(Source::LoadBalancers, 0).await;
         let w = self.world();
         let mut found = if arns.is_empty() {
             w.load_balancers
@@ -279,7 +283,7 @@ impl AwsApi for DemoEnv {
     }
 
     async fn lb_attributes(&self, lb_arn: &str) -> ApiResult<LbAttributes> {
-        self.answer_delay().await;
+        self.answer_delay(Source::LbAttributes, 0).await;
         let w = self.world();
         known_lb(&w, lb_arn)?;
         let lb = w.load_balancers.iter().find(|lb| lb.arn == lb_arn);
@@ -290,7 +294,7 @@ impl AwsApi for DemoEnv {
     }
 
     async fn nlb_addresses(&self, lb_arns: &[String]) -> ApiResult<Vec<NlbAddress>> {
-        self.answer_delay().await;
+        self.answer_delay(Source::NlbAddresses, 0).await;
         Ok(self
             .world()
             .load_balancers
@@ -310,7 +314,7 @@ impl AwsApi for DemoEnv {
     }
 
     async fn listeners(&self, lb_arn: &str) -> ApiResult<Vec<Listener>> {
-        self.answer_delay().await;
+        self.answer_delay(Source::Listeners, 0).await;
         let w = self.world();
         known_lb(&w, lb_arn)?;
         Ok(w.listeners
@@ -320,7 +324,7 @@ impl AwsApi for DemoEnv {
     }
 
     async fn tg_attributes(&self, tg_arn: &str) -> ApiResult<TgAttributes> {
-        self.answer_delay().await;
+        self.answer_delay(Source::TgAttributes, 0).await;
         let w = self.world();
         let g = w
             .target_groups
@@ -335,7 +339,7 @@ impl AwsApi for DemoEnv {
     }
 
     async fn lattice_associations(&self, vpc_id: &str) -> ApiResult<Vec<LatticeAssociation>> {
-        self.answer_delay().await;
+        self.answer_delay(Source::LatticeAssociations, 0).await;
         Ok(self
             .world()
             .lattice
@@ -346,7 +350,7 @@ impl AwsApi for DemoEnv {
     }
 
     async fn lattice_network(&self, id: &str) -> ApiResult<LatticeNetwork> {
-        self.answer_delay().await;
+        self.answer_delay(Source::LatticeNetworks, 0).await;
         self.world()
             .lattice
             .networks
@@ -356,7 +360,7 @@ impl AwsApi for DemoEnv {
     }
 
     async fn lattice_services(&self, network_id: &str) -> ApiResult<Vec<LatticeService>> {
-        self.answer_delay().await;
+        self.answer_delay(Source::LatticeServices, 0).await;
         Ok(self
             .world()
             .lattice
@@ -370,7 +374,7 @@ impl AwsApi for DemoEnv {
     }
 
     async fn lattice_target_group(&self, id: &str) -> ApiResult<LatticeTargetGroup> {
-        self.answer_delay().await;
+        self.answer_delay(Source::LatticeTargetGroups, 0).await;
         self.world()
             .lattice
             .target_groups
@@ -380,7 +384,7 @@ impl AwsApi for DemoEnv {
     }
 
     async fn lattice_service(&self, name: &str) -> ApiResult<Vec<LatticeService>> {
-        self.answer_delay().await;
+        self.answer_delay(Source::LatticeService, 1).await;
         Ok(self
             .world()
             .lattice
@@ -392,7 +396,7 @@ impl AwsApi for DemoEnv {
     }
 
     async fn lattice_endpoints(&self, vpc_id: &str) -> ApiResult<Vec<LatticeEndpoint>> {
-        self.answer_delay().await;
+        self.answer_delay(Source::LatticeEndpoints, 0).await;
         Ok(self
             .world()
             .lattice
@@ -403,7 +407,7 @@ impl AwsApi for DemoEnv {
     }
 
     async fn resource_configs(&self, target: &str) -> ApiResult<Vec<ResourceConfig>> {
-        self.answer_delay().await;
+        self.answer_delay(Source::ResourceConfigs, 0).await;
         let w = self.world();
         let found: Vec<ResourceConfig> = w
             .lattice
@@ -420,7 +424,7 @@ impl AwsApi for DemoEnv {
     }
 
     async fn resource_gateway(&self, id: &str) -> ApiResult<ResourceGateway> {
-        self.answer_delay().await;
+        self.answer_delay(Source::ResourceGateways, 0).await;
         self.world()
             .lattice
             .resource_gateways
@@ -430,7 +434,7 @@ impl AwsApi for DemoEnv {
     }
 
     async fn prefix_lists(&self, names: &[String]) -> ApiResult<Vec<PrefixList>> {
-        self.answer_delay().await;
+        self.answer_delay(Source::PrefixLists, 0).await;
         Ok(self
             .world()
             .lattice
@@ -441,7 +445,7 @@ impl AwsApi for DemoEnv {
     }
 
     async fn instances(&self, ids: &[String]) -> ApiResult<Vec<Instance>> {
-        self.answer_delay().await;
+        self.answer_delay(Source::Instances, 0).await;
         Ok(self
             .world()
             .instances
@@ -451,7 +455,7 @@ impl AwsApi for DemoEnv {
     }
 
     async fn enis_holding(&self, ips: &[String]) -> ApiResult<Vec<Eni>> {
-        self.answer_delay().await;
+        self.answer_delay(Source::TargetEnis, 0).await;
         Ok(self
             .world()
             .enis
@@ -461,7 +465,7 @@ impl AwsApi for DemoEnv {
     }
 
     async fn target_groups(&self, lb_arn: &str) -> ApiResult<Vec<TargetGroup>> {
-        self.answer_delay().await;
+        self.answer_delay(Source::TargetGroups, 0).await;
         let w = self.world();
         known_lb(&w, lb_arn)?;
         Ok(w.target_groups
@@ -471,7 +475,7 @@ impl AwsApi for DemoEnv {
     }
 
     async fn target_health(&self, tg_arn: &str) -> ApiResult<Vec<Target>> {
-        self.answer_delay().await;
+        self.answer_delay(Source::Targets, 0).await;
         let w = self.world();
         if !w.target_groups.iter().any(|tg| tg.arn == tg_arn) {
             return Err(SourceError::not_found(format!(
@@ -482,7 +486,7 @@ impl AwsApi for DemoEnv {
     }
 
     async fn hosted_zones(&self, name: &str) -> ApiResult<Vec<HostedZone>> {
-        self.answer_delay().await;
+        self.answer_delay(Source::HostedZones, 0).await;
         let name = normalize_dns_name(name);
         Ok(self
             .world()
@@ -497,7 +501,7 @@ impl AwsApi for DemoEnv {
     }
 
     async fn zone_vpcs(&self, zone_id: &str) -> ApiResult<Vec<ZoneVpc>> {
-        self.answer_delay().await;
+        self.answer_delay(Source::ZoneAssociations, 0).await;
         let zone_id = zone_id.trim_start_matches("/hostedzone/");
         self.world()
             .hosted_zones
@@ -510,7 +514,7 @@ impl AwsApi for DemoEnv {
     }
 
     async fn records(&self, zone_id: &str, name: &str) -> ApiResult<Vec<Record>> {
-        self.answer_delay().await;
+        self.answer_delay(Source::Records, 0).await;
         let w = self.world();
         let zone_id = zone_id.trim_start_matches("/hostedzone/");
         if !w.hosted_zones.iter().any(|z| z.id == zone_id) {
@@ -525,12 +529,12 @@ impl AwsApi for DemoEnv {
     }
 
     async fn event_rules(&self) -> ApiResult<Vec<EventRule>> {
-        self.answer_delay().await;
+        self.answer_delay(Source::EventRules, 0).await;
         Ok(self.world().event_rules)
     }
 
     async fn rule_targets(&self, rule: &str) -> ApiResult<Vec<RuleTarget>> {
-        self.answer_delay().await;
+        self.answer_delay(Source::RuleTargets, 0).await;
         let w = self.world();
         if !w.event_rules.iter().any(|r| r.name == rule) {
             return Err(SourceError::not_found(format!(
@@ -544,7 +548,7 @@ impl AwsApi for DemoEnv {
     }
 
     async fn function(&self, arn: &str) -> ApiResult<Function> {
-        self.answer_delay().await;
+        self.answer_delay(Source::Functions, 0).await;
         let name = crate::model::automation::lambda_name(arn).unwrap_or(arn);
         self.world()
             .functions
@@ -554,7 +558,7 @@ impl AwsApi for DemoEnv {
     }
 
     async fn function_runs(&self, names: &[String]) -> ApiResult<Vec<FunctionRuns>> {
-        self.answer_delay().await;
+        self.answer_delay(Source::FunctionRuns, 0).await;
         let w = self.world();
         Ok(super::automation::runs(
             w.scenario,
@@ -565,7 +569,7 @@ impl AwsApi for DemoEnv {
     }
 
     async fn trails(&self) -> ApiResult<Vec<Trail>> {
-        self.answer_delay().await;
+        self.answer_delay(Source::Trails, 0).await;
         Ok(self
             .world()
             .trails
@@ -579,12 +583,12 @@ impl AwsApi for DemoEnv {
     }
 
     async fn trail_logging(&self, arn: &str) -> ApiResult<bool> {
-        self.answer_delay().await;
+        self.answer_delay(Source::Trails, 1).await;
         self.trail(arn).map(|t| t.logging.unwrap_or(false))
     }
 
     async fn trail_selectors(&self, arn: &str) -> ApiResult<TrailSelectors> {
-        self.answer_delay().await;
+        self.answer_delay(Source::Trails, 2).await;
         self.trail(arn).map(|t| t.selectors)
     }
 }

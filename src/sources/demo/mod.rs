@@ -48,6 +48,8 @@ pub struct DemoEnv {
     /// How long each AWS call takes, as from a far-away region.
     latency: Duration,
     rewire: Rewire,
+    /// Calls answered so far, by the IAM action the real call would need.
+    calls: std::sync::Arc<std::sync::Mutex<std::collections::BTreeMap<&'static str, u64>>>,
 }
 
 /// Changes to the simulated account that point it at servers a test runs on loopback.
@@ -81,6 +83,7 @@ impl DemoEnv {
             offset,
             latency: Duration::ZERO,
             rewire: Rewire::default(),
+            calls: Default::default(),
         }
     }
 
@@ -97,7 +100,22 @@ impl DemoEnv {
         self
     }
 
-    async fn answer_delay(&self) {
+    /// Calls answered so far, by action.
+    pub fn calls(&self) -> std::collections::BTreeMap<String, u64> {
+        self.calls
+            .lock()
+            .map(|c| c.iter().map(|(a, n)| (a.to_string(), *n)).collect())
+            .unwrap_or_default()
+    }
+
+    /// One call, of the `nth` action the catalogue names for `source`: counted, and
+    /// answered after the simulated latency.
+    async fn answer_delay(&self, source: crate::model::Source, nth: usize) {
+        let actions = source.spec().actions;
+        let action = actions.get(nth).unwrap_or(&actions[0]);
+        if let Ok(mut c) = self.calls.lock() {
+            *c.entry(action).or_default() += 1;
+        }
         if !self.latency.is_zero() {
             tokio::time::sleep(self.latency).await;
         }
@@ -190,9 +208,11 @@ impl DemoEnv {
                 ..Default::default()
             };
             let source = format!("demo:{}", scenario.name());
-            crate::sources::collect::collect_once(&env, &env, &env, &settings, &clock, &source)
-                .await
-                .expect("the demo names its cluster")
+            crate::sources::collect::collect_once(
+                &env, &env, &env, &settings, &clock, &source, None,
+            )
+            .await
+            .expect("the demo names its cluster")
         })
     }
 }

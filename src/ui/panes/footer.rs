@@ -8,6 +8,15 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
+/// The keys of a replay, which its loop handles before the view's own.
+pub const REPLAY_KEYS: &[(&str, &str)] = &[
+    ("space", "play/pause"),
+    (".", "step"),
+    ("[ ]", "∓1 min"),
+    ("< >", "speed"),
+    ("@", "seek"),
+];
+
 pub fn render(f: &mut Frame, area: Rect, s: &Scene) {
     let t = s.theme;
     let keys = s.keymap;
@@ -49,9 +58,15 @@ pub fn render(f: &mut Frame, area: Rect, s: &Scene) {
             None => {
                 // The first key of each; help lists them all. When they do not fit, the
                 // ones before help and quit give way, so those two always show.
-                let mut entries: Vec<(String, &str)> = keys
-                    .footer(s.ui.context())
-                    .into_iter()
+                let replay = if s.ui.replay.is_some() {
+                    REPLAY_KEYS
+                } else {
+                    &[]
+                };
+                let mut entries: Vec<(String, &str)> = replay
+                    .iter()
+                    .map(|(k, n)| (k.to_string(), *n))
+                    .chain(keys.footer(s.ui.context()))
                     .map(|(label, name)| {
                         let first = label.split('/').next().unwrap_or(&label);
                         let first = if first.is_empty() { "/" } else { first };

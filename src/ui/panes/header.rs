@@ -54,8 +54,12 @@ pub fn render(f: &mut Frame, area: Rect, s: &Scene) {
         }
     };
     // The verdict first; parts that do not fit are left out whole, least needed first.
+    let replay =
+        s.ui.replay
+            .iter()
+            .map(|r| (0, Span::styled(r.clone(), t.warn())));
     let line1 = fitted(
-        vec![
+        [
             (0, Span::styled("eksnet-tui", t.title())),
             (
                 0,
@@ -68,11 +72,16 @@ pub fn render(f: &mut Frame, area: Rect, s: &Scene) {
                     status_style(t, d.verdict),
                 ),
             ),
-            (1, Span::styled(m.context.cluster_name.clone(), t.accent())),
+        ]
+        .into_iter()
+        .chain(replay)
+        .chain([
+            (1, Span::styled(cluster_label(m), t.accent())),
             (4, Span::styled(format!("{region} · {account}"), t.text())),
             (3, Span::styled(mode, t.text())),
             (2, Span::styled(origin, t.text())),
-        ],
+        ])
+        .collect(),
         sep(),
         area.width,
     );
@@ -108,6 +117,17 @@ pub fn render(f: &mut Frame, area: Rect, s: &Scene) {
     }
     let line2 = fitted(parts, sep(), area.width);
     f.render_widget(Paragraph::new(vec![line1, line2]), area);
+}
+
+/// The cluster's name, after its name in the fleet when that differs (`--demo fleet` holds
+/// one cluster name in every member).
+fn cluster_label(m: &crate::model::Model) -> String {
+    match m.fleet.current.as_deref() {
+        Some(member) if member != m.context.cluster_name => {
+            format!("{member} · {}", m.context.cluster_name)
+        }
+        _ => m.context.cluster_name.clone(),
+    }
 }
 
 /// The parts that fit in `width`, joined by `sep`; what must stay is cut with `…` if it

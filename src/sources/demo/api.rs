@@ -592,13 +592,3 @@ impl AwsApi for DemoEnv {
         self.trail(arn).map(|t| t.selectors)
     }
 }
-
-impl DemoEnv {
-    fn trail(&self, arn: &str) -> ApiResult<Trail> {
-        self.world()
-            .trails
-            .into_iter()
-            .find(|t| t.arn == arn || t.name == arn)
-            .ok_or_else(|| SourceError::not_found(format!("Unknown trail: {arn}")))
-    }
-}

@@ -220,3 +220,14 @@ pub fn runs(
         })
         .collect()
 }
+
+impl super::DemoEnv {
+    /// The trail named or ARN'd `arn`, as CloudTrail finds it.
+    pub(super) fn trail(&self, arn: &str) -> crate::sources::ApiResult<Trail> {
+        self.world()
+            .trails
+            .into_iter()
+            .find(|t| t.arn == arn || t.name == arn)
+            .ok_or_else(|| crate::model::SourceError::not_found(format!("Unknown trail: {arn}")))
+    }
+}

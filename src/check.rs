@@ -42,12 +42,18 @@ pub fn replayed(opts: &Opts, file: &Path, at: Option<&str>) -> Result<ExitCode, 
     }
     let cluster = rec.cluster(opts.cluster.as_deref())?;
     let now = rec.time(&cluster, at)?;
-    let Some(model) = rec.state_at(&cluster, now) else {
+    let Some(mut model) = rec.state_at(&cluster, now) else {
         return Err(ReplayError::Empty {
             path: file.to_path_buf(),
         }
         .into());
     };
+    // A report pasted from a recording says so.
+    model.context.source = format!(
+        "{} · replayed from {}",
+        model.context.source,
+        file.display()
+    );
     Ok(print(&model, &opts.output, now))
 }
 

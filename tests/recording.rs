@@ -45,7 +45,14 @@ fn a_recorded_check_replays_to_the_same_report_and_exit_code() {
                 "check", "--demo", scenario, "--record", f, "--output", output,
             ]);
             let replayed = run(&["check", "--replay", f, "--output", output]);
-            assert_eq!(stdout(&live), stdout(&replayed), "{scenario} {output}");
+            let said = stdout(&replayed);
+            let mark = format!(" · replayed from {f}");
+            assert!(said.contains(&mark), "{said}");
+            assert_eq!(
+                stdout(&live),
+                said.replace(&mark, ""),
+                "{scenario} {output}"
+            );
             assert_eq!(live.status.code(), replayed.status.code(), "{scenario}");
             assert!(stderr(&replayed).is_empty(), "{}", stderr(&replayed));
         }

@@ -240,4 +240,19 @@ fn the_replay_view_pauses_steps_and_seeks() {
     );
     // Keys the replay does not take are the view's.
     assert!(!key(&mut replay, &mut app, 'j'));
+    // The screen says it is a replay and offers its keys, and no refresh.
+    let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 40)).unwrap();
+    term.draw(|f| app.render(f, replay.now)).unwrap();
+    let screen: String = term
+        .backend()
+        .buffer()
+        .content()
+        .iter()
+        .map(|c| c.symbol())
+        .collect();
+    assert!(
+        screen.contains("REPLAY") && screen.contains("play/pause"),
+        "{screen}"
+    );
+    assert!(!screen.contains("refresh"), "{screen}");
 }

@@ -8,13 +8,26 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-/// The keys of a replay, which its loop handles before the view's own.
-pub const REPLAY_KEYS: &[(&str, &str)] = &[
-    ("space", "play/pause"),
-    (".", "step"),
-    ("[ ]", "∓1 min"),
-    ("< >", "speed"),
-    ("@", "seek"),
+/// The keys of a replay, which its loop handles before the view's own: the key, its name
+/// in the footer, and its help.
+pub const REPLAY_KEYS: &[(&str, &str, &str)] = &[
+    (
+        "space",
+        "play/pause",
+        "play or pause (at the end: from the start)",
+    ),
+    (
+        ".",
+        "step",
+        "pause and apply the next line of the recording",
+    ),
+    ("[ ]", "∓1 min", "seek a minute back or forth"),
+    ("< >", "speed", "halve or double the speed (1× to 256×)"),
+    (
+        "@",
+        "seek",
+        "seek to a time: 09:41, 09:41:30, +5m, or an RFC 3339 time",
+    ),
 ];
 
 pub fn render(f: &mut Frame, area: Rect, s: &Scene) {
@@ -65,8 +78,13 @@ pub fn render(f: &mut Frame, area: Rect, s: &Scene) {
                 };
                 let mut entries: Vec<(String, &str)> = replay
                     .iter()
-                    .map(|(k, n)| (k.to_string(), *n))
-                    .chain(keys.footer(s.ui.context()))
+                    .map(|(k, n, _)| (k.to_string(), *n))
+                    // A replay reads nothing: there is nothing to refresh.
+                    .chain(
+                        keys.footer(s.ui.context())
+                            .into_iter()
+                            .filter(|(_, n)| replay.is_empty() || *n != "refresh"),
+                    )
                     .map(|(label, name)| {
                         let first = label.split('/').next().unwrap_or(&label);
                         let first = if first.is_empty() { "/" } else { first };

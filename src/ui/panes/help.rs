@@ -42,6 +42,15 @@ pub fn render(f: &mut Frame, area: Rect, s: &Scene) {
     // Wrapped help lines hang under their text, not under the keys.
     let room = w.saturating_sub(2) as usize;
     let mut lines: Vec<Line> = Vec::new();
+    if s.ui.replay.is_some() {
+        lines.push(Line::styled("in a replay", t.title()));
+        for (keys, _, help) in super::footer::REPLAY_KEYS {
+            lines.push(Line::from(vec![
+                Span::styled(format!("{keys:>9}  "), t.accent()),
+                Span::styled(help.to_string(), t.text()),
+            ]));
+        }
+    }
     for (name, ctx, members) in groups() {
         if members.is_empty() {
             continue;

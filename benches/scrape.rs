@@ -1,10 +1,11 @@
 //! A scrape of `serve`'s /metrics for 20 demo clusters, over HTTP on loopback: the median
 //! must stay under 2 ms. Prints the median and p95 of 200 scrapes, and of the encoding alone.
 
+mod support;
+
 use eksnet_tui::diagnose::diagnose;
 use eksnet_tui::serve::metrics::Metrics;
 use eksnet_tui::sources::demo::{DemoEnv, Scenario};
-use std::io::{Read, Write};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -47,15 +48,7 @@ fn main() {
     let scrape: Vec<Duration> = (0..SCRAPES)
         .map(|_| {
             let t = Instant::now();
-            let mut s = std::net::TcpStream::connect(addr).unwrap();
-            write!(
-                s,
-                "GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
-            )
-            .unwrap();
-            let mut body = Vec::new();
-            s.read_to_end(&mut body).unwrap();
-            bytes = body.len();
+            bytes = support::scrape(addr);
             t.elapsed()
         })
         .collect();

@@ -2,10 +2,9 @@
 //! 10 s of 100 scrapes a second over loopback. Prints the refresh intervals the pollers
 //! kept in each phase and fails when the load stretches the mean by more than half.
 
-use eksnet_tui::cli::{self, Command, Parsed};
-use eksnet_tui::env::build_env;
+mod support;
+
 use eksnet_tui::serve::{self, metrics::Metrics};
-use std::io::{Read, Write};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -39,24 +38,7 @@ fn phase(
 }
 
 fn main() {
-    let args = [
-        "eksnet-tui",
-        "serve",
-        "--demo",
-        "fleet",
-        "--every",
-        "2",
-        "--samples",
-        "1",
-    ];
-    let Ok(Parsed::Run(cli)) = cli::parse(args) else {
-        panic!("the bench's flags parse")
-    };
-    let Some(Command::Serve(opts)) = &cli.command else {
-        panic!("serve")
-    };
-    let mut targets = serve::targets(&cli.opts, opts).expect("the demo fleet");
-    targets.truncate(CLUSTERS);
+    let (targets, every) = support::demo_fleet(&["--every", "2", "--samples", "1"], CLUSTERS);
     let names: Vec<String> = targets.iter().map(|t| t.name.clone()).collect();
     let metrics = Arc::new(Metrics::new(&names));
     let rt = tokio::runtime::Builder::new_multi_thread()
@@ -64,16 +46,7 @@ fn main() {
         .enable_all()
         .build()
         .unwrap();
-    let every = opts.every;
-    rt.block_on(async {
-        for t in targets {
-            let env = build_env(&t.startup).await.expect("demo env");
-            serve::refresh(&t.name, &t.startup, &env, &metrics)
-                .await
-                .expect("first refresh");
-            tokio::spawn(serve::watch(t, env, metrics.clone(), every));
-        }
-    });
+    rt.block_on(support::start(targets, &metrics, every));
     let listener = rt
         .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
         .unwrap();
@@ -94,14 +67,7 @@ fn main() {
                 std::thread::sleep(wait);
             }
             let t = Instant::now();
-            let mut s = std::net::TcpStream::connect(addr).unwrap();
-            write!(
-                s,
-                "GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
-            )
-            .unwrap();
-            let mut body = Vec::new();
-            s.read_to_end(&mut body).unwrap();
+            support::scrape(addr);
             done.lock().unwrap().push(t.elapsed());
             n += 1;
         }

@@ -3,9 +3,9 @@
 //! refresh and as the hour goes on, and fails when the last figure is more than 1.5 times
 //! the one at 10 minutes: memory must stay flat, not grow with the refreshes.
 
-use eksnet_tui::cli::{self, Command, Parsed};
-use eksnet_tui::env::build_env;
-use eksnet_tui::serve::{self, metrics::Metrics};
+mod support;
+
+use eksnet_tui::serve::metrics::Metrics;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -26,18 +26,9 @@ fn rss_kib() -> u64 {
 }
 
 fn main() {
-    let args = ["eksnet-tui", "serve", "--demo", "fleet"];
-    let Ok(Parsed::Run(cli)) = cli::parse(args) else {
-        panic!("the bench's flags parse")
-    };
-    let Some(Command::Serve(opts)) = &cli.command else {
-        panic!("serve")
-    };
-    let mut targets = serve::targets(&cli.opts, opts).expect("the demo fleet");
-    targets.truncate(CLUSTERS);
+    let (targets, every) = support::demo_fleet(&[], CLUSTERS);
     let names: Vec<String> = targets.iter().map(|t| t.name.clone()).collect();
     let metrics = Arc::new(Metrics::new(&names));
-    let every = opts.every;
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_time()
         .start_paused(true)
@@ -45,13 +36,7 @@ fn main() {
         .unwrap();
     let wall = std::time::Instant::now();
     let figures = rt.block_on(async {
-        for t in targets {
-            let env = build_env(&t.startup).await.expect("demo env");
-            serve::refresh(&t.name, &t.startup, &env, &metrics)
-                .await
-                .expect("first refresh");
-            tokio::spawn(serve::watch(t, env, metrics.clone(), every));
-        }
+        support::start(targets, &metrics, every).await;
         let mut figures = vec![(0u64, rss_kib(), metrics.encode(chrono::Utc::now()).len())];
         for minute in [10u64, 20, 30, 40, 50, 60] {
             let since = figures.last().map_or(0, |f| f.0);
